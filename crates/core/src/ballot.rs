@@ -1,0 +1,440 @@
+//! The encrypted ballot (R1, R4, R5).
+//!
+//! For each candidate the voter chooses one of the three levels of R1 or
+//! leaves the entry blank (an invalid entry under R5, counted but not
+//! rejected). The choice becomes three ciphertexts, one per level, each an
+//! encryption of 0 or 1, with a 0/1 proof for each and a fourth 0/1 proof for
+//! their sum (so at most one level is marked; a sum of 0 is a blank).
+//!
+//! An *answer* (one candidate) is 1088 bytes:
+//! `ct_high ‖ ct_confidence ‖ ct_low ‖ proof_high ‖ proof_confidence ‖
+//! proof_low ‖ proof_sum`, each ciphertext 64 bytes and each proof 224.
+//!
+//! The whole ballot is signed with the credential's secret `c`: a Schnorr
+//! signature in context `ballot` on the *ballot digest*, the SHA-256 framed
+//! hash (PROTOCOL.md §3.1) `tinnhiem/v1/ballot` over `election` (the election
+//! hash), `credential` (C), `answers` (all answers concatenated) and
+//! `signed_by` (empty when unsigned, else `0x01 ‖ UTF-8 name`). The optional
+//! voter signature of R4 is this declared name: covered by the credential's
+//! signature, it shows who voted, never what.
+//!
+//! The tracking code is Crockford base32 of the digest's first 5 bytes, as
+//! `XXXX-XXXX`.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use rand_core::CryptoRngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::batch::{Base, BatchVerifier};
+use crate::credential::Credential;
+use crate::elgamal::{Ciphertext, CompressedCiphertext};
+use crate::encoding::{base32, chunk32, hex, public_point, unhex, unhex_array};
+use crate::proofs::{OrContext, OrProof};
+use crate::schnorr::{KeyTerm, PublicKey, Signature};
+use crate::{DecodeError, ProofError};
+
+/// Context string of the ballot signature.
+pub const SIGNATURE_CONTEXT: &str = "ballot";
+/// Length of one encoded answer.
+pub const ANSWER_LEN: usize = 3 * 64 + 4 * OrProof::LEN;
+/// Longest declared name (R4), in bytes of UTF-8.
+pub const MAX_NAME: usize = 200;
+
+/// The three levels of R1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// "Tín nhiệm cao".
+    High,
+    /// "Tín nhiệm".
+    Confidence,
+    /// "Tín nhiệm thấp".
+    Low,
+}
+
+impl Level {
+    /// The index of the level's ciphertext in an answer (0, 1, 2).
+    pub fn index(self) -> usize {
+        match self {
+            Level::High => 0,
+            Level::Confidence => 1,
+            Level::Low => 2,
+        }
+    }
+}
+
+/// A choice for one candidate: a level, or `None` for a blank entry (R5).
+pub type Choice = Option<Level>;
+
+/// What every ballot of an election is bound to.
+#[derive(Clone, Copy, Debug)]
+pub struct ElectionContext {
+    /// The election id (the credential derivation binds it).
+    pub election_hash: [u8; 32],
+    /// The election key `Y`.
+    pub key: PublicKey,
+    /// Number of candidates on the ballot.
+    pub candidates: u32,
+}
+
+/// One candidate's encrypted answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// High, confidence, low.
+    pub ciphertexts: [CompressedCiphertext; 3],
+    /// The 0/1 proof of each ciphertext.
+    pub proofs: [OrProof; 3],
+    /// The 0/1 proof of their sum.
+    pub sum_proof: OrProof,
+}
+
+/// A cast ballot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "BallotJson", into = "BallotJson")]
+pub struct Ballot {
+    /// The public credential `C`, encoded.
+    pub credential: [u8; 32],
+    /// One answer per candidate, in the order of the election.
+    pub answers: Vec<Answer>,
+    /// The declared name of a voter who signs (R4); `None` is anonymous.
+    pub signed_by: Option<String>,
+    /// The credential's signature on the ballot digest.
+    pub signature: Signature,
+}
+
+/// Why a ballot is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BallotError {
+    /// It does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A signature or proof fails.
+    #[error(transparent)]
+    Proof(#[from] ProofError),
+    /// It has an answer count other than the number of candidates.
+    #[error("ballot has {found} answers for {expected} candidates")]
+    AnswerCount {
+        /// Number of candidates.
+        expected: u32,
+        /// Number of answers.
+        found: usize,
+    },
+}
+
+impl Answer {
+    /// Encrypts one choice with its four proofs.
+    pub fn encrypt(
+        ctx: &ElectionContext,
+        credential: &[u8; 32],
+        candidate: u32,
+        choice: Choice,
+        rng: &mut impl CryptoRngCore,
+    ) -> Answer {
+        let key = ctx.key.point();
+        let mut cts = [Ciphertext::zero(); 3];
+        let mut rs = [curve25519_dalek::Scalar::ZERO; 3];
+        let mut proofs = [None; 3];
+        for k in 0..3 {
+            let m = choice.map(|l| l.index()) == Some(k);
+            let (ct, r) = Ciphertext::encrypt(key, u64::from(m), rng);
+            let orc = OrContext {
+                election: &ctx.election_hash,
+                key: ctx.key.as_bytes(),
+                credential,
+                candidate,
+                option: k as u32,
+            };
+            proofs[k] = Some(OrProof::prove(&orc, key, &ct.a, &ct.b, &ct.compress(), m, &r, rng));
+            cts[k] = ct;
+            rs[k] = r;
+        }
+        let sum = cts[0].add(&cts[1]).add(&cts[2]);
+        let orc = OrContext {
+            election: &ctx.election_hash,
+            key: ctx.key.as_bytes(),
+            credential,
+            candidate,
+            option: 3,
+        };
+        let r_sum = rs[0] + rs[1] + rs[2];
+        let sum_proof = OrProof::prove(&orc, key, &sum.a, &sum.b, &sum.compress(), choice.is_some(), &r_sum, rng);
+        Answer {
+            ciphertexts: cts.map(|c| c.compress()),
+            proofs: proofs.map(|p| p.expect("all three proved")),
+            sum_proof,
+        }
+    }
+
+    /// The 1088-byte encoding.
+    pub fn to_bytes(&self) -> [u8; ANSWER_LEN] {
+        let mut out = [0u8; ANSWER_LEN];
+        for (k, ct) in self.ciphertexts.iter().enumerate() {
+            out[k * 64..k * 64 + 64].copy_from_slice(&ct.to_bytes());
+        }
+        for (k, p) in self.proofs.iter().chain(core::iter::once(&self.sum_proof)).enumerate() {
+            p.write(&mut out[192 + k * OrProof::LEN..192 + (k + 1) * OrProof::LEN]);
+        }
+        out
+    }
+
+    /// Reads the 1088-byte encoding (scalars checked; points are checked when
+    /// the proofs are verified).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Answer, DecodeError> {
+        if bytes.len() != ANSWER_LEN {
+            return Err(DecodeError::Length {
+                field: "answer",
+                expected: ANSWER_LEN,
+                found: bytes.len(),
+            });
+        }
+        let ct = |k: usize| CompressedCiphertext {
+            a: CompressedRistretto(chunk32(bytes, 2 * k)),
+            b: CompressedRistretto(chunk32(bytes, 2 * k + 1)),
+        };
+        let proof = |k: usize| OrProof::read(&bytes[192 + k * OrProof::LEN..192 + (k + 1) * OrProof::LEN]);
+        Ok(Answer {
+            ciphertexts: [ct(0), ct(1), ct(2)],
+            proofs: [proof(0)?, proof(1)?, proof(2)?],
+            sum_proof: proof(3)?,
+        })
+    }
+
+    /// Adds the answer's four proofs to `batch` (their coefficients on the
+    /// ciphertexts folded into three terms each for `A` and `B`) and returns
+    /// the decompressed ciphertexts.
+    pub fn add_to_batch(
+        &self,
+        ctx: &ElectionContext,
+        credential: &[u8; 32],
+        candidate: u32,
+        batch: &mut BatchVerifier,
+        key: Base,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<[Ciphertext; 3], DecodeError> {
+        let mut cts = [Ciphertext::zero(); 3];
+        for (out, c) in cts.iter_mut().zip(self.ciphertexts.iter()) {
+            *out = c.decompress()?;
+        }
+        let orc = |option| OrContext {
+            election: &ctx.election_hash,
+            key: ctx.key.as_bytes(),
+            credential,
+            candidate,
+            option,
+        };
+        let sum = cts[0].add(&cts[1]).add(&cts[2]);
+        let (ka, kb) = self
+            .sum_proof
+            .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
+        for k in 0..3 {
+            let (a, b) = self.proofs[k].add_to_batch(batch, rng, &orc(k as u32), key, &self.ciphertexts[k].to_bytes())?;
+            batch.term(a + ka, cts[k].a);
+            batch.term(b + kb, cts[k].b);
+        }
+        Ok(cts)
+    }
+}
+
+/// The ballot digest (see the module documentation).
+pub fn ballot_digest(election: &[u8; 32], credential: &[u8; 32], answers: &[Answer], signed_by: Option<&str>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut field = |label: &str, parts: &[&[u8]]| {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        h.update((label.len() as u32).to_le_bytes());
+        h.update(label.as_bytes());
+        h.update((len as u32).to_le_bytes());
+        for p in parts {
+            h.update(p);
+        }
+    };
+    field("domain", &[b"tinnhiem/v1/ballot"]);
+    field("election", &[election]);
+    field("credential", &[credential]);
+    let encoded: Vec<[u8; ANSWER_LEN]> = answers.iter().map(Answer::to_bytes).collect();
+    let parts: Vec<&[u8]> = encoded.iter().map(|a| &a[..]).collect();
+    field("answers", &parts);
+    match signed_by {
+        None => field("signed_by", &[]),
+        Some(name) => field("signed_by", &[&[1u8], name.as_bytes()]),
+    }
+    h.finalize().into()
+}
+
+/// The tracking code of a digest: `XXXX-XXXX`.
+pub fn tracking_code(digest: &[u8; 32]) -> String {
+    let s = base32(&digest[..5]);
+    let mut out = String::with_capacity(9);
+    out.push_str(&s[..4]);
+    out.push('-');
+    out.push_str(&s[4..]);
+    out
+}
+
+/// Checks a declared name (R4): 1 to [`MAX_NAME`] bytes, no control characters.
+pub fn check_name(name: &str) -> Result<(), DecodeError> {
+    if name.trim().is_empty() || name.len() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(DecodeError::Format(
+            "signed_by: 1 to 200 bytes of text without control characters",
+        ));
+    }
+    Ok(())
+}
+
+impl Ballot {
+    /// Fills in and signs a ballot with `credential` for the election
+    /// `election_id`.
+    pub fn cast(
+        ctx: &ElectionContext,
+        election_id: &str,
+        credential: &Credential,
+        choices: &[Choice],
+        signed_by: Option<String>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Ballot {
+        let secret = credential.secret_key(election_id);
+        let public = *secret.public().as_bytes();
+        let answers: Vec<Answer> = choices
+            .iter()
+            .enumerate()
+            .map(|(j, &c)| Answer::encrypt(ctx, &public, j as u32, c, rng))
+            .collect();
+        let digest = ballot_digest(&ctx.election_hash, &public, &answers, signed_by.as_deref());
+        let signature = secret.sign(SIGNATURE_CONTEXT, &digest, rng);
+        Ballot {
+            credential: public,
+            answers,
+            signed_by,
+            signature,
+        }
+    }
+
+    /// The ballot digest.
+    pub fn digest(&self, ctx: &ElectionContext) -> [u8; 32] {
+        ballot_digest(&ctx.election_hash, &self.credential, &self.answers, self.signed_by.as_deref())
+    }
+
+    /// Adds the signature and every proof to `batch`; returns the
+    /// decompressed ciphertexts, per candidate.
+    pub fn add_to_batch(
+        &self,
+        ctx: &ElectionContext,
+        batch: &mut BatchVerifier,
+        key: Base,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<[Ciphertext; 3]>, BallotError> {
+        if self.answers.len() != ctx.candidates as usize {
+            return Err(BallotError::AnswerCount {
+                expected: ctx.candidates,
+                found: self.answers.len(),
+            });
+        }
+        let c: RistrettoPoint = public_point(&self.credential, "credential")?;
+        let digest = self.digest(ctx);
+        self.signature
+            .add_to_batch(batch, rng, &self.credential, KeyTerm::Point(&c), SIGNATURE_CONTEXT, &digest)?;
+        let mut out = Vec::with_capacity(self.answers.len());
+        for (j, a) in self.answers.iter().enumerate() {
+            out.push(a.add_to_batch(ctx, &self.credential, j as u32, batch, key, rng)?);
+        }
+        Ok(out)
+    }
+
+    /// Verifies this ballot alone and returns its ciphertexts; on failure,
+    /// names the first statement that fails (the signature, then each proof
+    /// in order).
+    pub fn verify(&self, ctx: &ElectionContext, rng: &mut impl CryptoRngCore) -> Result<Vec<[Ciphertext; 3]>, BallotError> {
+        let mut batch = BatchVerifier::with_capacity(self.answers.len() * 22 + 2);
+        let key = batch.add_base(*ctx.key.point());
+        let cts = self.add_to_batch(ctx, &mut batch, key, rng)?;
+        if batch.verify() {
+            return Ok(cts);
+        }
+        Err(self.diagnose(ctx, rng).into())
+    }
+
+    /// Finds which statement of a ballot fails, one at a time.
+    fn diagnose(&self, ctx: &ElectionContext, rng: &mut impl CryptoRngCore) -> ProofError {
+        let Ok(c) = PublicKey::from_bytes(&self.credential, "credential") else {
+            return ProofError::Signature;
+        };
+        if self.signature.verify(&c, SIGNATURE_CONTEXT, &self.digest(ctx)).is_err() {
+            return ProofError::Signature;
+        }
+        for (j, a) in self.answers.iter().enumerate() {
+            let Ok(cts) = a.ciphertexts.map(|c| c.decompress()).into_iter().collect::<Result<Vec<_>, _>>() else {
+                return ProofError::ZeroOne { candidate: j as u32, option: 0 };
+            };
+            let sum = cts[0].add(&cts[1]).add(&cts[2]);
+            let items = [
+                (0u32, a.proofs[0], cts[0], a.ciphertexts[0].to_bytes()),
+                (1, a.proofs[1], cts[1], a.ciphertexts[1].to_bytes()),
+                (2, a.proofs[2], cts[2], a.ciphertexts[2].to_bytes()),
+                (3, a.sum_proof, sum, sum.compress().to_bytes()),
+            ];
+            for (option, proof, ct, enc) in items {
+                let mut b = BatchVerifier::new();
+                let key = b.add_base(*ctx.key.point());
+                let orc = OrContext {
+                    election: &ctx.election_hash,
+                    key: ctx.key.as_bytes(),
+                    credential: &self.credential,
+                    candidate: j as u32,
+                    option,
+                };
+                let ok = proof.add_to_batch(&mut b, rng, &orc, key, &enc).map(|(ka, kb)| {
+                    b.term(ka, ct.a);
+                    b.term(kb, ct.b);
+                    b.verify()
+                });
+                if ok != Ok(true) {
+                    return ProofError::ZeroOne { candidate: j as u32, option };
+                }
+            }
+        }
+        ProofError::Batch
+    }
+}
+
+/// The JSON form of a ballot: `{"credential": hex, "answers": [hex, ...],
+/// "signed_by": null | string, "signature": hex}`.
+#[derive(Serialize, Deserialize)]
+struct BallotJson {
+    credential: String,
+    answers: Vec<String>,
+    signed_by: Option<String>,
+    signature: String,
+}
+
+impl TryFrom<BallotJson> for Ballot {
+    type Error = DecodeError;
+    fn try_from(j: BallotJson) -> Result<Self, DecodeError> {
+        if let Some(name) = &j.signed_by {
+            check_name(name)?;
+        }
+        let answers = j
+            .answers
+            .iter()
+            .map(|a| Answer::from_bytes(&unhex(a, "answer")?))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Ballot {
+            credential: unhex_array(&j.credential, "credential")?,
+            answers,
+            signed_by: j.signed_by,
+            signature: Signature::from_bytes(&unhex_array(&j.signature, "signature")?)?,
+        })
+    }
+}
+
+impl From<Ballot> for BallotJson {
+    fn from(b: Ballot) -> Self {
+        BallotJson {
+            credential: hex(&b.credential),
+            answers: b.answers.iter().map(|a| hex(&a.to_bytes())).collect(),
+            signed_by: b.signed_by,
+            signature: hex(&b.signature.to_bytes()),
+        }
+    }
+}

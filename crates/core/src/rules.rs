@@ -1,0 +1,54 @@
+//! The arithmetic of the rules, in exact integers (DOMAIN.md).
+
+/// R2: the meeting may vote only when `present * 3 >= summoned * 2`.
+pub fn quorum_met(summoned: u32, present: u32) -> bool {
+    u64::from(present) * 3 >= u64::from(summoned) * 2
+}
+
+/// The consequence of a candidate's result (R7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consequence {
+    /// 50% low or less.
+    None,
+    /// Over 50% and under 2/3 low (rule 9.2): removed from planning; the
+    /// authority considers reassignment, resignation or a no-confidence vote.
+    Review,
+    /// 2/3 or more low (rule 9.3): dismissed and moved to a lower post.
+    Dismissal,
+}
+
+impl Consequence {
+    /// R7, with `low` and `returned` as counts. With nothing returned there is
+    /// no consequence.
+    pub fn of(low: u64, returned: u64) -> Self {
+        if returned == 0 {
+            Consequence::None
+        } else if 3 * low >= 2 * returned {
+            Consequence::Dismissal
+        } else if 2 * low > returned {
+            Consequence::Review
+        } else {
+            Consequence::None
+        }
+    }
+
+    /// The code used in `result.json`: `none`, `9.2` or `9.3`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Consequence::None => "none",
+            Consequence::Review => "9.2",
+            Consequence::Dismissal => "9.3",
+        }
+    }
+}
+
+/// R6: `count` as a percentage of `returned`, in hundredths of a percent,
+/// rounded half up (so `percent_hundredths(1, 3) = 3333`, i.e. 33.33%).
+/// Zero when nothing was returned.
+pub fn percent_hundredths(count: u64, returned: u64) -> u64 {
+    if returned == 0 {
+        0
+    } else {
+        (count * 20_000 + returned) / (2 * returned)
+    }
+}
