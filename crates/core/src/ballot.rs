@@ -147,7 +147,16 @@ impl Answer {
                 candidate,
                 option: k as u32,
             };
-            proofs[k] = Some(OrProof::prove(&orc, key, &ct.a, &ct.b, &ct.compress(), m, &r, rng));
+            proofs[k] = Some(OrProof::prove(
+                &orc,
+                key,
+                &ct.a,
+                &ct.b,
+                &ct.compress(),
+                m,
+                &r,
+                rng,
+            ));
             cts[k] = ct;
             rs[k] = r;
         }
@@ -160,7 +169,16 @@ impl Answer {
             option: 3,
         };
         let r_sum = rs[0] + rs[1] + rs[2];
-        let sum_proof = OrProof::prove(&orc, key, &sum.a, &sum.b, &sum.compress(), choice.is_some(), &r_sum, rng);
+        let sum_proof = OrProof::prove(
+            &orc,
+            key,
+            &sum.a,
+            &sum.b,
+            &sum.compress(),
+            choice.is_some(),
+            &r_sum,
+            rng,
+        );
         Answer {
             ciphertexts: cts.map(|c| c.compress()),
             proofs: proofs.map(|p| p.expect("all three proved")),
@@ -174,7 +192,12 @@ impl Answer {
         for (k, ct) in self.ciphertexts.iter().enumerate() {
             out[k * 64..k * 64 + 64].copy_from_slice(&ct.to_bytes());
         }
-        for (k, p) in self.proofs.iter().chain(core::iter::once(&self.sum_proof)).enumerate() {
+        for (k, p) in self
+            .proofs
+            .iter()
+            .chain(core::iter::once(&self.sum_proof))
+            .enumerate()
+        {
             p.write(&mut out[192 + k * OrProof::LEN..192 + (k + 1) * OrProof::LEN]);
         }
         out
@@ -194,7 +217,8 @@ impl Answer {
             a: CompressedRistretto(chunk32(bytes, 2 * k)),
             b: CompressedRistretto(chunk32(bytes, 2 * k + 1)),
         };
-        let proof = |k: usize| OrProof::read(&bytes[192 + k * OrProof::LEN..192 + (k + 1) * OrProof::LEN]);
+        let proof =
+            |k: usize| OrProof::read(&bytes[192 + k * OrProof::LEN..192 + (k + 1) * OrProof::LEN]);
         Ok(Answer {
             ciphertexts: [ct(0), ct(1), ct(2)],
             proofs: [proof(0)?, proof(1)?, proof(2)?],
@@ -226,11 +250,17 @@ impl Answer {
             option,
         };
         let sum = cts[0].add(&cts[1]).add(&cts[2]);
-        let (ka, kb) = self
-            .sum_proof
-            .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
+        let (ka, kb) =
+            self.sum_proof
+                .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
         for k in 0..3 {
-            let (a, b) = self.proofs[k].add_to_batch(batch, rng, &orc(k as u32), key, &self.ciphertexts[k].to_bytes())?;
+            let (a, b) = self.proofs[k].add_to_batch(
+                batch,
+                rng,
+                &orc(k as u32),
+                key,
+                &self.ciphertexts[k].to_bytes(),
+            )?;
             batch.term(a + ka, cts[k].a);
             batch.term(b + kb, cts[k].b);
         }
@@ -239,7 +269,12 @@ impl Answer {
 }
 
 /// The ballot digest (see the module documentation).
-pub fn ballot_digest(election: &[u8; 32], credential: &[u8; 32], answers: &[Answer], signed_by: Option<&str>) -> [u8; 32] {
+pub fn ballot_digest(
+    election: &[u8; 32],
+    credential: &[u8; 32],
+    answers: &[Answer],
+    signed_by: Option<&str>,
+) -> [u8; 32] {
     let mut h = Sha256::new();
     let mut field = |label: &str, parts: &[&[u8]]| {
         let len: usize = parts.iter().map(|p| p.len()).sum();
@@ -313,7 +348,12 @@ impl Ballot {
 
     /// The ballot digest.
     pub fn digest(&self, ctx: &ElectionContext) -> [u8; 32] {
-        ballot_digest(&ctx.election_hash, &self.credential, &self.answers, self.signed_by.as_deref())
+        ballot_digest(
+            &ctx.election_hash,
+            &self.credential,
+            &self.answers,
+            self.signed_by.as_deref(),
+        )
     }
 
     /// Adds the signature and every proof to `batch`; returns the
@@ -333,8 +373,14 @@ impl Ballot {
         }
         let c: RistrettoPoint = public_point(&self.credential, "credential")?;
         let digest = self.digest(ctx);
-        self.signature
-            .add_to_batch(batch, rng, &self.credential, KeyTerm::Point(&c), SIGNATURE_CONTEXT, &digest)?;
+        self.signature.add_to_batch(
+            batch,
+            rng,
+            &self.credential,
+            KeyTerm::Point(&c),
+            SIGNATURE_CONTEXT,
+            &digest,
+        )?;
         let mut out = Vec::with_capacity(self.answers.len());
         for (j, a) in self.answers.iter().enumerate() {
             out.push(a.add_to_batch(ctx, &self.credential, j as u32, batch, key, rng)?);
@@ -345,7 +391,11 @@ impl Ballot {
     /// Verifies this ballot alone and returns its ciphertexts; on failure,
     /// names the first statement that fails (the signature, then each proof
     /// in order).
-    pub fn verify(&self, ctx: &ElectionContext, rng: &mut impl CryptoRngCore) -> Result<Vec<[Ciphertext; 3]>, BallotError> {
+    pub fn verify(
+        &self,
+        ctx: &ElectionContext,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<[Ciphertext; 3]>, BallotError> {
         let mut batch = BatchVerifier::with_capacity(self.answers.len() * 22 + 2);
         let key = batch.add_base(*ctx.key.point());
         let cts = self.add_to_batch(ctx, &mut batch, key, rng)?;
@@ -360,12 +410,24 @@ impl Ballot {
         let Ok(c) = PublicKey::from_bytes(&self.credential, "credential") else {
             return ProofError::Signature;
         };
-        if self.signature.verify(&c, SIGNATURE_CONTEXT, &self.digest(ctx)).is_err() {
+        if self
+            .signature
+            .verify(&c, SIGNATURE_CONTEXT, &self.digest(ctx))
+            .is_err()
+        {
             return ProofError::Signature;
         }
         for (j, a) in self.answers.iter().enumerate() {
-            let Ok(cts) = a.ciphertexts.map(|c| c.decompress()).into_iter().collect::<Result<Vec<_>, _>>() else {
-                return ProofError::ZeroOne { candidate: j as u32, option: 0 };
+            let Ok(cts) = a
+                .ciphertexts
+                .map(|c| c.decompress())
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()
+            else {
+                return ProofError::ZeroOne {
+                    candidate: j as u32,
+                    option: 0,
+                };
             };
             let sum = cts[0].add(&cts[1]).add(&cts[2]);
             let items = [
@@ -384,13 +446,18 @@ impl Ballot {
                     candidate: j as u32,
                     option,
                 };
-                let ok = proof.add_to_batch(&mut b, rng, &orc, key, &enc).map(|(ka, kb)| {
-                    b.term(ka, ct.a);
-                    b.term(kb, ct.b);
-                    b.verify()
-                });
+                let ok = proof
+                    .add_to_batch(&mut b, rng, &orc, key, &enc)
+                    .map(|(ka, kb)| {
+                        b.term(ka, ct.a);
+                        b.term(kb, ct.b);
+                        b.verify()
+                    });
                 if ok != Ok(true) {
-                    return ProofError::ZeroOne { candidate: j as u32, option };
+                    return ProofError::ZeroOne {
+                        candidate: j as u32,
+                        option,
+                    };
                 }
             }
         }

@@ -97,12 +97,13 @@ impl BatchVerifier {
         self.points.is_empty()
     }
 
-    /// Merges another batch into this one. The other batch's bases are kept as
-    /// ordinary terms.
-    pub fn merge(&mut self, other: BatchVerifier) {
+    /// Adds another batch's equations to this one; the other batch's base
+    /// `i` is folded into this batch's base `bases[i]`.
+    pub fn absorb(&mut self, other: BatchVerifier, bases: &[Base]) {
+        assert_eq!(other.bases.len(), bases.len(), "one target base per base");
         self.g += other.g;
-        for (k, p) in other.bases {
-            self.term(k, p);
+        for ((k, _), b) in other.bases.into_iter().zip(bases) {
+            self.bases[b.0].0 += k;
         }
         self.scalars.extend(other.scalars);
         self.points.extend(other.points);

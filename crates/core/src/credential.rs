@@ -43,7 +43,10 @@ impl core::fmt::Debug for Credential {
 fn check(seed: &[u8; 16]) -> [u8; 4] {
     // Framed exactly as a transcript (PROTOCOL.md §3.1), but the raw digest.
     let mut h = Sha512::new();
-    for (label, data) in [("domain", &b"tinnhiem/v1/credential-check"[..]), ("seed", seed)] {
+    for (label, data) in [
+        ("domain", &b"tinnhiem/v1/credential-check"[..]),
+        ("seed", seed),
+    ] {
         h.update((label.len() as u32).to_le_bytes());
         h.update(label.as_bytes());
         h.update((data.len() as u32).to_le_bytes());

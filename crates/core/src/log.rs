@@ -398,7 +398,10 @@ impl Entry {
 
     /// The canonical line of this entry.
     pub fn to_line(&self) -> Vec<u8> {
-        attach_signature(unsigned_json(self.seq, &self.prev, &self.payload), &self.server_sig)
+        attach_signature(
+            unsigned_json(self.seq, &self.prev, &self.payload),
+            &self.server_sig,
+        )
     }
 }
 
@@ -447,18 +450,28 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
     }
     let id_ok = !e.id.is_empty()
         && e.id.len() <= 64
-        && e.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && e.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !id_ok {
         return Err(DecodeError::Format("election id: 1 to 64 of a-z, 0-9, -"));
     }
     if !text(&e.title, 300) || !text(&e.unit, 300) || !text(&e.date, 32) {
-        return Err(DecodeError::Format("title, unit, date: 1 to 300 bytes of text"));
+        return Err(DecodeError::Format(
+            "title, unit, date: 1 to 300 bytes of text",
+        ));
     }
     if e.candidates.is_empty() || e.candidates.len() > 100 {
         return Err(DecodeError::Format("candidates: 1 to 100"));
     }
-    if !e.candidates.iter().all(|c| text(&c.name, 200) && text(&c.position, 300)) {
-        return Err(DecodeError::Format("candidate name and position: 1 to 200/300 bytes of text"));
+    if !e
+        .candidates
+        .iter()
+        .all(|c| text(&c.name, 200) && text(&c.position, 300))
+    {
+        return Err(DecodeError::Format(
+            "candidate name and position: 1 to 200/300 bytes of text",
+        ));
     }
     if e.trustees.is_empty() || e.trustees.len() > 20 || !e.trustees.iter().all(|t| text(t, 200)) {
         return Err(DecodeError::Format("trustees: 1 to 20 names"));

@@ -73,7 +73,11 @@ pub struct OrProof {
     pub s1: Scalar,
 }
 
-fn or_challenge(ctx: &OrContext<'_>, ct: &[u8; 64], commitments: &[CompressedRistretto; 4]) -> Scalar {
+fn or_challenge(
+    ctx: &OrContext<'_>,
+    ct: &[u8; 64],
+    commitments: &[CompressedRistretto; 4],
+) -> Scalar {
     let mut t = Transcript::new("tinnhiem/v1/or-proof");
     t.append("election", ctx.election);
     t.append("key", ctx.key);
@@ -255,7 +259,11 @@ impl DecryptionProof {
         let t1 = (&w * RISTRETTO_BASEPOINT_TABLE).compress();
         let t2 = (w * a).compress();
         let e = decryption_challenge(ctx, a.compress().as_bytes(), share.as_bytes(), &t1, &t2);
-        DecryptionProof { t1, t2, s: w + e * x }
+        DecryptionProof {
+            t1,
+            t2,
+            s: w + e * x,
+        }
     }
 
     /// `T1 ‖ T2 ‖ s`.
@@ -288,7 +296,13 @@ impl DecryptionProof {
         share: &RistrettoPoint,
         share_bytes: &[u8; 32],
     ) -> Result<(), DecodeError> {
-        let e = decryption_challenge(ctx, a.compress().as_bytes(), share_bytes, &self.t1, &self.t2);
+        let e = decryption_challenge(
+            ctx,
+            a.compress().as_bytes(),
+            share_bytes,
+            &self.t1,
+            &self.t2,
+        );
         let t1 = point(self.t1.as_bytes(), "decryption proof")?;
         let t2 = point(self.t2.as_bytes(), "decryption proof")?;
         let z1 = BatchVerifier::weight(rng);

@@ -99,7 +99,10 @@ impl SecretKey {
         let k = self.nonce(message, rng);
         let r = (&k * RISTRETTO_BASEPOINT_TABLE).compress();
         let e = challenge(context, &public.bytes, r.as_bytes(), message);
-        Signature { r, s: k + e * self.0 }
+        Signature {
+            r,
+            s: k + e * self.0,
+        }
     }
 
     /// A hedged nonce: random, but also bound to the secret and the message.

@@ -87,7 +87,12 @@ impl TrusteeKey {
     }
 
     /// The share to publish for trustee `index` of the election.
-    pub fn key_share(&self, election: &[u8; 32], index: u32, rng: &mut impl CryptoRngCore) -> KeyShare {
+    pub fn key_share(
+        &self,
+        election: &[u8; 32],
+        index: u32,
+        rng: &mut impl CryptoRngCore,
+    ) -> KeyShare {
         KeyShare {
             index,
             key: self.public(),
@@ -133,9 +138,32 @@ impl KeyShare {
     /// Checks the proof of knowledge.
     pub fn verify(&self, election: &[u8; 32]) -> Result<(), ProofError> {
         self.proof
-            .verify(&self.key, KEY_PROOF_CONTEXT, &key_proof_message(election, self.index))
+            .verify(
+                &self.key,
+                KEY_PROOF_CONTEXT,
+                &key_proof_message(election, self.index),
+            )
             .map_err(|_| ProofError::KeyProof)
     }
+}
+
+impl PartialDecryption {
+    /// `Dᵢ ‖ T1 ‖ T2 ‖ s`, 128 bytes, as in the log.
+    pub fn to_bytes(&self) -> [u8; 128] {
+        let mut out = [0u8; 128];
+        out[..32].copy_from_slice(self.share.as_bytes());
+        out[32..].copy_from_slice(&self.proof.to_bytes());
+        out
+    }
+}
+
+/// Splits a logged partial decryption into `Dᵢ` and the proof's 96 bytes.
+pub fn split_share(bytes: &[u8; 128]) -> ([u8; 32], [u8; 96]) {
+    let mut d = [0u8; 32];
+    let mut p = [0u8; 96];
+    d.copy_from_slice(&bytes[..32]);
+    p.copy_from_slice(&bytes[32..]);
+    (d, p)
 }
 
 /// The election key `Y = Σ Yᵢ`.

@@ -1,0 +1,319 @@
+//! A whole meeting run in memory by its actors: the server (which seals
+//! lines), the committee (trustee keys, statements, credentials, decryption)
+//! and the voters. Used by `tinnhiem simulate`, the tests and the benchmarks,
+//! and as the reference for what the HTTP server does at each step. Every
+//! line it makes is pushed through [`Tally`], so it cannot make a log that
+//! the verifier would refuse without saying so.
+
+use rand_core::CryptoRngCore;
+use serde::{Deserialize, Serialize};
+use tinnhiem_core::ballot::{Ballot, Choice};
+use tinnhiem_core::credential::Credential;
+use tinnhiem_core::encoding::{base32, hex};
+use tinnhiem_core::log::{
+    entry_hash, head_message, Candidate, CloseBody, CredentialsBody, DecryptionBody, ElectionBody,
+    ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
+    TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+};
+use tinnhiem_core::schnorr::SecretKey;
+use tinnhiem_core::trustee::{combine, TrusteeKey};
+
+use crate::state::{ExclusionReason, Pushed, Tally, VerifyError};
+
+/// What a voter gets back for an acknowledged ballot (DESIGN.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The ballot's tracking code.
+    pub tracking: String,
+    /// The ballot's line.
+    pub seq: u64,
+    /// SHA-256 of that line, hex.
+    pub entry_hash: String,
+    /// The head after the append, hex.
+    pub head: String,
+    /// The server's signature on the head (context `log-head`), hex.
+    pub head_signature: String,
+}
+
+/// The set-up of a meeting.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// Election id (`[a-z0-9-]`); `None` makes a random one.
+    pub id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Unit.
+    pub unit: String,
+    /// Date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Candidates.
+    pub candidates: Vec<Candidate>,
+    /// People summoned.
+    pub summoned: u32,
+    /// Committee members' names (one trustee each).
+    pub trustees: Vec<String>,
+}
+
+/// A meeting in progress: the log so far and every actor's secrets.
+pub struct Meeting {
+    /// The server's signing key for this election.
+    pub server: SecretKey,
+    /// The committee's key shares.
+    pub trustees: Vec<TrusteeKey>,
+    /// The log's lines (without newlines).
+    pub lines: Vec<Vec<u8>>,
+    /// The verifier's state after every line.
+    pub tally: Tally,
+    /// The election id.
+    pub id: String,
+    /// What the server refused so far.
+    pub refused: Refused,
+}
+
+/// Why the simulated server refused a ballot.
+pub type Refusal = ExclusionReason;
+
+/// A random election id: lowercase Crockford base32 of 16 random bytes.
+pub fn random_id(rng: &mut impl CryptoRngCore) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    base32(&b).to_ascii_lowercase()
+}
+
+impl Meeting {
+    /// Creates the election and runs the key ceremony (line 0, one key
+    /// share per trustee, the election key).
+    pub fn create(setup: Setup, rng: &mut impl CryptoRngCore) -> Result<Meeting, VerifyError> {
+        let server = SecretKey::random(rng);
+        let id = setup.id.clone().unwrap_or_else(|| random_id(rng));
+        let body = ElectionBody {
+            id: id.clone(),
+            title: setup.title,
+            unit: setup.unit,
+            date: setup.date,
+            candidates: setup.candidates,
+            summoned: setup.summoned,
+            trustees: setup.trustees,
+            server_key: Hex(*server.public().as_bytes()),
+        };
+        let n = body.trustees.len();
+        let mut m = Meeting {
+            server,
+            trustees: Vec::new(),
+            lines: Vec::new(),
+            tally: Tally::new(),
+            id,
+            refused: Refused::default(),
+        };
+        m.append(Payload::Election(body), rng)?;
+        let hash = m.tally.election_hash().expect("line 0");
+        for i in 0..n {
+            let t = TrusteeKey::generate(rng);
+            let share = t.key_share(&hash, i as u32, rng);
+            m.append(
+                Payload::TrusteeKey(TrusteeKeyBody {
+                    trustee: i as u32,
+                    key: Hex(*share.key.as_bytes()),
+                    proof: Hex(share.proof.to_bytes()),
+                }),
+                rng,
+            )?;
+            m.trustees.push(t);
+        }
+        let keys: Vec<_> = m.trustees.iter().map(TrusteeKey::public).collect();
+        let y = combine(&keys).compress().to_bytes();
+        m.append(Payload::ElectionKey(ElectionKeyBody { key: Hex(y) }), rng)?;
+        Ok(m)
+    }
+
+    /// Seals `payload` as the next line and pushes it through the verifier.
+    pub fn append(
+        &mut self,
+        payload: Payload,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        let (_, line) = Entry::seal(
+            self.lines.len() as u64,
+            self.tally.head(),
+            payload,
+            &self.server,
+            rng,
+        );
+        let pushed = self.tally.push(&line, rng)?;
+        self.lines.push(line);
+        Ok(pushed)
+    }
+
+    /// Seals a line without any check (for tests that force bad entries
+    /// into a log, as a compromised server could).
+    pub fn force(&mut self, payload: Payload, rng: &mut impl CryptoRngCore) -> Vec<u8> {
+        let prev = self.lines.last().map_or([0; 32], |l| entry_hash(l));
+        let (_, line) = Entry::seal(self.lines.len() as u64, prev, payload, &self.server, rng);
+        self.lines.push(line.clone());
+        line
+    }
+
+    fn election_hash(&self) -> [u8; 32] {
+        self.tally.election_hash().expect("line 0")
+    }
+
+    /// Signs a committee statement as trustee `signer` and returns the
+    /// signature (the payload's own signature field is replaced).
+    pub fn sign_statement(
+        &self,
+        signer: u32,
+        payload: &Payload,
+        rng: &mut impl CryptoRngCore,
+    ) -> Hex<64> {
+        let (context, message, _, _) = payload
+            .statement(&self.election_hash())
+            .expect("a statement");
+        Hex(self.trustees[signer as usize]
+            .sign(context, &message, rng)
+            .to_bytes())
+    }
+
+    /// Records attendance (R2), signed by trustee 0.
+    pub fn record_quorum(
+        &mut self,
+        present: u32,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), VerifyError> {
+        let mut body = QuorumBody {
+            present,
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Quorum(body.clone()), rng);
+        self.append(Payload::Quorum(body), rng).map(|_| ())
+    }
+
+    /// Makes `n` credentials and publishes their public parts (R3).
+    pub fn issue_credentials(
+        &mut self,
+        n: usize,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<Credential>, VerifyError> {
+        let creds: Vec<Credential> = (0..n).map(|_| Credential::generate(rng)).collect();
+        let mut body = CredentialsBody {
+            credentials: creds
+                .iter()
+                .map(|c| Hex(*c.public(&self.id).as_bytes()))
+                .collect(),
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Credentials(body.clone()), rng);
+        self.append(Payload::Credentials(body), rng)?;
+        Ok(creds)
+    }
+
+    /// Opens voting.
+    pub fn open(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
+        let mut body = StatementBody {
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Open(body.clone()), rng);
+        self.append(Payload::Open(body), rng).map(|_| ())
+    }
+
+    /// Fills in a ballot with `credential`, as the voter's device does.
+    pub fn fill(
+        &self,
+        credential: &Credential,
+        choices: &[Choice],
+        signed_by: Option<String>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Ballot {
+        let ctx = self.tally.ballot_context().expect("election key published");
+        Ballot::cast(&ctx, &self.id, credential, choices, signed_by, rng)
+    }
+
+    /// The server's handling of a cast ballot: refuse it (and count the
+    /// refusal) or append it and return the receipt.
+    pub fn submit(
+        &mut self,
+        ballot: Ballot,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Receipt, Refusal> {
+        if let Err(r) = self.tally.check_ballot(&ballot, rng) {
+            match r {
+                ExclusionReason::NotIssued => self.refused.forged += 1,
+                ExclusionReason::Repeated(_) => self.refused.repeated += 1,
+                _ => {}
+            }
+            return Err(r);
+        }
+        let ctx = self.tally.ballot_context().expect("voting");
+        let tracking = tinnhiem_core::ballot::tracking_code(&ballot.digest(&ctx));
+        match self.append(Payload::Ballot(ballot), rng) {
+            Ok(Pushed::Accepted) => {}
+            Ok(Pushed::Excluded(r)) => return Err(r),
+            Err(e) => unreachable!("a checked ballot always appends: {e}"),
+        }
+        let seq = self.lines.len() as u64 - 1;
+        let head = self.tally.head();
+        let sig = self
+            .server
+            .sign(SERVER_HEAD_CONTEXT, &head_message(&head, seq), rng);
+        Ok(Receipt {
+            tracking,
+            seq,
+            entry_hash: hex(&head),
+            head: hex(&head),
+            head_signature: hex(&sig.to_bytes()),
+        })
+    }
+
+    /// Closes voting, recording what was refused.
+    pub fn close(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
+        let mut body = CloseBody {
+            refused: self.refused,
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Close(body.clone()), rng);
+        self.append(Payload::Close(body), rng).map(|_| ())
+    }
+
+    /// Every trustee's partial decryption, then the result.
+    pub fn decrypt(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
+        let hash = self.election_hash();
+        for i in 0..self.trustees.len() {
+            let totals = self.tally.totals().to_vec();
+            let parts = self.trustees[i].partial_decrypt(&hash, i as u32, &totals, rng);
+            self.append(
+                Payload::Decryption(DecryptionBody {
+                    trustee: i as u32,
+                    shares: parts.iter().map(|p| Hex(p.to_bytes())).collect(),
+                }),
+                rng,
+            )?;
+        }
+        let counts = self
+            .tally
+            .decrypted_counts()
+            .map_err(|reason| VerifyError {
+                seq: self.lines.len() as u64,
+                reason,
+            })?;
+        let mut body = ResultBody {
+            counts,
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Result(body.clone()), rng);
+        self.append(Payload::Result(body), rng).map(|_| ())
+    }
+
+    /// The log as JSON Lines.
+    pub fn log_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.lines.iter().map(|l| l.len() + 1).sum());
+        for l in &self.lines {
+            out.extend_from_slice(l);
+            out.push(b'\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,876 @@
+//! The log's state machine: what each entry may be, given what came before
+//! (PROTOCOL.md §6). [`Tally::push`] checks one line completely; the batch
+//! path of [`crate::verify_log`] hands it lines whose signatures and proofs it
+//! has already checked.
+
+use std::collections::BTreeMap;
+
+use rand_core::CryptoRngCore;
+use tinnhiem_core::ballot::{Ballot, BallotError, ElectionContext};
+use tinnhiem_core::batch::BatchVerifier;
+use tinnhiem_core::elgamal::{small_dlog, Ciphertext};
+use tinnhiem_core::encoding::{hex, point};
+use tinnhiem_core::log::{
+    check_election, entry_hash, parse_line, server_message, ElectionBody, Entry, Payload, Refused,
+    SERVER_ENTRY_CONTEXT,
+};
+use tinnhiem_core::proofs::{DecryptionContext, DecryptionProof};
+use tinnhiem_core::rules::quorum_met;
+use tinnhiem_core::schnorr::{PublicKey, Signature};
+use tinnhiem_core::trustee::{combine, key_proof_message, split_share, KEY_PROOF_CONTEXT};
+use tinnhiem_core::{DecodeError, RistrettoPoint};
+
+use crate::result::{CandidateResult, ElectionResult, QuorumResult};
+
+/// The phase the log is in after the entries read so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing read yet.
+    Empty,
+    /// Set-up: key ceremony, attendance, credentials.
+    Setup,
+    /// Voting is open.
+    Voting,
+    /// Voting closed; decryption under way.
+    Closed,
+    /// The result is published; nothing may follow.
+    Done,
+}
+
+/// Why an entry makes the log fail (PROTOCOL.md §6).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reason {
+    /// The line does not decode or is not canonical.
+    #[error("malformed entry: {0}")]
+    Malformed(#[from] DecodeError),
+    /// `seq` is not the line's position.
+    #[error("sequence number {found} where {expected} was expected (a line was dropped, added or moved)")]
+    Sequence {
+        /// The line's position.
+        expected: u64,
+        /// The `seq` it carries.
+        found: u64,
+    },
+    /// `prev` is not the hash of the previous line.
+    #[error("prev does not match the hash of the previous line (the chain is broken)")]
+    Chain,
+    /// The server's signature on the line fails.
+    #[error("the server's signature on this line does not verify (the line was changed)")]
+    ServerSignature,
+    /// An entry of a kind that may not appear here.
+    #[error("a {kind} entry may not appear in phase {phase:?}")]
+    OutOfPhase {
+        /// The entry's kind.
+        kind: &'static str,
+        /// The phase the log was in.
+        phase: Phase,
+    },
+    /// A trustee index that does not exist or has no key yet.
+    #[error("trustee {0} does not exist or has not published a key")]
+    UnknownTrustee(u32),
+    /// A trustee published twice.
+    #[error("trustee {0} already published this")]
+    Duplicate(u32),
+    /// A trustee's proof of knowledge fails.
+    #[error("trustee {0}: proof of knowledge of the key share does not verify")]
+    KeyProof(u32),
+    /// A committee signature fails.
+    #[error("the committee member's signature on this {0} entry does not verify")]
+    CommitteeSignature(&'static str),
+    /// The election key is not the sum of the shares, or comes too early.
+    #[error("the election key is not the sum of all published key shares")]
+    ElectionKey,
+    /// Attendance larger than the people summoned.
+    #[error("present ({present}) exceeds summoned ({summoned})")]
+    Attendance {
+        /// Present.
+        present: u32,
+        /// Summoned.
+        summoned: u32,
+    },
+    /// Voting opened without a quorum (R2) or without attendance.
+    #[error("voting opened without the quorum of R2 (present {present} of {summoned})")]
+    NoQuorum {
+        /// Present.
+        present: u32,
+        /// Summoned.
+        summoned: u32,
+    },
+    /// More credentials than people present (R3).
+    #[error("{issued} credentials issued for {present} people present")]
+    TooManyCredentials {
+        /// Issued so far.
+        issued: u64,
+        /// Present.
+        present: u32,
+    },
+    /// A public credential that is invalid or issued twice.
+    #[error("credential {index} of this entry is invalid or was already issued")]
+    BadCredential {
+        /// Index within the entry.
+        index: usize,
+    },
+    /// A partial decryption of the wrong size or with a failing proof.
+    #[error("trustee {trustee}: partial decryption {item} does not verify")]
+    Decryption {
+        /// Trustee.
+        trustee: u32,
+        /// Item (candidate * 3 + option).
+        item: u32,
+    },
+    /// The partial decryptions have the wrong count.
+    #[error("trustee {trustee}: {found} partial decryptions for {expected} totals")]
+    DecryptionCount {
+        /// Trustee.
+        trustee: u32,
+        /// Expected.
+        expected: usize,
+        /// Found.
+        found: usize,
+    },
+    /// The result came before every trustee's decryption.
+    #[error("the result was published before every trustee's partial decryption")]
+    ResultTooEarly,
+    /// A decrypted total is out of range (the decryptions are inconsistent).
+    #[error("candidate {candidate}, option {option}: the decrypted total is not a count of at most the ballots returned")]
+    Undecryptable {
+        /// Candidate.
+        candidate: usize,
+        /// Option.
+        option: usize,
+    },
+    /// The published counts differ from the decryption.
+    #[error("the published counts differ from the decrypted totals: candidate {candidate} published {published:?}, decrypted {decrypted:?}")]
+    WrongResult {
+        /// Candidate.
+        candidate: usize,
+        /// What the entry says.
+        published: [u64; 3],
+        /// What the decryption gives.
+        decrypted: [u64; 3],
+    },
+    /// The log stops before the result.
+    #[error("the log ends in phase {0:?}, before the result was published")]
+    Incomplete(Phase),
+}
+
+/// A failure: the first entry at which the log is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("entry {seq}: {reason}")]
+pub struct VerifyError {
+    /// The line's position (0-based); for an incomplete log, the position of
+    /// the missing line.
+    pub seq: u64,
+    /// What is wrong.
+    pub reason: Reason,
+}
+
+/// Why a ballot entry is not counted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExclusionReason {
+    /// Cast before voting opened or after it closed.
+    #[error("cast outside the voting window")]
+    OutsideVoting,
+    /// The credential was never issued by the committee (a forgery, R5).
+    #[error("credential not issued by the counting committee (forged, R5)")]
+    NotIssued,
+    /// The credential already cast a counted ballot.
+    #[error("credential already used by the ballot at entry {0}")]
+    Repeated(u64),
+    /// The signature or a proof fails, or the shape is wrong.
+    #[error("invalid ballot: {0}")]
+    Invalid(BallotError),
+}
+
+/// A ballot entry left out of the count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The entry's position.
+    pub seq: u64,
+    /// Why.
+    pub reason: ExclusionReason,
+}
+
+/// What became of a pushed line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushed {
+    /// The entry is part of the election (a ballot is counted).
+    Accepted,
+    /// A ballot entry that is not counted.
+    Excluded(ExclusionReason),
+}
+
+/// Checks done ahead of time by the batch path.
+pub(crate) struct Prechecked {
+    /// The decoded entry.
+    pub entry: Entry,
+    /// The server signature was verified.
+    pub server_sig: bool,
+    /// For a ballot whose signature and proofs were verified: its ciphertexts.
+    pub ballot: Option<Vec<[Ciphertext; 3]>>,
+}
+
+struct Election {
+    body: ElectionBody,
+    hash: [u8; 32],
+    server_key: PublicKey,
+}
+
+/// The verifier's state after the lines pushed so far.
+pub struct Tally {
+    next_seq: u64,
+    head: [u8; 32],
+    phase: Phase,
+    election: Option<Election>,
+    trustee_keys: Vec<Option<PublicKey>>,
+    election_key: Option<PublicKey>,
+    present: Option<u32>,
+    /// Public credential → the entry of the ballot that used it, if any.
+    credentials: BTreeMap<[u8; 32], Option<u64>>,
+    issued: u64,
+    returned: u64,
+    totals: Vec<Ciphertext>,
+    excluded: Vec<Exclusion>,
+    refused: Refused,
+    decryptions: Vec<Option<Vec<RistrettoPoint>>>,
+    counts: Option<Vec<[u64; 3]>>,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn fail<T>(seq: u64, reason: Reason) -> Result<T, VerifyError> {
+    Err(VerifyError { seq, reason })
+}
+
+impl Tally {
+    /// A verifier that has read nothing.
+    pub fn new() -> Self {
+        Tally {
+            next_seq: 0,
+            head: [0; 32],
+            phase: Phase::Empty,
+            election: None,
+            trustee_keys: Vec::new(),
+            election_key: None,
+            present: None,
+            credentials: BTreeMap::new(),
+            issued: 0,
+            returned: 0,
+            totals: Vec::new(),
+            excluded: Vec::new(),
+            refused: Refused::default(),
+            decryptions: Vec::new(),
+            counts: None,
+        }
+    }
+
+    /// The phase after the lines read so far.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Entry hash of the last line read (zeros before any).
+    pub fn head(&self) -> [u8; 32] {
+        self.head
+    }
+
+    /// Number of lines read.
+    pub fn len(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// True before any line.
+    pub fn is_empty(&self) -> bool {
+        self.next_seq == 0
+    }
+
+    /// Line 0's election, once read.
+    pub fn election(&self) -> Option<&ElectionBody> {
+        self.election.as_ref().map(|e| &e.body)
+    }
+
+    /// The election hash, once line 0 is read.
+    pub fn election_hash(&self) -> Option<[u8; 32]> {
+        self.election.as_ref().map(|e| e.hash)
+    }
+
+    /// The context every ballot is bound to, once the election key is known.
+    pub fn ballot_context(&self) -> Option<ElectionContext> {
+        let e = self.election.as_ref()?;
+        Some(ElectionContext {
+            election_hash: e.hash,
+            key: self.election_key?,
+            candidates: e.body.candidates.len() as u32,
+        })
+    }
+
+    /// The server's key for this log, once line 0 is read.
+    pub fn server_key(&self) -> Option<PublicKey> {
+        self.election.as_ref().map(|e| e.server_key)
+    }
+
+    /// Published key shares, by trustee (`None` until published).
+    pub fn trustee_keys(&self) -> &[Option<PublicKey>] {
+        &self.trustee_keys
+    }
+
+    /// Whether this public credential was issued, and by which entry's
+    /// ballot it was used: `None` if never issued, `Some(None)` if unused.
+    pub fn credential(&self, c: &[u8; 32]) -> Option<Option<u64>> {
+        self.credentials.get(c).copied()
+    }
+
+    /// The encrypted totals, item `3·candidate + option` (what the trustees
+    /// decrypt).
+    pub fn totals(&self) -> &[Ciphertext] {
+        &self.totals
+    }
+
+    /// Credentials issued so far.
+    pub fn issued(&self) -> u64 {
+        self.issued
+    }
+
+    /// Ballots counted so far.
+    pub fn returned(&self) -> u64 {
+        self.returned
+    }
+
+    /// Attendance recorded (latest).
+    pub fn present(&self) -> Option<u32> {
+        self.present
+    }
+
+    /// Which trustees have published their partial decryption.
+    pub fn decrypted_by(&self) -> Vec<bool> {
+        self.decryptions.iter().map(Option::is_some).collect()
+    }
+
+    /// Ballot entries left out so far.
+    pub fn exclusions(&self) -> &[Exclusion] {
+        &self.excluded
+    }
+
+    /// The decrypted counts, once published.
+    pub fn counts(&self) -> Option<&[[u64; 3]]> {
+        self.counts.as_deref()
+    }
+
+    /// Checks one line completely and adds it to the state. On a failure the
+    /// state is left unchanged.
+    pub fn push(
+        &mut self,
+        line: &[u8],
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        let seq = self.next_seq;
+        let entry = parse_line(line).map_err(|e| VerifyError {
+            seq,
+            reason: Reason::Malformed(e),
+        })?;
+        self.apply(
+            line,
+            Prechecked {
+                entry,
+                server_sig: false,
+                ballot: None,
+            },
+            rng,
+        )
+    }
+
+    /// Computes, without changing the state, what pushing a ballot would
+    /// give: the server's check before it appends a ballot.
+    pub fn check_ballot(
+        &self,
+        ballot: &Ballot,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<[Ciphertext; 3]>, ExclusionReason> {
+        if self.phase != Phase::Voting {
+            return Err(ExclusionReason::OutsideVoting);
+        }
+        match self.credentials.get(&ballot.credential) {
+            None => return Err(ExclusionReason::NotIssued),
+            Some(Some(used)) => return Err(ExclusionReason::Repeated(*used)),
+            Some(None) => {}
+        }
+        let ctx = self
+            .ballot_context()
+            .ok_or(ExclusionReason::OutsideVoting)?;
+        ballot.verify(&ctx, rng).map_err(ExclusionReason::Invalid)
+    }
+
+    /// Adds a line whose decoding (and perhaps signatures) was done already.
+    pub(crate) fn apply(
+        &mut self,
+        line: &[u8],
+        pre: Prechecked,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        let seq = self.next_seq;
+        let Prechecked {
+            entry,
+            server_sig,
+            ballot,
+        } = pre;
+        if entry.seq != seq {
+            return fail(
+                seq,
+                Reason::Sequence {
+                    expected: seq,
+                    found: entry.seq,
+                },
+            );
+        }
+        if entry.prev != self.head {
+            return fail(seq, Reason::Chain);
+        }
+        let is_election = matches!(entry.payload, Payload::Election(_));
+        if (seq == 0) != is_election {
+            return fail(
+                seq,
+                Reason::OutOfPhase {
+                    kind: entry.payload.kind(),
+                    phase: self.phase,
+                },
+            );
+        }
+        // The server's key comes from line 0 itself.
+        let server_key = match (&entry.payload, &self.election) {
+            (Payload::Election(b), _) => PublicKey::from_bytes(&b.server_key.0, "server_key")
+                .map_err(|e| VerifyError {
+                    seq,
+                    reason: Reason::Malformed(e),
+                })?,
+            (_, Some(e)) => e.server_key,
+            (_, None) => unreachable!("line 0 is the election"),
+        };
+        if !server_sig {
+            let msg = server_message(line).ok_or(VerifyError {
+                seq,
+                reason: Reason::ServerSignature,
+            })?;
+            entry
+                .server_sig
+                .verify(&server_key, SERVER_ENTRY_CONTEXT, &msg)
+                .map_err(|_| VerifyError {
+                    seq,
+                    reason: Reason::ServerSignature,
+                })?;
+        }
+        let outcome = self.apply_payload(seq, line, entry.payload, ballot, rng)?;
+        if let Pushed::Excluded(reason) = &outcome {
+            self.excluded.push(Exclusion {
+                seq,
+                reason: reason.clone(),
+            });
+        }
+        self.next_seq += 1;
+        self.head = entry_hash(line);
+        Ok(outcome)
+    }
+
+    fn check_signer(&self, seq: u64, payload: &Payload) -> Result<(), VerifyError> {
+        let e = self.election.as_ref().expect("after line 0");
+        let (context, message, signer, sig) =
+            payload.statement(&e.hash).expect("a committee statement");
+        let key = self
+            .trustee_keys
+            .get(signer as usize)
+            .copied()
+            .flatten()
+            .ok_or(VerifyError {
+                seq,
+                reason: Reason::UnknownTrustee(signer),
+            })?;
+        let bad = VerifyError {
+            seq,
+            reason: Reason::CommitteeSignature(context),
+        };
+        let sig = Signature::from_bytes(&sig.0).map_err(|_| bad.clone())?;
+        sig.verify(&key, context, &message).map_err(|_| bad)
+    }
+
+    fn apply_payload(
+        &mut self,
+        seq: u64,
+        line: &[u8],
+        payload: Payload,
+        ballot_cts: Option<Vec<[Ciphertext; 3]>>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        let out_of_phase = |kind, phase| fail(seq, Reason::OutOfPhase { kind, phase });
+        let kind = payload.kind();
+        let malformed = |e: DecodeError| VerifyError {
+            seq,
+            reason: Reason::Malformed(e),
+        };
+        match payload {
+            Payload::Election(body) => {
+                check_election(&body).map_err(malformed)?;
+                let server_key =
+                    PublicKey::from_bytes(&body.server_key.0, "server_key").map_err(malformed)?;
+                self.trustee_keys = vec![None; body.trustees.len()];
+                self.decryptions = vec![None; body.trustees.len()];
+                self.totals = vec![Ciphertext::zero(); 3 * body.candidates.len()];
+                self.election = Some(Election {
+                    body,
+                    hash: entry_hash(line),
+                    server_key,
+                });
+                self.phase = Phase::Setup;
+            }
+            Payload::TrusteeKey(b) => {
+                if self.phase != Phase::Setup || self.election_key.is_some() {
+                    return out_of_phase(kind, self.phase);
+                }
+                let slot = self
+                    .trustee_keys
+                    .get(b.trustee as usize)
+                    .ok_or(VerifyError {
+                        seq,
+                        reason: Reason::UnknownTrustee(b.trustee),
+                    })?;
+                if slot.is_some() {
+                    return fail(seq, Reason::Duplicate(b.trustee));
+                }
+                let bad = VerifyError {
+                    seq,
+                    reason: Reason::KeyProof(b.trustee),
+                };
+                let key = PublicKey::from_bytes(&b.key.0, "key").map_err(malformed)?;
+                let proof = Signature::from_bytes(&b.proof.0).map_err(|_| bad.clone())?;
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                proof
+                    .verify(
+                        &key,
+                        KEY_PROOF_CONTEXT,
+                        &key_proof_message(&hash, b.trustee),
+                    )
+                    .map_err(|_| bad)?;
+                self.trustee_keys[b.trustee as usize] = Some(key);
+            }
+            Payload::ElectionKey(b) => {
+                if self.phase != Phase::Setup || self.election_key.is_some() {
+                    return out_of_phase(kind, self.phase);
+                }
+                let Some(shares) = self
+                    .trustee_keys
+                    .iter()
+                    .copied()
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    return fail(seq, Reason::ElectionKey);
+                };
+                let y = combine(&shares);
+                if y.compress().to_bytes() != b.key.0 {
+                    return fail(seq, Reason::ElectionKey);
+                }
+                self.election_key =
+                    Some(PublicKey::from_bytes(&b.key.0, "key").map_err(malformed)?);
+            }
+            Payload::Quorum(ref b) => {
+                if self.phase != Phase::Setup {
+                    return out_of_phase(kind, self.phase);
+                }
+                self.check_signer(seq, &payload)?;
+                let summoned = self.election.as_ref().expect("after line 0").body.summoned;
+                if b.present > summoned {
+                    return fail(
+                        seq,
+                        Reason::Attendance {
+                            present: b.present,
+                            summoned,
+                        },
+                    );
+                }
+                if u64::from(b.present) < self.issued {
+                    return fail(
+                        seq,
+                        Reason::TooManyCredentials {
+                            issued: self.issued,
+                            present: b.present,
+                        },
+                    );
+                }
+                self.present = Some(b.present);
+            }
+            Payload::Credentials(ref b) => {
+                if !matches!(self.phase, Phase::Setup | Phase::Voting) {
+                    return out_of_phase(kind, self.phase);
+                }
+                self.check_signer(seq, &payload)?;
+                let present = self.present.ok_or(VerifyError {
+                    seq,
+                    reason: Reason::OutOfPhase {
+                        kind,
+                        phase: self.phase,
+                    },
+                })?;
+                let issued = self.issued + b.credentials.len() as u64;
+                if issued > u64::from(present) {
+                    return fail(seq, Reason::TooManyCredentials { issued, present });
+                }
+                let mut fresh = BTreeMap::new();
+                for (index, c) in b.credentials.iter().enumerate() {
+                    let valid = PublicKey::from_bytes(&c.0, "credential").is_ok();
+                    if !valid
+                        || self.credentials.contains_key(&c.0)
+                        || fresh.insert(c.0, None).is_some()
+                    {
+                        return fail(seq, Reason::BadCredential { index });
+                    }
+                }
+                self.credentials.append(&mut fresh);
+                self.issued = issued;
+            }
+            Payload::Open(_) => {
+                if self.phase != Phase::Setup || self.election_key.is_none() {
+                    return out_of_phase(kind, self.phase);
+                }
+                self.check_signer(seq, &payload)?;
+                let summoned = self.election.as_ref().expect("after line 0").body.summoned;
+                let present = self.present.unwrap_or(0);
+                if !quorum_met(summoned, present) {
+                    return fail(seq, Reason::NoQuorum { present, summoned });
+                }
+                self.phase = Phase::Voting;
+            }
+            Payload::Ballot(ballot) => {
+                let verdict = match ballot_cts {
+                    Some(cts) if self.phase == Phase::Voting => {
+                        match self.credentials.get(&ballot.credential) {
+                            None => Err(ExclusionReason::NotIssued),
+                            Some(Some(used)) => Err(ExclusionReason::Repeated(*used)),
+                            Some(None) => Ok(cts),
+                        }
+                    }
+                    _ => self.check_ballot(&ballot, rng),
+                };
+                match verdict {
+                    Ok(cts) => {
+                        self.credentials.insert(ballot.credential, Some(seq));
+                        for (j, answer) in cts.iter().enumerate() {
+                            for (k, ct) in answer.iter().enumerate() {
+                                self.totals[3 * j + k] = self.totals[3 * j + k].add(ct);
+                            }
+                        }
+                        self.returned += 1;
+                    }
+                    Err(reason) => return Ok(Pushed::Excluded(reason)),
+                }
+            }
+            Payload::Close(ref b) => {
+                if self.phase != Phase::Voting {
+                    return out_of_phase(kind, self.phase);
+                }
+                self.check_signer(seq, &payload)?;
+                self.refused = b.refused;
+                self.phase = Phase::Closed;
+            }
+            Payload::Decryption(b) => {
+                if self.phase != Phase::Closed {
+                    return out_of_phase(kind, self.phase);
+                }
+                let t = b.trustee;
+                let key =
+                    self.trustee_keys
+                        .get(t as usize)
+                        .copied()
+                        .flatten()
+                        .ok_or(VerifyError {
+                            seq,
+                            reason: Reason::UnknownTrustee(t),
+                        })?;
+                if self.decryptions[t as usize].is_some() {
+                    return fail(seq, Reason::Duplicate(t));
+                }
+                if b.shares.len() != self.totals.len() {
+                    return fail(
+                        seq,
+                        Reason::DecryptionCount {
+                            trustee: t,
+                            expected: self.totals.len(),
+                            found: b.shares.len(),
+                        },
+                    );
+                }
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                let mut batch = BatchVerifier::with_capacity(self.totals.len() * 5);
+                let mut shares = Vec::with_capacity(b.shares.len());
+                for (item, s) in b.shares.iter().enumerate() {
+                    let bad = VerifyError {
+                        seq,
+                        reason: Reason::Decryption {
+                            trustee: t,
+                            item: item as u32,
+                        },
+                    };
+                    let (d_bytes, proof_bytes) = split_share(&s.0);
+                    let d = point(&d_bytes, "share").map_err(|_| bad.clone())?;
+                    let proof =
+                        DecryptionProof::from_bytes(&proof_bytes).map_err(|_| bad.clone())?;
+                    let ctx = DecryptionContext {
+                        election: &hash,
+                        trustee: t,
+                        item: item as u32,
+                        key: key.as_bytes(),
+                    };
+                    proof
+                        .add_to_batch(
+                            &mut batch,
+                            rng,
+                            &ctx,
+                            key.point(),
+                            &self.totals[item].a,
+                            &d,
+                            &d_bytes,
+                        )
+                        .map_err(|_| bad)?;
+                    shares.push(d);
+                }
+                if !batch.verify() {
+                    // Name the first failing item.
+                    let item = self.first_bad_share(&hash, t, &key, &b.shares, rng);
+                    return fail(seq, Reason::Decryption { trustee: t, item });
+                }
+                self.decryptions[t as usize] = Some(shares);
+            }
+            Payload::Result(ref b) => {
+                if self.phase != Phase::Closed {
+                    return out_of_phase(kind, self.phase);
+                }
+                let Some(all) = self.decryptions.iter().cloned().collect::<Option<Vec<_>>>() else {
+                    return fail(seq, Reason::ResultTooEarly);
+                };
+                self.check_signer(seq, &payload)?;
+                let counts = self.decrypt(seq, &all)?;
+                for (candidate, (published, decrypted)) in
+                    b.counts.iter().zip(counts.iter()).enumerate()
+                {
+                    if published != decrypted {
+                        return fail(
+                            seq,
+                            Reason::WrongResult {
+                                candidate,
+                                published: *published,
+                                decrypted: *decrypted,
+                            },
+                        );
+                    }
+                }
+                if b.counts.len() != counts.len() {
+                    return fail(
+                        seq,
+                        Reason::WrongResult {
+                            candidate: b.counts.len().min(counts.len()),
+                            published: b.counts.get(counts.len()).copied().unwrap_or_default(),
+                            decrypted: counts.get(b.counts.len()).copied().unwrap_or_default(),
+                        },
+                    );
+                }
+                self.counts = Some(counts);
+                self.phase = Phase::Done;
+            }
+        }
+        Ok(Pushed::Accepted)
+    }
+
+    fn first_bad_share(
+        &self,
+        hash: &[u8; 32],
+        t: u32,
+        key: &PublicKey,
+        shares: &[tinnhiem_core::log::Hex<128>],
+        rng: &mut impl CryptoRngCore,
+    ) -> u32 {
+        for (item, s) in shares.iter().enumerate() {
+            let (d_bytes, proof_bytes) = split_share(&s.0);
+            let mut batch = BatchVerifier::new();
+            let ctx = DecryptionContext {
+                election: hash,
+                trustee: t,
+                item: item as u32,
+                key: key.as_bytes(),
+            };
+            let ok = match (
+                point(&d_bytes, "share"),
+                DecryptionProof::from_bytes(&proof_bytes),
+            ) {
+                (Ok(d), Ok(p)) => p
+                    .add_to_batch(
+                        &mut batch,
+                        rng,
+                        &ctx,
+                        key.point(),
+                        &self.totals[item].a,
+                        &d,
+                        &d_bytes,
+                    )
+                    .is_ok_and(|_| batch.verify()),
+                _ => false,
+            };
+            if !ok {
+                return item as u32;
+            }
+        }
+        0
+    }
+
+    /// The counts that every trustee's published partial decryption gives,
+    /// before the result entry (what the committee publishes).
+    pub fn decrypted_counts(&self) -> Result<Vec<[u64; 3]>, Reason> {
+        let Some(all) = self.decryptions.iter().cloned().collect::<Option<Vec<_>>>() else {
+            return Err(Reason::ResultTooEarly);
+        };
+        self.decrypt(self.next_seq, &all).map_err(|e| e.reason)
+    }
+
+    /// Combines the partial decryptions and solves each small logarithm.
+    fn decrypt(
+        &self,
+        seq: u64,
+        shares: &[Vec<RistrettoPoint>],
+    ) -> Result<Vec<[u64; 3]>, VerifyError> {
+        let mut counts = vec![[0u64; 3]; self.totals.len() / 3];
+        for (item, total) in self.totals.iter().enumerate() {
+            let m = shares.iter().fold(total.b, |acc, d| acc - d[item]);
+            let (candidate, option) = (item / 3, item % 3);
+            counts[candidate][option] = small_dlog(&m, self.returned).ok_or(VerifyError {
+                seq,
+                reason: Reason::Undecryptable { candidate, option },
+            })?;
+        }
+        Ok(counts)
+    }
+
+    /// The result table, once the log is complete; otherwise the failure
+    /// "the log ends before the result".
+    pub fn finish(&self) -> Result<ElectionResult, VerifyError> {
+        let (Phase::Done, Some(counts), Some(e)) = (self.phase, &self.counts, &self.election)
+        else {
+            return fail(self.next_seq, Reason::Incomplete(self.phase));
+        };
+        Ok(ElectionResult {
+            quorum: QuorumResult::new(e.body.summoned, self.present.unwrap_or(0)),
+            issued: self.issued,
+            returned: self.returned,
+            candidates: e
+                .body
+                .candidates
+                .iter()
+                .zip(counts)
+                .map(|(c, n)| {
+                    CandidateResult::new(&c.name, &c.position, self.issued, self.returned, *n)
+                })
+                .collect(),
+            refused: self.refused,
+            excluded: self.excluded.len() as u64,
+            log_head: hex(&self.head),
+        })
+    }
+}

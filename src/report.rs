@@ -1,0 +1,179 @@
+//! What people read: the result table on a terminal (R6, R7) and the
+//! printable minutes (biên bản kiểm phiếu, R10).
+
+use std::fmt::Write as _;
+
+use tinnhiem_core::log::ElectionBody;
+use tinnhiem_tally::{ElectionResult, Exclusion};
+
+fn consequence_vi(code: &str) -> &'static str {
+    match code {
+        "9.2" => "9.2: trên 50% đến dưới 2/3 tín nhiệm thấp",
+        "9.3" => "9.3: từ 2/3 trở lên tín nhiệm thấp",
+        _ => "không",
+    }
+}
+
+/// The result table for a terminal, Vietnamese headings.
+pub fn table(r: &ElectionResult) -> String {
+    let mut s = String::new();
+    let q = &r.quorum;
+    let _ = writeln!(
+        s,
+        "Triệu tập {} · có mặt {} · đủ 2/3 (R2): {}",
+        q.summoned,
+        q.present,
+        if q.met { "có" } else { "không" }
+    );
+    let _ = writeln!(
+        s,
+        "Phiếu phát ra {} · phiếu thu vào {}",
+        r.issued, r.returned
+    );
+    for (i, c) in r.candidates.iter().enumerate() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{}. {} — {}", i + 1, c.name, c.position);
+        let _ = writeln!(
+            s,
+            "   Phát ra {} · thu vào {} · hợp lệ {} · không hợp lệ {}",
+            c.issued, c.returned, c.valid, c.invalid
+        );
+        let _ = writeln!(
+            s,
+            "   Tín nhiệm cao  {:>5}  {:>6.2}%",
+            c.high.count, c.high.percent
+        );
+        let _ = writeln!(
+            s,
+            "   Tín nhiệm      {:>5}  {:>6.2}%",
+            c.confidence.count, c.confidence.percent
+        );
+        let _ = writeln!(
+            s,
+            "   Tín nhiệm thấp {:>5}  {:>6.2}%",
+            c.low.count, c.low.percent
+        );
+        let _ = writeln!(s, "   Hệ quả (R7): {}", consequence_vi(&c.consequence));
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Máy chủ đã từ chối: {} phiếu giả, {} phiếu lặp · phiếu bị loại khi kiểm: {}",
+        r.refused.forged, r.refused.repeated, r.excluded
+    );
+    let _ = writeln!(s, "Mã băm cuối nhật ký (log head): {}", r.log_head);
+    s
+}
+
+/// The exclusions, one line each.
+pub fn exclusions(list: &[Exclusion]) -> String {
+    list.iter()
+        .map(|e| format!("entry {}: excluded: {}\n", e.seq, e.reason))
+        .collect()
+}
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The minutes of the count (R10) as a printable HTML page.
+pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
+    let mut rows = String::new();
+    for (i, c) in r.candidates.iter().enumerate() {
+        let _ = write!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{} ({:.2}%)</td><td>{} ({:.2}%)</td><td>{} ({:.2}%)</td><td>{}</td></tr>",
+            i + 1,
+            esc(&c.name),
+            esc(&c.position),
+            c.issued,
+            c.returned,
+            c.valid,
+            c.invalid,
+            c.high.count,
+            c.high.percent,
+            c.confidence.count,
+            c.confidence.percent,
+            c.low.count,
+            c.low.percent,
+            esc(consequence_vi(&c.consequence)),
+        );
+    }
+    let committee: Vec<String> = e
+        .trustees
+        .iter()
+        .map(|t| format!("<li>{}</li>", esc(t)))
+        .collect();
+    format!(
+        r#"<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Biên bản kiểm phiếu — {title}</title>
+<style>
+body {{ font-family: "Times New Roman", serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #000; }}
+h1, h2 {{ text-align: center; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
+th, td {{ border: 1px solid #000; padding: 0.3rem; text-align: center; }}
+td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
+.hash {{ font-family: monospace; word-break: break-all; }}
+.sign {{ display: flex; justify-content: space-between; margin-top: 3rem; }}
+@media print {{ .copy {{ page-break-after: always; }} }}
+</style>
+</head>
+<body>
+<p><b>{unit}</b></p>
+<h1>BIÊN BẢN KIỂM PHIẾU<br><small>Minutes of the count</small></h1>
+<h2>{title}</h2>
+<p>Ngày (date): {date}. MẬT (confidential, R10): lập thành 3 bản; 2 bản gửi cấp trên trực tiếp, 1 bản lưu cùng phiếu.</p>
+<p>Số người được triệu tập (summoned): <b>{summoned}</b>; số người có mặt (present): <b>{present}</b>;
+đủ 2/3 theo quy định (quorum, R2): <b>{met}</b>.</p>
+<p>Ban kiểm phiếu (counting committee):</p>
+<ul>{committee}</ul>
+<p>Số phiếu phát ra (issued): <b>{issued}</b>; số phiếu thu vào (returned): <b>{returned}</b>.</p>
+<table>
+<thead><tr><th>TT</th><th>Họ và tên</th><th>Chức vụ</th><th>Phát ra</th><th>Thu vào</th><th>Hợp lệ</th><th>Không hợp lệ</th>
+<th>Tín nhiệm cao</th><th>Tín nhiệm</th><th>Tín nhiệm thấp</th><th>Hệ quả (R7)</th></tr></thead>
+<tbody>{rows}</tbody>
+</table>
+<p>Tỷ lệ tính trên tổng số phiếu thu vào (percentages of ballots returned, R6).</p>
+<p>Máy chủ đã từ chối {forged} phiếu không do Ban kiểm phiếu phát hành và {repeated} phiếu lặp lại; số phiếu bị loại khi kiểm: {excluded}.</p>
+<p>Mã băm cuối nhật ký (log head, SHA-256): <span class="hash">{head}</span></p>
+<div class="sign"><div>Đại diện cơ quan cấp trên (giám sát)</div><div>Trưởng Ban kiểm phiếu</div></div>
+</body>
+</html>
+"#,
+        title = esc(&e.title),
+        unit = esc(&e.unit),
+        date = esc(&e.date),
+        summoned = r.quorum.summoned,
+        present = r.quorum.present,
+        met = if r.quorum.met {
+            "có (yes)"
+        } else {
+            "không (no)"
+        },
+        committee = committee.join(""),
+        issued = r.issued,
+        returned = r.returned,
+        rows = rows,
+        forged = r.refused.forged,
+        repeated = r.refused.repeated,
+        excluded = r.excluded,
+        head = esc(&r.log_head),
+    )
+}
