@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project, as CI does. From a fresh machine:
+# installs what is missing (the wasm target), then checks formatting and
+# lints, builds the browser module, and runs all the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+if ! cargo nextest --version >/dev/null 2>&1; then
+  cargo install --locked cargo-nextest
+fi
+
+step "format"
+cargo fmt --all --check
+
+step "lint"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "wasm build"
+cargo build -p tinnhiem-wasm --target wasm32-unknown-unknown --profile wasm
+wasm=target/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
+ls -l "$wasm"
+
+step "tests"
+cargo nextest run --workspace --no-fail-fast
+
+step "doc tests"
+cargo test --workspace --doc
+
+step "wasm in node"
+cred=$(cargo run -q --example credential -p tinnhiem-core)
+TINNHIEM_WASM="$wasm" TINNHIEM_TEST_CREDENTIAL="$cred" node --test crates/wasm/js/
