@@ -5,6 +5,11 @@
 //! the verifier in `tinnhiem-tally`; this crate wires them together.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod cli;
+pub mod client;
+pub mod election;
 pub mod report;
 pub mod scenario;
+pub mod server;
+pub mod store;

@@ -1,8 +1,9 @@
 //! `tinnhiem demo`: a realistic meeting with no set-up. 25 people summoned,
 //! 22 present, 4 candidates, 3 committee members; 20 ballots (one left blank
 //! for a candidate, two signed under R4), 2 forged and 1 repeated attempt that
-//! must be refused. It runs in-process for now (the server issue moves it
-//! onto HTTP), then verifies the written log as an inspector would.
+//! must be refused. A real server is started on a free loopback port with a
+//! temporary store, every actor goes through its HTTP API, and the
+//! downloaded log is verified as an inspector would.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,7 +86,17 @@ pub fn run(out: Option<PathBuf>) -> ExitCode {
         s.forged,
         s.repeated
     );
-    match super::run_scenario(&s, &out, &mut rand::rngs::OsRng, &mut |_, _| {}) {
+    let rt = super::runtime();
+    let run = async {
+        let local = super::LocalServer::start()
+            .await
+            .map_err(super::SimulateError::Unexpected)?;
+        println!("Máy chủ (server): {} (kho tạm, temporary store)", local.base);
+        let r = super::run_scenario(&s, &out, Some((&local.base, &local.password)), &mut |_, _| {}).await;
+        local.stop().await;
+        r
+    };
+    match rt.block_on(run) {
         Ok(summary) => {
             println!("Nhật ký đã được kiểm tra lại bằng tinnhiem-tally (log verified).\n");
             print!("{}", report::table(&summary.result));

@@ -9,10 +9,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod demo;
+mod local;
+mod meeting;
 mod progress;
 mod simulate;
 mod verify;
 
+pub use local::LocalServer;
 pub use simulate::{run_scenario, SimulateError};
 
 /// tinnhiem: secure, anonymous, verifiable confidence votes (lấy phiếu tín nhiệm).
@@ -36,14 +39,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run a whole meeting from a scenario file and write election.json,
-    /// receipts.jsonl, log.jsonl, result.json and minutes.html to --out.
+    /// Run a whole meeting from a scenario file over the HTTP API and write
+    /// election.json, receipts.jsonl, log.jsonl, result.json and
+    /// minutes.html to --out.
     Simulate {
         /// The scenario (JSON, see DESIGN.md).
         scenario: PathBuf,
         /// Output directory (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// A running server (`http://host:port`); without it, a fresh local
+        /// server is started.
+        #[arg(long)]
+        server: Option<String>,
+        /// The organizer's password on --server (or TINNHIEM_ORGANIZER_PASSWORD).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Run the server: the meeting's API, data in an embedded store.
+    Serve {
+        /// Data directory.
+        #[arg(long, default_value = "./tinnhiem-data")]
+        data: PathBuf,
+        /// Address to listen on; use the meeting room's network address (for
+        /// example 0.0.0.0:8080) so that phones can reach it.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Set (or reset) the organizer's password instead of generating one
+        /// on first run (or TINNHIEM_ORGANIZER_PASSWORD).
+        #[arg(long)]
+        organizer_password: Option<String>,
     },
     /// Run a realistic meeting with no set-up and print the verified result.
     Demo {
@@ -69,7 +94,55 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Verify { log, json } => verify::run(&log, json),
-        Command::Simulate { scenario, out } => simulate::run(&scenario, &out),
-        Command::Demo { out } => demo::run(out),
+        Command::Simulate {
+            scenario,
+            out,
+            server,
+            password,
+        } => {
+            init_tracing("warn");
+            simulate::run(&scenario, &out, server, password)
+        }
+        Command::Demo { out } => {
+            init_tracing("warn");
+            demo::run(out)
+        }
+        Command::Serve {
+            data,
+            bind,
+            organizer_password,
+        } => {
+            init_tracing("info");
+            let config = crate::server::Config {
+                data,
+                bind,
+                organizer_password: organizer_password.or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
+            };
+            match runtime().block_on(crate::server::serve(config, None)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("tinnhiem serve: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
+}
+
+/// The tokio runtime of the commands that need one.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// Logs to stderr, at `default` unless RUST_LOG says otherwise.
+fn init_tracing(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

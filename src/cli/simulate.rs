@@ -1,20 +1,12 @@
-//! `tinnhiem simulate SCENARIO.json --out DIR`: a whole meeting driven by a
-//! scenario file. For now the meeting runs in this process, through the same
-//! steps the server takes ([`tinnhiem_tally::sim::Meeting`]); the server issue
-//! moves it onto HTTP.
+//! `tinnhiem simulate SCENARIO.json --out DIR [--server URL]`: a whole
+//! meeting driven by a scenario file, over the HTTP API, against a fresh
+//! local server or a running one.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rand_core::CryptoRngCore;
 use thiserror::Error;
-use tinnhiem_core::credential::Credential;
-use tinnhiem_core::log::Candidate;
-use tinnhiem_core::rules::quorum_met;
-use tinnhiem_tally::sim::{Meeting, Setup};
-use tinnhiem_tally::{ElectionResult, ExclusionReason, VerifyError};
+use tinnhiem_tally::{ElectionResult, VerifyError};
 
 use super::progress::Progress;
 use crate::report;
@@ -74,13 +66,6 @@ pub struct Summary {
     pub minutes: PathBuf,
 }
 
-fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T, SimulateError> {
-    r.map_err(|source| SimulateError::Io {
-        path: path.to_owned(),
-        source,
-    })
-}
-
 /// Today's date, `YYYY-MM-DD` (UTC).
 pub fn today() -> String {
     let secs = std::time::SystemTime::now()
@@ -99,129 +84,32 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Runs `scenario`, writing its files to `out`.
-pub fn run_scenario(
+/// Runs a scenario against `server` (with the organizer's `password`) or,
+/// without one, against a fresh local server.
+pub async fn run_scenario(
     scenario: &Scenario,
     out: &Path,
-    rng: &mut impl CryptoRngCore,
-    progress: &mut dyn FnMut(u64, u64),
+    server: Option<(&str, &str)>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Summary, SimulateError> {
-    io(out, std::fs::create_dir_all(out))?;
-    let setup = Setup {
-        id: None,
-        title: scenario.title.clone(),
-        unit: scenario.unit.clone(),
-        date: scenario.date.clone().unwrap_or_else(today),
-        candidates: scenario
-            .candidates
-            .iter()
-            .map(|c| Candidate {
-                name: c.name.clone(),
-                position: c.position.clone(),
-            })
-            .collect(),
-        summoned: scenario.summoned,
-        trustees: (1..=scenario.trustees)
-            .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
-            .collect(),
-    };
-    let mut m = Meeting::create(setup, rng)?;
-    let election_json = out.join("election.json");
-    io(
-        &election_json,
-        std::fs::write(
-            &election_json,
-            serde_json::json!({"id": m.id, "server": "in-process"}).to_string() + "\n",
-        ),
-    )?;
-    m.record_quorum(scenario.present, rng)?;
-    if !quorum_met(scenario.summoned, scenario.present) {
-        return Err(SimulateError::NoQuorum {
-            present: scenario.present,
-            summoned: scenario.summoned,
-            needed: (scenario.summoned * 2).div_ceil(3),
-        });
-    }
-    let creds = m.issue_credentials(scenario.present as usize, rng)?;
-    m.open(rng)?;
-
-    let receipts_path = out.join("receipts.jsonl");
-    let mut receipts = io(&receipts_path, File::create(&receipts_path))?;
-    let total =
-        (scenario.ballots.len() + scenario.forged as usize + scenario.repeated as usize) as u64;
-    let mut done = 0;
-    for (b, cred) in scenario.ballots.iter().zip(&creds) {
-        let choices: Vec<_> = b.marks.iter().map(|m| m.choice()).collect();
-        let ballot = m.fill(cred, &choices, b.signed_by.clone(), rng);
-        let receipt = m
-            .submit(ballot, rng)
-            .map_err(|r| SimulateError::Unexpected(format!("an honest ballot was refused: {r}")))?;
-        let line = serde_json::to_string(&receipt).expect("receipt serializes") + "\n";
-        io(&receipts_path, receipts.write_all(line.as_bytes()))?;
-        io(&receipts_path, receipts.flush())?;
-        done += 1;
-        progress(done, total);
-    }
-    let blank = vec![None; scenario.candidates.len()];
-    for _ in 0..scenario.forged {
-        let fake = Credential::generate(rng);
-        let ballot = m.fill(&fake, &blank, None, rng);
-        match m.submit(ballot, rng) {
-            Err(ExclusionReason::NotIssued) => {}
-            other => {
-                return Err(SimulateError::Unexpected(format!(
-                    "forged ballot not refused: {other:?}"
-                )))
-            }
+    match server {
+        Some((url, password)) => {
+            let client = crate::client::Client::new(url);
+            super::meeting::run(scenario, &client, password, out, progress).await
         }
-        done += 1;
-        progress(done, total);
-    }
-    for i in 0..scenario.repeated as usize {
-        let cred = &creds[i % scenario.ballots.len()];
-        let ballot = m.fill(cred, &blank, None, rng);
-        match m.submit(ballot, rng) {
-            Err(ExclusionReason::Repeated(_)) => {}
-            other => {
-                return Err(SimulateError::Unexpected(format!(
-                    "repeated ballot not refused: {other:?}"
-                )))
-            }
+        None => {
+            let local = super::local::LocalServer::start()
+                .await
+                .map_err(SimulateError::Unexpected)?;
+            let client = crate::client::Client::new(&local.base);
+            let r = super::meeting::run(scenario, &client, &local.password, out, progress).await;
+            local.stop().await;
+            r
         }
-        done += 1;
-        progress(done, total);
     }
-    m.close(rng)?;
-    m.decrypt(rng)?;
-
-    let log_path = out.join("log.jsonl");
-    let bytes = m.log_bytes();
-    io(&log_path, std::fs::write(&log_path, &bytes))?;
-    // The inspector's check on the written bytes, as `verify` does it.
-    let outcome = tinnhiem_tally::verify_log(&bytes, rng, &mut |_, _| {})?;
-    let result = outcome.result;
-    let result_path = out.join("result.json");
-    io(
-        &result_path,
-        std::fs::write(
-            &result_path,
-            serde_json::to_string_pretty(&result).expect("serializes") + "\n",
-        ),
-    )?;
-    let minutes = out.join("minutes.html");
-    let election = m.tally.election().expect("line 0");
-    io(
-        &minutes,
-        std::fs::write(&minutes, report::minutes_html(election, &result)),
-    )?;
-    Ok(Summary {
-        result,
-        log: log_path,
-        minutes,
-    })
 }
 
-pub fn run(scenario: &Path, out: &Path) -> ExitCode {
+pub fn run(scenario: &Path, out: &Path, server: Option<String>, password: Option<String>) -> ExitCode {
     let bytes = match std::fs::read(scenario) {
         Ok(b) => b,
         Err(e) => {
@@ -239,10 +127,15 @@ pub fn run(scenario: &Path, out: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let password = password.or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok());
+    if server.is_some() && password.is_none() {
+        eprintln!("tinnhiem simulate: --server needs the organizer's password (--password or TINNHIEM_ORGANIZER_PASSWORD)");
+        return ExitCode::from(2);
+    }
+    let rt = super::runtime();
     let mut bar = Progress::new("Bỏ phiếu (casting)");
-    match run_scenario(&s, out, &mut rand::rngs::OsRng, &mut |d, t| {
-        bar.update(d, t)
-    }) {
+    let target = server.as_deref().zip(password.as_deref());
+    match rt.block_on(run_scenario(&s, out, target, &mut |d, t| bar.update(d, t))) {
         Ok(summary) => {
             print!("{}", report::table(&summary.result));
             println!("Nhật ký (log): {}", summary.log.display());

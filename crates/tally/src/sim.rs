@@ -9,16 +9,17 @@ use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
 use tinnhiem_core::ballot::{Ballot, Choice};
 use tinnhiem_core::credential::Credential;
+use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{base32, hex};
 use tinnhiem_core::log::{
-    entry_hash, head_message, Candidate, CloseBody, CredentialsBody, DecryptionBody, ElectionBody,
-    ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
-    TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+    entry_hash, head_message, parse_line, Candidate, CloseBody, CredentialsBody, DecryptionBody,
+    ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody,
+    StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
 
-use crate::state::{ExclusionReason, Pushed, Tally, VerifyError};
+use crate::state::{ExclusionReason, Prechecked, Pushed, Tally, VerifyError};
 
 /// What a voter gets back for an acknowledged ballot (DESIGN.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,11 +145,53 @@ impl Meeting {
         Ok(pushed)
     }
 
+    /// [`Meeting::append`] for a ballot that [`Tally::check_ballot`] has
+    /// just verified against the current state (`cts` is what it returned).
+    /// The sealed line is decoded and pushed through the verifier like any
+    /// other (chain, server signature, credential), but when it decodes to
+    /// the very ballot that was checked, its signature and proofs are not
+    /// verified a second time.
+    fn append_checked_ballot(
+        &mut self,
+        ballot: Ballot,
+        cts: Vec<[Ciphertext; 3]>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        let (sealed, line) = Entry::seal(
+            self.lines.len() as u64,
+            self.tally.head(),
+            Payload::Ballot(ballot),
+            &self.server,
+            rng,
+        );
+        let pushed = match parse_line(&line) {
+            Ok(entry) if entry == sealed => self.tally.apply(
+                &line,
+                Prechecked {
+                    entry,
+                    server_sig: false,
+                    ballot: Some(cts),
+                },
+                rng,
+            )?,
+            _ => self.tally.push(&line, rng)?,
+        };
+        self.lines.push(line);
+        Ok(pushed)
+    }
+
     /// Seals a line without any check (for tests that force bad entries
     /// into a log, as a compromised server could).
+    ///
+    /// The line is still pushed through the verifier, whatever it says, so
+    /// that the meeting can go on after an entry the tally only excludes (a
+    /// forged or repeated ballot). After a line the verifier refuses, its
+    /// state stays behind the log and every later [`Meeting::append`] fails,
+    /// as verification of the log itself does.
     pub fn force(&mut self, payload: Payload, rng: &mut impl CryptoRngCore) -> Vec<u8> {
         let prev = self.lines.last().map_or([0; 32], |l| entry_hash(l));
         let (_, line) = Entry::seal(self.lines.len() as u64, prev, payload, &self.server, rng);
+        let _ = self.tally.push(&line, rng);
         self.lines.push(line.clone());
         line
     }
@@ -237,17 +280,20 @@ impl Meeting {
         ballot: Ballot,
         rng: &mut impl CryptoRngCore,
     ) -> Result<Receipt, Refusal> {
-        if let Err(r) = self.tally.check_ballot(&ballot, rng) {
-            match r {
-                ExclusionReason::NotIssued => self.refused.forged += 1,
-                ExclusionReason::Repeated(_) => self.refused.repeated += 1,
-                _ => {}
+        let cts = match self.tally.check_ballot(&ballot, rng) {
+            Ok(cts) => cts,
+            Err(r) => {
+                match r {
+                    ExclusionReason::NotIssued => self.refused.forged += 1,
+                    ExclusionReason::Repeated(_) => self.refused.repeated += 1,
+                    _ => {}
+                }
+                return Err(r);
             }
-            return Err(r);
-        }
+        };
         let ctx = self.tally.ballot_context().expect("voting");
         let tracking = tinnhiem_core::ballot::tracking_code(&ballot.digest(&ctx));
-        match self.append(Payload::Ballot(ballot), rng) {
+        match self.append_checked_ballot(ballot, cts, rng) {
             Ok(Pushed::Accepted) => {}
             Ok(Pushed::Excluded(r)) => return Err(r),
             Err(e) => unreachable!("a checked ballot always appends: {e}"),

@@ -390,18 +390,48 @@ impl Tally {
         ballot: &Ballot,
         rng: &mut impl CryptoRngCore,
     ) -> Result<Vec<[Ciphertext; 3]>, ExclusionReason> {
-        if self.phase != Phase::Voting {
-            return Err(ExclusionReason::OutsideVoting);
-        }
-        match self.credentials.get(&ballot.credential) {
-            None => return Err(ExclusionReason::NotIssued),
-            Some(Some(used)) => return Err(ExclusionReason::Repeated(*used)),
-            Some(None) => {}
-        }
+        self.ballot_admissible(ballot)?;
         let ctx = self
             .ballot_context()
             .ok_or(ExclusionReason::OutsideVoting)?;
         ballot.verify(&ctx, rng).map_err(ExclusionReason::Invalid)
+    }
+
+    /// The state checks of a ballot (phase, issued, not used), without its
+    /// signature and proofs: the server runs these under its append lock after
+    /// verifying the proofs outside it.
+    pub fn ballot_admissible(&self, ballot: &Ballot) -> Result<(), ExclusionReason> {
+        if self.phase != Phase::Voting {
+            return Err(ExclusionReason::OutsideVoting);
+        }
+        match self.credentials.get(&ballot.credential) {
+            None => Err(ExclusionReason::NotIssued),
+            Some(Some(used)) => Err(ExclusionReason::Repeated(*used)),
+            Some(None) => Ok(()),
+        }
+    }
+
+    /// For the server: adds a line it has just sealed itself, skipping the
+    /// check of its own signature and, for a ballot whose signature and
+    /// proofs it has verified, their check (`ballot` holds the ciphertexts
+    /// that verification returned). Every other rule is checked as in
+    /// [`Tally::push`].
+    pub fn push_sealed(
+        &mut self,
+        line: &[u8],
+        entry: Entry,
+        ballot: Option<Vec<[Ciphertext; 3]>>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        self.apply(
+            line,
+            Prechecked {
+                entry,
+                server_sig: true,
+                ballot,
+            },
+            rng,
+        )
     }
 
     /// Adds a line whose decoding (and perhaps signatures) was done already.

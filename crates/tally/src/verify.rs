@@ -159,37 +159,35 @@ fn precheck(
             out.push(None);
             continue;
         };
-        // Each line's terms go into a scratch batch first, so that a line that
-        // does not decode leaves nothing behind.
-        let mut one = BatchVerifier::new();
-        let y1 = one.add_base(*ctx.key.point());
-        let s1 = one.add_base(*server.point());
+        // A line that does not decode halfway through leaves nothing behind.
+        let mark = batch.checkpoint();
         if entry
             .server_sig
             .add_to_batch(
-                &mut one,
+                &mut batch,
                 &mut rng,
                 server.as_bytes(),
-                KeyTerm::Base(s1),
+                KeyTerm::Base(sk),
                 SERVER_ENTRY_CONTEXT,
                 &msg,
             )
             .is_err()
         {
+            batch.rollback(mark);
             out.push(None);
             continue;
         }
         let ballot = match &entry.payload {
-            Payload::Ballot(b) => match b.add_to_batch(ctx, &mut one, y1, &mut rng) {
+            Payload::Ballot(b) => match b.add_to_batch(ctx, &mut batch, y, &mut rng) {
                 Ok(cts) => Some(cts),
                 Err(_) => {
+                    batch.rollback(mark);
                     out.push(None);
                     continue;
                 }
             },
             _ => None,
         };
-        merge_into(&mut batch, one, y, sk);
         out.push(Some(Prechecked {
             entry,
             server_sig: true,
@@ -201,15 +199,4 @@ fn precheck(
     } else {
         lines.iter().map(|_| None).collect()
     }
-}
-
-/// Merges a one-line batch whose bases 0 and 1 are the election key and the
-/// server key into the chunk's batch, folding them into the chunk's bases.
-fn merge_into(
-    batch: &mut BatchVerifier,
-    one: BatchVerifier,
-    y: tinnhiem_core::batch::Base,
-    sk: tinnhiem_core::batch::Base,
-) {
-    batch.absorb(one, &[y, sk]);
 }

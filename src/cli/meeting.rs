@@ -1,0 +1,352 @@
+//! A whole meeting over the HTTP API, each actor doing what it would do on
+//! its own device: the organizer creates and seals the election; each
+//! committee member makes a key share locally and enrolls it, signs the
+//! attendance, the credential sheet, the opening and the close, and decrypts
+//! its share of the totals; voters encrypt and sign on their side; the
+//! inspector downloads the log and verifies it with the tally crate.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use hyper::Method;
+use rand::rngs::OsRng;
+use serde_json::json;
+use tinnhiem_core::ballot::{Ballot, ElectionContext};
+use tinnhiem_core::credential::Credential;
+use tinnhiem_core::elgamal::{CompressedCiphertext, Ciphertext};
+use tinnhiem_core::encoding::{hex, unhex_array};
+use tinnhiem_core::log::{CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody, CloseBody};
+use tinnhiem_core::schnorr::PublicKey;
+use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_core::CompressedRistretto;
+use tinnhiem_tally::sim::Receipt;
+use tinnhiem_tally::{ElectionResult, Tally};
+
+use super::simulate::{today, SimulateError, Summary};
+use crate::client::{Client, ClientError};
+use crate::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
+use crate::scenario::Scenario;
+use crate::server::api::LoginAnswer;
+
+fn io<T>(path: &Path, r: std::io::Result<T>) -> Result<T, SimulateError> {
+    r.map_err(|source| SimulateError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn http(e: ClientError) -> SimulateError {
+    SimulateError::Unexpected(e.to_string())
+}
+
+struct Committee {
+    keys: Vec<TrusteeKey>,
+    codes: Vec<String>,
+}
+
+impl Committee {
+    /// Member 0 signs a statement for `payload` (its signature field is
+    /// ignored) and returns the signature's hex.
+    fn sign(&self, election_hash: &[u8; 32], payload: &Payload) -> Hex<64> {
+        let (context, message, signer, _) = payload.statement(election_hash).expect("a statement");
+        Hex(self.keys[signer as usize].sign(context, &message, &mut OsRng).to_bytes())
+    }
+}
+
+fn unsigned() -> Hex<64> {
+    Hex([0; 64])
+}
+
+/// Runs `scenario` against the server at `client`, logged in with
+/// `password`, writing the files of DESIGN.md to `out`.
+pub async fn run(
+    scenario: &Scenario,
+    client: &Client,
+    password: &str,
+    out: &Path,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<Summary, SimulateError> {
+    io(out, std::fs::create_dir_all(out))?;
+    // Organizer.
+    let login: LoginAnswer = client
+        .call(Method::POST, "/api/login", Some(&json!({"password": password})), None)
+        .await
+        .map_err(|e| SimulateError::Unexpected(format!("organizer login: {e}")))?;
+    let token = login.token;
+    let input = ElectionInput {
+        title: scenario.title.clone(),
+        unit: scenario.unit.clone(),
+        date: scenario.date.clone().unwrap_or_else(today),
+        candidates: scenario
+            .candidates
+            .iter()
+            .map(|c| CandidateInput {
+                name: c.name.clone(),
+                position: c.position.clone(),
+                retiring: false,
+                appointed_this_year: false,
+            })
+            .collect(),
+        summoned: scenario.summoned,
+        committee: (1..=scenario.trustees).map(|i| format!("Thành viên Ban kiểm phiếu {i}")).collect(),
+    };
+    let created: Created = client
+        .call(Method::POST, "/api/elections", Some(&input), Some(&token))
+        .await
+        .map_err(http)?;
+    let id = created.id.clone();
+    let election_json = out.join("election.json");
+    io(
+        &election_json,
+        std::fs::write(&election_json, json!({"id": id, "server": client.base()}).to_string() + "\n"),
+    )?;
+    let base = format!("/api/elections/{id}");
+    client
+        .send(Method::POST, &format!("{base}/seal"), None::<&()>, Some(&token))
+        .await
+        .map_err(http)?;
+    let view: ElectionView = client.call(Method::GET, &base, None::<&()>, None).await.map_err(http)?;
+    let election_hash: [u8; 32] = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
+        .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+
+    // Key ceremony: each member on his or her own device.
+    let committee = Committee {
+        keys: (0..scenario.trustees).map(|_| TrusteeKey::generate(&mut OsRng)).collect(),
+        codes: created.trustee_codes.clone(),
+    };
+    for (i, key) in committee.keys.iter().enumerate() {
+        let share = key.key_share(&election_hash, i as u32, &mut OsRng);
+        client
+            .send(
+                Method::POST,
+                &format!("{base}/trustees"),
+                Some(&json!({
+                    "trustee": i,
+                    "key": hex(share.key.as_bytes()),
+                    "proof": hex(&share.proof.to_bytes()),
+                    "code": committee.codes[i],
+                })),
+                None,
+            )
+            .await
+            .map_err(http)?;
+    }
+
+    // Attendance (R2).
+    let mut q = QuorumBody {
+        present: scenario.present,
+        signer: 0,
+        signature: unsigned(),
+    };
+    q.signature = committee.sign(&election_hash, &Payload::Quorum(q.clone()));
+    client.send(Method::POST, &format!("{base}/quorum"), Some(&q), None).await.map_err(http)?;
+
+    // The credential sheet, made by the committee; the server gets only the
+    // public parts.
+    let creds: Vec<Credential> = (0..scenario.present).map(|_| Credential::generate(&mut OsRng)).collect();
+    let mut cb = CredentialsBody {
+        credentials: creds.iter().map(|c| Hex(*c.public(&id).as_bytes())).collect(),
+        signer: 0,
+        signature: unsigned(),
+    };
+    cb.signature = committee.sign(&election_hash, &Payload::Credentials(cb.clone()));
+    client.send(Method::POST, &format!("{base}/credentials"), Some(&cb), None).await.map_err(http)?;
+
+    // Opening: refused by the server without the quorum.
+    let mut open = StatementBody {
+        signer: 0,
+        signature: unsigned(),
+    };
+    open.signature = committee.sign(&election_hash, &Payload::Open(open.clone()));
+    match client.send(Method::POST, &format!("{base}/open"), Some(&open), None).await {
+        Ok(_) => {}
+        Err(e) if e.code() == Some("quorum") => {
+            return Err(SimulateError::NoQuorum {
+                present: scenario.present,
+                summoned: scenario.summoned,
+                needed: (scenario.summoned * 2).div_ceil(3),
+            })
+        }
+        Err(e) => return Err(http(e)),
+    }
+    let view: ElectionView = client.call(Method::GET, &base, None::<&()>, None).await.map_err(http)?;
+    let key = PublicKey::from_bytes(
+        &unhex_array(view.election_key.as_deref().unwrap_or_default(), "election_key")
+            .map_err(|e| SimulateError::Unexpected(e.to_string()))?,
+        "election_key",
+    )
+    .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+    let ctx = ElectionContext {
+        election_hash,
+        key,
+        candidates: scenario.candidates.len() as u32,
+    };
+
+    // Voters, several at a time, each encrypting on "their phone".
+    let receipts_path = out.join("receipts.jsonl");
+    let receipts = Arc::new(Mutex::new(io(&receipts_path, File::create(&receipts_path))?));
+    let total = (scenario.ballots.len() + scenario.forged as usize + scenario.repeated as usize) as u64;
+    let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut refused = Refused::default();
+    let voters: Vec<(Credential, Vec<_>, Option<String>)> = scenario
+        .ballots
+        .iter()
+        .zip(&creds)
+        .map(|(b, c)| (c.clone(), b.marks.iter().map(|m| m.choice()).collect(), b.signed_by.clone()))
+        .collect();
+    let concurrency = 8;
+    let mut queue = voters.into_iter();
+    loop {
+        let batch: Vec<_> = queue.by_ref().take(concurrency).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let mut tasks = Vec::new();
+        for (cred, choices, signed_by) in batch {
+            let client = client.clone();
+            let path = format!("{base}/ballots");
+            let id = id.clone();
+            let receipts = receipts.clone();
+            let receipts_path = receipts_path.clone();
+            tasks.push(tokio::spawn(async move {
+                let ballot = tokio::task::spawn_blocking(move || {
+                    Ballot::cast(&ctx, &id, &cred, &choices, signed_by, &mut OsRng)
+                })
+                .await
+                .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+                let receipt: Receipt = client
+                    .call(Method::POST, &path, Some(&ballot), None)
+                    .await
+                    .map_err(|e| SimulateError::Unexpected(format!("an honest ballot was refused: {e}")))?;
+                let line = serde_json::to_string(&receipt).expect("receipt serializes") + "\n";
+                let mut f = receipts.lock().expect("receipts lock");
+                io(&receipts_path, f.write_all(line.as_bytes()))?;
+                io(&receipts_path, f.flush())?;
+                Ok::<_, SimulateError>(())
+            }));
+        }
+        for t in tasks {
+            t.await.map_err(|e| SimulateError::Unexpected(e.to_string()))??;
+            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(d, total);
+        }
+    }
+    // Forged ballots: credentials the committee never issued (R3, R5).
+    let blank = vec![None; scenario.candidates.len()];
+    for _ in 0..scenario.forged {
+        let fake = Credential::generate(&mut OsRng);
+        let ballot = Ballot::cast(&ctx, &id, &fake, &blank, None, &mut OsRng);
+        match client.send(Method::POST, &format!("{base}/ballots"), Some(&ballot), None).await {
+            Err(e) if e.code() == Some("forged") => refused.forged += 1,
+            other => return Err(SimulateError::Unexpected(format!("a forged ballot was not refused: {other:?}"))),
+        }
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(d, total);
+    }
+    // Repeated ballots: a used credential votes again.
+    for i in 0..scenario.repeated as usize {
+        let cred = &creds[i % scenario.ballots.len()];
+        let ballot = Ballot::cast(&ctx, &id, cred, &blank, None, &mut OsRng);
+        match client.send(Method::POST, &format!("{base}/ballots"), Some(&ballot), None).await {
+            Err(e) if e.code() == Some("repeated") => refused.repeated += 1,
+            other => return Err(SimulateError::Unexpected(format!("a repeated ballot was not refused: {other:?}"))),
+        }
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(d, total);
+    }
+
+    // Close, then each member decrypts its share of the totals.
+    let mut close = CloseBody {
+        refused: Refused::default(), // the server fills in its own count
+        signer: 0,
+        signature: unsigned(),
+    };
+    close.signature = committee.sign(&election_hash, &Payload::Close(close.clone()));
+    client
+        .send(
+            Method::POST,
+            &format!("{base}/close"),
+            Some(&json!({"signer": 0, "signature": close.signature})),
+            None,
+        )
+        .await
+        .map_err(http)?;
+    let totals: Totals = client.call(Method::GET, &format!("{base}/totals"), None::<&()>, None).await.map_err(http)?;
+    let cts = totals
+        .items
+        .iter()
+        .map(|h| {
+            let b: [u8; 64] = unhex_array(h, "total").map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+            let mut a = [0u8; 32];
+            let mut bb = [0u8; 32];
+            a.copy_from_slice(&b[..32]);
+            bb.copy_from_slice(&b[32..]);
+            CompressedCiphertext {
+                a: CompressedRistretto(a),
+                b: CompressedRistretto(bb),
+            }
+            .decompress()
+            .map_err(|e| SimulateError::Unexpected(e.to_string()))
+        })
+        .collect::<Result<Vec<Ciphertext>, _>>()?;
+    for (i, k) in committee.keys.iter().enumerate() {
+        let parts = k.partial_decrypt(&election_hash, i as u32, &cts, &mut OsRng);
+        client
+            .send(
+                Method::POST,
+                &format!("{base}/decryptions"),
+                Some(&json!({"trustee": i, "shares": parts.iter().map(|p| hex(&p.to_bytes())).collect::<Vec<_>>()})),
+                None,
+            )
+            .await
+            .map_err(http)?;
+    }
+    // The committee combines the published shares (from the log) and signs
+    // the counts.
+    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
+    let mut tally = Tally::new();
+    for line in tinnhiem_tally::split_lines(&log) {
+        tally.push(line, &mut OsRng)?;
+    }
+    let counts = tally
+        .decrypted_counts()
+        .map_err(|r| SimulateError::Unexpected(r.to_string()))?;
+    let mut rb = ResultBody {
+        counts,
+        signer: 0,
+        signature: unsigned(),
+    };
+    rb.signature = committee.sign(&election_hash, &Payload::Result(rb.clone()));
+    client.send(Method::POST, &format!("{base}/result"), Some(&rb), None).await.map_err(http)?;
+
+    // The inspector: download and verify.
+    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
+    let log_path = out.join("log.jsonl");
+    io(&log_path, std::fs::write(&log_path, &log))?;
+    let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {})?;
+    let result: ElectionResult = outcome.result;
+    if result.refused != refused {
+        return Err(SimulateError::Unexpected(format!(
+            "the server recorded {:?} refusals, the voters saw {:?}",
+            result.refused, refused
+        )));
+    }
+    let result_path = out.join("result.json");
+    io(
+        &result_path,
+        std::fs::write(&result_path, serde_json::to_string_pretty(&result).expect("serializes") + "\n"),
+    )?;
+    let minutes_html = client
+        .send(Method::GET, &format!("{base}/minutes"), None::<&()>, Some(&committee.codes[0]))
+        .await
+        .map_err(http)?;
+    let minutes = out.join("minutes.html");
+    io(&minutes, std::fs::write(&minutes, &minutes_html))?;
+    Ok(Summary {
+        result,
+        log: log_path,
+        minutes,
+    })
+}

@@ -1,0 +1,908 @@
+//! The meeting on the server: every phase's rules, one function each, so
+//! that the HTTP handlers only parse, call and map errors.
+//!
+//! Each election has one writer task that alone appends to its log. Ballots
+//! are verified (signature and proofs, the costly part) before they reach
+//! it, in parallel on the blocking pool; the writer then checks the state
+//! rules (phase, credential issued and unused) in order, seals the lines of
+//! everything that queued up meanwhile, writes them, flushes once (group
+//! commit) and only then answers. So a receipt always means "durable", and
+//! many voters share one disk flush.
+//!
+//! Every line is pushed through [`Tally`], the same state machine the
+//! inspector's verifier runs, so the server cannot write a log that the
+//! verifier would refuse.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use tokio::sync::{mpsc, oneshot};
+use tinnhiem_core::ballot::{tracking_code, Ballot};
+use tinnhiem_core::elgamal::Ciphertext;
+use tinnhiem_core::encoding::{hex, unhex_array};
+use tinnhiem_core::log::{
+    head_message, Candidate, CloseBody, CredentialsBody, DecryptionBody, ElectionBody,
+    ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
+    TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+};
+use tinnhiem_core::schnorr::SecretKey;
+use tinnhiem_core::trustee::combine;
+use tinnhiem_tally::sim::Receipt;
+use tinnhiem_tally::{ElectionResult, ExclusionReason, Phase, Pushed, Reason, Tally};
+
+use crate::auth::{code_hash, code_matches, new_code, Sessions};
+use crate::store::{Store, StoreError};
+
+/// Why a request was refused. Each maps to an HTTP status and a message in
+/// Vietnamese and English at the edge ([`crate::server`]).
+#[derive(Debug, Error)]
+pub enum DomainError {
+    /// No such election.
+    #[error("no such election")]
+    NotFound,
+    /// Missing or wrong credentials for this role.
+    #[error("not allowed for this role")]
+    Unauthorized,
+    /// The request does not fit the current phase.
+    #[error("not allowed in phase {0}")]
+    Phase(&'static str),
+    /// A candidate excluded by R9.
+    #[error("candidate {index} may not be rated (R9): {reason}")]
+    Excluded {
+        /// Candidate index.
+        index: usize,
+        /// Which exclusion.
+        reason: &'static str,
+    },
+    /// Input that does not decode or does not fit the format.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// R2: voting may not open.
+    #[error("quorum not met (R2): {present} present of {summoned} summoned")]
+    Quorum {
+        /// Present.
+        present: u32,
+        /// Summoned.
+        summoned: u32,
+    },
+    /// A ballot whose credential the committee never issued (R3, R5).
+    #[error("credential not issued by the counting committee")]
+    Forged,
+    /// A second ballot with a used credential.
+    #[error("this credential has already voted")]
+    Repeated,
+    /// A ballot whose signature or proofs fail.
+    #[error("invalid ballot: {0}")]
+    InvalidBallot(String),
+    /// A committee statement the log's rules refuse.
+    #[error("refused by the log's rules: {0}")]
+    Rejected(Reason),
+    /// The store failed; the election refuses writes until a restart.
+    #[error("storage failure: {0}")]
+    Storage(String),
+}
+
+impl From<StoreError> for DomainError {
+    fn from(e: StoreError) -> Self {
+        DomainError::Storage(e.to_string())
+    }
+}
+
+/// A candidate as the organizer enters it, with the facts R9 needs.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateInput {
+    /// Full name.
+    pub name: String,
+    /// Position.
+    pub position: String,
+    /// Announced as retiring (R9: not rated).
+    #[serde(default)]
+    pub retiring: bool,
+    /// Appointed or elected in the year of the vote (R9: not rated).
+    #[serde(default)]
+    pub appointed_this_year: bool,
+}
+
+/// The organizer's description of a meeting.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionInput {
+    /// Title.
+    pub title: String,
+    /// Unit.
+    pub unit: String,
+    /// Date of the meeting, `YYYY-MM-DD`.
+    pub date: String,
+    /// Candidates, in ballot order.
+    pub candidates: Vec<CandidateInput>,
+    /// People summoned.
+    pub summoned: u32,
+    /// Members of the counting committee.
+    pub committee: Vec<String>,
+}
+
+/// What the organizer gets back on creation: the codes to hand out. They
+/// are shown once; the server keeps only their hashes.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Created {
+    /// Election id.
+    pub id: String,
+    /// One enrollment code per committee member, in order.
+    pub trustee_codes: Vec<String>,
+    /// One result access code per candidate, in order.
+    pub candidate_codes: Vec<String>,
+}
+
+/// What the server keeps about an election besides its log.
+#[derive(Clone, Serialize, Deserialize)]
+struct Meta {
+    input: ElectionInput,
+    sealed: bool,
+    /// The server's signing key for this log (not a voter's or trustee's
+    /// secret; it signs lines and heads).
+    server_key: Hex<32>,
+    trustee_codes: Vec<Hex<32>>,
+    candidate_codes: Vec<Hex<32>>,
+    refused: Refused,
+}
+
+struct LogState {
+    tally: Tally,
+    lines: Vec<Arc<[u8]>>,
+    /// Lines known to be on disk; only these are served.
+    durable: usize,
+    /// Ballot digest → line, for idempotent resubmission.
+    digests: HashMap<[u8; 32], u64>,
+    refused: Refused,
+    failed: Option<String>,
+}
+
+enum Job {
+    Ballot(Box<Ballot>, [u8; 32], Vec<[Ciphertext; 3]>),
+    Entry(Payload),
+}
+
+type Reply = oneshot::Sender<Result<u64, DomainError>>;
+
+/// One election on the server.
+pub struct Election {
+    id: String,
+    meta: Mutex<Meta>,
+    server_key: SecretKey,
+    state: Mutex<LogState>,
+    jobs: mpsc::Sender<(Job, Reply)>,
+}
+
+/// Every election, and the organizer's sessions.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    elections: RwLock<HashMap<String, Arc<Election>>>,
+    /// Organizer sessions.
+    pub sessions: Sessions,
+}
+
+/// The phase as the API names it.
+pub fn phase_name(sealed: bool, p: Phase) -> &'static str {
+    match (sealed, p) {
+        (false, _) => "draft",
+        (true, Phase::Empty | Phase::Setup) => "setup",
+        (true, Phase::Voting) => "voting",
+        (true, Phase::Closed) => "closed",
+        (true, Phase::Done) => "done",
+    }
+}
+
+fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
+    for (index, c) in input.candidates.iter().enumerate() {
+        if c.retiring {
+            return Err(DomainError::Excluded {
+                index,
+                reason: "announced as retiring",
+            });
+        }
+        if c.appointed_this_year {
+            return Err(DomainError::Excluded {
+                index,
+                reason: "appointed or elected in the year of the vote",
+            });
+        }
+    }
+    let probe = body_of("probe", input, [0; 32]);
+    tinnhiem_core::log::check_election(&probe).map_err(|e| DomainError::Invalid(e.to_string()))
+}
+
+fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBody {
+    ElectionBody {
+        id: id.to_owned(),
+        title: input.title.clone(),
+        unit: input.unit.clone(),
+        date: input.date.clone(),
+        candidates: input
+            .candidates
+            .iter()
+            .map(|c| Candidate {
+                name: c.name.clone(),
+                position: c.position.clone(),
+            })
+            .collect(),
+        summoned: input.summoned,
+        trustees: input.committee.clone(),
+        server_key: Hex(server_key),
+    }
+}
+
+fn exclusion_error(r: ExclusionReason) -> DomainError {
+    match r {
+        ExclusionReason::NotIssued => DomainError::Forged,
+        ExclusionReason::Repeated(_) => DomainError::Repeated,
+        ExclusionReason::OutsideVoting => DomainError::Phase("not voting"),
+        ExclusionReason::Invalid(e) => DomainError::InvalidBallot(e.to_string()),
+    }
+}
+
+impl Registry {
+    /// Loads every election from the store, replaying and checking each log.
+    pub fn open(store: Arc<dyn Store>) -> Result<Arc<Registry>, DomainError> {
+        let reg = Arc::new(Registry {
+            store,
+            elections: RwLock::new(HashMap::new()),
+            sessions: Sessions::default(),
+        });
+        for (id, bytes) in reg.store.metas()? {
+            let meta: Meta = serde_json::from_slice(&bytes)
+                .map_err(|e| DomainError::Storage(format!("election {id}: metadata damaged: {e}")))?;
+            let lines = reg.store.lines(&id)?;
+            let mut tally = Tally::new();
+            let mut digests = HashMap::new();
+            let mut rng = rand::rngs::OsRng;
+            for line in &lines {
+                tally.push(line, &mut rng).map_err(|e| {
+                    DomainError::Storage(format!("election {id}: stored log fails verification at {e}"))
+                })?;
+                if let Ok(Entry {
+                    seq,
+                    payload: Payload::Ballot(b),
+                    ..
+                }) = tinnhiem_core::log::parse_line(line)
+                {
+                    let ctx = tally.ballot_context().expect("ballots follow the key");
+                    digests.insert(b.digest(&ctx), seq);
+                }
+            }
+            if meta.sealed == lines.is_empty() {
+                return Err(DomainError::Storage(format!(
+                    "election {id}: metadata and log disagree (sealed: {}, {} lines)",
+                    meta.sealed,
+                    lines.len()
+                )));
+            }
+            let state = LogState {
+                tally,
+                durable: lines.len(),
+                lines: lines.into_iter().map(Arc::from).collect(),
+                digests,
+                refused: meta.refused,
+                failed: None,
+            };
+            reg.insert(id, meta, state);
+        }
+        Ok(reg)
+    }
+
+    fn insert(self: &Arc<Self>, id: String, meta: Meta, state: LogState) -> Arc<Election> {
+        let server_key = SecretKey::from_bytes(&meta.server_key.0).expect("stored key is canonical");
+        let (tx, rx) = mpsc::channel(1024);
+        let e = Arc::new(Election {
+            id: id.clone(),
+            meta: Mutex::new(meta),
+            server_key,
+            state: Mutex::new(state),
+            jobs: tx,
+        });
+        tokio::spawn(writer(e.clone(), self.store.clone(), rx));
+        self.elections.write().expect("registry lock").insert(id, e.clone());
+        e
+    }
+
+    /// The election `id`.
+    pub fn get(&self, id: &str) -> Result<Arc<Election>, DomainError> {
+        self.elections
+            .read()
+            .expect("registry lock")
+            .get(id)
+            .cloned()
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// Every election's id.
+    pub fn ids(&self) -> Vec<String> {
+        self.elections.read().expect("registry lock").keys().cloned().collect()
+    }
+
+    /// The organizer creates a meeting (a draft until sealed).
+    pub fn create(self: &Arc<Self>, input: ElectionInput) -> Result<Created, DomainError> {
+        check_input(&input)?;
+        let id = tinnhiem_tally::sim::random_id(&mut rand::rngs::OsRng);
+        let trustee_codes: Vec<String> = input.committee.iter().map(|_| new_code()).collect();
+        let candidate_codes: Vec<String> = input.candidates.iter().map(|_| new_code()).collect();
+        let meta = Meta {
+            server_key: Hex(SecretKey::random(&mut rand::rngs::OsRng).to_bytes()),
+            trustee_codes: trustee_codes.iter().map(|c| Hex(code_hash(c))).collect(),
+            candidate_codes: candidate_codes.iter().map(|c| Hex(code_hash(c))).collect(),
+            input,
+            sealed: false,
+            refused: Refused::default(),
+        };
+        self.store.put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
+        self.store.flush()?;
+        self.insert(
+            id.clone(),
+            meta,
+            LogState {
+                tally: Tally::new(),
+                lines: Vec::new(),
+                durable: 0,
+                digests: HashMap::new(),
+                refused: Refused::default(),
+                failed: None,
+            },
+        );
+        Ok(Created {
+            id,
+            trustee_codes,
+            candidate_codes,
+        })
+    }
+}
+
+/// An answer to "how is the election going" (no secrets, no ballot content).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ElectionView {
+    /// Id.
+    pub id: String,
+    /// `draft`, `setup`, `voting`, `closed` or `done`.
+    pub phase: String,
+    /// Title.
+    pub title: String,
+    /// Unit.
+    pub unit: String,
+    /// Date.
+    pub date: String,
+    /// Candidates `{name, position}`.
+    #[schema(value_type = Vec<Object>)]
+    pub candidates: Vec<Candidate>,
+    /// People summoned.
+    pub summoned: u32,
+    /// Committee members.
+    pub committee: Vec<String>,
+    /// Election hash (hex), once sealed.
+    pub election_hash: Option<String>,
+    /// The server's public key for the log (hex), once sealed.
+    pub server_key: Option<String>,
+    /// Election key (hex), once the key ceremony is complete.
+    pub election_key: Option<String>,
+    /// Per committee member, the published key share (hex) or null.
+    pub trustee_keys: Vec<Option<String>>,
+    /// People present, once recorded.
+    pub present: Option<u32>,
+    /// Credentials issued.
+    pub issued: u64,
+    /// Ballots returned.
+    pub returned: u64,
+    /// Credentials issued and not used (voided at close).
+    pub unused: u64,
+    /// Refused so far: `{forged, repeated}`.
+    #[schema(value_type = Object)]
+    pub refused: Refused,
+    /// Per committee member, whether the partial decryption is published.
+    pub decrypted_by: Vec<bool>,
+    /// Lines in the log.
+    pub log_length: u64,
+    /// Head (hex).
+    pub head: Option<String>,
+}
+
+/// The totals for the committee to decrypt: item `3·candidate + option`.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Totals {
+    /// `A ‖ B` per item, hex.
+    pub items: Vec<String>,
+    /// Ballots counted.
+    pub returned: u64,
+}
+
+/// The signed head of the log.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SignedHead {
+    /// Sequence number of the last line.
+    pub seq: u64,
+    /// Its entry hash (hex).
+    pub head: String,
+    /// The server's signature (context `log-head`), hex.
+    pub signature: String,
+}
+
+/// Who asks for the result (R11).
+pub enum Reader<'a> {
+    /// The organizer (a session) or a committee member (an enrollment code).
+    Committee,
+    /// A candidate's access code: only his or her own line.
+    Candidate(&'a str),
+}
+
+impl Election {
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A snapshot for the pages.
+    pub fn view(&self) -> ElectionView {
+        let meta = self.meta.lock().expect("meta lock");
+        let st = self.state.lock().expect("state lock");
+        let t = &st.tally;
+        let input = &meta.input;
+        ElectionView {
+            id: self.id.clone(),
+            phase: phase_name(meta.sealed, t.phase()).into(),
+            title: input.title.clone(),
+            unit: input.unit.clone(),
+            date: input.date.clone(),
+            candidates: body_of(&self.id, input, [0; 32]).candidates,
+            summoned: input.summoned,
+            committee: input.committee.clone(),
+            election_hash: t.election_hash().map(|h| hex(&h)),
+            server_key: meta.sealed.then(|| hex(self.server_key.public().as_bytes())),
+            election_key: t.ballot_context().map(|c| hex(c.key.as_bytes())),
+            trustee_keys: if meta.sealed {
+                t.trustee_keys().iter().map(|k| k.map(|k| hex(k.as_bytes()))).collect()
+            } else {
+                vec![None; input.committee.len()]
+            },
+            present: t.present(),
+            issued: t.issued(),
+            returned: t.returned(),
+            unused: t.issued() - t.returned(),
+            refused: st.refused,
+            decrypted_by: if meta.sealed {
+                t.decrypted_by()
+            } else {
+                vec![false; input.committee.len()]
+            },
+            log_length: st.durable as u64,
+            head: (st.durable > 0).then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
+        }
+    }
+
+    /// The organizer edits the draft (refused once the log is sealed).
+    pub fn edit(&self, store: &dyn Store, input: ElectionInput) -> Result<(), DomainError> {
+        check_input(&input)?;
+        let mut meta = self.meta.lock().expect("meta lock");
+        if meta.sealed {
+            return Err(DomainError::Phase("setup"));
+        }
+        if input.committee.len() != meta.input.committee.len() {
+            // Enrollment codes were handed out per member.
+            return Err(DomainError::Invalid(
+                "the number of committee members cannot change after creation".into(),
+            ));
+        }
+        if input.candidates.len() != meta.input.candidates.len() {
+            return Err(DomainError::Invalid(
+                "the number of candidates cannot change after creation (their access codes were handed out)".into(),
+            ));
+        }
+        meta.input = input;
+        store.put_meta(&self.id, &serde_json::to_vec(&*meta).expect("meta serializes"))?;
+        store.flush()?;
+        Ok(())
+    }
+
+    /// Seals the draft: writes line 0, which starts the key ceremony.
+    pub async fn seal(&self, store: &dyn Store) -> Result<(), DomainError> {
+        let payload = {
+            let meta = self.meta.lock().expect("meta lock");
+            if meta.sealed {
+                return Err(DomainError::Phase("setup"));
+            }
+            Payload::Election(body_of(&self.id, &meta.input, *self.server_key.public().as_bytes()))
+        };
+        self.submit(Job::Entry(payload)).await?;
+        let mut meta = self.meta.lock().expect("meta lock");
+        meta.sealed = true;
+        store.put_meta(&self.id, &serde_json::to_vec(&*meta).expect("meta serializes"))?;
+        store.flush()?;
+        Ok(())
+    }
+
+    fn trustee_code_ok(&self, index: usize, code: &str) -> bool {
+        let meta = self.meta.lock().expect("meta lock");
+        meta.trustee_codes.get(index).is_some_and(|h| code_matches(code, &h.0))
+    }
+
+    /// True when `code` is any committee member's enrollment code.
+    pub fn is_committee_code(&self, code: &str) -> bool {
+        let meta = self.meta.lock().expect("meta lock");
+        meta.trustee_codes.iter().fold(false, |acc, h| acc | code_matches(code, &h.0))
+    }
+
+    /// A committee member enrolls a key share with the enrollment code.
+    /// When the last share arrives, the election key follows.
+    pub async fn add_trustee_key(&self, body: TrusteeKeyBody, code: &str) -> Result<(), DomainError> {
+        if !self.trustee_code_ok(body.trustee as usize, code) {
+            return Err(DomainError::Unauthorized);
+        }
+        self.submit(Job::Entry(Payload::TrusteeKey(body))).await?;
+        let all = {
+            let st = self.state.lock().expect("state lock");
+            st.tally.trustee_keys().iter().copied().collect::<Option<Vec<_>>>()
+        };
+        if let Some(keys) = all {
+            let key = Hex(combine(&keys).compress().to_bytes());
+            self.submit(Job::Entry(Payload::ElectionKey(ElectionKeyBody { key }))).await?;
+        }
+        Ok(())
+    }
+
+    /// Attendance (R2), signed by a committee member.
+    pub async fn record_quorum(&self, body: QuorumBody) -> Result<(), DomainError> {
+        self.submit(Job::Entry(Payload::Quorum(body))).await.map(|_| ())
+    }
+
+    /// The public credentials of a printed sheet, signed by a member.
+    pub async fn add_credentials(&self, body: CredentialsBody) -> Result<(), DomainError> {
+        self.submit(Job::Entry(Payload::Credentials(body))).await.map(|_| ())
+    }
+
+    /// Opens voting (refused without the quorum of R2).
+    pub async fn open(&self, body: StatementBody) -> Result<(), DomainError> {
+        self.submit(Job::Entry(Payload::Open(body))).await.map(|_| ())
+    }
+
+    /// Closes voting; the server adds what it refused. Unused credentials
+    /// are void from here on: no ballot is accepted after the close.
+    pub async fn close(&self, signer: u32, signature: Hex<64>) -> Result<(), DomainError> {
+        let refused = self.state.lock().expect("state lock").refused;
+        self.submit(Job::Entry(Payload::Close(CloseBody {
+            refused,
+            signer,
+            signature,
+        })))
+        .await
+        .map(|_| ())
+    }
+
+    /// A member's partial decryption of the totals.
+    pub async fn add_decryption(&self, body: DecryptionBody) -> Result<(), DomainError> {
+        self.submit(Job::Entry(Payload::Decryption(body))).await.map(|_| ())
+    }
+
+    /// The result, signed by a member; refused unless it equals the
+    /// decryption.
+    pub async fn publish_result(&self, body: ResultBody) -> Result<(), DomainError> {
+        self.submit(Job::Entry(Payload::Result(body))).await.map(|_| ())
+    }
+
+    /// A voter's ballot: verified here (in parallel with others), then
+    /// appended by the writer. The same ballot sent twice gets the same
+    /// receipt.
+    pub async fn cast(&self, ballot: Ballot) -> Result<Receipt, DomainError> {
+        let (ctx, existing) = {
+            let mut st = self.state.lock().expect("state lock");
+            let Some(ctx) = st.tally.ballot_context() else {
+                return Err(DomainError::Phase("setup"));
+            };
+            let digest = ballot.digest(&ctx);
+            if let Some(&seq) = st.digests.get(&digest) {
+                (ctx, Some(seq))
+            } else {
+                if let Err(r) = st.tally.ballot_admissible(&ballot) {
+                    count_refusal(&mut st, &r);
+                    return Err(exclusion_error(r));
+                }
+                (ctx, None)
+            }
+        };
+        if let Some(seq) = existing {
+            return self.wait_durable(seq).await.map(|_| self.receipt(seq));
+        }
+        let (ballot, cts) = tokio::task::spawn_blocking(move || {
+            let r = ballot.verify(&ctx, &mut rand::rngs::OsRng);
+            (ballot, r)
+        })
+        .await
+        .map_err(|e| DomainError::Storage(format!("verification task: {e}")))?;
+        let cts = cts.map_err(|e| DomainError::InvalidBallot(e.to_string()))?;
+        let digest = ballot.digest(&ctx);
+        let seq = self.submit(Job::Ballot(Box::new(ballot), digest, cts)).await?;
+        Ok(self.receipt(seq))
+    }
+
+    /// Waits until line `seq` is durable (a resubmission that raced the
+    /// first submission's flush).
+    async fn wait_durable(&self, seq: u64) -> Result<(), DomainError> {
+        for _ in 0..200 {
+            {
+                let st = self.state.lock().expect("state lock");
+                if let Some(f) = &st.failed {
+                    return Err(DomainError::Storage(f.clone()));
+                }
+                if st.durable as u64 > seq {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        Err(DomainError::Storage("the ballot is not yet durable; send it again".into()))
+    }
+
+    /// The receipt of the ballot at line `seq`.
+    pub fn receipt(&self, seq: u64) -> Receipt {
+        let st = self.state.lock().expect("state lock");
+        let line = &st.lines[seq as usize];
+        let hash = tinnhiem_core::log::entry_hash(line);
+        let tracking = match tinnhiem_core::log::parse_line(line).map(|e| e.payload) {
+            Ok(Payload::Ballot(b)) => tracking_code(&b.digest(&st.tally.ballot_context().expect("voting"))),
+            _ => String::new(),
+        };
+        let sig = self
+            .server_key
+            .sign(SERVER_HEAD_CONTEXT, &head_message(&hash, seq), &mut rand::rngs::OsRng);
+        Receipt {
+            tracking,
+            seq,
+            entry_hash: hex(&hash),
+            head: hex(&hash),
+            head_signature: hex(&sig.to_bytes()),
+        }
+    }
+
+    /// Finds a ballot by its tracking code.
+    pub fn lookup(&self, tracking: &str) -> Option<Receipt> {
+        let want = tracking.trim().to_ascii_uppercase();
+        let seq = {
+            let st = self.state.lock().expect("state lock");
+            st.digests
+                .iter()
+                .find(|(d, s)| tracking_code(d) == want && (**s as usize) < st.durable)
+                .map(|(_, s)| *s)
+        }?;
+        Some(self.receipt(seq))
+    }
+
+    /// The durable log as JSON Lines.
+    pub fn log(&self) -> Vec<u8> {
+        let st = self.state.lock().expect("state lock");
+        let mut out = Vec::with_capacity(st.lines[..st.durable].iter().map(|l| l.len() + 1).sum());
+        for l in &st.lines[..st.durable] {
+            out.extend_from_slice(l);
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// The signed head.
+    pub fn head(&self) -> Option<SignedHead> {
+        let (hash, seq) = {
+            let st = self.state.lock().expect("state lock");
+            if st.durable == 0 {
+                return None;
+            }
+            (tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]), st.durable as u64 - 1)
+        };
+        let sig = self
+            .server_key
+            .sign(SERVER_HEAD_CONTEXT, &head_message(&hash, seq), &mut rand::rngs::OsRng);
+        Some(SignedHead {
+            seq,
+            head: hex(&hash),
+            signature: hex(&sig.to_bytes()),
+        })
+    }
+
+    /// The encrypted totals, once voting is closed.
+    pub fn totals(&self) -> Result<Totals, DomainError> {
+        let st = self.state.lock().expect("state lock");
+        if !matches!(st.tally.phase(), Phase::Closed | Phase::Done) {
+            return Err(DomainError::Phase("voting"));
+        }
+        Ok(Totals {
+            items: st
+                .tally
+                .totals()
+                .iter()
+                .map(|c| hex(&c.compress().to_bytes()))
+                .collect(),
+            returned: st.tally.returned(),
+        })
+    }
+
+    /// The result for a reader R11 allows.
+    pub fn result(&self, reader: Reader<'_>) -> Result<ElectionResult, DomainError> {
+        let mut r = {
+            let st = self.state.lock().expect("state lock");
+            st.tally.finish().map_err(|_| DomainError::Phase("not done"))?
+        };
+        if let Reader::Candidate(code) = reader {
+            let meta = self.meta.lock().expect("meta lock");
+            let Some(i) = meta.candidate_codes.iter().position(|h| code_matches(code, &h.0)) else {
+                return Err(DomainError::Unauthorized);
+            };
+            r.candidates = vec![r.candidates[i].clone()];
+        }
+        Ok(r)
+    }
+
+    /// True when `code` is candidate access code.
+    pub fn is_candidate_code(&self, code: &str) -> bool {
+        let meta = self.meta.lock().expect("meta lock");
+        meta.candidate_codes.iter().fold(false, |acc, h| acc | code_matches(code, &h.0))
+    }
+
+    /// A voter asks for the result (R11: the people who voted) by signing
+    /// the election hash with the credential of a counted ballot.
+    pub fn result_for_voter(&self, credential: &[u8; 32], signature: &[u8; 64]) -> Result<ElectionResult, DomainError> {
+        let hash = {
+            let st = self.state.lock().expect("state lock");
+            if !matches!(st.tally.credential(credential), Some(Some(_))) {
+                return Err(DomainError::Unauthorized);
+            }
+            st.tally.election_hash().ok_or(DomainError::NotFound)?
+        };
+        let key = tinnhiem_core::schnorr::PublicKey::from_bytes(credential, "credential")
+            .map_err(|_| DomainError::Unauthorized)?;
+        let sig = tinnhiem_core::schnorr::Signature::from_bytes(signature).map_err(|_| DomainError::Unauthorized)?;
+        sig.verify(&key, RESULT_ACCESS_CONTEXT, &hash)
+            .map_err(|_| DomainError::Unauthorized)?;
+        self.result(Reader::Committee)
+    }
+
+    /// Line 0's election (for the minutes).
+    pub fn body(&self) -> Option<ElectionBody> {
+        self.state.lock().expect("state lock").tally.election().cloned()
+    }
+
+    async fn submit(&self, job: Job) -> Result<u64, DomainError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send((job, tx))
+            .await
+            .map_err(|_| DomainError::Storage("the election's writer stopped".into()))?;
+        rx.await
+            .map_err(|_| DomainError::Storage("the election's writer stopped".into()))?
+    }
+}
+
+/// Context of a voter's request for the result (R11): a signature by the
+/// credential on the election hash.
+pub const RESULT_ACCESS_CONTEXT: &str = "result-access";
+
+fn count_refusal(st: &mut LogState, r: &ExclusionReason) {
+    match r {
+        ExclusionReason::NotIssued => st.refused.forged += 1,
+        ExclusionReason::Repeated(_) => st.refused.repeated += 1,
+        _ => {}
+    }
+}
+
+/// The election's only appender (see the module documentation).
+async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<(Job, Reply)>) {
+    let mut rng = rand::rngs::OsRng;
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < 512 {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut replies: Vec<(Reply, Result<u64, DomainError>)> = Vec::with_capacity(jobs.len());
+        let (first_seq, new_lines, refused_changed) = {
+            let mut st = e.state.lock().expect("state lock");
+            if let Some(f) = st.failed.clone() {
+                for (_, reply) in jobs {
+                    let _ = reply.send(Err(DomainError::Storage(f.clone())));
+                }
+                continue;
+            }
+            let first_seq = st.lines.len() as u64;
+            let refused_before = st.refused;
+            for (job, reply) in jobs {
+                let r = append_one(&e, &mut st, job, &mut rng);
+                replies.push((reply, r));
+            }
+            let new_lines: Vec<Vec<u8>> = st.lines[first_seq as usize..].iter().map(|l| l.to_vec()).collect();
+            (first_seq, new_lines, st.refused != refused_before)
+        };
+        let meta_bytes = refused_changed.then(|| {
+            let mut meta = e.meta.lock().expect("meta lock");
+            meta.refused = e.state.lock().expect("state lock").refused;
+            serde_json::to_vec(&*meta).expect("meta serializes")
+        });
+        let s = store.clone();
+        let id = e.id.clone();
+        let n = new_lines.len();
+        let written = tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
+            if !new_lines.is_empty() {
+                s.append(&id, first_seq, &new_lines)?;
+            }
+            if let Some(m) = meta_bytes {
+                s.put_meta(&id, &m)?;
+            }
+            s.flush()
+        })
+        .await;
+        let failure = match written {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(err.to_string()),
+            Err(err) => Some(format!("storage task: {err}")),
+        };
+        {
+            let mut st = e.state.lock().expect("state lock");
+            match &failure {
+                None => st.durable = first_seq as usize + n,
+                Some(f) => {
+                    tracing::error!(election = %e.id, error = %f, "storage failure; the election refuses writes until restart");
+                    st.failed = Some(f.clone());
+                }
+            }
+        }
+        for (reply, r) in replies {
+            let r = match (&failure, r) {
+                (Some(f), Ok(_)) => Err(DomainError::Storage(f.clone())),
+                (_, r) => r,
+            };
+            let _ = reply.send(r);
+        }
+    }
+}
+
+fn append_one(e: &Election, st: &mut LogState, job: Job, rng: &mut rand::rngs::OsRng) -> Result<u64, DomainError> {
+    let seq = st.lines.len() as u64;
+    let prev = st.tally.head();
+    match job {
+        Job::Ballot(ballot, digest, cts) => {
+            if let Some(&seq) = st.digests.get(&digest) {
+                return Ok(seq);
+            }
+            if let Err(r) = st.tally.ballot_admissible(&ballot) {
+                count_refusal(st, &r);
+                return Err(exclusion_error(r));
+            }
+            let (entry, line) = Entry::seal(seq, prev, Payload::Ballot(*ballot), &e.server_key, rng);
+            match st.tally.push_sealed(&line, entry, Some(cts), rng) {
+                Ok(Pushed::Accepted) => {}
+                Ok(Pushed::Excluded(r)) => return Err(exclusion_error(r)),
+                Err(v) => return Err(DomainError::Rejected(v.reason)),
+            }
+            st.digests.insert(digest, seq);
+            st.lines.push(line.into());
+            Ok(seq)
+        }
+        Job::Entry(payload) => {
+            let (entry, line) = Entry::seal(seq, prev, payload, &e.server_key, rng);
+            st.tally
+                .push_sealed(&line, entry, None, rng)
+                .map_err(|v| match v.reason {
+                    Reason::NoQuorum { present, summoned } => DomainError::Quorum { present, summoned },
+                    Reason::OutOfPhase { phase, .. } => DomainError::Phase(match phase {
+                        Phase::Empty | Phase::Setup => "setup",
+                        Phase::Voting => "voting",
+                        Phase::Closed => "closed",
+                        Phase::Done => "done",
+                    }),
+                    r => DomainError::Rejected(r),
+                })?;
+            st.lines.push(line.into());
+            Ok(seq)
+        }
+    }
+}
+
+/// Parses a hex field of a request.
+pub fn hex_field<const N: usize>(s: &str, field: &'static str) -> Result<[u8; N], DomainError> {
+    unhex_array(s, field).map_err(|e| DomainError::Invalid(e.to_string()))
+}

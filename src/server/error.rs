@@ -1,0 +1,126 @@
+//! The edge's errors: every refusal is a status, a stable code and a
+//! message in Vietnamese with English beside it. Messages never contain a
+//! credential, a key or a ballot's content.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::election::DomainError;
+
+/// The JSON body of every refusal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable machine-readable code (`forged`, `repeated`, `phase`, ...).
+    pub error: &'static str,
+    /// Vietnamese message.
+    pub message: String,
+    /// English message.
+    pub message_en: String,
+}
+
+/// An error answered over HTTP.
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    /// A custom refusal.
+    pub fn new(status: StatusCode, error: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error,
+                message: vi.into(),
+                message_en: en.into(),
+            },
+        }
+    }
+
+    /// The request body does not decode.
+    pub fn malformed(detail: impl std::fmt::Display) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!("Yêu cầu không hợp lệ: {detail}"),
+            format!("Malformed request: {detail}"),
+        )
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        use DomainError as D;
+        let en = e.to_string();
+        let (status, code, vi) = match &e {
+            D::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy cuộc lấy phiếu này.".to_string()),
+            D::Unauthorized => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Bạn không có quyền thực hiện thao tác này.".to_string(),
+            ),
+            D::Phase(p) => (
+                StatusCode::CONFLICT,
+                "phase",
+                format!("Thao tác này không được phép ở giai đoạn hiện tại ({p})."),
+            ),
+            D::Excluded { index, reason } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "excluded_r9",
+                format!(
+                    "Người thứ {} không thuộc diện lấy phiếu tín nhiệm (R9): {}.",
+                    index + 1,
+                    match *reason {
+                        "announced as retiring" => "đã có thông báo nghỉ hưu",
+                        _ => "được bổ nhiệm, bầu trong năm lấy phiếu",
+                    }
+                ),
+            ),
+            D::Invalid(d) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Dữ liệu không hợp lệ: {d}")),
+            D::Quorum { present, summoned } => (
+                StatusCode::CONFLICT,
+                "quorum",
+                format!("Chưa đủ 2/3 số người được triệu tập (R2): có mặt {present}/{summoned}."),
+            ),
+            D::Forged => (
+                StatusCode::FORBIDDEN,
+                "forged",
+                "Phiếu không do Ban kiểm phiếu phát hành (mã không hợp lệ).".to_string(),
+            ),
+            D::Repeated => (
+                StatusCode::CONFLICT,
+                "repeated",
+                "Mã này đã được dùng để bỏ phiếu.".to_string(),
+            ),
+            D::InvalidBallot(d) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_ballot",
+                format!("Phiếu không hợp lệ: {d}"),
+            ),
+            D::Rejected(r) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rejected",
+                format!("Bị từ chối theo quy tắc của nhật ký: {r}"),
+            ),
+            D::Storage(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage",
+                "Lỗi lưu trữ; phiếu chưa được ghi nhận, vui lòng gửi lại.".to_string(),
+            ),
+        };
+        ApiError::new(status, code, vi, en)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

@@ -1,0 +1,210 @@
+//! The HTTP server: axum on tokio, state in the embedded store.
+//!
+//! Layers, not handlers, carry what every request needs: a body size limit,
+//! a time limit, security headers on every answer, and a request log that
+//! records the method, the route *pattern* (never a raw path or body), the
+//! status and the time taken. Credentials travel in URL fragments and
+//! bodies, never in what is logged.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub mod api;
+pub mod error;
+
+use crate::election::Registry;
+use crate::store::{SledStore, Store};
+use error::ApiError;
+
+/// Largest request body: a ballot of 100 candidates is about 220 KB.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// Every election.
+    pub registry: Arc<Registry>,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The organizer's argon2 password hash.
+    pub organizer_hash: Arc<str>,
+}
+
+/// How to run the server.
+pub struct Config {
+    /// Data directory.
+    pub data: PathBuf,
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// The organizer's password to set (first run, or to reset it).
+    pub organizer_password: Option<String>,
+}
+
+/// The router with every route and layer.
+pub fn router(state: AppState) -> Router {
+    use api::*;
+    let api = Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/login", post(login))
+        .route("/api/elections", post(create))
+        .route("/api/elections/{id}", get(view).put(edit))
+        .route("/api/elections/{id}/seal", post(seal))
+        .route("/api/elections/{id}/trustees", post(trustee_key))
+        .route("/api/elections/{id}/quorum", post(quorum))
+        .route("/api/elections/{id}/credentials", post(credentials))
+        .route("/api/elections/{id}/open", post(open))
+        .route("/api/elections/{id}/close", post(close))
+        .route("/api/elections/{id}/ballots", post(cast))
+        .route("/api/elections/{id}/log", get(log))
+        .route("/api/elections/{id}/head", get(head))
+        .route("/api/elections/{id}/tracking/{code}", get(tracking))
+        .route("/api/elections/{id}/totals", get(totals))
+        .route("/api/elections/{id}/decryptions", post(decryption))
+        .route("/api/elections/{id}/result", get(result).post(result_publish))
+        .route("/api/elections/{id}/result/voter", post(voter_result))
+        .route("/api/elections/{id}/minutes", get(minutes));
+    api.fallback(not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(request_log))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có trang này.", "No such page.")
+}
+
+async fn time_limit(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "Máy chủ bận, vui lòng thử lại.",
+            "The server took too long; try again.",
+        )
+        .into_response(),
+    }
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn request_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "<unmatched>".to_owned(), |m| m.as_str().to_owned());
+    let start = Instant::now();
+    let r = next.run(req).await;
+    tracing::info!(%method, route, status = r.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
+    r
+}
+
+/// Opens the store, sets up the organizer account, and returns the state.
+/// Prints the organizer's password once when it is generated.
+pub fn open_state(config: &Config) -> Result<AppState, String> {
+    let store: Arc<dyn Store> = Arc::new(
+        SledStore::open(&config.data)
+            .map_err(|e| format!("cannot open the data directory {}: {e}", config.data.display()))?,
+    );
+    let hash = match (&config.organizer_password, store.get_setting("organizer").map_err(|e| e.to_string())?) {
+        (Some(p), _) => {
+            let h = crate::auth::hash_password(p);
+            store.put_setting("organizer", h.as_bytes()).map_err(|e| e.to_string())?;
+            h
+        }
+        (None, Some(h)) => String::from_utf8(h).map_err(|_| "the organizer's password hash is damaged".to_string())?,
+        (None, None) => {
+            let p = crate::auth::new_code();
+            let h = crate::auth::hash_password(&p);
+            store.put_setting("organizer", h.as_bytes()).map_err(|e| e.to_string())?;
+            // Printed once, to the operator's terminal; never logged.
+            println!("Mật khẩu của cơ quan tổ chức (organizer password, shown once): {p}");
+            h
+        }
+    };
+    let registry = Registry::open(store.clone()).map_err(|e| e.to_string())?;
+    Ok(AppState {
+        registry,
+        store,
+        organizer_hash: hash.into(),
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests under way and
+/// flushes the store. `ready` receives the bound address.
+pub async fn serve(config: Config, ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>) -> Result<(), String> {
+    serve_until(config, ready, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes (the demo's own server).
+pub async fn serve_until(
+    config: Config,
+    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let state = open_state(&config)?;
+    let store = state.store.clone();
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, "listening");
+    if let Some(r) = ready {
+        let _ = r.send(addr);
+    }
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.flush().map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
