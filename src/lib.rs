@@ -12,4 +12,5 @@ pub mod election;
 pub mod report;
 pub mod scenario;
 pub mod server;
+pub mod sheet;
 pub mod store;

@@ -131,6 +131,7 @@ table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
 th, td {{ border: 1px solid #000; padding: 0.3rem; text-align: center; }}
 td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
 .hash {{ font-family: monospace; word-break: break-all; }}
+.qr svg {{ width: 40mm; height: 40mm; }}
 .sign {{ display: flex; justify-content: space-between; margin-top: 3rem; }}
 @media print {{ .copy {{ page-break-after: always; }} }}
 </style>
@@ -153,6 +154,8 @@ td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
 <p>Tỷ lệ tính trên tổng số phiếu thu vào (percentages of ballots returned, R6).</p>
 <p>Máy chủ đã từ chối {forged} phiếu không do Ban kiểm phiếu phát hành và {repeated} phiếu lặp lại; số phiếu bị loại khi kiểm: {excluded}.</p>
 <p>Mã băm cuối nhật ký (log head, SHA-256): <span class="hash">{head}</span></p>
+<div class="qr">{head_qr}</div>
+<p>Thanh tra cấp trên kiểm tra lại nhật ký bằng <code>tinnhiem verify log.jsonl</code> (inspectors re-verify the log, R13).</p>
 <div class="sign"><div>Đại diện cơ quan cấp trên (giám sát)</div><div>Trưởng Ban kiểm phiếu</div></div>
 </body>
 </html>
@@ -175,5 +178,6 @@ td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
         repeated = r.refused.repeated,
         excluded = r.excluded,
         head = esc(&r.log_head),
+        head_qr = crate::sheet::qr_svg(&r.log_head, 160),
     )
 }

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use thiserror::Error;
 use tinnhiem_core::ballot::{check_name, Choice, Level};
+use tinnhiem_core::log::{check_election, Candidate, ElectionBody, Hex};
 
 /// One mark in a scenario ballot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -141,6 +142,28 @@ impl Scenario {
         if self.forged > 100_000 || self.repeated > 100_000 {
             return bad("forged and repeated: at most 100000 each".into());
         }
+        // The texts go into line 0 as they are: check them by the verifier's
+        // own rules, or the meeting would stop at its first line.
+        let line0 = ElectionBody {
+            id: "scenario".into(),
+            title: self.title.clone(),
+            unit: self.unit.clone(),
+            date: self.date.clone().unwrap_or_else(|| "YYYY-MM-DD".into()),
+            candidates: self
+                .candidates
+                .iter()
+                .map(|c| Candidate {
+                    name: c.name.clone(),
+                    position: c.position.clone(),
+                })
+                .collect(),
+            summoned: self.summoned,
+            trustees: vec!["trustee".into(); self.trustees as usize],
+            server_key: Hex([0; 32]),
+        };
+        if let Err(e) = check_election(&line0) {
+            return bad(e.to_string());
+        }
         for (i, b) in self.ballots.iter().enumerate() {
             if b.marks.len() != self.candidates.len() {
                 return bad(format!(
@@ -158,5 +181,48 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::*;
+
+    fn with(field: &str, value: &str) -> Vec<u8> {
+        let mut v: serde_json::Value = serde_json::from_str(
+            r#"{"title":"T","unit":"U","date":"2024-01-01",
+                "candidates":[{"name":"A","position":"P"}],
+                "summoned":3,"present":2,"trustees":2,
+                "ballots":[{"marks":["low"]}]}"#,
+        )
+        .unwrap();
+        match field {
+            "name" => v["candidates"][0]["name"] = value.into(),
+            f => v[f] = value.into(),
+        }
+        serde_json::to_vec(&v).unwrap()
+    }
+
+    /// Found by `fuzz/fuzz_targets/scenario.rs`: a date of more than 32 bytes
+    /// (or an empty title, a control character in a name, ...) decoded, and
+    /// `simulate` then failed at line 0 with "the meeting's log failed
+    /// verification (a bug)" instead of a scenario error.
+    #[test]
+    fn scenario_text_accepted_that_line_0_refuses() {
+        assert!(Scenario::from_slice(&with("title", "T")).is_ok());
+        let long_name = "x".repeat(201);
+        for (field, value) in [
+            ("date", "2024-0jjjjjjjjjjjjjjjjjjjjjjjjjj01"),
+            ("title", ""),
+            ("unit", "   "),
+            ("name", "A\u{7}"),
+            ("name", long_name.as_str()),
+        ] {
+            let r = Scenario::from_slice(&with(field, value));
+            assert!(
+                matches!(r, Err(ScenarioError::Invalid(_))),
+                "{field} = {value:?}: {r:?}"
+            );
+        }
     }
 }

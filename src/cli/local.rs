@@ -33,6 +33,7 @@ impl LocalServer {
             data: data.clone(),
             bind: "127.0.0.1:0".parse().expect("loopback address"),
             organizer_password: Some(password.clone()),
+            tls: None,
         };
         let task = tokio::spawn(serve_until(config, Some(ready_tx), async {
             let _ = stop_rx.await;

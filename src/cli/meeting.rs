@@ -59,52 +59,58 @@ fn unsigned() -> Hex<64> {
     Hex([0; 64])
 }
 
-/// Runs `scenario` against the server at `client`, logged in with
-/// `password`, writing the files of DESIGN.md to `out`.
-pub async fn run(
-    scenario: &Scenario,
-    client: &Client,
-    password: &str,
-    out: &Path,
-    progress: &mut (dyn FnMut(u64, u64) + Send),
-) -> Result<Summary, SimulateError> {
-    io(out, std::fs::create_dir_all(out))?;
-    // Organizer.
+/// An election after set-up, open for voting: what the committee and the
+/// voters hold on their devices.
+pub(crate) struct Opened {
+    /// Election id.
+    pub id: String,
+    /// `/api/elections/{id}`.
+    pub base: String,
+    /// The election hash (line 0's).
+    pub election_hash: [u8; 32],
+    /// The committee's keys and enrollment codes.
+    committee: Committee,
+    /// The credential sheet, one per person present.
+    pub credentials: Vec<Credential>,
+    /// What every ballot is bound to.
+    pub ctx: ElectionContext,
+}
+
+/// The organizer logs in; returns the session token.
+pub(crate) async fn login(client: &Client, password: &str) -> Result<String, SimulateError> {
     let login: LoginAnswer = client
         .call(Method::POST, "/api/login", Some(&json!({"password": password})), None)
         .await
         .map_err(|e| SimulateError::Unexpected(format!("organizer login: {e}")))?;
-    let token = login.token;
-    let input = ElectionInput {
-        title: scenario.title.clone(),
-        unit: scenario.unit.clone(),
-        date: scenario.date.clone().unwrap_or_else(today),
-        candidates: scenario
-            .candidates
-            .iter()
-            .map(|c| CandidateInput {
-                name: c.name.clone(),
-                position: c.position.clone(),
-                retiring: false,
-                appointed_this_year: false,
-            })
-            .collect(),
-        summoned: scenario.summoned,
-        committee: (1..=scenario.trustees).map(|i| format!("Thành viên Ban kiểm phiếu {i}")).collect(),
-    };
-    let created: Created = client
-        .call(Method::POST, "/api/elections", Some(&input), Some(&token))
+    Ok(login.token)
+}
+
+/// The organizer creates the election (a draft).
+pub(crate) async fn create(client: &Client, token: &str, input: &ElectionInput) -> Result<Created, SimulateError> {
+    client
+        .call(Method::POST, "/api/elections", Some(input), Some(token))
         .await
-        .map_err(http)?;
+        .map_err(http)
+}
+
+/// From the draft `created` from `input` to open voting: the organizer
+/// seals it, each committee member makes and enrolls a key share, member 0
+/// signs the attendance (`present` people), a sheet of `present` credentials
+/// and the opening. [`SimulateError::NoQuorum`] when the server refuses to
+/// open.
+pub(crate) async fn open_voting(
+    client: &Client,
+    token: &str,
+    created: &Created,
+    input: &ElectionInput,
+    present: u32,
+) -> Result<Opened, SimulateError> {
+    let trustees = input.committee.len() as u32;
+    let summoned = input.summoned;
     let id = created.id.clone();
-    let election_json = out.join("election.json");
-    io(
-        &election_json,
-        std::fs::write(&election_json, json!({"id": id, "server": client.base()}).to_string() + "\n"),
-    )?;
     let base = format!("/api/elections/{id}");
     client
-        .send(Method::POST, &format!("{base}/seal"), None::<&()>, Some(&token))
+        .send(Method::POST, &format!("{base}/seal"), None::<&()>, Some(token))
         .await
         .map_err(http)?;
     let view: ElectionView = client.call(Method::GET, &base, None::<&()>, None).await.map_err(http)?;
@@ -113,7 +119,7 @@ pub async fn run(
 
     // Key ceremony: each member on his or her own device.
     let committee = Committee {
-        keys: (0..scenario.trustees).map(|_| TrusteeKey::generate(&mut OsRng)).collect(),
+        keys: (0..trustees).map(|_| TrusteeKey::generate(&mut OsRng)).collect(),
         codes: created.trustee_codes.clone(),
     };
     for (i, key) in committee.keys.iter().enumerate() {
@@ -136,7 +142,7 @@ pub async fn run(
 
     // Attendance (R2).
     let mut q = QuorumBody {
-        present: scenario.present,
+        present,
         signer: 0,
         signature: unsigned(),
     };
@@ -145,7 +151,7 @@ pub async fn run(
 
     // The credential sheet, made by the committee; the server gets only the
     // public parts.
-    let creds: Vec<Credential> = (0..scenario.present).map(|_| Credential::generate(&mut OsRng)).collect();
+    let creds: Vec<Credential> = (0..present).map(|_| Credential::generate(&mut OsRng)).collect();
     let mut cb = CredentialsBody {
         credentials: creds.iter().map(|c| Hex(*c.public(&id).as_bytes())).collect(),
         signer: 0,
@@ -164,9 +170,9 @@ pub async fn run(
         Ok(_) => {}
         Err(e) if e.code() == Some("quorum") => {
             return Err(SimulateError::NoQuorum {
-                present: scenario.present,
-                summoned: scenario.summoned,
-                needed: (scenario.summoned * 2).div_ceil(3),
+                present,
+                summoned,
+                needed: (summoned * 2).div_ceil(3),
             })
         }
         Err(e) => return Err(http(e)),
@@ -181,8 +187,56 @@ pub async fn run(
     let ctx = ElectionContext {
         election_hash,
         key,
-        candidates: scenario.candidates.len() as u32,
+        candidates: input.candidates.len() as u32,
     };
+    Ok(Opened {
+        id,
+        base,
+        election_hash,
+        committee,
+        credentials: creds,
+        ctx,
+    })
+}
+
+/// Runs `scenario` against the server at `client`, logged in with
+/// `password`, writing the files of DESIGN.md to `out`.
+pub async fn run(
+    scenario: &Scenario,
+    client: &Client,
+    password: &str,
+    out: &Path,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<Summary, SimulateError> {
+    io(out, std::fs::create_dir_all(out))?;
+    // Organizer.
+    let token = login(client, password).await?;
+    let input = ElectionInput {
+        title: scenario.title.clone(),
+        unit: scenario.unit.clone(),
+        date: scenario.date.clone().unwrap_or_else(today),
+        candidates: scenario
+            .candidates
+            .iter()
+            .map(|c| CandidateInput {
+                name: c.name.clone(),
+                position: c.position.clone(),
+                retiring: false,
+                appointed_this_year: false,
+            })
+            .collect(),
+        summoned: scenario.summoned,
+        committee: (1..=scenario.trustees).map(|i| format!("Thành viên Ban kiểm phiếu {i}")).collect(),
+    };
+    let created = create(client, &token, &input).await?;
+    let id = created.id.clone();
+    let election_json = out.join("election.json");
+    io(
+        &election_json,
+        std::fs::write(&election_json, json!({"id": id, "server": client.base()}).to_string() + "\n"),
+    )?;
+    let opened = open_voting(client, &token, &created, &input, scenario.present).await?;
+    let (base, creds, ctx) = (&opened.base, &opened.credentials, opened.ctx);
 
     // Voters, several at a time, each encrypting on "their phone".
     let receipts_path = out.join("receipts.jsonl");
@@ -193,7 +247,7 @@ pub async fn run(
     let voters: Vec<(Credential, Vec<_>, Option<String>)> = scenario
         .ballots
         .iter()
-        .zip(&creds)
+        .zip(creds)
         .map(|(b, c)| (c.clone(), b.marks.iter().map(|m| m.choice()).collect(), b.signed_by.clone()))
         .collect();
     let concurrency = 8;
@@ -257,6 +311,49 @@ pub async fn run(
         progress(d, total);
     }
 
+    close_and_publish(client, &opened).await?;
+
+    // The inspector: download and verify.
+    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
+    let log_path = out.join("log.jsonl");
+    io(&log_path, std::fs::write(&log_path, &log))?;
+    let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {})?;
+    let result: ElectionResult = outcome.result;
+    if result.refused != refused {
+        return Err(SimulateError::Unexpected(format!(
+            "the server recorded {:?} refusals, the voters saw {:?}",
+            result.refused, refused
+        )));
+    }
+    let result_path = out.join("result.json");
+    io(
+        &result_path,
+        std::fs::write(&result_path, serde_json::to_string_pretty(&result).expect("serializes") + "\n"),
+    )?;
+    let minutes_html = client
+        .send(Method::GET, &format!("{base}/minutes"), None::<&()>, Some(&opened.committee.codes[0]))
+        .await
+        .map_err(http)?;
+    let minutes = out.join("minutes.html");
+    io(&minutes, std::fs::write(&minutes, &minutes_html))?;
+    Ok(Summary {
+        result,
+        log: log_path,
+        minutes,
+    })
+}
+
+/// After the voting: member 0 closes it, each member decrypts its share of
+/// the totals, and member 0 signs and publishes the counts combined from the
+/// published shares.
+pub(crate) async fn close_and_publish(client: &Client, opened: &Opened) -> Result<(), SimulateError> {
+    let Opened {
+        base,
+        election_hash,
+        committee,
+        ..
+    } = opened;
+    let election_hash = *election_hash;
     // Close, then each member decrypts its share of the totals.
     let mut close = CloseBody {
         refused: Refused::default(), // the server fills in its own count
@@ -320,33 +417,5 @@ pub async fn run(
     };
     rb.signature = committee.sign(&election_hash, &Payload::Result(rb.clone()));
     client.send(Method::POST, &format!("{base}/result"), Some(&rb), None).await.map_err(http)?;
-
-    // The inspector: download and verify.
-    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
-    let log_path = out.join("log.jsonl");
-    io(&log_path, std::fs::write(&log_path, &log))?;
-    let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {})?;
-    let result: ElectionResult = outcome.result;
-    if result.refused != refused {
-        return Err(SimulateError::Unexpected(format!(
-            "the server recorded {:?} refusals, the voters saw {:?}",
-            result.refused, refused
-        )));
-    }
-    let result_path = out.join("result.json");
-    io(
-        &result_path,
-        std::fs::write(&result_path, serde_json::to_string_pretty(&result).expect("serializes") + "\n"),
-    )?;
-    let minutes_html = client
-        .send(Method::GET, &format!("{base}/minutes"), None::<&()>, Some(&committee.codes[0]))
-        .await
-        .map_err(http)?;
-    let minutes = out.join("minutes.html");
-    io(&minutes, std::fs::write(&minutes, &minutes_html))?;
-    Ok(Summary {
-        result,
-        log: log_path,
-        minutes,
-    })
+    Ok(())
 }

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod committee;
 mod demo;
+mod loadtest;
 mod local;
 mod meeting;
 mod progress;
@@ -56,6 +58,14 @@ enum Command {
         #[arg(long)]
         password: Option<String>,
     },
+    /// Load test: a whole meeting with N voters casting at once against a
+    /// server (a fresh local one by default); reports ballots per second and
+    /// latency percentiles.
+    Loadtest(loadtest::Args),
+    /// The counting committee's ceremony (key share, attendance, credential
+    /// sheet, open, close, decryption, result), from a member's own computer.
+    #[command(subcommand)]
+    Committee(committee::Action),
     /// Run the server: the meeting's API, data in an embedded store.
     Serve {
         /// Data directory.
@@ -69,6 +79,12 @@ enum Command {
         /// on first run (or TINNHIEM_ORGANIZER_PASSWORD).
         #[arg(long)]
         organizer_password: Option<String>,
+        /// PEM certificate chain for HTTPS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for HTTPS (with --tls-cert).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Run a realistic meeting with no set-up and print the verified result.
     Demo {
@@ -107,16 +123,27 @@ pub fn main() -> ExitCode {
             init_tracing("warn");
             demo::run(out)
         }
+        Command::Committee(action) => {
+            init_tracing("warn");
+            committee::run(action)
+        }
+        Command::Loadtest(args) => {
+            init_tracing("warn");
+            loadtest::run(args)
+        }
         Command::Serve {
             data,
             bind,
             organizer_password,
+            tls_cert,
+            tls_key,
         } => {
             init_tracing("info");
             let config = crate::server::Config {
                 data,
                 bind,
                 organizer_password: organizer_password.or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
+                tls: tls_cert.zip(tls_key),
             };
             match runtime().block_on(crate::server::serve(config, None)) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -144,5 +171,6 @@ fn init_tracing(default: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }

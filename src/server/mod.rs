@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 
 pub mod api;
 pub mod error;
+pub mod tls;
 
 use crate::election::Registry;
 use crate::store::{SledStore, Store};
@@ -50,6 +51,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// The organizer's password to set (first run, or to reset it).
     pub organizer_password: Option<String>,
+    /// PEM certificate chain and private key for HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// The router with every route and layer.
@@ -172,6 +175,10 @@ pub async fn serve_until(
     ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let acceptor = match &config.tls {
+        Some((cert, key)) => Some(tls::load(cert, key)?),
+        None => None,
+    };
     let state = open_state(&config)?;
     let store = state.store.clone();
     let listener = TcpListener::bind(config.bind)
@@ -182,10 +189,13 @@ pub async fn serve_until(
     if let Some(r) = ready {
         let _ = r.send(addr);
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())?;
+    match acceptor {
+        Some(a) => tls::serve(listener, a, router(state), shutdown).await?,
+        None => axum::serve(listener, router(state))
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| e.to_string())?,
+    }
     store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())

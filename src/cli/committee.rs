@@ -1,0 +1,342 @@
+//! `tinnhiem committee ...`: the counting committee's ceremony from a
+//! terminal, each member on his or her own computer. The key share is made
+//! here and kept in a key file on that computer; the server only ever sees
+//! public keys, signed statements and proofs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use hyper::Method;
+use rand::rngs::OsRng;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tinnhiem_core::credential::Credential;
+use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
+use tinnhiem_core::encoding::{hex, unhex_array};
+use tinnhiem_core::log::{CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody};
+use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_core::CompressedRistretto;
+use tinnhiem_tally::Tally;
+use zeroize::Zeroizing;
+
+use crate::client::Client;
+use crate::election::{ElectionView, Totals};
+
+/// Where and as whom.
+#[derive(clap::Args, Debug)]
+pub struct Common {
+    /// The server (`http://host:port`).
+    #[arg(long)]
+    pub server: String,
+    /// The member's key file (made by `keygen`; keep it private).
+    #[arg(long)]
+    pub key_file: PathBuf,
+}
+
+/// The committee's actions.
+#[derive(clap::Subcommand, Debug)]
+pub enum Action {
+    /// Make a key share, enroll its public part with the enrollment code, and
+    /// write the key file.
+    Keygen {
+        /// The server (`http://host:port`).
+        #[arg(long)]
+        server: String,
+        /// The election id.
+        #[arg(long)]
+        election: String,
+        /// The member's position in the committee (from 0).
+        #[arg(long)]
+        member: u32,
+        /// The enrollment code handed out at creation.
+        #[arg(long)]
+        code: String,
+        /// Where to write the key file (must not exist).
+        #[arg(long)]
+        key_file: PathBuf,
+    },
+    /// Record attendance (R2).
+    Quorum {
+        #[command(flatten)]
+        common: Common,
+        /// People present.
+        #[arg(long)]
+        present: u32,
+    },
+    /// Make N credentials, publish their public parts, write the printable sheet.
+    Credentials {
+        #[command(flatten)]
+        common: Common,
+        /// How many (one per person present).
+        #[arg(long)]
+        count: u32,
+        /// Where to write the sheet (HTML, print it, then delete it).
+        #[arg(long)]
+        out: PathBuf,
+        /// The address voters' phones use to reach the server (default: --server).
+        #[arg(long)]
+        voter_base: Option<String>,
+    },
+    /// Open voting.
+    Open {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Close voting.
+    Close {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Publish this member's partial decryption of the totals.
+    Decrypt {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Combine the published decryptions and publish the signed result.
+    Result {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct KeyFile {
+    election: String,
+    member: u32,
+    key: String,
+}
+
+struct Member {
+    client: Client,
+    election: String,
+    index: u32,
+    key: TrusteeKey,
+    hash: [u8; 32],
+    view: ElectionView,
+}
+
+fn fail(msg: impl std::fmt::Display) -> String {
+    msg.to_string()
+}
+
+async fn load(common: &Common) -> Result<Member, String> {
+    let text = Zeroizing::new(
+        std::fs::read_to_string(&common.key_file)
+            .map_err(|e| format!("cannot read the key file {}: {e}", common.key_file.display()))?,
+    );
+    let kf: KeyFile = serde_json::from_str(&text).map_err(|_| "the key file is damaged".to_string())?;
+    let secret = Zeroizing::new(unhex_array::<32>(&kf.key, "key").map_err(|_| "the key file is damaged".to_string())?);
+    let key = TrusteeKey::from_bytes(&secret).map_err(|_| "the key file is damaged".to_string())?;
+    let client = Client::new(&common.server);
+    let view: ElectionView = client
+        .call(Method::GET, &format!("/api/elections/{}", kf.election), None::<&()>, None)
+        .await
+        .map_err(fail)?;
+    let hash = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
+        .map_err(|_| "the election is not sealed yet".to_string())?;
+    Ok(Member {
+        client,
+        election: kf.election,
+        index: kf.member,
+        key,
+        hash,
+        view,
+    })
+}
+
+impl Member {
+    fn sign(&self, payload: &Payload) -> Hex<64> {
+        let (context, message, _, _) = payload.statement(&self.hash).expect("a statement");
+        Hex(self.key.sign(context, &message, &mut OsRng).to_bytes())
+    }
+
+    async fn post(&self, what: &str, body: &impl Serialize) -> Result<(), String> {
+        self.client
+            .send(Method::POST, &format!("/api/elections/{}/{what}", self.election), Some(body), None)
+            .await
+            .map(|_| ())
+            .map_err(fail)
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+async fn act(action: Action) -> Result<String, String> {
+    match action {
+        Action::Keygen {
+            server,
+            election,
+            member,
+            code,
+            key_file,
+        } => {
+            let client = Client::new(&server);
+            let view: ElectionView = client
+                .call(Method::GET, &format!("/api/elections/{election}"), None::<&()>, None)
+                .await
+                .map_err(fail)?;
+            let hash: [u8; 32] = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
+                .map_err(|_| "the organizer has not sealed the election yet".to_string())?;
+            let key = TrusteeKey::generate(&mut OsRng);
+            let secret = Zeroizing::new(hex(&key.to_bytes()));
+            let file = Zeroizing::new(
+                serde_json::to_string(&KeyFile {
+                    election: election.clone(),
+                    member,
+                    key: secret.to_string(),
+                })
+                .expect("serializes"),
+            );
+            // The file first: a key enrolled but lost could never decrypt.
+            write_private(&key_file, file.as_bytes())?;
+            let share = key.key_share(&hash, member, &mut OsRng);
+            client
+                .send(
+                    Method::POST,
+                    &format!("/api/elections/{election}/trustees"),
+                    Some(&json!({"trustee": member, "key": hex(share.key.as_bytes()), "proof": hex(&share.proof.to_bytes()), "code": code})),
+                    None,
+                )
+                .await
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&key_file);
+                    fail(e)
+                })?;
+            Ok(format!(
+                "Đã đăng ký khoá của thành viên {member} (key share enrolled); key file: {}",
+                key_file.display()
+            ))
+        }
+        Action::Quorum { common, present } => {
+            let m = load(&common).await?;
+            let mut b = QuorumBody {
+                present,
+                signer: m.index,
+                signature: Hex([0; 64]),
+            };
+            b.signature = m.sign(&Payload::Quorum(b.clone()));
+            m.post("quorum", &b).await?;
+            Ok(format!("Đã ghi nhận {present} người có mặt (attendance recorded)"))
+        }
+        Action::Credentials {
+            common,
+            count,
+            out,
+            voter_base,
+        } => {
+            let m = load(&common).await?;
+            let creds: Vec<Credential> = (0..count).map(|_| Credential::generate(&mut OsRng)).collect();
+            let mut b = CredentialsBody {
+                credentials: creds.iter().map(|c| Hex(*c.public(&m.election).as_bytes())).collect(),
+                signer: m.index,
+                signature: Hex([0; 64]),
+            };
+            b.signature = m.sign(&Payload::Credentials(b.clone()));
+            let texts: Vec<Zeroizing<String>> = creds.iter().map(|c| c.to_text()).collect();
+            let base = voter_base.unwrap_or_else(|| common.server.clone());
+            let html = crate::sheet::sheet_html(&m.view.title, &m.view.unit, &base, &m.election, &texts);
+            // The sheet is written before the public parts are posted, so a
+            // failure to write never leaves issued credentials nobody holds.
+            write_private(&out, html.as_bytes())?;
+            m.post("credentials", &b).await.inspect_err(|_| {
+                let _ = std::fs::remove_file(&out);
+            })?;
+            Ok(format!(
+                "Đã phát hành {count} mã (credentials issued); in tờ mã rồi xoá tệp: {}",
+                out.display()
+            ))
+        }
+        Action::Open { common } => {
+            let m = load(&common).await?;
+            let mut b = StatementBody {
+                signer: m.index,
+                signature: Hex([0; 64]),
+            };
+            b.signature = m.sign(&Payload::Open(b.clone()));
+            m.post("open", &b).await?;
+            Ok("Đã mở bỏ phiếu (voting open)".into())
+        }
+        Action::Close { common } => {
+            let m = load(&common).await?;
+            let b = CloseBody {
+                refused: Refused::default(),
+                signer: m.index,
+                signature: Hex([0; 64]),
+            };
+            let signature = m.sign(&Payload::Close(b));
+            m.post("close", &json!({"signer": m.index, "signature": signature})).await?;
+            Ok("Đã kết thúc bỏ phiếu (voting closed)".into())
+        }
+        Action::Decrypt { common } => {
+            let m = load(&common).await?;
+            let totals: Totals = m
+                .client
+                .call(Method::GET, &format!("/api/elections/{}/totals", m.election), None::<&()>, None)
+                .await
+                .map_err(fail)?;
+            let cts = totals
+                .items
+                .iter()
+                .map(|h| {
+                    let b: [u8; 64] = unhex_array(h, "total").map_err(fail)?;
+                    let (a, bb) = b.split_at(32);
+                    CompressedCiphertext {
+                        a: CompressedRistretto(a.try_into().expect("32")),
+                        b: CompressedRistretto(bb.try_into().expect("32")),
+                    }
+                    .decompress()
+                    .map_err(fail)
+                })
+                .collect::<Result<Vec<Ciphertext>, String>>()?;
+            let parts = m.key.partial_decrypt(&m.hash, m.index, &cts, &mut OsRng);
+            m.post(
+                "decryptions",
+                &json!({"trustee": m.index, "shares": parts.iter().map(|p| hex(&p.to_bytes())).collect::<Vec<_>>()}),
+            )
+            .await?;
+            Ok("Đã công bố phần giải mã (partial decryption published)".into())
+        }
+        Action::Result { common } => {
+            let m = load(&common).await?;
+            let log = m
+                .client
+                .send(Method::GET, &format!("/api/elections/{}/log", m.election), None::<&()>, None)
+                .await
+                .map_err(fail)?;
+            let mut tally = Tally::new();
+            for line in tinnhiem_tally::split_lines(&log) {
+                tally.push(line, &mut OsRng).map_err(fail)?;
+            }
+            let counts = tally.decrypted_counts().map_err(fail)?;
+            let mut b = ResultBody {
+                counts,
+                signer: m.index,
+                signature: Hex([0; 64]),
+            };
+            b.signature = m.sign(&Payload::Result(b.clone()));
+            m.post("result", &b).await?;
+            Ok("Đã công bố kết quả (result published)".into())
+        }
+    }
+}
+
+pub fn run(action: Action) -> ExitCode {
+    match super::runtime().block_on(act(action)) {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("tinnhiem committee: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

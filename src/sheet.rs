@@ -1,0 +1,72 @@
+//! The printable credential sheet (R3): one slip per credential, each with a
+//! QR code of the voter URL `{base}/v/{election_id}#{credential}` and the same
+//! text printed under it for a voter without a camera. The credential sits in
+//! the URL fragment, which browsers never send to a server.
+//!
+//! The sheet is made where the committee prints it (this CLI, or the
+//! committee's browser) and is never sent to or stored on the server.
+
+use std::fmt::Write as _;
+
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use zeroize::Zeroizing;
+
+use crate::report::esc;
+
+/// An SVG QR code of `text` (error correction M), or a note if it is too long.
+pub fn qr_svg(text: &str, size: u32) -> String {
+    match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) {
+        Ok(code) => code
+            .render::<svg::Color<'_>>()
+            .min_dimensions(size, size)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => "<p>(QR)</p>".into(),
+    }
+}
+
+/// The voter URL of a credential.
+pub fn voter_url(base: &str, election_id: &str, credential: &str) -> Zeroizing<String> {
+    Zeroizing::new(format!("{}/v/{election_id}#{credential}", base.trim_end_matches('/')))
+}
+
+/// The sheet: `credentials` are the texts of the credentials to print.
+pub fn sheet_html(title: &str, unit: &str, base: &str, election_id: &str, credentials: &[Zeroizing<String>]) -> Zeroizing<String> {
+    let mut slips = Zeroizing::new(String::new());
+    for (i, c) in credentials.iter().enumerate() {
+        let url = voter_url(base, election_id, c);
+        let _ = write!(
+            slips,
+            r#"<div class="slip"><p class="t">{title}</p><p class="u">{unit}</p>{qr}
+<p class="c">{code}</p><p class="url">{url}</p>
+<p class="h">Quét mã bằng điện thoại để mở phiếu. Mã chỉ dùng được một lần; không ghi tên lên phiếu.<br>
+<i>Scan with your phone to open the ballot. One use only.</i></p><p class="n">№ {n}</p></div>"#,
+            title = esc(title),
+            unit = esc(unit),
+            qr = qr_svg(&url, 150),
+            code = esc(c),
+            url = esc(&url),
+            n = i + 1,
+        );
+    }
+    Zeroizing::new(format!(
+        r#"<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Phiếu mã bỏ phiếu — {title}</title>
+<style>
+@page {{ size: A4; margin: 8mm; }}
+body {{ font-family: sans-serif; margin: 0; }}
+.grid {{ display: grid; grid-template-columns: 1fr 1fr; }}
+.slip {{ border: 1px dashed #555; padding: 4mm; height: 64mm; box-sizing: border-box; text-align: center; page-break-inside: avoid; font-size: 9pt; }}
+.slip svg {{ width: 30mm; height: 30mm; }}
+.t {{ font-weight: bold; margin: 0; }} .u {{ margin: 0 0 1mm; }}
+.c {{ font-family: monospace; font-size: 10pt; margin: 1mm 0; }}
+.url {{ font-family: monospace; font-size: 6pt; word-break: break-all; margin: 0; }}
+.h {{ font-size: 7pt; margin: 1mm 0 0; }} .n {{ font-size: 7pt; color: #555; margin: 0; }}
+</style></head>
+<body><div class="grid">{slips}</div></body></html>
+"#,
+        title = esc(title),
+        slips = slips.as_str(),
+    ))
+}
