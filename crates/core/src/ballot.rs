@@ -72,7 +72,7 @@ pub type Choice = Option<Level>;
 /// What every ballot of an election is bound to.
 #[derive(Clone, Copy, Debug)]
 pub struct ElectionContext {
-    /// The election id (the credential derivation binds it).
+    /// The election hash (PROTOCOL.md §5.1), bound into every proof.
     pub election_hash: [u8; 32],
     /// The election key `Y`.
     pub key: PublicKey,
@@ -253,16 +253,17 @@ impl Answer {
         let (ka, kb) =
             self.sum_proof
                 .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
-        for k in 0..3 {
-            let (a, b) = self.proofs[k].add_to_batch(
-                batch,
-                rng,
-                &orc(k as u32),
-                key,
-                &self.ciphertexts[k].to_bytes(),
-            )?;
-            batch.term(a + ka, cts[k].a);
-            batch.term(b + kb, cts[k].b);
+        for (k, ((proof, encoded), ct)) in self
+            .proofs
+            .iter()
+            .zip(&self.ciphertexts)
+            .zip(&cts)
+            .enumerate()
+        {
+            let (a, b) =
+                proof.add_to_batch(batch, rng, &orc(k as u32), key, &encoded.to_bytes())?;
+            batch.term(a + ka, ct.a);
+            batch.term(b + kb, ct.b);
         }
         Ok(cts)
     }

@@ -24,6 +24,13 @@ use rand_core::CryptoRngCore;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Base(usize);
 
+/// A state of a [`BatchVerifier`] to return to.
+pub struct Checkpoint {
+    g: Scalar,
+    bases: Vec<Scalar>,
+    terms: usize,
+}
+
 /// Accumulates weighted verification equations and checks them together.
 pub struct BatchVerifier {
     g: Scalar,
@@ -95,6 +102,27 @@ impl BatchVerifier {
     /// True when no variable term has been added.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
+    }
+
+    /// Marks the current state, to go back to with [`BatchVerifier::rollback`]
+    /// (when an item turns out not to decode halfway through adding it).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            g: self.g,
+            bases: self.bases.iter().map(|(k, _)| *k).collect(),
+            terms: self.points.len(),
+        }
+    }
+
+    /// Removes every equation added since `mark` was taken.
+    pub fn rollback(&mut self, mark: Checkpoint) {
+        self.g = mark.g;
+        self.bases.truncate(mark.bases.len());
+        for ((k, _), old) in self.bases.iter_mut().zip(mark.bases) {
+            *k = old;
+        }
+        self.scalars.truncate(mark.terms);
+        self.points.truncate(mark.terms);
     }
 
     /// Adds another batch's equations to this one; the other batch's base

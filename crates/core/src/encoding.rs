@@ -36,7 +36,7 @@ fn nibble(c: u8) -> Option<u8> {
 /// Decodes lowercase hex (uppercase is refused: one value, one encoding).
 pub fn unhex(s: &str, field: &'static str) -> Result<Vec<u8>, DecodeError> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(DecodeError::Hex { field });
     }
     b.chunks_exact(2)

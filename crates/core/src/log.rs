@@ -32,7 +32,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use crate::ballot::Ballot;
+use crate::ballot::{check_name, Answer, Ballot, ANSWER_LEN};
 use crate::encoding::{hex, unhex_array};
 use crate::schnorr::{SecretKey, Signature};
 use crate::DecodeError;
@@ -418,7 +418,25 @@ struct RawEntry<'a> {
 
 /// Decodes one line (without its newline) and checks that it is canonical.
 /// Signatures are not checked here.
+///
+/// A ballot line, nearly all of a log's bytes, is first read by
+/// [`parse_canonical_ballot`], which only accepts the exact canonical form;
+/// anything it does not accept goes through the general path below, so the
+/// answer (and any error) is the general path's.
 pub fn parse_line(line: &[u8]) -> Result<Entry, DecodeError> {
+    if let Some(entry) = parse_canonical_ballot(line) {
+        debug_assert!(
+            entry.to_line() == line,
+            "fast path accepted a non-canonical line"
+        );
+        return Ok(entry);
+    }
+    parse_line_general(line)
+}
+
+/// [`parse_line`] for any kind: serde_json, then the comparison with the
+/// entry's canonical line.
+fn parse_line_general(line: &[u8]) -> Result<Entry, DecodeError> {
     let text = core::str::from_utf8(line).map_err(|_| DecodeError::Format("line is not UTF-8"))?;
     let raw: RawEntry<'_> =
         serde_json::from_str(text).map_err(|e| DecodeError::Json(alloc::format!("{e}")))?;
@@ -433,6 +451,161 @@ pub fn parse_line(line: &[u8]) -> Result<Entry, DecodeError> {
     }
     Ok(entry)
 }
+
+/// Reads a line that is exactly the canonical serialization of a ballot
+/// entry, in one pass and without building its canonical form again:
+/// `{"seq":N,"prev":"<hex>","kind":"ballot","body":{"credential":"<hex>",
+/// "answers":["<hex>",...],"signed_by":null|"<name>","signature":"<hex>"},
+/// "server_sig":"<hex>"}`. Lowercase hex is the only encoding of its bytes,
+/// a `u64` has one decimal form, and a name that [`check_name`] accepts has no
+/// escape in serde_json's output but `\"` and `\\`; so a line read to its
+/// end here is its entry's [`Entry::to_line`]. `None` for anything else
+/// (another kind, another layout, a value that does not decode): the caller
+/// then takes the general path, which gives the precise error.
+///
+/// [`check_name`]: crate::ballot::check_name
+fn parse_canonical_ballot(line: &[u8]) -> Option<Entry> {
+    let mut r = Cursor(line);
+    r.lit(b"{\"seq\":")?;
+    let seq = r.u64()?;
+    r.lit(b",\"prev\":\"")?;
+    let prev = r.hex::<32>()?;
+    r.lit(b"\",\"kind\":\"ballot\",\"body\":{\"credential\":\"")?;
+    let credential = r.hex::<32>()?;
+    r.lit(b"\",\"answers\":[")?;
+    let mut answers = Vec::new();
+    if r.lit(b"]").is_none() {
+        let mut buf = [0u8; ANSWER_LEN];
+        loop {
+            r.lit(b"\"")?;
+            r.hex_into(&mut buf)?;
+            answers.push(Answer::from_bytes(&buf).ok()?);
+            r.lit(b"\"")?;
+            if r.lit(b",").is_none() {
+                break;
+            }
+        }
+        r.lit(b"]")?;
+    }
+    r.lit(b",\"signed_by\":")?;
+    let signed_by = if r.lit(b"null").is_some() {
+        None
+    } else {
+        let name = r.name()?;
+        check_name(&name).ok()?;
+        Some(name)
+    };
+    r.lit(b",\"signature\":\"")?;
+    let signature = Signature::from_bytes(&r.hex::<64>()?).ok()?;
+    r.lit(b"\"},\"server_sig\":\"")?;
+    let server_sig = Signature::from_bytes(&r.hex::<64>()?).ok()?;
+    r.lit(b"\"}")?;
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some(Entry {
+        seq,
+        prev,
+        payload: Payload::Ballot(Ballot {
+            credential,
+            answers,
+            signed_by,
+            signature,
+        }),
+        server_sig,
+    })
+}
+
+/// The rest of a line being read by [`parse_canonical_ballot`]; every
+/// method consumes what it matched, or returns `None`.
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn lit(&mut self, s: &[u8]) -> Option<()> {
+        self.0 = self.0.strip_prefix(s)?;
+        Some(())
+    }
+
+    /// A `u64` as serde_json writes it: no sign, no leading zero.
+    fn u64(&mut self) -> Option<u64> {
+        let n = self.0.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 || (n > 1 && self.0[0] == b'0') {
+            return None;
+        }
+        let mut v: u64 = 0;
+        for &b in &self.0[..n] {
+            v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        }
+        self.0 = &self.0[n..];
+        Some(v)
+    }
+
+    /// Exactly `2 * out.len()` lowercase hex digits.
+    fn hex_into(&mut self, out: &mut [u8]) -> Option<()> {
+        let (digits, rest) = self.0.split_at_checked(2 * out.len())?;
+        let mut bad = 0u8;
+        for (o, p) in out.iter_mut().zip(digits.chunks_exact(2)) {
+            let (h, l) = (HEX_VALUE[p[0] as usize], HEX_VALUE[p[1] as usize]);
+            bad |= (h | l) & 0x80;
+            *o = (h << 4) | (l & 0x0f);
+        }
+        if bad != 0 {
+            return None;
+        }
+        self.0 = rest;
+        Some(())
+    }
+
+    fn hex<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let mut out = [0u8; N];
+        self.hex_into(&mut out)?;
+        Some(out)
+    }
+
+    /// A JSON string whose only escapes are `\"` and `\\` and that has no
+    /// control character: the form serde_json gives a valid name.
+    fn name(&mut self) -> Option<String> {
+        self.lit(b"\"")?;
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            match *self.0.get(i)? {
+                b'"' => break,
+                b'\\' => {
+                    let e = *self.0.get(i + 1)?;
+                    if e != b'"' && e != b'\\' {
+                        return None;
+                    }
+                    out.push(e);
+                    i += 2;
+                }
+                c if c < 0x20 => return None,
+                c => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        self.0 = &self.0[i + 1..];
+        String::from_utf8(out).ok()
+    }
+}
+
+/// The value of each lowercase hex digit; `0x80` for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The message of the server's head signature: `head ‖ u64le(seq)` where
 /// `seq` is the last line's sequence number.
@@ -480,4 +653,105 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
         return Err(DecodeError::Format("summoned: 1 to 1000000"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ballot::{ElectionContext, Level};
+    use crate::credential::Credential;
+    use crate::schnorr::PublicKey;
+    use alloc::string::ToString;
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    fn ballot_line(seq: u64, signed_by: Option<&str>) -> Vec<u8> {
+        let mut rng = ChaCha20Rng::seed_from_u64(seq);
+        let server = SecretKey::random(&mut rng);
+        let ctx = ElectionContext {
+            election_hash: [7; 32],
+            key: PublicKey::from_point(*SecretKey::random(&mut rng).public().point()),
+            candidates: 2,
+        };
+        let ballot = Ballot::cast(
+            &ctx,
+            "e",
+            &Credential::generate(&mut rng),
+            &[Some(Level::High), None],
+            signed_by.map(ToString::to_string),
+            &mut rng,
+        );
+        Entry::seal(seq, [9; 32], Payload::Ballot(ballot), &server, &mut rng).1
+    }
+
+    #[test]
+    fn fast_ballot_path_reads_canonical_lines_as_the_general_path_does() {
+        for (seq, name) in [
+            (0, None),
+            (10, Some("Nguyễn Văn A")),
+            (u64::MAX, Some(r#"a "quoted" \ name"#)),
+        ] {
+            let line = ballot_line(seq, name);
+            let fast = parse_canonical_ballot(&line).expect("canonical ballot line");
+            assert_eq!(Ok(fast), parse_line_general(&line));
+        }
+    }
+
+    #[test]
+    fn any_changed_byte_of_a_ballot_line_gets_the_general_paths_answer() {
+        let line = ballot_line(12, Some(r#"Trần "B" \ C"#));
+        let original = parse_line_general(&line).expect("canonical");
+        for i in 0..line.len() {
+            for b in [b'0', b'a', b'F', b'"', b'\\', b' ', 0x1f, 0x80] {
+                if line[i] == b {
+                    continue;
+                }
+                let mut changed = line.clone();
+                changed[i] = b;
+                let expected = parse_line_general(&changed);
+                if let Some(e) = parse_canonical_ballot(&changed) {
+                    assert_eq!(Ok(&e), expected.as_ref(), "byte {i} set to {b:#x}");
+                    assert_ne!(e, original, "a changed line reads as the original");
+                }
+                assert_eq!(parse_line(&changed), expected, "byte {i} set to {b:#x}");
+            }
+        }
+        // A byte less, or a space more, at every place but inside hex.
+        for i in 0..line.len() {
+            if i > 0 && line[i].is_ascii_hexdigit() && line[i - 1].is_ascii_hexdigit() {
+                continue;
+            }
+            let mut cut = line.clone();
+            cut.remove(i);
+            assert_eq!(
+                parse_line(&cut),
+                parse_line_general(&cut),
+                "byte {i} removed"
+            );
+            let mut longer = line.clone();
+            longer.insert(i, b' ');
+            assert_eq!(
+                parse_line(&longer),
+                parse_line_general(&longer),
+                "space at {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_canonical_numbers_and_escapes_are_left_to_the_general_path() {
+        let text = String::from_utf8(ballot_line(5, None)).unwrap();
+        for bad in [
+            text.replacen(r#"{"seq":5"#, r#"{"seq":05"#, 1),
+            text.replacen(r#"{"seq":5"#, r#"{"seq":5.0"#, 1),
+            text.replacen(r#""signed_by":null"#, r#""signed_by":"\u0041""#, 1),
+            text.replacen(r#""credential":""#, r#""credential":"\u0030"#, 1),
+        ] {
+            assert!(parse_canonical_ballot(bad.as_bytes()).is_none());
+            assert_eq!(
+                parse_line(bad.as_bytes()),
+                parse_line_general(bad.as_bytes())
+            );
+        }
+    }
 }

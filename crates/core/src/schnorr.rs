@@ -18,7 +18,8 @@
 //! that trustee keys carry.
 //!
 //! The nonce is hedged: `k` is the challenge of the transcript
-//! `tinnhiem/v1/nonce` over the secret, 32 fresh random bytes and the message,
+//! `tinnhiem/v1/nonce` over the secret, 32 fresh random bytes, the context and
+//! the message,
 //! so that a weak random generator in a browser cannot leak the key by
 //! repeating a nonce.
 
@@ -96,7 +97,7 @@ impl SecretKey {
     /// Signs `message` in `context`.
     pub fn sign(&self, context: &str, message: &[u8], rng: &mut impl CryptoRngCore) -> Signature {
         let public = self.public();
-        let k = self.nonce(message, rng);
+        let k = self.nonce(context, message, rng);
         let r = (&k * RISTRETTO_BASEPOINT_TABLE).compress();
         let e = challenge(context, &public.bytes, r.as_bytes(), message);
         Signature {
@@ -105,14 +106,23 @@ impl SecretKey {
         }
     }
 
-    /// A hedged nonce: random, but also bound to the secret and the message.
-    pub(crate) fn nonce(&self, message: &[u8], rng: &mut impl CryptoRngCore) -> Scalar {
+    /// A hedged nonce: random, but also bound to the secret, the context and
+    /// the message (two statements with the same message in different
+    /// contexts, like `open` and `close`, never share a nonce even if the
+    /// random generator is broken).
+    pub(crate) fn nonce(
+        &self,
+        context: &str,
+        message: &[u8],
+        rng: &mut impl CryptoRngCore,
+    ) -> Scalar {
         let mut fresh = [0u8; 32];
         rng.fill_bytes(&mut fresh);
         let mut secret = self.0.to_bytes();
         let mut t = Transcript::new("tinnhiem/v1/nonce");
         t.append("secret", &secret);
         t.append("random", &fresh);
+        t.append("context", context.as_bytes());
         t.append("message", message);
         secret.zeroize();
         t.challenge()

@@ -469,6 +469,15 @@ impl Tally {
                 },
             );
         }
+        if self.phase == Phase::Done {
+            return fail(
+                seq,
+                Reason::OutOfPhase {
+                    kind: entry.payload.kind(),
+                    phase: self.phase,
+                },
+            );
+        }
         // The server's key comes from line 0 itself.
         let server_key = match (&entry.payload, &self.election) {
             (Payload::Election(b), _) => PublicKey::from_bytes(&b.server_key.0, "server_key")

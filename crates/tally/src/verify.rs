@@ -12,8 +12,11 @@ use tinnhiem_core::schnorr::{KeyTerm, PublicKey};
 use crate::result::ElectionResult;
 use crate::state::{Exclusion, Prechecked, Tally, VerifyError};
 
-/// Lines per round of batch verification (between progress reports).
-const ROUND: usize = 128;
+/// Lines per batch: one multiscalar multiplication each (about 21,000
+/// terms for ballots of 15 candidates, large enough for Pippenger's method
+/// to reach its full speed), and the step of the progress reports. A batch
+/// that fails sends its lines, one at a time, through the full check.
+const CHUNK: usize = 64;
 
 /// A verified log.
 #[derive(Debug, Clone)]
@@ -50,7 +53,7 @@ fn default_threads() -> usize {
 }
 
 /// Verifies a whole log and computes the result, on every core.
-/// `progress(done, total)` is called after each round of lines.
+/// `progress(done, total)` is called after each chunk of lines.
 pub fn verify_log(
     bytes: &[u8],
     rng: &mut impl CryptoRngCore,
@@ -60,6 +63,14 @@ pub fn verify_log(
 }
 
 /// [`verify_log`] with a chosen number of threads (1 for single-threaded).
+///
+/// After the header (read one line at a time, up to the election key), the
+/// lines are cut into chunks of `CHUNK`. Each chunk is decoded and its
+/// signatures and proofs checked in one batch (`precheck`), which needs
+/// nothing of the state but the header; the state machine then takes the
+/// chunks in log order. With more than one thread, `threads` workers check
+/// chunks while this thread applies those already checked, so the in-order
+/// part overlaps the batches instead of waiting for them.
 pub fn verify_log_with(
     bytes: &[u8],
     threads: usize,
@@ -75,30 +86,45 @@ pub fn verify_log_with(
         tally.push(lines[i], rng)?;
         i += 1;
     }
-    let threads = threads.max(1);
-    while i < lines.len() {
-        let end = (i + ROUND * threads).min(lines.len());
-        let ctx = tally.ballot_context().expect("header read");
-        let server = tally.server_key().expect("header read");
-        let round = &lines[i..end];
-        let per = round.len().div_ceil(threads);
-        let seeds: Vec<[u8; 32]> = (0..threads)
-            .map(|_| {
-                let mut s = [0u8; 32];
-                rng.fill_bytes(&mut s);
-                s
-            })
-            .collect();
-        let prechecked: Vec<Option<Prechecked>> = run_chunks(round, per, &seeds, &ctx, &server);
-        for (line, pre) in round.iter().zip(prechecked) {
-            match pre {
-                Some(pre) => tally.apply(line, pre, rng)?,
-                None => tally.push(line, rng)?,
-            };
+    if i < lines.len() {
+        let header = Header {
+            ctx: tally.ballot_context().expect("header read"),
+            server: tally.server_key().expect("header read"),
+        };
+        let chunks: Vec<&[&[u8]]> = lines[i..].chunks(CHUNK).collect();
+        let mut applied = i as u64;
+        let mut apply = |tally: &mut Tally,
+                         chunk: &[&[u8]],
+                         pre: Vec<Option<Prechecked>>,
+                         rng: &mut _|
+         -> Result<(), VerifyError> {
+            for (line, pre) in chunk.iter().zip(pre) {
+                match pre {
+                    Some(pre) => tally.apply(line, pre, rng)?,
+                    None => tally.push(line, rng)?,
+                };
+            }
+            applied += chunk.len() as u64;
+            progress(applied, total);
+            Ok(())
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        if threads > 1 && chunks.len() > 1 {
+            parallel(&mut tally, &chunks, threads, &header, rng, &mut apply)?;
+            return finish(&tally, total);
         }
-        i = end;
-        progress(i as u64, total);
+        #[cfg(target_arch = "wasm32")]
+        let _ = threads;
+        let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
+        for chunk in &chunks {
+            let pre = precheck(chunk, &mut batch_rng, &header);
+            apply(&mut tally, chunk, pre, rng)?;
+        }
     }
+    finish(&tally, total)
+}
+
+fn finish(tally: &Tally, total: u64) -> Result<Outcome, VerifyError> {
     let result = tally.finish()?;
     Ok(Outcome {
         result,
@@ -107,45 +133,84 @@ pub fn verify_log_with(
     })
 }
 
-fn run_chunks(
-    round: &[&[u8]],
-    per: usize,
-    seeds: &[[u8; 32]],
-    ctx: &ElectionContext,
-    server: &PublicKey,
-) -> Vec<Option<Prechecked>> {
-    let chunks: Vec<&[&[u8]]> = round.chunks(per.max(1)).collect();
-    #[cfg(not(target_arch = "wasm32"))]
-    if chunks.len() > 1 {
-        return std::thread::scope(|s| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .zip(seeds)
-                .map(|(c, seed)| s.spawn(move || precheck(c, seed, ctx, server)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("verification thread"))
-                .collect()
-        });
-    }
-    chunks
-        .iter()
-        .zip(seeds)
-        .flat_map(|(c, seed)| precheck(c, seed, ctx, server))
-        .collect()
+/// What a batch needs of the state: fixed once the header is read.
+struct Header {
+    ctx: ElectionContext,
+    server: PublicKey,
+}
+
+fn seed(rng: &mut impl CryptoRngCore) -> [u8; 32] {
+    let mut s = [0u8; 32];
+    rng.fill_bytes(&mut s);
+    s
+}
+
+/// Runs the state machine over a chunk of lines and their batch results.
+#[cfg(not(target_arch = "wasm32"))]
+type ApplyChunk<'a, R> = dyn FnMut(&mut Tally, &[&[u8]], Vec<Option<Prechecked>>, &mut R) -> Result<(), VerifyError>
+    + 'a;
+
+/// `threads` workers take the chunks in order and batch-check them; this
+/// thread applies their results in log order as they arrive. On a failure
+/// the workers stop after their current chunk.
+#[cfg(not(target_arch = "wasm32"))]
+fn parallel<R: CryptoRngCore>(
+    tally: &mut Tally,
+    chunks: &[&[&[u8]]],
+    threads: usize,
+    header: &Header,
+    rng: &mut R,
+    apply: &mut ApplyChunk<'_, R>,
+) -> Result<(), VerifyError> {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let seeds: Vec<[u8; 32]> = (0..threads).map(|_| seed(rng)).collect();
+    std::thread::scope(|s| {
+        // Bounded, so that the workers cannot run far ahead of this thread.
+        let (tx, rx) = mpsc::sync_channel(2 * threads);
+        for seed in seeds {
+            let (tx, next, stop) = (tx.clone(), &next, &stop);
+            s.spawn(move || {
+                let mut batch_rng = ChaCha20Rng::from_seed(seed);
+                while !stop.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(k) else { break };
+                    if tx
+                        .send((k, precheck(chunk, &mut batch_rng, header)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut due = 0;
+        for (k, pre) in &rx {
+            waiting.insert(k, pre);
+            while let Some(pre) = waiting.remove(&due) {
+                if let Err(e) = apply(tally, chunks[due], pre, rng) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                due += 1;
+            }
+        }
+        debug_assert_eq!(due, chunks.len(), "every chunk applied");
+        Ok(())
+    })
 }
 
 /// Decodes a chunk of lines and checks, in one batch, every server
 /// signature and every ballot's signature and proofs. When the batch fails,
 /// nothing of the chunk counts as checked.
-fn precheck(
-    lines: &[&[u8]],
-    seed: &[u8; 32],
-    ctx: &ElectionContext,
-    server: &PublicKey,
-) -> Vec<Option<Prechecked>> {
-    let mut rng = ChaCha20Rng::from_seed(*seed);
+fn precheck(lines: &[&[u8]], rng: &mut ChaCha20Rng, header: &Header) -> Vec<Option<Prechecked>> {
+    let (ctx, server) = (&header.ctx, &header.server);
     let mut batch = BatchVerifier::with_capacity(lines.len() * (22 * ctx.candidates as usize + 4));
     let y = batch.add_base(*ctx.key.point());
     let sk = batch.add_base(*server.point());
@@ -165,7 +230,7 @@ fn precheck(
             .server_sig
             .add_to_batch(
                 &mut batch,
-                &mut rng,
+                rng,
                 server.as_bytes(),
                 KeyTerm::Base(sk),
                 SERVER_ENTRY_CONTEXT,
@@ -178,7 +243,7 @@ fn precheck(
             continue;
         }
         let ballot = match &entry.payload {
-            Payload::Ballot(b) => match b.add_to_batch(ctx, &mut batch, y, &mut rng) {
+            Payload::Ballot(b) => match b.add_to_batch(ctx, &mut batch, y, rng) {
                 Ok(cts) => Some(cts),
                 Err(_) => {
                     batch.rollback(mark);

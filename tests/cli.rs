@@ -1,0 +1,376 @@
+//! The command line through the real binary: `simulate` writes the files of
+//! DESIGN.md, `verify` checks them with the exit codes 0 / 1 / 2, and the
+//! scenario's rules (R2 quorum, one credential per person present) stop a
+//! meeting with a clear message.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tinnhiem_core::encoding::hex;
+use tinnhiem_core::log::entry_hash;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tinnhiem");
+const KIND_BALLOT: &[u8] = b"\"kind\":\"ballot\"";
+
+/// A fresh, empty directory under the system's temporary directory, removed
+/// again when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = std::env::temp_dir().join(format!(
+            "tinnhiem-cli-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(BIN).args(args).output().expect("run tinnhiem")
+}
+
+fn simulate(scenario: &Value, dir: &TempDir) -> (Output, PathBuf) {
+    let file = dir.path().join("scenario.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(scenario).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "simulate".as_ref(),
+        file.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    (o, out)
+}
+
+fn verify(log: &Path, json: bool) -> Output {
+    let mut args = vec!["verify".as_ref(), log.as_os_str()];
+    if json {
+        args.push("--json".as_ref());
+    }
+    run(&args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// 2 candidates, 6 summoned, 5 present (quorum met), 2 trustees, 4 ballots
+/// (a blank entry, a signed ballot), 2 forged and 1 repeated attempt.
+fn scenario() -> Value {
+    serde_json::json!({
+        "title": "Lấy phiếu tín nhiệm năm 2023",
+        "unit": "Sở Y tế tỉnh Nam Định",
+        "date": "2023-11-20",
+        "candidates": [
+            {"name": "Nguyễn Văn A", "position": "Giám đốc Sở"},
+            {"name": "Trần Thị B", "position": "Phó Giám đốc Sở"}
+        ],
+        "summoned": 6,
+        "present": 5,
+        "trustees": 2,
+        "ballots": [
+            {"marks": ["high", "low"]},
+            {"marks": ["none", "low"], "signed_by": "Lê Văn C"},
+            {"marks": ["confidence", "low"]},
+            {"marks": ["high", "high"]}
+        ],
+        "forged": 2,
+        "repeated": 1
+    })
+}
+
+/// Runs the standard scenario once and checks that it succeeded.
+fn simulated(name: &str) -> (TempDir, PathBuf) {
+    let dir = TempDir::new(name);
+    let (o, out) = simulate(&scenario(), &dir);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "simulate failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    (dir, out)
+}
+
+#[test]
+fn simulate_writes_every_file_of_the_meeting() {
+    let (_dir, out) = simulated("files");
+    for f in [
+        "election.json",
+        "receipts.jsonl",
+        "log.jsonl",
+        "result.json",
+        "minutes.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} is missing");
+    }
+
+    let election: Value =
+        serde_json::from_slice(&std::fs::read(out.join("election.json")).unwrap()).unwrap();
+    let id = election["id"].as_str().expect("election id");
+    assert!(!id.is_empty());
+    assert!(election.get("server").is_some());
+
+    // One receipt per accepted ballot (not for the forged or repeated
+    // attempts), each naming its line of the log and that line's hash.
+    let log = std::fs::read(out.join("log.jsonl")).unwrap();
+    let lines: Vec<&[u8]> = log
+        .strip_suffix(b"\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .collect();
+    let receipts = std::fs::read_to_string(out.join("receipts.jsonl")).unwrap();
+    let receipts: Vec<Value> = receipts
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a receipt is JSON"))
+        .collect();
+    assert_eq!(receipts.len(), 4);
+    let mut tracking = Vec::new();
+    for r in &receipts {
+        let seq = r["seq"].as_u64().expect("seq") as usize;
+        let line = lines[seq];
+        assert!(
+            line.windows(KIND_BALLOT.len()).any(|w| w == KIND_BALLOT),
+            "receipt seq {seq} is a ballot line"
+        );
+        assert_eq!(r["entry_hash"].as_str().unwrap(), hex(&entry_hash(line)));
+        assert_eq!(r["head"].as_str().unwrap().len(), 64);
+        assert_eq!(r["head_signature"].as_str().unwrap().len(), 128);
+        let t = r["tracking"].as_str().unwrap();
+        assert_eq!(t.len(), 9, "tracking code XXXX-XXXX: {t}");
+        tracking.push(t.to_owned());
+    }
+    tracking.sort();
+    tracking.dedup();
+    assert_eq!(tracking.len(), 4, "tracking codes are distinct");
+
+    // The result of DESIGN.md, counted from the scenario's marks.
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!(
+        result["quorum"],
+        serde_json::json!({"summoned": 6, "present": 5, "met": true})
+    );
+    assert_eq!(result["issued"], 5);
+    assert_eq!(result["returned"], 4);
+    assert_eq!(
+        result["refused"],
+        serde_json::json!({"forged": 2, "repeated": 1})
+    );
+    assert_eq!(result["excluded"], 0);
+    assert_eq!(
+        result["log_head"].as_str().unwrap(),
+        hex(&entry_hash(lines[lines.len() - 1]))
+    );
+    let a = &result["candidates"][0];
+    assert_eq!(a["name"], "Nguyễn Văn A");
+    assert_eq!(a["position"], "Giám đốc Sở");
+    assert_eq!(
+        (a["issued"].as_u64(), a["returned"].as_u64()),
+        (Some(5), Some(4))
+    );
+    assert_eq!(
+        (a["valid"].as_u64(), a["invalid"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(a["high"], serde_json::json!({"count": 2, "percent": 50.0}));
+    assert_eq!(
+        a["confidence"],
+        serde_json::json!({"count": 1, "percent": 25.0})
+    );
+    assert_eq!(a["low"], serde_json::json!({"count": 0, "percent": 0.0}));
+    assert_eq!(a["consequence"], "none");
+    let b = &result["candidates"][1];
+    assert_eq!(b["low"], serde_json::json!({"count": 3, "percent": 75.0}));
+    assert_eq!(b["high"], serde_json::json!({"count": 1, "percent": 25.0}));
+    assert_eq!(b["consequence"], "9.3");
+
+    let minutes = std::fs::read_to_string(out.join("minutes.html")).unwrap();
+    assert!(minutes.contains("BIÊN BẢN KIỂM PHIẾU"));
+    assert!(minutes.contains("Nguyễn Văn A"));
+    assert!(minutes.contains("Trần Thị B"));
+    assert!(minutes.contains(result["log_head"].as_str().unwrap()));
+}
+
+#[test]
+fn verify_accepts_the_simulated_log_and_prints_the_table() {
+    let (_dir, out) = simulated("verify-table");
+    let o = verify(&out.join("log.jsonl"), false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}\n{}", stderr(&o));
+    assert!(text.contains("Nhật ký hợp lệ"), "{text}");
+    for needle in [
+        "Nguyễn Văn A",
+        "Trần Thị B",
+        "Tín nhiệm cao",
+        "Tín nhiệm thấp",
+        "75.00%",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn verify_json_prints_exactly_result_json() {
+    let (_dir, out) = simulated("verify-json");
+    let o = verify(&out.join("log.jsonl"), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expected = std::fs::read_to_string(out.join("result.json")).unwrap();
+    assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn verify_fails_with_exit_1_at_the_tampered_line() {
+    let (_dir, out) = simulated("tampered");
+    let log = std::fs::read(out.join("log.jsonl")).unwrap();
+    let mut lines: Vec<Vec<u8>> = log
+        .strip_suffix(b"\n")
+        .unwrap()
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    // Line 9 is a ballot (0 election, 1–2 keys, 3 election key, 4 quorum,
+    // 5 credentials, 6 open, 7–10 ballots): change one digit of it.
+    let k = 9;
+    let p = lines[k].len() / 2;
+    lines[k][p] = if lines[k][p] == b'0' { b'1' } else { b'0' };
+    let tampered = out.join("tampered.jsonl");
+    let mut bytes = lines.join(&b'\n');
+    bytes.push(b'\n');
+    std::fs::write(&tampered, bytes).unwrap();
+
+    let o = verify(&tampered, false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("entry 9:"), "{text}");
+
+    let o = verify(&tampered, true);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    assert_eq!(v["error"]["seq"], 9);
+    assert!(v["error"]["reason"].as_str().is_some());
+}
+
+#[test]
+fn verify_fails_with_exit_1_on_a_truncated_log() {
+    let (_dir, out) = simulated("truncated");
+    let log = std::fs::read_to_string(out.join("log.jsonl")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    let n = lines.len();
+    let truncated = out.join("truncated.jsonl");
+    std::fs::write(&truncated, lines[..n - 1].join("\n") + "\n").unwrap();
+    let o = verify(&truncated, false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(&format!("entry {}:", n - 1)),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn verify_of_a_missing_file_exits_2() {
+    let dir = TempDir::new("missing");
+    let o = verify(&dir.path().join("no-such-log.jsonl"), false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-log.jsonl"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert_eq!(run(&["verify".as_ref()]).status.code(), Some(2));
+    assert_eq!(run(&["no-such-command".as_ref()]).status.code(), Some(2));
+}
+
+#[test]
+fn simulate_without_quorum_exits_1_before_voting() {
+    // R2: 3 of 6 present is under 2/3.
+    let dir = TempDir::new("no-quorum");
+    let mut s = scenario();
+    s["present"] = 3.into();
+    s["ballots"] = serde_json::json!([{"marks": ["high", "low"]}]);
+    let (o, out) = simulate(&s, &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}\n{err}", stdout(&o));
+    assert!(err.contains("quorum not met"), "{err}");
+    assert!(err.contains("R2"), "{err}");
+    assert!(err.contains("3 present of 6 summoned"), "{err}");
+    for f in ["log.jsonl", "result.json", "minutes.html", "receipts.jsonl"] {
+        assert!(
+            !out.join(f).exists(),
+            "{f} written although voting never opened"
+        );
+    }
+}
+
+#[test]
+fn simulate_at_exactly_two_thirds_runs() {
+    // R2: 4 of 6 is exactly 2/3.
+    let dir = TempDir::new("exact-quorum");
+    let mut s = scenario();
+    s["present"] = 4.into();
+    s["forged"] = 0.into();
+    s["repeated"] = 0.into();
+    let (o, out) = simulate(&s, &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!(result["quorum"]["met"], true);
+    assert_eq!(result["returned"], 4);
+}
+
+#[test]
+fn more_ballots_than_people_present_is_a_scenario_error() {
+    let dir = TempDir::new("too-many");
+    let mut s = scenario();
+    s["present"] = 4.into();
+    s["ballots"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"marks": ["low", "low"]}));
+    let (o, out) = simulate(&s, &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}\n{err}", stdout(&o));
+    assert!(err.contains("5 ballots"), "{err}");
+    assert!(!out.join("log.jsonl").exists());
+}
+
+#[test]
+fn malformed_scenario_is_a_scenario_error() {
+    let dir = TempDir::new("malformed");
+    let mut s = scenario();
+    s["ballots"][0]["marks"] = serde_json::json!(["high", "maybe"]);
+    let (o, _) = simulate(&s, &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let o = run(&[
+        "simulate".as_ref(),
+        dir.path().join("nothing-here.json").as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("out2").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
