@@ -14,3 +14,4 @@ pub mod scenario;
 pub mod server;
 pub mod sheet;
 pub mod store;
+pub mod web;

@@ -78,9 +78,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/result", get(result).post(result_publish))
         .route("/api/elections/{id}/result/voter", post(voter_result))
         .route("/api/elections/{id}/minutes", get(minutes));
-    api.fallback(not_found)
+    api.merge(crate::web::routes())
+        .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(json_rejections))
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(request_log))
@@ -88,6 +90,43 @@ pub fn router(state: AppState) -> Router {
 
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có trang này.", "No such page.")
+}
+
+/// axum answers some refusals itself, before any handler runs: a body over
+/// [`BODY_LIMIT`] (413), a method the route does not have (405), a path
+/// that does not decode (400). They come as plain text or empty; here they
+/// become the API's JSON errors, so that every refusal has a stable code and
+/// both languages. HTML answers (the pages) are left alone.
+async fn json_rejections(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let plain = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !r.status().is_client_error() || !plain {
+        return r;
+    }
+    let e = match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "Nội dung gửi lên quá lớn (tối đa 1 MiB).",
+            "The request body is too large (at most 1 MiB).",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method",
+            "Địa chỉ này không nhận phương thức này.",
+            "This address does not accept this method.",
+        ),
+        status => ApiError::new(status, "malformed", "Yêu cầu không hợp lệ.", "Malformed request."),
+    };
+    let allow = r.headers().get(header::ALLOW).cloned();
+    let mut out = e.into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
 }
 
 async fn time_limit(req: Request, next: Next) -> Response {
