@@ -9,6 +9,12 @@
 //! commit) and only then answers. So a receipt always means "durable", and
 //! many voters share one disk flush.
 //!
+//! Verification is CPU-bound (about 3 ms for 15 candidates), so at most one
+//! ballot per core is verified at a time and the others wait their turn in
+//! arrival order (a fair semaphore). Letting hundreds of verifications share
+//! the cores instead would finish them all late together: under a burst the
+//! median voter would wait as long as the last one.
+//!
 //! Every line is pushed through [`Tally`], the same state machine the
 //! inspector's verifier runs, so the server cannot write a log that the
 //! verifier would refuse.
@@ -18,7 +24,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use tokio::sync::{mpsc, oneshot};
 use tinnhiem_core::ballot::{tracking_code, Ballot};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{hex, unhex_array};
@@ -31,6 +36,7 @@ use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::combine;
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::{ElectionResult, ExclusionReason, Phase, Pushed, Reason, Tally};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::auth::{code_hash, code_matches, new_code, Sessions};
 use crate::store::{Store, StoreError};
@@ -163,6 +169,8 @@ struct LogState {
 enum Job {
     Ballot(Box<Ballot>, [u8; 32], Vec<[Ciphertext; 3]>),
     Entry(Payload),
+    /// Nothing to append: makes the refusal counts durable.
+    Sync,
 }
 
 type Reply = oneshot::Sender<Result<u64, DomainError>>;
@@ -174,6 +182,8 @@ pub struct Election {
     server_key: SecretKey,
     state: Mutex<LogState>,
     jobs: mpsc::Sender<(Job, Reply)>,
+    /// Shared by every election: one permit per ballot verified at a time.
+    verifiers: Arc<Semaphore>,
 }
 
 /// Every election, and the organizer's sessions.
@@ -182,6 +192,9 @@ pub struct Registry {
     elections: RwLock<HashMap<String, Arc<Election>>>,
     /// Organizer sessions.
     pub sessions: Sessions,
+    /// Ballot verifications under way at once: one per core (see the module
+    /// documentation).
+    verifiers: Arc<Semaphore>,
 }
 
 /// The phase as the API names it.
@@ -250,17 +263,23 @@ impl Registry {
             store,
             elections: RwLock::new(HashMap::new()),
             sessions: Sessions::default(),
+            verifiers: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         });
         for (id, bytes) in reg.store.metas()? {
-            let meta: Meta = serde_json::from_slice(&bytes)
-                .map_err(|e| DomainError::Storage(format!("election {id}: metadata damaged: {e}")))?;
+            let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| {
+                DomainError::Storage(format!("election {id}: metadata damaged: {e}"))
+            })?;
             let lines = reg.store.lines(&id)?;
             let mut tally = Tally::new();
             let mut digests = HashMap::new();
             let mut rng = rand::rngs::OsRng;
             for line in &lines {
                 tally.push(line, &mut rng).map_err(|e| {
-                    DomainError::Storage(format!("election {id}: stored log fails verification at {e}"))
+                    DomainError::Storage(format!(
+                        "election {id}: stored log fails verification at {e}"
+                    ))
                 })?;
                 if let Ok(Entry {
                     seq,
@@ -293,7 +312,8 @@ impl Registry {
     }
 
     fn insert(self: &Arc<Self>, id: String, meta: Meta, state: LogState) -> Arc<Election> {
-        let server_key = SecretKey::from_bytes(&meta.server_key.0).expect("stored key is canonical");
+        let server_key =
+            SecretKey::from_bytes(&meta.server_key.0).expect("stored key is canonical");
         let (tx, rx) = mpsc::channel(1024);
         let e = Arc::new(Election {
             id: id.clone(),
@@ -301,9 +321,13 @@ impl Registry {
             server_key,
             state: Mutex::new(state),
             jobs: tx,
+            verifiers: self.verifiers.clone(),
         });
         tokio::spawn(writer(e.clone(), self.store.clone(), rx));
-        self.elections.write().expect("registry lock").insert(id, e.clone());
+        self.elections
+            .write()
+            .expect("registry lock")
+            .insert(id, e.clone());
         e
     }
 
@@ -319,7 +343,12 @@ impl Registry {
 
     /// Every election's id.
     pub fn ids(&self) -> Vec<String> {
-        self.elections.read().expect("registry lock").keys().cloned().collect()
+        self.elections
+            .read()
+            .expect("registry lock")
+            .keys()
+            .cloned()
+            .collect()
     }
 
     /// The organizer creates a meeting (a draft until sealed).
@@ -336,7 +365,8 @@ impl Registry {
             sealed: false,
             refused: Refused::default(),
         };
-        self.store.put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
+        self.store
+            .put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
         self.store.flush()?;
         self.insert(
             id.clone(),
@@ -455,10 +485,15 @@ impl Election {
             summoned: input.summoned,
             committee: input.committee.clone(),
             election_hash: t.election_hash().map(|h| hex(&h)),
-            server_key: meta.sealed.then(|| hex(self.server_key.public().as_bytes())),
+            server_key: meta
+                .sealed
+                .then(|| hex(self.server_key.public().as_bytes())),
             election_key: t.ballot_context().map(|c| hex(c.key.as_bytes())),
             trustee_keys: if meta.sealed {
-                t.trustee_keys().iter().map(|k| k.map(|k| hex(k.as_bytes()))).collect()
+                t.trustee_keys()
+                    .iter()
+                    .map(|k| k.map(|k| hex(k.as_bytes())))
+                    .collect()
             } else {
                 vec![None; input.committee.len()]
             },
@@ -473,7 +508,8 @@ impl Election {
                 vec![false; input.committee.len()]
             },
             log_length: st.durable as u64,
-            head: (st.durable > 0).then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
+            head: (st.durable > 0)
+                .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
         }
     }
 
@@ -496,7 +532,10 @@ impl Election {
             ));
         }
         meta.input = input;
-        store.put_meta(&self.id, &serde_json::to_vec(&*meta).expect("meta serializes"))?;
+        store.put_meta(
+            &self.id,
+            &serde_json::to_vec(&*meta).expect("meta serializes"),
+        )?;
         store.flush()?;
         Ok(())
     }
@@ -508,58 +547,84 @@ impl Election {
             if meta.sealed {
                 return Err(DomainError::Phase("setup"));
             }
-            Payload::Election(body_of(&self.id, &meta.input, *self.server_key.public().as_bytes()))
+            Payload::Election(body_of(
+                &self.id,
+                &meta.input,
+                *self.server_key.public().as_bytes(),
+            ))
         };
         self.submit(Job::Entry(payload)).await?;
         let mut meta = self.meta.lock().expect("meta lock");
         meta.sealed = true;
-        store.put_meta(&self.id, &serde_json::to_vec(&*meta).expect("meta serializes"))?;
+        store.put_meta(
+            &self.id,
+            &serde_json::to_vec(&*meta).expect("meta serializes"),
+        )?;
         store.flush()?;
         Ok(())
     }
 
     fn trustee_code_ok(&self, index: usize, code: &str) -> bool {
         let meta = self.meta.lock().expect("meta lock");
-        meta.trustee_codes.get(index).is_some_and(|h| code_matches(code, &h.0))
+        meta.trustee_codes
+            .get(index)
+            .is_some_and(|h| code_matches(code, &h.0))
     }
 
     /// True when `code` is any committee member's enrollment code.
     pub fn is_committee_code(&self, code: &str) -> bool {
         let meta = self.meta.lock().expect("meta lock");
-        meta.trustee_codes.iter().fold(false, |acc, h| acc | code_matches(code, &h.0))
+        meta.trustee_codes
+            .iter()
+            .fold(false, |acc, h| acc | code_matches(code, &h.0))
     }
 
     /// A committee member enrolls a key share with the enrollment code.
     /// When the last share arrives, the election key follows.
-    pub async fn add_trustee_key(&self, body: TrusteeKeyBody, code: &str) -> Result<(), DomainError> {
+    pub async fn add_trustee_key(
+        &self,
+        body: TrusteeKeyBody,
+        code: &str,
+    ) -> Result<(), DomainError> {
         if !self.trustee_code_ok(body.trustee as usize, code) {
             return Err(DomainError::Unauthorized);
         }
         self.submit(Job::Entry(Payload::TrusteeKey(body))).await?;
         let all = {
             let st = self.state.lock().expect("state lock");
-            st.tally.trustee_keys().iter().copied().collect::<Option<Vec<_>>>()
+            st.tally
+                .trustee_keys()
+                .iter()
+                .copied()
+                .collect::<Option<Vec<_>>>()
         };
         if let Some(keys) = all {
             let key = Hex(combine(&keys).compress().to_bytes());
-            self.submit(Job::Entry(Payload::ElectionKey(ElectionKeyBody { key }))).await?;
+            self.submit(Job::Entry(Payload::ElectionKey(ElectionKeyBody { key })))
+                .await?;
         }
         Ok(())
     }
 
     /// Attendance (R2), signed by a committee member.
     pub async fn record_quorum(&self, body: QuorumBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Quorum(body))).await.map(|_| ())
+        self.submit(Job::Entry(Payload::Quorum(body)))
+            .await
+            .map(|_| ())
     }
 
     /// The public credentials of a printed sheet, signed by a member.
     pub async fn add_credentials(&self, body: CredentialsBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Credentials(body))).await.map(|_| ())
+        self.submit(Job::Entry(Payload::Credentials(body)))
+            .await
+            .map(|_| ())
     }
 
     /// Opens voting (refused without the quorum of R2).
     pub async fn open(&self, body: StatementBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Open(body))).await.map(|_| ())
+        self.submit(Job::Entry(Payload::Open(body)))
+            .await
+            .map(|_| ())
     }
 
     /// Closes voting; the server adds what it refused. Unused credentials
@@ -577,48 +642,81 @@ impl Election {
 
     /// A member's partial decryption of the totals.
     pub async fn add_decryption(&self, body: DecryptionBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Decryption(body))).await.map(|_| ())
+        self.submit(Job::Entry(Payload::Decryption(body)))
+            .await
+            .map(|_| ())
     }
 
     /// The result, signed by a member; refused unless it equals the
     /// decryption.
     pub async fn publish_result(&self, body: ResultBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Result(body))).await.map(|_| ())
+        self.submit(Job::Entry(Payload::Result(body)))
+            .await
+            .map(|_| ())
     }
 
     /// A voter's ballot: verified here (in parallel with others), then
     /// appended by the writer. The same ballot sent twice gets the same
     /// receipt.
     pub async fn cast(&self, ballot: Ballot) -> Result<Receipt, DomainError> {
-        let (ctx, existing) = {
+        let ctx = self
+            .state
+            .lock()
+            .expect("state lock")
+            .tally
+            .ballot_context();
+        let Some(ctx) = ctx else {
+            return Err(DomainError::Phase("setup"));
+        };
+        // Hashing the ballot (tens of KB) needs no lock.
+        let digest = ballot.digest(&ctx);
+        let existing = {
             let mut st = self.state.lock().expect("state lock");
-            let Some(ctx) = st.tally.ballot_context() else {
-                return Err(DomainError::Phase("setup"));
-            };
-            let digest = ballot.digest(&ctx);
             if let Some(&seq) = st.digests.get(&digest) {
-                (ctx, Some(seq))
+                Ok(Some(seq))
+            } else if let Err(r) = st.tally.ballot_admissible(&ballot) {
+                Err((count_refusal(&mut st, &r), r))
             } else {
-                if let Err(r) = st.tally.ballot_admissible(&ballot) {
-                    count_refusal(&mut st, &r);
-                    return Err(exclusion_error(r));
+                Ok(None)
+            }
+        };
+        let existing = match existing {
+            Ok(existing) => existing,
+            Err((counted, r)) => {
+                // What the server turned away goes into the close entry
+                // (DESIGN.md `refused`): the count is made durable before
+                // the answer, so that a crash does not forget it.
+                if counted {
+                    let _ = self.submit(Job::Sync).await;
                 }
-                (ctx, None)
+                return Err(exclusion_error(r));
             }
         };
         if let Some(seq) = existing {
             return self.wait_durable(seq).await.map(|_| self.receipt(seq));
         }
+        // Wait for a free core; the permit goes with the work, so that a
+        // request dropped meanwhile (a client gone, the time limit) frees it
+        // only when its verification is really over.
+        let permit = self
+            .verifiers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| DomainError::Storage(format!("verification queue: {e}")))?;
         let (ballot, cts) = tokio::task::spawn_blocking(move || {
             let r = ballot.verify(&ctx, &mut rand::rngs::OsRng);
+            drop(permit);
             (ballot, r)
         })
         .await
         .map_err(|e| DomainError::Storage(format!("verification task: {e}")))?;
         let cts = cts.map_err(|e| DomainError::InvalidBallot(e.to_string()))?;
-        let digest = ballot.digest(&ctx);
-        let seq = self.submit(Job::Ballot(Box::new(ballot), digest, cts)).await?;
-        Ok(self.receipt(seq))
+        let seq = self
+            .submit(Job::Ballot(Box::new(ballot), digest, cts))
+            .await?;
+        let line = self.line(seq);
+        Ok(self.receipt_for(seq, &line, tracking_code(&digest)))
     }
 
     /// Waits until line `seq` is durable (a resubmission that raced the
@@ -636,21 +734,40 @@ impl Election {
             }
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
-        Err(DomainError::Storage("the ballot is not yet durable; send it again".into()))
+        Err(DomainError::Storage(
+            "the ballot is not yet durable; send it again".into(),
+        ))
+    }
+
+    /// Line `seq` (which exists).
+    fn line(&self, seq: u64) -> Arc<[u8]> {
+        self.state.lock().expect("state lock").lines[seq as usize].clone()
     }
 
     /// The receipt of the ballot at line `seq`.
     pub fn receipt(&self, seq: u64) -> Receipt {
-        let st = self.state.lock().expect("state lock");
-        let line = &st.lines[seq as usize];
-        let hash = tinnhiem_core::log::entry_hash(line);
-        let tracking = match tinnhiem_core::log::parse_line(line).map(|e| e.payload) {
-            Ok(Payload::Ballot(b)) => tracking_code(&b.digest(&st.tally.ballot_context().expect("voting"))),
+        // Only the copy of the line's handle holds the lock: decoding,
+        // hashing and signing would stall the writer and every other voter.
+        let (line, ctx) = {
+            let st = self.state.lock().expect("state lock");
+            (st.lines[seq as usize].clone(), st.tally.ballot_context())
+        };
+        let tracking = match tinnhiem_core::log::parse_line(&line).map(|e| e.payload) {
+            Ok(Payload::Ballot(b)) => tracking_code(&b.digest(&ctx.expect("voting"))),
             _ => String::new(),
         };
-        let sig = self
-            .server_key
-            .sign(SERVER_HEAD_CONTEXT, &head_message(&hash, seq), &mut rand::rngs::OsRng);
+        self.receipt_for(seq, &line, tracking)
+    }
+
+    /// The receipt of line `seq`, `line`, whose ballot has the tracking code
+    /// `tracking`.
+    fn receipt_for(&self, seq: u64, line: &[u8], tracking: String) -> Receipt {
+        let hash = tinnhiem_core::log::entry_hash(line);
+        let sig = self.server_key.sign(
+            SERVER_HEAD_CONTEXT,
+            &head_message(&hash, seq),
+            &mut rand::rngs::OsRng,
+        );
         Receipt {
             tracking,
             seq,
@@ -691,11 +808,16 @@ impl Election {
             if st.durable == 0 {
                 return None;
             }
-            (tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]), st.durable as u64 - 1)
+            (
+                tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]),
+                st.durable as u64 - 1,
+            )
         };
-        let sig = self
-            .server_key
-            .sign(SERVER_HEAD_CONTEXT, &head_message(&hash, seq), &mut rand::rngs::OsRng);
+        let sig = self.server_key.sign(
+            SERVER_HEAD_CONTEXT,
+            &head_message(&hash, seq),
+            &mut rand::rngs::OsRng,
+        );
         Some(SignedHead {
             seq,
             head: hex(&hash),
@@ -724,11 +846,17 @@ impl Election {
     pub fn result(&self, reader: Reader<'_>) -> Result<ElectionResult, DomainError> {
         let mut r = {
             let st = self.state.lock().expect("state lock");
-            st.tally.finish().map_err(|_| DomainError::Phase("not done"))?
+            st.tally
+                .finish()
+                .map_err(|_| DomainError::Phase("not done"))?
         };
         if let Reader::Candidate(code) = reader {
             let meta = self.meta.lock().expect("meta lock");
-            let Some(i) = meta.candidate_codes.iter().position(|h| code_matches(code, &h.0)) else {
+            let Some(i) = meta
+                .candidate_codes
+                .iter()
+                .position(|h| code_matches(code, &h.0))
+            else {
                 return Err(DomainError::Unauthorized);
             };
             r.candidates = vec![r.candidates[i].clone()];
@@ -739,12 +867,18 @@ impl Election {
     /// True when `code` is candidate access code.
     pub fn is_candidate_code(&self, code: &str) -> bool {
         let meta = self.meta.lock().expect("meta lock");
-        meta.candidate_codes.iter().fold(false, |acc, h| acc | code_matches(code, &h.0))
+        meta.candidate_codes
+            .iter()
+            .fold(false, |acc, h| acc | code_matches(code, &h.0))
     }
 
     /// A voter asks for the result (R11: the people who voted) by signing
     /// the election hash with the credential of a counted ballot.
-    pub fn result_for_voter(&self, credential: &[u8; 32], signature: &[u8; 64]) -> Result<ElectionResult, DomainError> {
+    pub fn result_for_voter(
+        &self,
+        credential: &[u8; 32],
+        signature: &[u8; 64],
+    ) -> Result<ElectionResult, DomainError> {
         let hash = {
             let st = self.state.lock().expect("state lock");
             if !matches!(st.tally.credential(credential), Some(Some(_))) {
@@ -754,7 +888,8 @@ impl Election {
         };
         let key = tinnhiem_core::schnorr::PublicKey::from_bytes(credential, "credential")
             .map_err(|_| DomainError::Unauthorized)?;
-        let sig = tinnhiem_core::schnorr::Signature::from_bytes(signature).map_err(|_| DomainError::Unauthorized)?;
+        let sig = tinnhiem_core::schnorr::Signature::from_bytes(signature)
+            .map_err(|_| DomainError::Unauthorized)?;
         sig.verify(&key, RESULT_ACCESS_CONTEXT, &hash)
             .map_err(|_| DomainError::Unauthorized)?;
         self.result(Reader::Committee)
@@ -762,7 +897,12 @@ impl Election {
 
     /// Line 0's election (for the minutes).
     pub fn body(&self) -> Option<ElectionBody> {
-        self.state.lock().expect("state lock").tally.election().cloned()
+        self.state
+            .lock()
+            .expect("state lock")
+            .tally
+            .election()
+            .cloned()
     }
 
     async fn submit(&self, job: Job) -> Result<u64, DomainError> {
@@ -780,12 +920,14 @@ impl Election {
 /// credential on the election hash.
 pub const RESULT_ACCESS_CONTEXT: &str = "result-access";
 
-fn count_refusal(st: &mut LogState, r: &ExclusionReason) {
+/// Counts a forged or repeated ballot; true when it was one.
+fn count_refusal(st: &mut LogState, r: &ExclusionReason) -> bool {
     match r {
         ExclusionReason::NotIssued => st.refused.forged += 1,
         ExclusionReason::Repeated(_) => st.refused.repeated += 1,
-        _ => {}
+        _ => return false,
     }
+    true
 }
 
 /// The election's only appender (see the module documentation).
@@ -800,7 +942,7 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
             }
         }
         let mut replies: Vec<(Reply, Result<u64, DomainError>)> = Vec::with_capacity(jobs.len());
-        let (first_seq, new_lines, refused_changed) = {
+        let (first_seq, new_lines) = {
             let mut st = e.state.lock().expect("state lock");
             if let Some(f) = st.failed.clone() {
                 for (_, reply) in jobs {
@@ -809,22 +951,30 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
                 continue;
             }
             let first_seq = st.lines.len() as u64;
-            let refused_before = st.refused;
             for (job, reply) in jobs {
                 let r = append_one(&e, &mut st, job, &mut rng);
                 replies.push((reply, r));
             }
-            let new_lines: Vec<Vec<u8>> = st.lines[first_seq as usize..].iter().map(|l| l.to_vec()).collect();
-            (first_seq, new_lines, st.refused != refused_before)
+            let new_lines: Vec<Vec<u8>> = st.lines[first_seq as usize..]
+                .iter()
+                .map(|l| l.to_vec())
+                .collect();
+            (first_seq, new_lines)
         };
-        let meta_bytes = refused_changed.then(|| {
+        // Refusals are counted outside the writer too (`cast`), so compare
+        // with what is stored, not with the count before this batch.
+        let meta_bytes = {
             let mut meta = e.meta.lock().expect("meta lock");
-            meta.refused = e.state.lock().expect("state lock").refused;
-            serde_json::to_vec(&*meta).expect("meta serializes")
-        });
+            let refused = e.state.lock().expect("state lock").refused;
+            (meta.refused != refused).then(|| {
+                meta.refused = refused;
+                serde_json::to_vec(&*meta).expect("meta serializes")
+            })
+        };
         let s = store.clone();
         let id = e.id.clone();
         let n = new_lines.len();
+        let started = std::time::Instant::now();
         let written = tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
             if !new_lines.is_empty() {
                 s.append(&id, first_seq, &new_lines)?;
@@ -835,6 +985,7 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
             s.flush()
         })
         .await;
+        tracing::debug!(election = %e.id, lines = n, ms = started.elapsed().as_secs_f64() * 1e3, "group commit");
         let failure = match written {
             Ok(Ok(())) => None,
             Ok(Err(err)) => Some(err.to_string()),
@@ -860,7 +1011,12 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
     }
 }
 
-fn append_one(e: &Election, st: &mut LogState, job: Job, rng: &mut rand::rngs::OsRng) -> Result<u64, DomainError> {
+fn append_one(
+    e: &Election,
+    st: &mut LogState,
+    job: Job,
+    rng: &mut rand::rngs::OsRng,
+) -> Result<u64, DomainError> {
     let seq = st.lines.len() as u64;
     let prev = st.tally.head();
     match job {
@@ -872,7 +1028,8 @@ fn append_one(e: &Election, st: &mut LogState, job: Job, rng: &mut rand::rngs::O
                 count_refusal(st, &r);
                 return Err(exclusion_error(r));
             }
-            let (entry, line) = Entry::seal(seq, prev, Payload::Ballot(*ballot), &e.server_key, rng);
+            let (entry, line) =
+                Entry::seal(seq, prev, Payload::Ballot(*ballot), &e.server_key, rng);
             match st.tally.push_sealed(&line, entry, Some(cts), rng) {
                 Ok(Pushed::Accepted) => {}
                 Ok(Pushed::Excluded(r)) => return Err(exclusion_error(r)),
@@ -882,12 +1039,15 @@ fn append_one(e: &Election, st: &mut LogState, job: Job, rng: &mut rand::rngs::O
             st.lines.push(line.into());
             Ok(seq)
         }
+        Job::Sync => Ok(seq),
         Job::Entry(payload) => {
             let (entry, line) = Entry::seal(seq, prev, payload, &e.server_key, rng);
             st.tally
                 .push_sealed(&line, entry, None, rng)
                 .map_err(|v| match v.reason {
-                    Reason::NoQuorum { present, summoned } => DomainError::Quorum { present, summoned },
+                    Reason::NoQuorum { present, summoned } => {
+                        DomainError::Quorum { present, summoned }
+                    }
                     Reason::OutOfPhase { phase, .. } => DomainError::Phase(match phase {
                         Phase::Empty | Phase::Setup => "setup",
                         Phase::Voting => "voting",

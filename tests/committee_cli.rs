@@ -29,21 +29,34 @@ impl Drop for Server {
 }
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("tinnhiem-{name}-{}-{}", std::process::id(), tinnhiem::auth::new_code()));
+    let d = std::env::temp_dir().join(format!(
+        "tinnhiem-{name}-{}-{}",
+        std::process::id(),
+        tinnhiem::auth::new_code()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(dir: &Path, extra: &[&str]) -> (Server, u16) {
     let port = free_port();
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(dir.join("data"))
-        .args(["--bind", &format!("127.0.0.1:{port}"), "--organizer-password", "mat-khau"])
+        .args([
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--organizer-password",
+            "mat-khau",
+        ])
         .args(extra)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -55,15 +68,26 @@ fn start(dir: &Path, extra: &[&str]) -> (Server, u16) {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 
 fn committee(args: &[&str]) -> Output {
-    Command::new(BIN).arg("committee").args(args).output().unwrap()
+    Command::new(BIN)
+        .arg("committee")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(o: Output) -> String {
-    assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout).unwrap()
 }
 
@@ -74,7 +98,12 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     let url = format!("http://127.0.0.1:{port}");
     let client = Client::new(&url);
     let token = client
-        .call::<LoginAnswer>(Method::POST, "/api/login", Some(&json!({"password": "mat-khau"})), None)
+        .call::<LoginAnswer>(
+            Method::POST,
+            "/api/login",
+            Some(&json!({"password": "mat-khau"})),
+            None,
+        )
         .await
         .unwrap()
         .token;
@@ -92,31 +121,81 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
         .await
         .unwrap();
     let id = created.id.clone();
-    client.send(Method::POST, &format!("/api/elections/{id}/seal"), None::<&()>, Some(&token)).await.unwrap();
+    client
+        .send(
+            Method::POST,
+            &format!("/api/elections/{id}/seal"),
+            None::<&()>,
+            Some(&token),
+        )
+        .await
+        .unwrap();
 
     let keys: Vec<PathBuf> = (0..2).map(|i| dir.join(format!("member{i}.key"))).collect();
     for (i, k) in keys.iter().enumerate() {
         ok(committee(&[
-            "keygen", "--server", &url, "--election", &id, "--member", &i.to_string(),
-            "--code", &created.trustee_codes[i], "--key-file", k.to_str().unwrap(),
+            "keygen",
+            "--server",
+            &url,
+            "--election",
+            &id,
+            "--member",
+            &i.to_string(),
+            "--code",
+            &created.trustee_codes[i],
+            "--key-file",
+            k.to_str().unwrap(),
         ]));
     }
     // A second enrollment with the same code is refused (the slot is taken).
     let again = committee(&[
-        "keygen", "--server", &url, "--election", &id, "--member", "0",
-        "--code", &created.trustee_codes[0], "--key-file", dir.join("again.key").to_str().unwrap(),
+        "keygen",
+        "--server",
+        &url,
+        "--election",
+        &id,
+        "--member",
+        "0",
+        "--code",
+        &created.trustee_codes[0],
+        "--key-file",
+        dir.join("again.key").to_str().unwrap(),
     ]);
     assert!(!again.status.success());
-    assert!(!dir.join("again.key").exists(), "a refused enrollment leaves no key file");
+    assert!(
+        !dir.join("again.key").exists(),
+        "a refused enrollment leaves no key file"
+    );
 
     let k0 = keys[0].to_str().unwrap();
     let k1 = keys[1].to_str().unwrap();
-    ok(committee(&["quorum", "--server", &url, "--key-file", k0, "--present", "3"]));
+    ok(committee(&[
+        "quorum",
+        "--server",
+        &url,
+        "--key-file",
+        k0,
+        "--present",
+        "3",
+    ]));
     let sheet = dir.join("sheet.html");
-    ok(committee(&["credentials", "--server", &url, "--key-file", k1, "--count", "3", "--out", sheet.to_str().unwrap()]));
+    ok(committee(&[
+        "credentials",
+        "--server",
+        &url,
+        "--key-file",
+        k1,
+        "--count",
+        "3",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]));
     let html = std::fs::read_to_string(&sheet).unwrap();
     assert!(html.contains("<svg"), "the sheet has QR codes");
-    assert!(html.contains(&format!("{url}/v/{id}#")), "the QR text is the voter URL with the credential in the fragment");
+    assert!(
+        html.contains(&format!("{url}/v/{id}#")),
+        "the QR text is the voter URL with the credential in the fragment"
+    );
     ok(committee(&["open", "--server", &url, "--key-file", k0]));
 
     // Voters scan the sheet: read the credentials back from it.
@@ -126,26 +205,61 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
         .map(|rest| Credential::from_text(&rest[..39]).unwrap())
         .collect();
     assert_eq!(creds.len(), 3);
-    let view: ElectionView = client.call(Method::GET, &format!("/api/elections/{id}"), None::<&()>, None).await.unwrap();
+    let view: ElectionView = client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
     let ctx = ElectionContext {
         election_hash: unhex_array(view.election_hash.as_deref().unwrap(), "h").unwrap(),
-        key: PublicKey::from_bytes(&unhex_array(view.election_key.as_deref().unwrap(), "k").unwrap(), "k").unwrap(),
+        key: PublicKey::from_bytes(
+            &unhex_array(view.election_key.as_deref().unwrap(), "k").unwrap(),
+            "k",
+        )
+        .unwrap(),
         candidates: 2,
     };
-    let marks = [[Some(Level::High), Some(Level::Low)], [Some(Level::Low), None]];
+    let marks = [
+        [Some(Level::High), Some(Level::Low)],
+        [Some(Level::Low), None],
+    ];
     for (c, m) in creds.iter().zip(marks) {
         let b = Ballot::cast(&ctx, &id, c, &m, None, &mut OsRng);
-        client.send(Method::POST, &format!("/api/elections/{id}/ballots"), Some(&b), None).await.unwrap();
+        client
+            .send(
+                Method::POST,
+                &format!("/api/elections/{id}/ballots"),
+                Some(&b),
+                None,
+            )
+            .await
+            .unwrap();
     }
     ok(committee(&["close", "--server", &url, "--key-file", k1]));
     ok(committee(&["decrypt", "--server", &url, "--key-file", k0]));
     ok(committee(&["decrypt", "--server", &url, "--key-file", k1]));
     ok(committee(&["result", "--server", &url, "--key-file", k0]));
 
-    let log = client.send(Method::GET, &format!("/api/elections/{id}/log"), None::<&()>, None).await.unwrap();
+    let log = client
+        .send(
+            Method::GET,
+            &format!("/api/elections/{id}/log"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
     let log_path = dir.join("log.jsonl");
     std::fs::write(&log_path, &log).unwrap();
-    let out = Command::new(BIN).args(["verify", "--json"]).arg(&log_path).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["verify", "--json"])
+        .arg(&log_path)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["issued"], 3);
@@ -161,8 +275,23 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
 fn server_speaks_https_with_the_given_certificate() {
     let dir = temp("tls");
     let gen = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
-        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
         .arg("-keyout")
         .arg(dir.join("key.pem"))
         .arg("-out")
@@ -172,7 +301,15 @@ fn server_speaks_https_with_the_given_certificate() {
     assert!(gen.status.success());
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");
-    let (_server, port) = start(&dir, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    let (_server, port) = start(
+        &dir,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
     let out = Command::new("curl")
         .args(["-s", "-D", "-", "--cacert"])
         .arg(&cert)
@@ -185,7 +322,12 @@ fn server_speaks_https_with_the_given_certificate() {
     assert!(text.to_ascii_lowercase().contains("x-frame-options: deny"));
     // Plain HTTP to the TLS port gets no answer.
     let plain = Command::new("curl")
-        .args(["-s", "-m", "3", &format!("http://127.0.0.1:{port}/api/openapi.json")])
+        .args([
+            "-s",
+            "-m",
+            "3",
+            &format!("http://127.0.0.1:{port}/api/openapi.json"),
+        ])
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("openapi"));

@@ -13,13 +13,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use tinnhiem_core::ballot::Ballot;
-use tinnhiem_core::log::{CredentialsBody, DecryptionBody, QuorumBody, ResultBody, StatementBody, TrusteeKeyBody};
+use tinnhiem_core::log::{
+    CredentialsBody, DecryptionBody, QuorumBody, ResultBody, StatementBody, TrusteeKeyBody,
+};
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::ElectionResult;
 
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::election::{hex_field, Created, DomainError, ElectionInput, ElectionView, Reader, SignedHead, Totals};
+use crate::election::{
+    hex_field, Created, DomainError, ElectionInput, ElectionView, Reader, SignedHead, Totals,
+};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -28,7 +32,11 @@ pub fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResul
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !json {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -73,7 +81,11 @@ pub struct LoginAnswer {
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest,
     responses((status = 200, body = LoginAnswer), (status = 403, body = ErrorBody)))]
 /// Organizer login.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<LoginAnswer>> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<LoginAnswer>> {
     let req: LoginRequest = parse(&headers, &body)?;
     let hash = state.organizer_hash.clone();
     let ok = tokio::task::spawn_blocking(move || crate::auth::check_password(&req.password, &hash))
@@ -90,7 +102,11 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
 #[utoipa::path(post, path = "/api/elections", request_body = ElectionInput,
     responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// The organizer creates a meeting (R9 exclusions are refused).
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     organizer(&state, &headers)?;
     let input: ElectionInput = parse(&headers, &body)?;
     Ok((StatusCode::CREATED, Json(state.registry.create(input)?)))
@@ -99,7 +115,12 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
 #[utoipa::path(put, path = "/api/elections/{id}", request_body = ElectionInput, params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 /// The organizer edits the draft, until it is sealed.
-pub async fn edit(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
     organizer(&state, &headers)?;
     let input: ElectionInput = parse(&headers, &body)?;
     state.registry.get(&id)?.edit(state.store.as_ref(), input)?;
@@ -109,7 +130,11 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<String>, headers
 #[utoipa::path(post, path = "/api/elections/{id}/seal", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 /// The organizer seals the draft; the log starts and the key ceremony opens.
-pub async fn seal(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<StatusCode> {
+pub async fn seal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
     organizer(&state, &headers)?;
     state.registry.get(&id)?.seal(state.store.as_ref()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -118,7 +143,10 @@ pub async fn seal(State(state): State<AppState>, Path(id): Path<String>, headers
 #[utoipa::path(get, path = "/api/elections/{id}", params(("id" = String, Path)),
     responses((status = 200, body = ElectionView), (status = 404, body = ErrorBody)))]
 /// The meeting's public state.
-pub async fn view(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<ElectionView>> {
+pub async fn view(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ElectionView>> {
     Ok(Json(state.registry.get(&id)?.view()))
 }
 
@@ -139,14 +167,23 @@ pub struct TrusteeKeyRequest {
 #[utoipa::path(post, path = "/api/elections/{id}/trustees", request_body = TrusteeKeyRequest, params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Key ceremony: a member publishes a key share (never the secret).
-pub async fn trustee_key(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn trustee_key(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
     let req: TrusteeKeyRequest = parse(&headers, &body)?;
     let share = TrusteeKeyBody {
         trustee: req.trustee,
         key: tinnhiem_core::log::Hex(hex_field(&req.key, "key")?),
         proof: tinnhiem_core::log::Hex(hex_field(&req.proof, "proof")?),
     };
-    state.registry.get(&id)?.add_trustee_key(share, &req.code).await?;
+    state
+        .registry
+        .get(&id)?
+        .add_trustee_key(share, &req.code)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -252,23 +289,62 @@ macro_rules! statement_handler {
     };
 }
 
-statement_handler!(quorum, "/api/elections/{id}/quorum", QuorumRequest, QuorumBody, record_quorum,
-    "Attendance (R2), signed by a committee member.");
-statement_handler!(credentials, "/api/elections/{id}/credentials", CredentialsRequest, CredentialsBody, add_credentials,
-    "Public credentials of a printed sheet (R3), signed by a committee member.");
-statement_handler!(open, "/api/elections/{id}/open", SignedRequest, StatementBody, open,
-    "Opens voting (refused without the quorum of R2).");
-statement_handler!(decryption, "/api/elections/{id}/decryptions", DecryptionRequest, DecryptionBody, add_decryption,
-    "A member's partial decryption of the totals.");
-statement_handler!(result_publish, "/api/elections/{id}/result", ResultRequest, ResultBody, publish_result,
-    "Publishes the result (refused unless it equals the decryption).");
+statement_handler!(
+    quorum,
+    "/api/elections/{id}/quorum",
+    QuorumRequest,
+    QuorumBody,
+    record_quorum,
+    "Attendance (R2), signed by a committee member."
+);
+statement_handler!(
+    credentials,
+    "/api/elections/{id}/credentials",
+    CredentialsRequest,
+    CredentialsBody,
+    add_credentials,
+    "Public credentials of a printed sheet (R3), signed by a committee member."
+);
+statement_handler!(
+    open,
+    "/api/elections/{id}/open",
+    SignedRequest,
+    StatementBody,
+    open,
+    "Opens voting (refused without the quorum of R2)."
+);
+statement_handler!(
+    decryption,
+    "/api/elections/{id}/decryptions",
+    DecryptionRequest,
+    DecryptionBody,
+    add_decryption,
+    "A member's partial decryption of the totals."
+);
+statement_handler!(
+    result_publish,
+    "/api/elections/{id}/result",
+    ResultRequest,
+    ResultBody,
+    publish_result,
+    "Publishes the result (refused unless it equals the decryption)."
+);
 
 #[utoipa::path(post, path = "/api/elections/{id}/close", request_body = SignedRequest, params(("id" = String, Path)),
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Closes voting; unused credentials are void from then on.
-pub async fn close(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn close(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
     let req: StatementBody = parse(&headers, &body)?;
-    state.registry.get(&id)?.close(req.signer, req.signature).await?;
+    state
+        .registry
+        .get(&id)?
+        .close(req.signer, req.signature)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -276,7 +352,12 @@ pub async fn close(State(state): State<AppState>, Path(id): Path<String>, header
     responses((status = 200, body = ReceiptSchema), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
 /// A voter casts a ballot; the receipt comes only once it is durable.
-pub async fn cast(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Receipt>> {
+pub async fn cast(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Receipt>> {
     let election = state.registry.get(&id)?;
     let ballot: Ballot = parse(&headers, &body)?;
     Ok(Json(election.cast(ballot).await?))
@@ -288,31 +369,58 @@ pub async fn cast(State(state): State<AppState>, Path(id): Path<String>, headers
 /// The log as JSON Lines: line n is the entry with `"seq": n`.
 pub async fn log(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let bytes = state.registry.get(&id)?.log();
-    Ok(([(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")], bytes).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")],
+        bytes,
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/elections/{id}/head", params(("id" = String, Path)),
     responses((status = 200, body = SignedHead), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 /// The signed head of the log.
-pub async fn head(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<SignedHead>> {
-    state.registry.get(&id)?.head().map(Json).ok_or_else(|| DomainError::Phase("draft").into())
+pub async fn head(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SignedHead>> {
+    state
+        .registry
+        .get(&id)?
+        .head()
+        .map(Json)
+        .ok_or_else(|| DomainError::Phase("draft").into())
 }
 
 #[utoipa::path(get, path = "/api/elections/{id}/tracking/{code}", params(("id" = String, Path), ("code" = String, Path)),
     responses((status = 200, body = ReceiptSchema), (status = 404, body = ErrorBody)))]
 /// Looks a tracking code up in the log.
-pub async fn tracking(State(state): State<AppState>, Path((id, code)): Path<(String, String)>) -> ApiResult<Json<Receipt>> {
-    state.registry.get(&id)?.lookup(&code).map(Json).ok_or_else(|| DomainError::NotFound.into())
+pub async fn tracking(
+    State(state): State<AppState>,
+    Path((id, code)): Path<(String, String)>,
+) -> ApiResult<Json<Receipt>> {
+    state
+        .registry
+        .get(&id)?
+        .lookup(&code)
+        .map(Json)
+        .ok_or_else(|| DomainError::NotFound.into())
 }
 
 #[utoipa::path(get, path = "/api/elections/{id}/totals", params(("id" = String, Path)),
     responses((status = 200, body = Totals), (status = 409, body = ErrorBody)))]
 /// The encrypted totals for the committee to decrypt (after the close).
-pub async fn totals(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Totals>> {
+pub async fn totals(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Totals>> {
     Ok(Json(state.registry.get(&id)?.totals()?))
 }
 
-fn reader<'a>(state: &AppState, election: &crate::election::Election, headers: &'a HeaderMap) -> ApiResult<Reader<'a>> {
+fn reader<'a>(
+    state: &AppState,
+    election: &crate::election::Election,
+    headers: &'a HeaderMap,
+) -> ApiResult<Reader<'a>> {
     let Some(token) = bearer(headers) else {
         return Err(DomainError::Unauthorized.into());
     };
@@ -328,7 +436,11 @@ fn reader<'a>(state: &AppState, election: &crate::election::Election, headers: &
 #[utoipa::path(get, path = "/api/elections/{id}/result", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 /// The result for the organizer, the committee, or a candidate (own line), R11.
-pub async fn result(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Json<ElectionResult>> {
+pub async fn result(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<ElectionResult>> {
     let election = state.registry.get(&id)?;
     let who = reader(&state, &election, &headers)?;
     Ok(Json(election.result(who)?))
@@ -337,7 +449,12 @@ pub async fn result(State(state): State<AppState>, Path(id): Path<String>, heade
 #[utoipa::path(post, path = "/api/elections/{id}/result/voter", request_body = VoterResultRequest, params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
 /// The result for a voter who cast a counted ballot (R11).
-pub async fn voter_result(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<ElectionResult>> {
+pub async fn voter_result(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<ElectionResult>> {
     let req: VoterResultRequest = parse(&headers, &body)?;
     let c = hex_field::<32>(&req.credential, "credential")?;
     let s = hex_field::<64>(&req.signature, "signature")?;
@@ -347,7 +464,11 @@ pub async fn voter_result(State(state): State<AppState>, Path(id): Path<String>,
 #[utoipa::path(get, path = "/api/elections/{id}/minutes", params(("id" = String, Path)),
     responses((status = 200, content_type = "text/html"), (status = 403, body = ErrorBody)))]
 /// The printable minutes (R10), for the organizer and the committee.
-pub async fn minutes(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Html<String>> {
+pub async fn minutes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Html<String>> {
     let election = state.registry.get(&id)?;
     if !matches!(reader(&state, &election, &headers)?, Reader::Committee) {
         return Err(DomainError::Unauthorized.into());
@@ -360,9 +481,32 @@ pub async fn minutes(State(state): State<AppState>, Path(id): Path<String>, head
 /// The OpenAPI description of this API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "tinnhiem", description = "Confidence votes (lấy phiếu tín nhiệm): the meeting's API"),
-    paths(login, create, edit, seal, view, trustee_key, quorum, credentials, open, close, cast, log, head,
-        tracking, totals, decryption, result_publish, result, voter_result, minutes)
+    info(
+        title = "tinnhiem",
+        description = "Confidence votes (lấy phiếu tín nhiệm): the meeting's API"
+    ),
+    paths(
+        login,
+        create,
+        edit,
+        seal,
+        view,
+        trustee_key,
+        quorum,
+        credentials,
+        open,
+        close,
+        cast,
+        log,
+        head,
+        tracking,
+        totals,
+        decryption,
+        result_publish,
+        result,
+        voter_result,
+        minutes
+    )
 )]
 pub struct ApiDoc;
 

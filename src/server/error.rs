@@ -28,7 +28,12 @@ pub struct ApiError {
 
 impl ApiError {
     /// A custom refusal.
-    pub fn new(status: StatusCode, error: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        error: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         ApiError {
             status,
             body: ErrorBody {
@@ -60,7 +65,11 @@ impl From<DomainError> for ApiError {
         use DomainError as D;
         let en = e.to_string();
         let (status, code, vi) = match &e {
-            D::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy cuộc lấy phiếu này.".to_string()),
+            D::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không tìm thấy cuộc lấy phiếu này.".to_string(),
+            ),
             D::Unauthorized => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -83,7 +92,11 @@ impl From<DomainError> for ApiError {
                     }
                 ),
             ),
-            D::Invalid(d) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Dữ liệu không hợp lệ: {d}")),
+            D::Invalid(d) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("Dữ liệu không hợp lệ: {d}"),
+            ),
             D::Quorum { present, summoned } => (
                 StatusCode::CONFLICT,
                 "quorum",

@@ -75,7 +75,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/tracking/{code}", get(tracking))
         .route("/api/elections/{id}/totals", get(totals))
         .route("/api/elections/{id}/decryptions", post(decryption))
-        .route("/api/elections/{id}/result", get(result).post(result_publish))
+        .route(
+            "/api/elections/{id}/result",
+            get(result).post(result_publish),
+        )
         .route("/api/elections/{id}/result/voter", post(voter_result))
         .route("/api/elections/{id}/minutes", get(minutes));
     api.merge(crate::web::routes())
@@ -89,7 +92,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Không có trang này.", "No such page.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Không có trang này.",
+        "No such page.",
+    )
 }
 
 /// axum answers some refusals itself, before any handler runs: a body over
@@ -119,7 +127,12 @@ async fn json_rejections(req: Request, next: Next) -> Response {
             "Địa chỉ này không nhận phương thức này.",
             "This address does not accept this method.",
         ),
-        status => ApiError::new(status, "malformed", "Yêu cầu không hợp lệ.", "Malformed request."),
+        status => ApiError::new(
+            status,
+            "malformed",
+            "Yêu cầu không hợp lệ.",
+            "Malformed request.",
+        ),
     };
     let allow = r.headers().get(header::ALLOW).cloned();
     let mut out = e.into_response();
@@ -153,8 +166,14 @@ async fn security_headers(req: Request, next: Next) -> Response {
         ),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
@@ -174,21 +193,31 @@ async fn request_log(req: Request, next: Next) -> Response {
 /// Opens the store, sets up the organizer account, and returns the state.
 /// Prints the organizer's password once when it is generated.
 pub fn open_state(config: &Config) -> Result<AppState, String> {
-    let store: Arc<dyn Store> = Arc::new(
-        SledStore::open(&config.data)
-            .map_err(|e| format!("cannot open the data directory {}: {e}", config.data.display()))?,
-    );
-    let hash = match (&config.organizer_password, store.get_setting("organizer").map_err(|e| e.to_string())?) {
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data).map_err(|e| {
+        format!(
+            "cannot open the data directory {}: {e}",
+            config.data.display()
+        )
+    })?);
+    let hash = match (
+        &config.organizer_password,
+        store.get_setting("organizer").map_err(|e| e.to_string())?,
+    ) {
         (Some(p), _) => {
             let h = crate::auth::hash_password(p);
-            store.put_setting("organizer", h.as_bytes()).map_err(|e| e.to_string())?;
+            store
+                .put_setting("organizer", h.as_bytes())
+                .map_err(|e| e.to_string())?;
             h
         }
-        (None, Some(h)) => String::from_utf8(h).map_err(|_| "the organizer's password hash is damaged".to_string())?,
+        (None, Some(h)) => String::from_utf8(h)
+            .map_err(|_| "the organizer's password hash is damaged".to_string())?,
         (None, None) => {
             let p = crate::auth::new_code();
             let h = crate::auth::hash_password(&p);
-            store.put_setting("organizer", h.as_bytes()).map_err(|e| e.to_string())?;
+            store
+                .put_setting("organizer", h.as_bytes())
+                .map_err(|e| e.to_string())?;
             // Printed once, to the operator's terminal; never logged.
             println!("Mật khẩu của cơ quan tổ chức (organizer password, shown once): {p}");
             h
@@ -204,7 +233,10 @@ pub fn open_state(config: &Config) -> Result<AppState, String> {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way and
 /// flushes the store. `ready` receives the bound address.
-pub async fn serve(config: Config, ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>) -> Result<(), String> {
+pub async fn serve(
+    config: Config,
+    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+) -> Result<(), String> {
     serve_until(config, ready, shutdown_signal()).await
 }
 
@@ -246,7 +278,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

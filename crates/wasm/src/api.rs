@@ -4,17 +4,39 @@
 //! |---|---|---|---|
 //! | 1 | `encrypt_ballot` | [`EncryptRequest`] | [`EncryptAnswer`] |
 //! | 2 | `credential_public` | [`CredentialRequest`] | [`CredentialAnswer`] |
+//! | 3 | `trustee_keygen` | [`KeygenRequest`] | [`KeygenAnswer`] |
+//! | 4 | `sign_statement` | [`StatementRequest`] | [`SignatureAnswer`] |
+//! | 5 | `make_credentials` | [`MakeCredentialsRequest`] | [`MakeCredentialsAnswer`] |
+//! | 6 | `partial_decrypt` | [`DecryptRequest`] | [`DecryptAnswer`] |
+//! | 7 | `tally_begin` | [`TallyBeginRequest`] | [`TallyProgress`] |
+//! | 8 | `tally_step` | [`TallyStepRequest`] | [`TallyProgress`] |
+//! | 9 | `tally_finish` | `{}` | [`TallyAnswer`] |
+//! | 10 | `voter_result_signature` | [`VoterSignatureRequest`] | [`VoterSignatureAnswer`] |
+//! | 11 | `qr_svg` | [`QrRequest`] | [`QrAnswer`] |
 //!
 //! Errors are answered as `{"error": "..."}`; an error message never
-//! contains the credential or any other secret.
+//! contains the credential or any other secret. Secrets that the page must
+//! keep (a trustee's key share, for the key file the member downloads) are
+//! returned to the page only by the operation that makes them.
 
+use std::cell::RefCell;
+
+use qrcode::{EcLevel, QrCode};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use tinnhiem_core::ballot::{check_name, tracking_code, Ballot, Choice, ElectionContext};
 use tinnhiem_core::credential::Credential;
+use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
+use tinnhiem_core::log::{
+    CloseBody, CredentialsBody, Hex, Payload, QuorumBody, ResultBody, StatementBody,
+};
 use tinnhiem_core::schnorr::PublicKey;
+use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_core::CompressedRistretto;
+use tinnhiem_tally::{Tally, VerifyError};
+use zeroize::Zeroizing;
 
 /// Operation codes of `tn_call`.
 pub mod op {
@@ -22,6 +44,24 @@ pub mod op {
     pub const ENCRYPT_BALLOT: u32 = 1;
     /// [`super::credential_public`].
     pub const CREDENTIAL_PUBLIC: u32 = 2;
+    /// [`super::trustee_keygen`].
+    pub const TRUSTEE_KEYGEN: u32 = 3;
+    /// [`super::sign_statement`].
+    pub const SIGN_STATEMENT: u32 = 4;
+    /// [`super::make_credentials`].
+    pub const MAKE_CREDENTIALS: u32 = 5;
+    /// [`super::partial_decrypt`].
+    pub const PARTIAL_DECRYPT: u32 = 6;
+    /// [`super::tally_begin`].
+    pub const TALLY_BEGIN: u32 = 7;
+    /// [`super::tally_step`].
+    pub const TALLY_STEP: u32 = 8;
+    /// [`super::tally_finish`].
+    pub const TALLY_FINISH: u32 = 9;
+    /// [`super::voter_result_signature`].
+    pub const VOTER_RESULT_SIGNATURE: u32 = 10;
+    /// [`super::qr_svg`].
+    pub const QR_SVG: u32 = 11;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -126,6 +166,15 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     let r = match op {
         op::ENCRYPT_BALLOT => run(input, encrypt_ballot),
         op::CREDENTIAL_PUBLIC => run(input, credential_public),
+        op::TRUSTEE_KEYGEN => run(input, trustee_keygen),
+        op::SIGN_STATEMENT => run(input, sign_statement),
+        op::MAKE_CREDENTIALS => run(input, make_credentials),
+        op::PARTIAL_DECRYPT => run(input, partial_decrypt),
+        op::TALLY_BEGIN => run(input, tally_begin),
+        op::TALLY_STEP => run(input, tally_step),
+        op::TALLY_FINISH => run(input, tally_finish),
+        op::VOTER_RESULT_SIGNATURE => run(input, voter_result_signature),
+        op::QR_SVG => run(input, qr_svg),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -133,5 +182,497 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         v.extend_from_slice(&serde_json::to_vec(&e).unwrap_or_default());
         v.push(b'}');
         v
+    })
+}
+
+fn rng(seed: &str) -> Result<ChaCha20Rng, String> {
+    Ok(ChaCha20Rng::from_seed(
+        unhex_array(seed, "seed").map_err(err)?,
+    ))
+}
+
+fn hash32(s: &str, field: &'static str) -> Result<[u8; 32], String> {
+    unhex_array(s, field).map_err(err)
+}
+
+fn trustee(secret: &str) -> Result<TrusteeKey, String> {
+    let bytes = Zeroizing::new(
+        unhex_array::<32>(secret, "secret").map_err(|_| "the key file is damaged".to_string())?,
+    );
+    TrusteeKey::from_bytes(&bytes).map_err(|_| "the key file is damaged".to_string())
+}
+
+/// Make a committee member's key share.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeygenRequest {
+    /// Election hash, hex.
+    pub election_hash: String,
+    /// The member's index.
+    pub trustee: u32,
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// A new key share: `secret` goes only into the member's key file.
+#[derive(Serialize)]
+pub struct KeygenAnswer {
+    /// The key share, hex (secret: for the key file only).
+    pub secret: String,
+    /// `Yᵢ`, hex.
+    pub key: String,
+    /// Proof of knowledge, hex.
+    pub proof: String,
+}
+
+/// Makes a key share with its proof of knowledge.
+pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
+    let hash = hash32(&req.election_hash, "election_hash")?;
+    let mut rng = rng(&req.seed)?;
+    let key = TrusteeKey::generate(&mut rng);
+    let share = key.key_share(&hash, req.trustee, &mut rng);
+    Ok(KeygenAnswer {
+        secret: hex(&key.to_bytes()),
+        key: hex(share.key.as_bytes()),
+        proof: hex(&share.proof.to_bytes()),
+    })
+}
+
+/// Sign a committee statement (PROTOCOL.md §5.3).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementRequest {
+    /// Election hash, hex.
+    pub election_hash: String,
+    /// The member's key share, hex (from the key file).
+    pub secret: String,
+    /// The member's index.
+    pub signer: u32,
+    /// `quorum`, `credentials`, `open`, `close` or `result`.
+    pub kind: String,
+    /// For `quorum`: people present.
+    #[serde(default)]
+    pub present: Option<u32>,
+    /// For `credentials`: the public credentials, hex.
+    #[serde(default)]
+    pub credentials: Option<Vec<String>>,
+    /// For `result`: counts per candidate.
+    #[serde(default)]
+    pub counts: Option<Vec<[u64; 3]>>,
+}
+
+/// A signature, hex.
+#[derive(Serialize)]
+pub struct SignatureAnswer {
+    /// `R ‖ s`, hex.
+    pub signature: String,
+}
+
+/// Signs a committee statement with the member's key share.
+pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> {
+    let hash = hash32(&req.election_hash, "election_hash")?;
+    let key = trustee(&req.secret)?;
+    let zero = Hex([0u8; 64]);
+    let payload = match req.kind.as_str() {
+        "quorum" => Payload::Quorum(QuorumBody {
+            present: req.present.ok_or("quorum needs present")?,
+            signer: req.signer,
+            signature: zero,
+        }),
+        "credentials" => Payload::Credentials(CredentialsBody {
+            credentials: req
+                .credentials
+                .ok_or("credentials needs the list")?
+                .iter()
+                .map(|c| hash32(c, "credential").map(Hex))
+                .collect::<Result<_, _>>()?,
+            signer: req.signer,
+            signature: zero,
+        }),
+        "open" => Payload::Open(StatementBody {
+            signer: req.signer,
+            signature: zero,
+        }),
+        "close" => Payload::Close(CloseBody {
+            refused: Default::default(),
+            signer: req.signer,
+            signature: zero,
+        }),
+        "result" => Payload::Result(ResultBody {
+            counts: req.counts.ok_or("result needs counts")?,
+            signer: req.signer,
+            signature: zero,
+        }),
+        other => return Err(format!("unknown statement kind {other:?}")),
+    };
+    let (context, message, _, _) = payload.statement(&hash).expect("a statement kind");
+    let mut seed = [0u8; 32];
+    // The nonce is hedged with the key and message; no page seed is needed.
+    seed[..32].copy_from_slice(&tinnhiem_core::log::entry_hash(&message));
+    let sig = key.sign(context, &message, &mut ChaCha20Rng::from_seed(seed));
+    Ok(SignatureAnswer {
+        signature: hex(&sig.to_bytes()),
+    })
+}
+
+/// Make the credentials of a sheet.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MakeCredentialsRequest {
+    /// Election id.
+    pub election_id: String,
+    /// How many (at most 5000).
+    pub count: u32,
+    /// The address voters' phones use (`https://host:port`).
+    pub base: String,
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// One credential for the printed sheet.
+#[derive(Serialize)]
+pub struct SheetCredential {
+    /// The credential text (secret: print it, never send it).
+    pub text: String,
+    /// The voter URL (secret, same reason).
+    pub url: String,
+    /// The QR code of the URL, SVG.
+    pub qr: String,
+    /// `C`, hex (this is what the server receives).
+    pub public: String,
+}
+
+/// A sheet's credentials.
+#[derive(Serialize)]
+pub struct MakeCredentialsAnswer {
+    /// The credentials.
+    pub credentials: Vec<SheetCredential>,
+}
+
+/// Makes credentials with their voter URLs and QR codes.
+pub fn make_credentials(req: MakeCredentialsRequest) -> Result<MakeCredentialsAnswer, String> {
+    if req.count == 0 || req.count > 5000 {
+        return Err("count: 1 to 5000".into());
+    }
+    let mut rng = rng(&req.seed)?;
+    let base = req.base.trim_end_matches('/');
+    let credentials = (0..req.count)
+        .map(|_| {
+            let c = Credential::generate(&mut rng);
+            let text = c.to_text().to_string();
+            let url = format!("{base}/v/{}#{text}", req.election_id);
+            SheetCredential {
+                qr: svg(&url),
+                public: hex(c.public(&req.election_id).as_bytes()),
+                text,
+                url,
+            }
+        })
+        .collect();
+    Ok(MakeCredentialsAnswer { credentials })
+}
+
+/// Partial decryption of the totals.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecryptRequest {
+    /// Election hash, hex.
+    pub election_hash: String,
+    /// The member's index.
+    pub trustee: u32,
+    /// The member's key share, hex.
+    pub secret: String,
+    /// The totals from `/totals`: `A ‖ B` hex per item.
+    pub totals: Vec<String>,
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// The shares to post.
+#[derive(Serialize)]
+pub struct DecryptAnswer {
+    /// `D ‖ T1 ‖ T2 ‖ s` hex per item.
+    pub shares: Vec<String>,
+}
+
+/// Computes the member's partial decryptions with their proofs.
+pub fn partial_decrypt(req: DecryptRequest) -> Result<DecryptAnswer, String> {
+    let hash = hash32(&req.election_hash, "election_hash")?;
+    let key = trustee(&req.secret)?;
+    let totals = req
+        .totals
+        .iter()
+        .map(|t| {
+            let b: [u8; 64] = unhex_array(t, "total").map_err(err)?;
+            let mut a = [0u8; 32];
+            let mut bb = [0u8; 32];
+            a.copy_from_slice(&b[..32]);
+            bb.copy_from_slice(&b[32..]);
+            CompressedCiphertext {
+                a: CompressedRistretto(a),
+                b: CompressedRistretto(bb),
+            }
+            .decompress()
+            .map_err(err)
+        })
+        .collect::<Result<Vec<Ciphertext>, String>>()?;
+    let parts = key.partial_decrypt(&hash, req.trustee, &totals, &mut rng(&req.seed)?);
+    Ok(DecryptAnswer {
+        shares: parts.iter().map(|p| hex(&p.to_bytes())).collect(),
+    })
+}
+
+struct TallySession {
+    log: Vec<u8>,
+    lines: Vec<(usize, usize)>,
+    next: usize,
+    tally: Tally,
+    error: Option<VerifyError>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<TallySession>> = const { RefCell::new(None) };
+}
+
+/// Start verifying a log (the inspector's page).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyBeginRequest {
+    /// The log, JSON Lines.
+    pub log: String,
+}
+
+/// Verify the next lines.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyStepRequest {
+    /// How many lines at most.
+    pub lines: u32,
+    /// 32 random bytes, hex (batch weights).
+    pub seed: String,
+}
+
+/// How far verification is.
+#[derive(Serialize)]
+pub struct TallyProgress {
+    /// Lines checked.
+    pub done: u64,
+    /// Lines in the log.
+    pub total: u64,
+    /// A failure was found (details from `tally_finish`).
+    pub failed: bool,
+}
+
+/// A failure.
+#[derive(Serialize)]
+pub struct Failure {
+    /// The line.
+    pub seq: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// An excluded ballot.
+#[derive(Serialize)]
+pub struct ExclusionView {
+    /// The line.
+    pub seq: u64,
+    /// Why.
+    pub reason: String,
+}
+
+/// The outcome.
+#[derive(Serialize)]
+pub struct TallyAnswer {
+    /// Lines read.
+    pub entries: u64,
+    /// The phase reached.
+    pub phase: String,
+    /// The first failure, if any.
+    pub failure: Option<Failure>,
+    /// The result, when the log is complete and holds.
+    pub result: Option<tinnhiem_tally::ElectionResult>,
+    /// Ballots left out.
+    pub exclusions: Vec<ExclusionView>,
+    /// The counts the published decryptions give (before the result is
+    /// published: what the committee signs).
+    pub decrypted_counts: Option<Vec<[u64; 3]>>,
+    /// Per line: kind (for the inspector's list of entries).
+    pub kinds: Vec<String>,
+}
+
+/// Loads a log for stepwise verification.
+pub fn tally_begin(req: TallyBeginRequest) -> Result<TallyProgress, String> {
+    let log = req.log.into_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for part in tinnhiem_tally::split_lines(&log) {
+        lines.push((start, start + part.len()));
+        start += part.len() + 1;
+    }
+    let total = lines.len() as u64;
+    SESSION.with(|s| {
+        *s.borrow_mut() = Some(TallySession {
+            log,
+            lines,
+            next: 0,
+            tally: Tally::new(),
+            error: None,
+        })
+    });
+    Ok(TallyProgress {
+        done: 0,
+        total,
+        failed: false,
+    })
+}
+
+/// Verifies up to `lines` more lines.
+pub fn tally_step(req: TallyStepRequest) -> Result<TallyProgress, String> {
+    let mut rng = rng(&req.seed)?;
+    SESSION.with(|s| {
+        let mut s = s.borrow_mut();
+        let sess = s.as_mut().ok_or("no log loaded (tally_begin)")?;
+        let end = (sess.next + req.lines.max(1) as usize).min(sess.lines.len());
+        while sess.error.is_none() && sess.next < end {
+            let (a, b) = sess.lines[sess.next];
+            if let Err(e) = sess.tally.push(&sess.log[a..b], &mut rng) {
+                sess.error = Some(e);
+                break;
+            }
+            sess.next += 1;
+        }
+        Ok(TallyProgress {
+            done: sess.next as u64,
+            total: sess.lines.len() as u64,
+            failed: sess.error.is_some(),
+        })
+    })
+}
+
+/// The empty request of `tally_finish`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// The outcome of the lines verified so far.
+pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
+    SESSION.with(|s| {
+        let s = s.borrow();
+        let sess = s.as_ref().ok_or("no log loaded (tally_begin)")?;
+        let kinds = sess
+            .lines
+            .iter()
+            .map(|&(a, b)| {
+                let line = &sess.log[a..b];
+                // The kind field's value, for display only.
+                std::str::from_utf8(line)
+                    .ok()
+                    .and_then(|t| t.split("\"kind\":\"").nth(1))
+                    .and_then(|t| t.split('"').next())
+                    .unwrap_or("?")
+                    .to_owned()
+            })
+            .collect();
+        let finished = sess.next == sess.lines.len() && sess.error.is_none();
+        let (result, failure) = match (&sess.error, finished) {
+            (Some(e), _) => (None, Some(e.clone())),
+            (None, true) => match sess.tally.finish() {
+                Ok(r) => (Some(r), None),
+                Err(e) => (None, Some(e)),
+            },
+            (None, false) => (None, None),
+        };
+        Ok(TallyAnswer {
+            entries: sess.next as u64,
+            phase: format!("{:?}", sess.tally.phase()),
+            failure: failure.map(|e| Failure {
+                seq: e.seq,
+                reason: e.reason.to_string(),
+            }),
+            result,
+            exclusions: sess
+                .tally
+                .exclusions()
+                .iter()
+                .map(|x| ExclusionView {
+                    seq: x.seq,
+                    reason: x.reason.to_string(),
+                })
+                .collect(),
+            decrypted_counts: sess.tally.decrypted_counts().ok(),
+            kinds,
+        })
+    })
+}
+
+/// A voter's request for the result (R11).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoterSignatureRequest {
+    /// Election id.
+    pub election_id: String,
+    /// Election hash, hex.
+    pub election_hash: String,
+    /// The credential text.
+    pub credential: String,
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// What to post to `/result/voter`.
+#[derive(Serialize)]
+pub struct VoterSignatureAnswer {
+    /// `C`, hex.
+    pub credential: String,
+    /// Signature (context `result-access`) on the election hash, hex.
+    pub signature: String,
+}
+
+/// Signs the election hash with the credential, to ask for the result.
+pub fn voter_result_signature(req: VoterSignatureRequest) -> Result<VoterSignatureAnswer, String> {
+    let hash = hash32(&req.election_hash, "election_hash")?;
+    let c = Credential::from_text(&req.credential).map_err(err)?;
+    let secret = c.secret_key(&req.election_id);
+    let sig = secret.sign("result-access", &hash, &mut rng(&req.seed)?);
+    Ok(VoterSignatureAnswer {
+        credential: hex(secret.public().as_bytes()),
+        signature: hex(&sig.to_bytes()),
+    })
+}
+
+/// A QR code to draw.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QrRequest {
+    /// The text.
+    pub text: String,
+}
+
+/// The QR code.
+#[derive(Serialize)]
+pub struct QrAnswer {
+    /// SVG markup.
+    pub svg: String,
+}
+
+fn svg(text: &str) -> String {
+    match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Draws a QR code as SVG.
+pub fn qr_svg(req: QrRequest) -> Result<QrAnswer, String> {
+    if req.text.len() > 1000 {
+        return Err("text too long for a QR code".into());
+    }
+    Ok(QrAnswer {
+        svg: svg(&req.text),
     })
 }

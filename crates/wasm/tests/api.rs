@@ -100,3 +100,196 @@ fn unknown_operation_is_refused() {
         .unwrap()
         .contains("unknown operation"));
 }
+
+fn ask(op: u32, req: serde_json::Value) -> serde_json::Value {
+    match call(op, req.to_string().as_bytes()) {
+        Ok(v) => serde_json::from_slice(&v).unwrap(),
+        Err(e) => panic!("op {op}: {}", String::from_utf8_lossy(&e)),
+    }
+}
+
+#[test]
+fn committee_operations_make_what_the_log_accepts() {
+    use tinnhiem_core::encoding::unhex_array;
+    use tinnhiem_core::log::{DecryptionBody, Hex, Payload, StatementBody};
+    use tinnhiem_core::schnorr::{PublicKey, Signature};
+    use tinnhiem_core::trustee::KeyShare;
+
+    let mut m = meeting();
+    let hash = m.tally.election_hash().unwrap();
+    // A key share made in the page proves knowledge of its secret.
+    let kg = ask(
+        op::TRUSTEE_KEYGEN,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 0, "seed": seed()}),
+    );
+    let share = KeyShare {
+        index: 0,
+        key: PublicKey::from_bytes(&unhex_array(kg["key"].as_str().unwrap(), "k").unwrap(), "k")
+            .unwrap(),
+        proof: Signature::from_bytes(&unhex_array(kg["proof"].as_str().unwrap(), "p").unwrap())
+            .unwrap(),
+    };
+    share.verify(&hash).expect("proof of knowledge");
+
+    // The meeting's own trustee signs "open" through the page's operation.
+    let secret = hex(&m.trustees[0].to_bytes());
+    let creds = ask(
+        op::MAKE_CREDENTIALS,
+        serde_json::json!({"election_id": m.id, "count": 2, "base": "https://phong-hop:8443", "seed": seed()}),
+    );
+    let list: Vec<String> = creds["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["public"].as_str().unwrap().to_owned())
+        .collect();
+    let first = &creds["credentials"][0];
+    let text = first["text"].as_str().unwrap();
+    assert_eq!(
+        first["url"].as_str().unwrap(),
+        format!("https://phong-hop:8443/v/{}#{text}", m.id)
+    );
+    assert!(
+        first["qr"].as_str().unwrap().starts_with("<?xml")
+            || first["qr"].as_str().unwrap().contains("<svg")
+    );
+    let c = tinnhiem_core::credential::Credential::from_text(text).unwrap();
+    assert_eq!(hex(c.public(&m.id).as_bytes()), list[0]);
+    let sig = ask(
+        op::SIGN_STATEMENT,
+        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "credentials", "credentials": list}),
+    );
+    let body = tinnhiem_core::log::CredentialsBody {
+        credentials: list
+            .iter()
+            .map(|h| Hex(unhex_array(h, "c").unwrap()))
+            .collect(),
+        signer: 0,
+        signature: Hex(unhex_array(sig["signature"].as_str().unwrap(), "s").unwrap()),
+    };
+    m.append(Payload::Credentials(body), &mut OsRng)
+        .expect("signed credentials accepted");
+    let sig = ask(
+        op::SIGN_STATEMENT,
+        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "open"}),
+    );
+    m.append(
+        Payload::Open(StatementBody {
+            signer: 0,
+            signature: Hex(unhex_array(sig["signature"].as_str().unwrap(), "s").unwrap()),
+        }),
+        &mut OsRng,
+    )
+    .expect("signed open accepted");
+    let b = m.fill(
+        &c,
+        &[Some(tinnhiem_core::ballot::Level::Confidence), None],
+        None,
+        &mut OsRng,
+    );
+    m.submit(b, &mut OsRng).unwrap();
+    m.close(&mut OsRng).unwrap();
+
+    // Partial decryption in the page.
+    let totals: Vec<String> = m
+        .tally
+        .totals()
+        .iter()
+        .map(|t| hex(&t.compress().to_bytes()))
+        .collect();
+    let dec = ask(
+        op::PARTIAL_DECRYPT,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 0, "secret": secret, "totals": totals, "seed": seed()}),
+    );
+    let shares = dec["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| Hex(unhex_array(s.as_str().unwrap(), "d").unwrap()))
+        .collect();
+    m.append(
+        Payload::Decryption(DecryptionBody { trustee: 0, shares }),
+        &mut OsRng,
+    )
+    .expect("decryption accepted");
+
+    // The page's stepwise tally gives the counts to sign, then the result.
+    let log = String::from_utf8(m.log_bytes()).unwrap();
+    ask(op::TALLY_BEGIN, serde_json::json!({"log": log}));
+    let p = ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    assert_eq!(p["done"], p["total"]);
+    let t = ask(op::TALLY_FINISH, serde_json::json!({}));
+    assert_eq!(
+        t["decrypted_counts"],
+        serde_json::json!([[0, 1, 0], [0, 0, 0]])
+    );
+    assert!(t["failure"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("before the result"));
+    let sig = ask(
+        op::SIGN_STATEMENT,
+        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "result", "counts": [[0, 1, 0], [0, 0, 0]]}),
+    );
+    m.append(
+        Payload::Result(tinnhiem_core::log::ResultBody {
+            counts: vec![[0, 1, 0], [0, 0, 0]],
+            signer: 0,
+            signature: Hex(unhex_array(sig["signature"].as_str().unwrap(), "s").unwrap()),
+        }),
+        &mut OsRng,
+    )
+    .expect("signed result accepted");
+    let log = String::from_utf8(m.log_bytes()).unwrap();
+    ask(op::TALLY_BEGIN, serde_json::json!({"log": log}));
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 3, "seed": seed()}),
+    );
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    let t = ask(op::TALLY_FINISH, serde_json::json!({}));
+    assert!(t["failure"].is_null(), "{t}");
+    assert_eq!(t["result"]["returned"], 1);
+    assert_eq!(t["result"]["candidates"][0]["confidence"]["count"], 1);
+    assert_eq!(t["kinds"][0], "election");
+
+    // A changed byte is reported at its line.
+    let mut bad = log.clone().into_bytes();
+    let pos = bad.iter().position(|&b| b == b'\n').unwrap() + 20;
+    bad[pos] = if bad[pos] == b'0' { b'1' } else { b'0' };
+    ask(
+        op::TALLY_BEGIN,
+        serde_json::json!({"log": String::from_utf8(bad).unwrap()}),
+    );
+    let p = ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    assert_eq!(p["failed"], true);
+    let t = ask(op::TALLY_FINISH, serde_json::json!({}));
+    assert_eq!(t["failure"]["seq"], 1);
+
+    // The voter's request for the result verifies with the credential.
+    let v = ask(
+        op::VOTER_RESULT_SIGNATURE,
+        serde_json::json!({"election_id": m.id, "election_hash": hex(&hash), "credential": text, "seed": seed()}),
+    );
+    let key = PublicKey::from_bytes(
+        &unhex_array(v["credential"].as_str().unwrap(), "c").unwrap(),
+        "c",
+    )
+    .unwrap();
+    Signature::from_bytes(&unhex_array(v["signature"].as_str().unwrap(), "s").unwrap())
+        .unwrap()
+        .verify(&key, "result-access", &hash)
+        .expect("result access signature");
+
+    let q = ask(op::QR_SVG, serde_json::json!({"text": "ABCD-EFGH"}));
+    assert!(q["svg"].as_str().unwrap().contains("<svg"));
+}

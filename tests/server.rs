@@ -1,0 +1,1333 @@
+//! The server through the real binary and the real HTTP API: every phase of
+//! a meeting in order, every refusal with its status and code (and the log
+//! unchanged after it), the disclosure rules of R11, a crash and restart on
+//! the same store, the OpenAPI description and the security headers.
+
+mod common;
+
+use common::{
+    assert_refused, check_receipt_signature, count_marks, input, login, marks, raw, Meeting,
+    Server, TempDir, PASSWORD,
+};
+use hyper::Method;
+use rand::rngs::OsRng;
+use serde_json::json;
+use tinnhiem::election::ElectionView;
+use tinnhiem_core::ballot::Choice;
+use tinnhiem_core::credential::Credential;
+use tinnhiem_core::elgamal::Ciphertext;
+use tinnhiem_core::encoding::hex;
+use tinnhiem_core::log::{entry_hash, parse_line, Hex, Payload, Refused};
+use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_tally::sim::Receipt;
+use tinnhiem_tally::ElectionResult;
+
+/// Asserts that the result's lines are the plaintext counts, with blank
+/// entries as invalid (R5, R6).
+fn assert_counts(result: &ElectionResult, ballots: &[Vec<Choice>]) {
+    let counts = count_marks(ballots, result.candidates.len());
+    assert_eq!(result.returned, ballots.len() as u64);
+    for (line, want) in result.candidates.iter().zip(&counts) {
+        assert_eq!(
+            [line.high.count, line.confidence.count, line.low.count],
+            *want,
+            "{}",
+            line.name
+        );
+        assert_eq!(line.valid, want.iter().sum::<u64>(), "{}", line.name);
+        assert_eq!(
+            line.invalid,
+            ballots.len() as u64 - line.valid,
+            "{}",
+            line.name
+        );
+        assert_eq!(line.returned, ballots.len() as u64);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
+    let dir = TempDir::new("phases");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(3, 6, 2)).await;
+    assert_eq!(m.created.trustee_codes.len(), 2);
+    assert_eq!(m.created.candidate_codes.len(), 3);
+
+    // Draft: the organizer edits, nothing is logged yet.
+    let view = m.view().await;
+    assert_eq!(view.phase, "draft");
+    assert!(m.log().await.is_empty());
+    let mut edited = input(3, 6, 2);
+    edited.title = "Lấy phiếu tín nhiệm giữa nhiệm kỳ".into();
+    m.client
+        .send(Method::PUT, &m.base, Some(&edited), Some(&m.token))
+        .await
+        .expect("edit the draft");
+    assert_eq!(m.view().await.title, edited.title);
+
+    // Sealed: line 0 is the election as edited.
+    m.seal().await;
+    let view = m.view().await;
+    assert_eq!((view.phase.as_str(), view.log_length), ("setup", 1));
+    let lines = m.lines().await;
+    match parse_line(&lines[0]).expect("line 0").payload {
+        Payload::Election(b) => {
+            assert_eq!(b.title, edited.title);
+            assert_eq!(b.candidates.len(), 3);
+            assert_eq!(b.summoned, 6);
+        }
+        other => panic!("line 0 is {other:?}"),
+    }
+    assert_eq!(
+        hex(&entry_hash(&lines[0])),
+        view.election_hash.clone().unwrap()
+    );
+
+    // Key ceremony: shares, then the election key.
+    m.enroll_all().await;
+    let view = m.view().await;
+    assert!(view.election_key.is_some());
+    assert!(view.trustee_keys.iter().all(Option::is_some));
+    assert_eq!(view.log_length, 4); // election, 2 key shares, election key
+
+    // Attendance, credentials, opening.
+    m.quorum(5).await.expect("attendance");
+    m.issue(5).await;
+    assert_eq!(m.view().await.issued, 5);
+    m.open().await.expect("open voting");
+    assert_eq!(m.view().await.phase, "voting");
+
+    // Voters: blank entries, a declared name (R4), one credential unused.
+    let ballots = vec![
+        marks(&["high", "confidence", "low"]),
+        marks(&["high", "low", "low"]),
+        marks(&["confidence", "none", "low"]),
+        marks(&["low", "high", "none"]),
+    ];
+    let server_key = m.view().await.server_key.expect("server key");
+    let mut receipts = Vec::new();
+    for (i, b) in ballots.iter().enumerate() {
+        let signed_by = (i == 1).then_some("Trần Thị B");
+        let ballot = m.ballot(&m.credentials[i], b, signed_by).await;
+        let receipt = m.cast(&ballot).await.expect("an honest ballot is accepted");
+        check_receipt_signature(&receipt, &server_key);
+        receipts.push(receipt);
+    }
+    let lines = m.lines().await;
+    for r in &receipts {
+        assert_eq!(hex(&entry_hash(&lines[r.seq as usize])), r.entry_hash);
+    }
+    let view = m.view().await;
+    assert_eq!((view.returned, view.unused), (4, 1));
+
+    // Close, decrypt, publish.
+    m.close().await.expect("close voting");
+    assert_eq!(m.view().await.phase, "closed");
+    m.decrypt_all().await;
+    assert!(m.view().await.decrypted_by.iter().all(|d| *d));
+    let counts = m.decrypted_counts().await;
+    assert_eq!(counts, count_marks(&ballots, 3));
+    m.publish(counts).await.expect("publish the result");
+    assert_eq!(m.view().await.phase, "done");
+
+    // The inspector: the downloaded log verifies and gives the marks.
+    let log = m.log().await;
+    let outcome =
+        tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {}).expect("the log verifies");
+    assert_counts(&outcome.result, &ballots);
+    assert_eq!(outcome.result.issued, 5);
+    assert!(outcome.result.quorum.met);
+    assert_eq!(outcome.result.refused, Refused::default());
+    assert!(outcome.exclusions.is_empty());
+    // The organizer's result is the verifier's.
+    let served = m
+        .result(Some(&m.token))
+        .await
+        .expect("the organizer reads the result");
+    assert_eq!(served, outcome.result);
+    // The signed head names the last line.
+    let head: tinnhiem::election::SignedHead = m.get("/head", None).await.expect("head");
+    let last = tinnhiem_tally::split_lines(&log).len() as u64 - 1;
+    assert_eq!(head.seq, last);
+    assert_eq!(head.head, outcome.result.log_head);
+    check_receipt_signature(
+        &Receipt {
+            tracking: String::new(),
+            seq: head.seq,
+            entry_hash: head.head.clone(),
+            head: head.head.clone(),
+            head_signature: head.signature.clone(),
+        },
+        &server_key,
+    );
+    // The minutes, for the committee.
+    let minutes = m
+        .client
+        .send(
+            Method::GET,
+            &m.path("/minutes"),
+            None::<&()>,
+            Some(&m.created.trustee_codes[1]),
+        )
+        .await
+        .expect("the committee reads the minutes");
+    let minutes = String::from_utf8_lossy(&minutes);
+    assert!(minutes.contains("Nguyễn Văn A"));
+    assert!(minutes.contains(&outcome.result.log_head));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_role_is_refused_and_changes_nothing() {
+    let dir = TempDir::new("roles");
+    let server = Server::start(dir.path()).await;
+    let c = &server.client;
+
+    assert_refused(
+        login(c, "not the password").await,
+        403,
+        "forbidden",
+        "login with a wrong password",
+    );
+    let draft = input(2, 3, 2);
+    for bearer in [None, Some("AAAA-BBBB-CCCC-DDDD")] {
+        assert_refused(
+            c.send(Method::POST, "/api/elections", Some(&draft), bearer)
+                .await,
+            403,
+            "forbidden",
+            "create without an organizer session",
+        );
+    }
+
+    let mut m = Meeting::create(c, &draft).await;
+    let before: ElectionView = m.view().await;
+    let mut edited = draft.clone();
+    edited.title = "Đã sửa".into();
+    let candidate_code = m.created.candidate_codes[0].clone();
+    let trustee_code = m.created.trustee_codes[0].clone();
+    for bearer in [
+        None,
+        Some("AAAA-BBBB-CCCC-DDDD"),
+        Some(candidate_code.as_str()),
+        Some(trustee_code.as_str()),
+    ] {
+        m.refused(
+            "edit without an organizer session",
+            403,
+            "forbidden",
+            c.send(Method::PUT, &m.base, Some(&edited), bearer),
+        )
+        .await;
+        m.refused(
+            "seal without an organizer session",
+            403,
+            "forbidden",
+            m.post("/seal", &json!({}), bearer),
+        )
+        .await;
+    }
+    let after = m.view().await;
+    assert_eq!(
+        (after.phase.as_str(), after.title.as_str()),
+        ("draft", before.title.as_str())
+    );
+
+    m.seal().await;
+    // A key share with a wrong code, or with another member's code.
+    m.refused(
+        "a key share with a wrong enrollment code",
+        403,
+        "forbidden",
+        m.post("/trustees", &m.key_share(0, "AAAA-BBBB-CCCC-DDDD"), None),
+    )
+    .await;
+    let other = m.created.trustee_codes[1].clone();
+    m.refused(
+        "a key share with another member's code",
+        403,
+        "forbidden",
+        m.post("/trustees", &m.key_share(0, &other), None),
+    )
+    .await;
+    m.refused(
+        "a key share with a candidate's code",
+        403,
+        "forbidden",
+        m.post("/trustees", &m.key_share(0, &candidate_code), None),
+    )
+    .await;
+    assert!(m.view().await.trustee_keys.iter().all(Option::is_none));
+
+    // The result and the minutes without a code, or with a wrong one.
+    for bearer in [None, Some("AAAA-BBBB-CCCC-DDDD")] {
+        m.refused(
+            "the result without a code",
+            403,
+            "forbidden",
+            m.result(bearer),
+        )
+        .await;
+        m.refused(
+            "the minutes without a code",
+            403,
+            "forbidden",
+            m.client
+                .send(Method::GET, &m.path("/minutes"), None::<&()>, bearer),
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_phase_is_refused_and_changes_nothing() {
+    let dir = TempDir::new("phase");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    let draft = input(2, 3, 2);
+
+    // Before the seal: no log, no statements.
+    m.refused(
+        "attendance before the seal",
+        409,
+        "phase",
+        m.post(
+            "/quorum",
+            &json!({"present": 3, "signer": 0, "signature": hex(&[0; 64])}),
+            None,
+        ),
+    )
+    .await;
+    m.seal().await;
+    m.refused(
+        "edit after the seal",
+        409,
+        "phase",
+        m.client
+            .send(Method::PUT, &m.base, Some(&draft), Some(&m.token)),
+    )
+    .await;
+    m.refused(
+        "seal twice",
+        409,
+        "phase",
+        m.post("/seal", &json!({}), Some(&m.token)),
+    )
+    .await;
+    m.refused("open before the key ceremony", 409, "phase", m.open())
+        .await;
+
+    m.enroll_all().await;
+    m.refused(
+        "a key share after the key ceremony",
+        409,
+        "phase",
+        m.post(
+            "/trustees",
+            &m.key_share(0, &m.created.trustee_codes[0]),
+            None,
+        ),
+    )
+    .await;
+    m.quorum(3).await.expect("attendance");
+    m.issue(3).await;
+
+    let early = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.refused("a ballot before the opening", 409, "phase", m.cast(&early))
+        .await;
+    m.refused(
+        "totals before the close",
+        409,
+        "phase",
+        m.get::<serde_json::Value>("/totals", None),
+    )
+    .await;
+    m.refused("close before the opening", 409, "phase", m.close())
+        .await;
+
+    m.open().await.expect("open voting");
+    m.refused("open twice", 409, "phase", m.open()).await;
+    m.refused("attendance after the opening", 409, "phase", m.quorum(3))
+        .await;
+    let zeros = vec![Ciphertext::zero(); 6];
+    m.refused(
+        "a partial decryption before the close",
+        409,
+        "phase",
+        m.post("/decryptions", &m.decryption(0, &zeros), None),
+    )
+    .await;
+    m.refused(
+        "a result before the close",
+        409,
+        "phase",
+        m.publish(vec![[0; 3]; 2]),
+    )
+    .await;
+
+    // The early ballot was refused, not kept: the same ballot counts now.
+    m.cast(&early)
+        .await
+        .expect("the ballot refused before the opening is accepted once open");
+    m.close().await.expect("close voting");
+    let late = m
+        .ballot(&m.credentials[1], &marks(&["high", "high"]), None)
+        .await;
+    m.refused("a ballot after the close", 409, "phase", m.cast(&late))
+        .await;
+    m.refused("close twice", 409, "phase", m.close()).await;
+
+    let outcome = m.finish_after_close().await;
+    assert_eq!(outcome.result.returned, 1);
+    m.refused("a ballot after the result", 409, "phase", m.cast(&late))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open_without_the_quorum_is_refused_r2() {
+    let dir = TempDir::new("quorum");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 9, 2)).await;
+    m.seal().await;
+    m.enroll_all().await;
+    m.refused("open without attendance", 409, "quorum", m.open())
+        .await;
+    // 5 of 9: 15 < 18.
+    m.quorum(5).await.expect("attendance");
+    m.issue(5).await;
+    m.refused("open with 5 of 9 present", 409, "quorum", m.open())
+        .await;
+    assert_eq!(m.view().await.phase, "setup");
+    // More present than summoned is not attendance.
+    m.refused("10 present of 9 summoned", 422, "rejected", m.quorum(10))
+        .await;
+    // 6 of 9 is exactly two thirds.
+    m.quorum(6).await.expect("a corrected attendance");
+    m.open().await.expect("open with 6 of 9 present");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn candidate_excluded_by_r9_is_refused_at_creation() {
+    let dir = TempDir::new("r9");
+    let server = Server::start(dir.path()).await;
+    let token = login(&server.client, PASSWORD).await.expect("login");
+    for (retiring, appointed) in [(true, false), (false, true)] {
+        let mut e = input(3, 6, 2);
+        e.candidates[1].retiring = retiring;
+        e.candidates[1].appointed_this_year = appointed;
+        let r = server
+            .client
+            .send(Method::POST, "/api/elections", Some(&e), Some(&token))
+            .await;
+        match &r {
+            Err(tinnhiem::client::ClientError::Refused { message, .. }) => {
+                assert!(
+                    message.contains("Người thứ 2"),
+                    "the message names the candidate: {message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_refused(r, 422, "excluded_r9", "an R9 exclusion");
+    }
+    // An edit may not bring one in either.
+    let m = Meeting::create(&server.client, &input(3, 6, 2)).await;
+    let mut e = input(3, 6, 2);
+    e.candidates[2].retiring = true;
+    m.refused(
+        "an edit adding an R9 exclusion",
+        422,
+        "excluded_r9",
+        m.client
+            .send(Method::PUT, &m.base, Some(&e), Some(&m.token)),
+    )
+    .await;
+    assert!(!m.view().await.candidates.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_and_repeated_ballots_are_refused_and_a_resent_ballot_is_counted_once() {
+    let dir = TempDir::new("ballots");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 4, 2)).await;
+    m.prepare(4, 4).await;
+
+    let honest = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    let first = m.cast(&honest).await.expect("an honest ballot");
+    let log = m.log().await;
+    // Sent again (a lost answer): the same receipt, nothing added.
+    let again = m.cast(&honest).await.expect("the same ballot again");
+    assert_eq!(
+        (&again.tracking, again.seq, &again.entry_hash),
+        (&first.tracking, first.seq, &first.entry_hash)
+    );
+    assert!(m.log().await == log, "a resent ballot changed the log");
+    assert_eq!(m.view().await.returned, 1);
+
+    let forged_credential = Credential::generate(&mut OsRng);
+    let forged = m
+        .ballot(&forged_credential, &marks(&["high", "high"]), None)
+        .await;
+    m.refused("a forged ballot", 403, "forged", m.cast(&forged))
+        .await;
+    let repeated = m
+        .ballot(&m.credentials[0], &marks(&["low", "low"]), None)
+        .await;
+    m.refused("a repeated ballot", 409, "repeated", m.cast(&repeated))
+        .await;
+    // A ballot whose signature was made for other content.
+    let mut tampered = m
+        .ballot(&m.credentials[1], &marks(&["high", "high"]), None)
+        .await;
+    tampered.answers.swap(0, 1);
+    m.refused(
+        "a tampered ballot",
+        422,
+        "invalid_ballot",
+        m.cast(&tampered),
+    )
+    .await;
+    let view = m.view().await;
+    assert_eq!(view.returned, 1);
+    assert_eq!(
+        view.refused,
+        Refused {
+            forged: 1,
+            repeated: 1
+        }
+    );
+
+    let second = m
+        .ballot(&m.credentials[1], &marks(&["confidence", "none"]), None)
+        .await;
+    m.cast(&second).await.expect("another honest ballot");
+    let outcome = m.finish().await;
+    assert_counts(
+        &outcome.result,
+        &[marks(&["high", "low"]), marks(&["confidence", "none"])],
+    );
+    assert_eq!(
+        outcome.result.refused,
+        Refused {
+            forged: 1,
+            repeated: 1
+        }
+    );
+    assert_eq!(outcome.result.excluded, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_mistyped_and_oversized_bodies_are_refused_and_change_nothing() {
+    let dir = TempDir::new("bodies");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.prepare(3, 3).await;
+    let ballot = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    let good = serde_json::to_vec(&ballot).expect("ballot JSON");
+    let ballots = m.path("/ballots");
+
+    // What is sent, its content type and body, and the status and code.
+    type Case = (
+        &'static str,
+        Option<&'static str>,
+        Vec<u8>,
+        u16,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "not JSON",
+            Some("application/json"),
+            b"{\"credential\": ".to_vec(),
+            400,
+            "malformed",
+        ),
+        (
+            "JSON of another shape",
+            Some("application/json"),
+            b"{\"hello\": 1}".to_vec(),
+            400,
+            "malformed",
+        ),
+        (
+            "an empty body",
+            Some("application/json"),
+            Vec::new(),
+            400,
+            "malformed",
+        ),
+        (
+            "a ballot as text/plain",
+            Some("text/plain"),
+            good.clone(),
+            415,
+            "content_type",
+        ),
+        (
+            "a ballot without a content type",
+            None,
+            good.clone(),
+            415,
+            "content_type",
+        ),
+        (
+            "a ballot as a form",
+            Some("application/x-www-form-urlencoded"),
+            good.clone(),
+            415,
+            "content_type",
+        ),
+    ];
+    for (what, ct, body, status, code) in cases {
+        let before = m.log().await;
+        let a = raw(&server.base, Method::POST, &ballots, ct, body, None).await;
+        assert_eq!(
+            (a.status.as_u16(), a.code().as_deref()),
+            (status, Some(code)),
+            "{what}: {}",
+            a.text()
+        );
+        assert!(m.log().await == before, "{what}: the log changed");
+    }
+
+    // Over 1 MiB: refused before it is read.
+    let mut big = b"{\"credential\": \"".to_vec();
+    big.resize(1024 * 1024 + 1, b'a');
+    for path in [
+        ballots.clone(),
+        m.path("/quorum"),
+        "/api/elections".to_owned(),
+    ] {
+        let before = m.log().await;
+        let a = raw(
+            &server.base,
+            Method::POST,
+            &path,
+            Some("application/json"),
+            big.clone(),
+            Some(&m.token),
+        )
+        .await;
+        assert_eq!(
+            a.status.as_u16(),
+            413,
+            "an oversized body to {path}: {}",
+            a.text()
+        );
+        assert_eq!(
+            a.code().as_deref(),
+            Some("too_large"),
+            "an oversized body to {path}: {}",
+            a.text()
+        );
+        assert!(
+            m.log().await == before,
+            "an oversized body to {path}: the log changed"
+        );
+    }
+    // Malformed statements and a malformed creation.
+    for (path, body) in [
+        (
+            m.path("/quorum"),
+            json!({"present": "many", "signer": 0, "signature": "00"}),
+        ),
+        (
+            m.path("/close"),
+            json!({"signer": 0, "signature": "not hex"}),
+        ),
+        (
+            m.path("/result"),
+            json!({"counts": [[1, 2]], "signer": 0, "signature": hex(&[0; 64])}),
+        ),
+        (
+            "/api/elections".to_owned(),
+            json!({"title": "no candidates"}),
+        ),
+    ] {
+        let before = m.log().await;
+        let a = raw(
+            &server.base,
+            Method::POST,
+            &path,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+            Some(&m.token),
+        )
+        .await;
+        assert_eq!(
+            (a.status.as_u16(), a.code().as_deref()),
+            (400, Some("malformed")),
+            "{path}: {}",
+            a.text()
+        );
+        assert!(m.log().await == before, "{path}: the log changed");
+    }
+    // Nothing was stored: the ballot still counts once.
+    m.cast(&ballot).await.expect("the well-formed ballot");
+    assert_eq!(m.view().await.returned, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
+    let dir = TempDir::new("statements");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.seal().await;
+    m.enroll_all().await;
+
+    // Signed by someone outside the committee, or for other content.
+    let outsider = TrusteeKey::generate(&mut OsRng);
+    let mut q = m.quorum_body(3);
+    let (context, message, _, _) = Payload::Quorum(q.clone())
+        .statement(&m.election_hash)
+        .expect("statement");
+    q.signature = Hex(outsider.sign(context, &message, &mut OsRng).to_bytes());
+    m.refused(
+        "attendance signed by an outsider",
+        422,
+        "rejected",
+        m.post("/quorum", &q, None),
+    )
+    .await;
+    let mut q = m.quorum_body(3);
+    q.present = 2;
+    m.refused(
+        "attendance changed after signing",
+        422,
+        "rejected",
+        m.post("/quorum", &q, None),
+    )
+    .await;
+    let mut q = m.quorum_body(3);
+    q.signer = 1;
+    m.refused(
+        "attendance under another member's name",
+        422,
+        "rejected",
+        m.post("/quorum", &q, None),
+    )
+    .await;
+    let mut q = m.quorum_body(3);
+    q.signer = 7;
+    m.refused(
+        "attendance by a member who does not exist",
+        422,
+        "rejected",
+        m.post("/quorum", &q, None),
+    )
+    .await;
+    m.quorum(3).await.expect("attendance");
+    m.issue(3).await;
+    let mut open = m.open_body();
+    open.signature.0[5] ^= 1;
+    m.refused(
+        "an opening with a damaged signature",
+        422,
+        "rejected",
+        m.post("/open", &open, None),
+    )
+    .await;
+    m.open().await.expect("open voting");
+    let marked = vec![marks(&["high", "low"]), marks(&["low", "low"])];
+    for (i, b) in marked.iter().enumerate() {
+        let ballot = m.ballot(&m.credentials[i], b, None).await;
+        m.cast(&ballot).await.expect("an honest ballot");
+    }
+    let close = json!({"signer": 1, "signature": m.close_body()["signature"]});
+    m.refused(
+        "a close signed by member 0 sent as member 1",
+        422,
+        "rejected",
+        m.post("/close", &close, None),
+    )
+    .await;
+    m.close().await.expect("close voting");
+
+    // A partial decryption made with the wrong key.
+    let totals = m.totals().await.expect("totals");
+    let mut wrong = m.decryption(0, &totals);
+    wrong["trustee"] = json!(1);
+    m.refused(
+        "member 0's decryption sent as member 1's",
+        422,
+        "rejected",
+        m.post("/decryptions", &wrong, None),
+    )
+    .await;
+    m.post("/decryptions", &m.decryption(0, &totals), None)
+        .await
+        .expect("member 0 decrypts");
+    m.refused(
+        "a result before every decryption",
+        422,
+        "rejected",
+        m.publish(count_marks(&marked, 2)),
+    )
+    .await;
+    m.post("/decryptions", &m.decryption(1, &totals), None)
+        .await
+        .expect("member 1 decrypts");
+
+    // A result that is not the decryption, though properly signed.
+    let right = m.decrypted_counts().await;
+    assert_eq!(right, count_marks(&marked, 2));
+    let mut wrong = right.clone();
+    wrong[1] = [1, 0, 1];
+    m.refused(
+        "a result whose counts differ from the decryption",
+        422,
+        "rejected",
+        m.publish(wrong),
+    )
+    .await;
+    m.refused(
+        "a result with a candidate missing",
+        422,
+        "rejected",
+        m.publish(right[..1].to_vec()),
+    )
+    .await;
+    let mut forged = m.result_body(right.clone());
+    forged.counts[0] = [0, 0, 2];
+    m.refused(
+        "a result changed after signing",
+        422,
+        "rejected",
+        m.post("/result", &forged, None),
+    )
+    .await;
+    m.publish(right).await.expect("the right result");
+    let log = m.log().await;
+    let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {}).expect("verifies");
+    assert_counts(&outcome.result, &marked);
+    m.refused(
+        "a second result",
+        409,
+        "phase",
+        m.publish(count_marks(&marked, 2)),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_reach_only_those_r11_allows() {
+    let dir = TempDir::new("r11");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(3, 4, 2)).await;
+    m.prepare(4, 4).await;
+    let marked = vec![
+        marks(&["high", "low", "confidence"]),
+        marks(&["low", "low", "high"]),
+    ];
+    for (i, b) in marked.iter().enumerate() {
+        let ballot = m.ballot(&m.credentials[i], b, None).await;
+        m.cast(&ballot).await.expect("an honest ballot");
+    }
+    // Before the result: nobody reads one.
+    let sign_access = |c: &Credential, hash: &[u8; 32]| {
+        let key = c.secret_key(m.id());
+        json!({
+            "credential": hex(key.public().as_bytes()),
+            "signature": hex(&key.sign(tinnhiem::election::RESULT_ACCESS_CONTEXT, hash, &mut OsRng).to_bytes()),
+        })
+    };
+    let voter = sign_access(&m.credentials[0], &m.election_hash);
+    m.refused(
+        "a voter before the result",
+        409,
+        "phase",
+        m.post("/result/voter", &voter, None),
+    )
+    .await;
+    let organizer = m.token.clone();
+    m.refused(
+        "the organizer before the result",
+        409,
+        "phase",
+        m.result(Some(&organizer)),
+    )
+    .await;
+
+    let outcome = m.finish().await;
+    let full = outcome.result;
+    assert_counts(&full, &marked);
+
+    // The organizer and every committee member see every line.
+    assert_eq!(m.result(Some(&m.token)).await.expect("organizer"), full);
+    for code in &m.created.trustee_codes {
+        assert_eq!(m.result(Some(code)).await.expect("committee"), full);
+    }
+    // Each candidate sees his or her own line only (codes are read
+    // whatever their case and dashes).
+    for (i, code) in m.created.candidate_codes.iter().enumerate() {
+        let own = m.result(Some(code)).await.expect("candidate");
+        assert_eq!(
+            own.candidates,
+            vec![full.candidates[i].clone()],
+            "candidate {i}"
+        );
+        let loose = code.replace('-', "").to_lowercase();
+        assert_eq!(
+            m.result(Some(&loose)).await.expect("candidate").candidates,
+            own.candidates
+        );
+        m.refused(
+            "the minutes for a candidate",
+            403,
+            "forbidden",
+            m.client
+                .send(Method::GET, &m.path("/minutes"), None::<&()>, Some(code)),
+        )
+        .await;
+    }
+    m.refused(
+        "the result without a code",
+        403,
+        "forbidden",
+        m.result(None),
+    )
+    .await;
+    m.refused(
+        "the result with a wrong code",
+        403,
+        "forbidden",
+        m.result(Some("AAAA-BBBB-CCCC-DDDD")),
+    )
+    .await;
+
+    // A voter who voted, through the credential.
+    for c in &m.credentials[..2] {
+        let r: ElectionResult = serde_json::from_slice(
+            &m.post("/result/voter", &sign_access(c, &m.election_hash), None)
+                .await
+                .expect("a voter who voted"),
+        )
+        .expect("a result");
+        assert_eq!(r, full);
+    }
+    // A credential that did not vote, one never issued, a signature on
+    // something else, another voter's signature.
+    m.refused(
+        "a credential that did not vote",
+        403,
+        "forbidden",
+        m.post(
+            "/result/voter",
+            &sign_access(&m.credentials[2], &m.election_hash),
+            None,
+        ),
+    )
+    .await;
+    m.refused(
+        "a credential never issued",
+        403,
+        "forbidden",
+        m.post(
+            "/result/voter",
+            &sign_access(&Credential::generate(&mut OsRng), &m.election_hash),
+            None,
+        ),
+    )
+    .await;
+    m.refused(
+        "a voter's signature on something else",
+        403,
+        "forbidden",
+        m.post(
+            "/result/voter",
+            &sign_access(&m.credentials[0], &[7; 32]),
+            None,
+        ),
+    )
+    .await;
+    let mut borrowed = sign_access(&m.credentials[1], &m.election_hash);
+    borrowed["credential"] = sign_access(&m.credentials[0], &m.election_hash)["credential"].clone();
+    m.refused(
+        "another voter's signature",
+        403,
+        "forbidden",
+        m.post("/result/voter", &borrowed, None),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_server_restarts_with_every_election_and_acknowledged_ballot() {
+    let dir = TempDir::new("restart");
+    let mut server = Server::start(dir.path()).await;
+
+    // A draft, a sealed meeting in set-up, and a meeting with ballots.
+    let draft = Meeting::create(&server.client, &input(2, 3, 1)).await;
+    let mut setup = Meeting::create(&server.client, &input(1, 3, 1)).await;
+    setup.seal().await;
+    let mut m = Meeting::create(&server.client, &input(2, 6, 2)).await;
+    m.prepare(6, 6).await;
+    let ballots = vec![
+        marks(&["high", "low"]),
+        marks(&["low", "low"]),
+        marks(&["confidence", "none"]),
+        marks(&["high", "high"]),
+        marks(&["low", "confidence"]),
+    ];
+    let mut receipts: Vec<Receipt> = Vec::new();
+    // Three ballots at once, then one more.
+    let mut tasks = Vec::new();
+    for (i, b) in ballots[..3].iter().enumerate() {
+        let ballot = m.ballot(&m.credentials[i], b, None).await;
+        let client = m.client.clone();
+        let path = m.path("/ballots");
+        tasks.push(tokio::spawn(async move {
+            client
+                .call::<Receipt>(Method::POST, &path, Some(&ballot), None)
+                .await
+        }));
+    }
+    for t in tasks {
+        receipts.push(t.await.expect("task").expect("an honest ballot"));
+    }
+    let fourth = m
+        .ballot(&m.credentials[3], &ballots[3], Some("Lê Văn C"))
+        .await;
+    receipts.push(m.cast(&fourth).await.expect("an honest ballot"));
+    let forged = m
+        .ballot(&Credential::generate(&mut OsRng), &ballots[0], None)
+        .await;
+    assert_refused(m.cast(&forged).await, 403, "forged", "a forged ballot");
+    let views_before: Vec<ElectionView> =
+        vec![draft.view().await, setup.view().await, m.view().await];
+    let log_before = m.log().await;
+
+    // Crash: no graceful shutdown, no final flush.
+    server.kill();
+    let server = Server::start_with(dir.path(), None).await;
+    let c = server.client.clone();
+    // The organizer's password survives (only its hash is stored); the old
+    // session does not.
+    let token = login(&c, PASSWORD)
+        .await
+        .expect("the same password after the restart");
+    assert_refused(
+        c.send(
+            Method::PUT,
+            &draft.base,
+            Some(&input(2, 3, 1)),
+            Some(&m.token),
+        )
+        .await,
+        403,
+        "forbidden",
+        "a session from before the restart",
+    );
+    let (mut draft, mut setup) = (draft, setup);
+    for meeting in [&mut draft, &mut setup, &mut m] {
+        meeting.client = c.clone();
+        meeting.token = token.clone();
+    }
+    for (before, meeting) in views_before.iter().zip([&draft, &setup, &m]) {
+        let after = meeting.view().await;
+        assert_eq!(
+            serde_json::to_value(&after).unwrap(),
+            serde_json::to_value(before).unwrap(),
+            "election {} after the restart",
+            meeting.id()
+        );
+    }
+    let lines = m.lines().await;
+    for r in &receipts {
+        let line = &lines[r.seq as usize];
+        assert_eq!(
+            hex(&entry_hash(line)),
+            r.entry_hash,
+            "the ballot at {}",
+            r.seq
+        );
+        assert!(matches!(
+            parse_line(line).expect("line").payload,
+            Payload::Ballot(_)
+        ));
+        let found: Receipt = m
+            .get(&format!("/tracking/{}", r.tracking), None)
+            .await
+            .expect("tracking");
+        assert_eq!((found.seq, &found.entry_hash), (r.seq, &r.entry_hash));
+    }
+    assert!(
+        m.log().await == log_before,
+        "the log changed across the restart"
+    );
+
+    // The meeting goes on with the new server: a resent ballot gets its old
+    // receipt, a used credential is still used, the others still vote.
+    let again = m
+        .cast(&fourth)
+        .await
+        .expect("a ballot resent after the restart");
+    assert_eq!(
+        (again.seq, &again.entry_hash),
+        (receipts[3].seq, &receipts[3].entry_hash)
+    );
+    let repeated = m.ballot(&m.credentials[0], &ballots[1], None).await;
+    m.refused(
+        "a repeated ballot after the restart",
+        409,
+        "repeated",
+        m.cast(&repeated),
+    )
+    .await;
+    let fifth = m.ballot(&m.credentials[4], &ballots[4], None).await;
+    m.cast(&fifth)
+        .await
+        .expect("an honest ballot after the restart");
+    let outcome = m.finish().await;
+    assert_counts(&outcome.result, &ballots);
+    assert_eq!(
+        outcome.result.refused,
+        Refused {
+            forged: 1,
+            repeated: 1
+        },
+        "what the server refused, before and after the restart"
+    );
+    // The draft and the sealed meeting go on too.
+    draft
+        .client
+        .send(
+            Method::PUT,
+            &draft.base,
+            Some(&input(2, 3, 1)),
+            Some(&draft.token),
+        )
+        .await
+        .expect("edit the draft after the restart");
+    draft.seal().await;
+    setup.read_hash().await;
+    setup.enroll_all().await;
+    assert!(setup.view().await.election_key.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
+    let dir = TempDir::new("openapi");
+    let server = Server::start(dir.path()).await;
+    let a = raw(
+        &server.base,
+        Method::GET,
+        "/api/openapi.json",
+        None,
+        Vec::new(),
+        None,
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 200);
+    let doc: serde_json::Value = serde_json::from_slice(&a.body).expect("the description is JSON");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with('3')));
+    let paths = doc["paths"].as_object().expect("paths");
+    for p in [
+        "/api/login",
+        "/api/elections",
+        "/api/elections/{id}",
+        "/api/elections/{id}/seal",
+        "/api/elections/{id}/trustees",
+        "/api/elections/{id}/quorum",
+        "/api/elections/{id}/credentials",
+        "/api/elections/{id}/open",
+        "/api/elections/{id}/close",
+        "/api/elections/{id}/ballots",
+        "/api/elections/{id}/log",
+        "/api/elections/{id}/head",
+        "/api/elections/{id}/tracking/{code}",
+        "/api/elections/{id}/totals",
+        "/api/elections/{id}/decryptions",
+        "/api/elections/{id}/result",
+        "/api/elections/{id}/result/voter",
+        "/api/elections/{id}/minutes",
+    ] {
+        assert!(paths.contains_key(p), "the description lists {p}");
+    }
+    assert!(paths["/api/elections/{id}"].get("put").is_some());
+    assert!(paths["/api/elections/{id}/result"].get("post").is_some());
+
+    let m = Meeting::create(&server.client, &input(1, 3, 1)).await;
+    let mut big = vec![b' '; 2 * 1024 * 1024];
+    big[0] = b'{';
+    let answers = vec![
+        ("the description", a),
+        (
+            "a view",
+            raw(&server.base, Method::GET, &m.base, None, Vec::new(), None).await,
+        ),
+        (
+            "an empty log",
+            raw(
+                &server.base,
+                Method::GET,
+                &m.path("/log"),
+                None,
+                Vec::new(),
+                None,
+            )
+            .await,
+        ),
+        (
+            "an unknown page",
+            raw(
+                &server.base,
+                Method::GET,
+                "/nowhere",
+                None,
+                Vec::new(),
+                None,
+            )
+            .await,
+        ),
+        (
+            "an unknown election",
+            raw(
+                &server.base,
+                Method::GET,
+                "/api/elections/nope",
+                None,
+                Vec::new(),
+                None,
+            )
+            .await,
+        ),
+        (
+            "a refusal",
+            raw(
+                &server.base,
+                Method::POST,
+                "/api/login",
+                Some("application/json"),
+                b"{\"password\":\"x\"}".to_vec(),
+                None,
+            )
+            .await,
+        ),
+        (
+            "an oversized body",
+            raw(
+                &server.base,
+                Method::POST,
+                &m.path("/ballots"),
+                Some("application/json"),
+                big,
+                None,
+            )
+            .await,
+        ),
+        (
+            "a wrong method",
+            raw(
+                &server.base,
+                Method::DELETE,
+                &m.base,
+                None,
+                Vec::new(),
+                None,
+            )
+            .await,
+        ),
+    ];
+    for (what, a) in &answers {
+        let h = |name: &str| {
+            a.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let csp = h("content-security-policy");
+        assert!(csp.contains("default-src 'self'"), "{what}: CSP {csp:?}");
+        assert!(
+            csp.contains("frame-ancestors 'none'"),
+            "{what}: CSP {csp:?}"
+        );
+        assert!(csp.contains("object-src 'none'"), "{what}: CSP {csp:?}");
+        assert_eq!(h("x-frame-options"), "DENY", "{what}");
+        assert_eq!(h("referrer-policy"), "no-referrer", "{what}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(h("cache-control"), "no-store", "{what}");
+    }
+    // Every refusal is a JSON error with both languages.
+    for (what, a) in &answers[3..] {
+        let body: serde_json::Value = serde_json::from_slice(&a.body).unwrap_or_else(|_| {
+            panic!("{what}: a JSON error body, got {:?} {}", a.status, a.text())
+        });
+        assert!(body["error"].is_string(), "{what}: {body}");
+        assert!(
+            body["message"].is_string() && body["message_en"].is_string(),
+            "{what}: {body}"
+        );
+    }
+    assert_eq!(answers[3].1.status.as_u16(), 404);
+    assert_eq!(answers[4].1.code().as_deref(), Some("not_found"));
+    assert_eq!(answers[6].1.status.as_u16(), 413);
+    assert_eq!(answers[7].1.status.as_u16(), 405);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tracking_code_finds_its_cast_ballot() {
+    let dir = TempDir::new("tracking");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 1)).await;
+    m.prepare(3, 3).await;
+    let mut receipts = Vec::new();
+    for (i, b) in [marks(&["high", "low"]), marks(&["none", "confidence"])]
+        .iter()
+        .enumerate()
+    {
+        let ballot = m.ballot(&m.credentials[i], b, None).await;
+        receipts.push(m.cast(&ballot).await.expect("an honest ballot"));
+    }
+    assert_ne!(receipts[0].tracking, receipts[1].tracking);
+    let lines = m.lines().await;
+    for r in &receipts {
+        assert!(!r.tracking.is_empty());
+        for code in [r.tracking.clone(), r.tracking.to_lowercase()] {
+            let found: Receipt = m
+                .get(&format!("/tracking/{code}"), None)
+                .await
+                .expect("the code is found");
+            assert_eq!(
+                (&found.tracking, found.seq, &found.entry_hash),
+                (&r.tracking, r.seq, &r.entry_hash)
+            );
+        }
+        // The line it names is the ballot, as downloaded.
+        assert_eq!(hex(&entry_hash(&lines[r.seq as usize])), r.entry_hash);
+        assert!(matches!(
+            parse_line(&lines[r.seq as usize]).expect("line").payload,
+            Payload::Ballot(_)
+        ));
+    }
+    let unknown = format!("/tracking/{}", "Z".repeat(receipts[0].tracking.len()));
+    assert_refused(
+        m.get::<Receipt>(&unknown, None).await,
+        404,
+        "not_found",
+        "an unknown tracking code",
+    );
+    // A refused ballot has no tracking code.
+    let forged = m
+        .ballot(
+            &Credential::generate(&mut OsRng),
+            &marks(&["high", "high"]),
+            None,
+        )
+        .await;
+    assert_refused(m.cast(&forged).await, 403, "forged", "a forged ballot");
+    let ctx = m.context().await;
+    let code = tinnhiem_core::ballot::tracking_code(&forged.digest(&ctx));
+    assert_refused(
+        m.get::<Receipt>(&format!("/tracking/{code}"), None).await,
+        404,
+        "not_found",
+        "a refused ballot's code",
+    );
+}
