@@ -100,6 +100,11 @@ impl Server {
     /// `password` is given, and waits until `GET /api/openapi.json` answers.
     /// A port taken between choosing and binding is retried with another.
     pub async fn start_with(data: &Path, password: Option<&str>) -> Server {
+        Server::start_logged(data, password, "warn").await
+    }
+
+    /// [`Server::start_with`] with the server's log filter (`RUST_LOG`).
+    pub async fn start_logged(data: &Path, password: Option<&str>, rust_log: &str) -> Server {
         let store = data.join("store");
         for attempt in 0..5 {
             let port = free_port();
@@ -111,7 +116,7 @@ impl Server {
                 .arg("--bind")
                 .arg(format!("127.0.0.1:{port}"))
                 .env_remove("TINNHIEM_ORGANIZER_PASSWORD")
-                .env("RUST_LOG", "warn")
+                .env("RUST_LOG", rust_log)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(File::create(&stderr).expect("server log file"));
