@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod committee;
 mod demo;
+mod export;
 mod loadtest;
 mod local;
 mod meeting;
@@ -66,6 +67,9 @@ enum Command {
     /// sheet, open, close, decryption, result), from a member's own computer.
     #[command(subcommand)]
     Committee(committee::Action),
+    /// Write an election's log to a file for archiving with the minutes
+    /// (R10), and verify it.
+    Export(export::Args),
     /// Run the server: the meeting's API, data in an embedded store.
     Serve {
         /// Data directory.
@@ -127,6 +131,10 @@ pub fn main() -> ExitCode {
             init_tracing("warn");
             committee::run(action)
         }
+        Command::Export(args) => {
+            init_tracing("warn");
+            export::run(args)
+        }
         Command::Loadtest(args) => {
             init_tracing("warn");
             loadtest::run(args)
@@ -142,7 +150,8 @@ pub fn main() -> ExitCode {
             let config = crate::server::Config {
                 data,
                 bind,
-                organizer_password: organizer_password.or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
+                organizer_password: organizer_password
+                    .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
                 tls: tls_cert.zip(tls_key),
             };
             match runtime().block_on(crate::server::serve(config, None)) {
