@@ -1,0 +1,306 @@
+//! A script that the harness turns into a sealed log.
+//!
+//! The verifier checks the server's signature on every line, so a mutated
+//! log almost always stops at the first changed line. Here the harness holds
+//! the server key and the committee's keys (fixed, derived from constants),
+//! re-seals every line (`seq`, `prev`, `server_sig`) and signs what the
+//! committee would sign, so that the fuzzer explores what the log *says*:
+//! phases, attendance, credentials, ballots, decryptions, the result.
+//!
+//! One directive a line, `KIND JSON`:
+//!
+//! | kind | JSON | what the harness does |
+//! | --- | --- | --- |
+//! | `election` | an election body | sets `server_key` to the harness key |
+//! | `trustee_key` | a trustee key body | an all-zero `proof`: the harness trustee's real share |
+//! | `election_key` | an election key body | an all-zero `key`: the sum of the harness trustees' keys |
+//! | `quorum`, `open`, `close`, `credentials`, `result` | the body | an all-zero `signature` by a known signer: signed |
+//! | `result` | the body, `counts` empty and signature zero | counts from the decryptions so far |
+//! | `issue` | `[i, ...]` | a `credentials` entry of the harness credentials `i`, signed by trustee 0 |
+//! | `cast` | `{"cred": i, "marks": [...], "signed_by": ...}` | a ballot cast with harness credential `i` |
+//! | `ballot` | a ballot body | as is |
+//! | `decryption` | a decryption body with no shares | the harness trustee's real partial decryptions |
+//! | `raw` | anything | the rest of the line, as a log line, unsealed |
+//!
+//! A directive may start with a count, `N KIND JSON`, to be done `N` times
+//! (up to [`MAX_REPEAT`]). Anything else is skipped. Scripts are kept small (lines, candidates,
+//! trustees, marks) so that one run stays in the milliseconds.
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tinnhiem_core::ballot::{Ballot, Level};
+use tinnhiem_core::credential::Credential;
+use tinnhiem_core::log::{
+    entry_hash, CloseBody, CredentialsBody, DecryptionBody, ElectionBody, ElectionKeyBody, Entry,
+    Hex, Payload, QuorumBody, ResultBody, StatementBody, TrusteeKeyBody,
+};
+use tinnhiem_core::schnorr::SecretKey;
+use tinnhiem_core::trustee::{combine, TrusteeKey};
+use tinnhiem_tally::Tally;
+
+/// Most directives in one script, repeats counted (enough for more than one
+/// chunk of the verifier's batches after the header).
+pub const MAX_LINES: usize = 256;
+/// Most repeats of one directive (`N KIND JSON`).
+pub const MAX_REPEAT: usize = 100;
+/// Most trustees the harness holds keys for.
+pub const TRUSTEES: usize = 3;
+/// Most candidates in a scripted election (a ballot costs 4 proofs each).
+pub const MAX_CANDIDATES: usize = 4;
+/// Most ballots cast by the harness in one script.
+pub const MAX_CASTS: usize = 80;
+
+/// The harness's server key.
+pub fn server_key() -> SecretKey {
+    let mut b = [0u8; 32];
+    b[0] = 5;
+    SecretKey::from_bytes(&b).expect("a small scalar is canonical")
+}
+
+/// The harness's trustee `i`.
+pub fn trustee(i: usize) -> TrusteeKey {
+    let mut b = [0u8; 32];
+    b[0] = 11 + i as u8;
+    TrusteeKey::from_bytes(&b).expect("a small scalar is canonical")
+}
+
+/// The harness's credential `i`.
+pub fn credential(i: u8) -> Credential {
+    Credential::from_seed([i; 16])
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cast {
+    cred: u8,
+    marks: Vec<Option<Level>>,
+    #[serde(default)]
+    signed_by: Option<String>,
+}
+
+struct Harness {
+    server: SecretKey,
+    trustees: Vec<TrusteeKey>,
+    rng: ChaCha20Rng,
+    tally: Tally,
+    lines: Vec<Vec<u8>>,
+    casts: usize,
+}
+
+fn json<T: DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_str(s).ok()
+}
+
+impl Harness {
+    fn new() -> Self {
+        Harness {
+            server: server_key(),
+            trustees: (0..TRUSTEES).map(trustee).collect(),
+            rng: ChaCha20Rng::from_seed([3; 32]),
+            tally: Tally::new(),
+            lines: Vec::new(),
+            casts: 0,
+        }
+    }
+
+    fn hash(&self) -> [u8; 32] {
+        self.tally.election_hash().unwrap_or([0; 32])
+    }
+
+    fn seal(&mut self, payload: Payload) {
+        let prev = self.lines.last().map_or([0; 32], |l| entry_hash(l));
+        let (_, line) = Entry::seal(
+            self.lines.len() as u64,
+            prev,
+            payload,
+            &self.server,
+            &mut self.rng,
+        );
+        self.push_line(line);
+    }
+
+    fn push_line(&mut self, line: Vec<u8>) {
+        // The harness's own view, for what it fills in; a refused line
+        // leaves it behind, which only matters after the log has failed.
+        let _ = self.tally.push(&line, &mut self.rng);
+        self.lines.push(line);
+    }
+
+    /// Signs a statement whose signature is all zeros, as its signer.
+    fn sign(&mut self, payload: Payload) -> Payload {
+        let hash = self.hash();
+        let Some((context, message, signer, sig)) = payload.statement(&hash) else {
+            return payload;
+        };
+        if sig.0 != [0; 64] || signer as usize >= TRUSTEES {
+            return payload;
+        }
+        let sig = Hex(self.trustees[signer as usize]
+            .sign(context, &message, &mut self.rng)
+            .to_bytes());
+        match payload {
+            Payload::Quorum(b) => Payload::Quorum(QuorumBody {
+                signature: sig,
+                ..b
+            }),
+            Payload::Credentials(b) => Payload::Credentials(CredentialsBody {
+                signature: sig,
+                ..b
+            }),
+            Payload::Open(b) => Payload::Open(StatementBody {
+                signature: sig,
+                ..b
+            }),
+            Payload::Close(b) => Payload::Close(CloseBody {
+                signature: sig,
+                ..b
+            }),
+            Payload::Result(b) => Payload::Result(ResultBody {
+                signature: sig,
+                ..b
+            }),
+            other => other,
+        }
+    }
+
+    fn directive(&mut self, kind: &str, body: &str) -> Option<()> {
+        let payload = match kind {
+            "election" => {
+                let mut b: ElectionBody = json(body)?;
+                if b.candidates.len() > MAX_CANDIDATES || b.trustees.len() > TRUSTEES {
+                    return None;
+                }
+                b.server_key = Hex(*self.server.public().as_bytes());
+                Payload::Election(b)
+            }
+            "trustee_key" => {
+                let mut b: TrusteeKeyBody = json(body)?;
+                if b.proof.0 == [0; 64] && (b.trustee as usize) < TRUSTEES {
+                    let hash = self.hash();
+                    let share = self.trustees[b.trustee as usize].key_share(
+                        &hash,
+                        b.trustee,
+                        &mut self.rng,
+                    );
+                    b.key = Hex(*share.key.as_bytes());
+                    b.proof = Hex(share.proof.to_bytes());
+                }
+                Payload::TrusteeKey(b)
+            }
+            "election_key" => {
+                let mut b: ElectionKeyBody = json(body)?;
+                if b.key.0 == [0; 32] {
+                    let n = self.tally.election().map_or(0, |e| e.trustees.len());
+                    let keys: Vec<_> = self.trustees[..n.min(TRUSTEES)]
+                        .iter()
+                        .map(TrusteeKey::public)
+                        .collect();
+                    b.key = Hex(combine(&keys).compress().to_bytes());
+                }
+                Payload::ElectionKey(b)
+            }
+            "quorum" => self.sign(Payload::Quorum(json(body)?)),
+            "open" => self.sign(Payload::Open(json(body)?)),
+            "close" => self.sign(Payload::Close(json(body)?)),
+            "credentials" => self.sign(Payload::Credentials(json(body)?)),
+            "issue" => {
+                let ids: Vec<u8> = json(body)?;
+                let id = self.tally.election()?.id.clone();
+                let credentials = ids
+                    .iter()
+                    .take(32)
+                    .map(|&i| Hex(*credential(i).public(&id).as_bytes()))
+                    .collect();
+                self.sign(Payload::Credentials(CredentialsBody {
+                    credentials,
+                    signer: 0,
+                    signature: Hex([0; 64]),
+                }))
+            }
+            "cast" => {
+                let c: Cast = json(body)?;
+                if c.marks.len() > MAX_CANDIDATES || self.casts >= MAX_CASTS {
+                    return None;
+                }
+                self.casts += 1;
+                let ctx = self.tally.ballot_context()?;
+                let id = self.tally.election()?.id.clone();
+                Payload::Ballot(Ballot::cast(
+                    &ctx,
+                    &id,
+                    &credential(c.cred),
+                    &c.marks,
+                    c.signed_by,
+                    &mut self.rng,
+                ))
+            }
+            "ballot" => {
+                let b: Ballot = json(body)?;
+                if b.answers.len() > MAX_CANDIDATES {
+                    return None;
+                }
+                Payload::Ballot(b)
+            }
+            "decryption" => {
+                let mut b: DecryptionBody = json(body)?;
+                if b.shares.is_empty() && (b.trustee as usize) < TRUSTEES {
+                    let hash = self.hash();
+                    let totals = self.tally.totals().to_vec();
+                    b.shares = self.trustees[b.trustee as usize]
+                        .partial_decrypt(&hash, b.trustee, &totals, &mut self.rng)
+                        .iter()
+                        .map(|p| Hex(p.to_bytes()))
+                        .collect();
+                }
+                Payload::Decryption(b)
+            }
+            "result" => {
+                let mut b: ResultBody = json(body)?;
+                if b.counts.is_empty() && b.signature.0 == [0; 64] {
+                    b.counts = self.tally.decrypted_counts().ok()?;
+                }
+                self.sign(Payload::Result(b))
+            }
+            "raw" => {
+                self.push_line(body.as_bytes().to_vec());
+                return Some(());
+            }
+            _ => return None,
+        };
+        self.seal(payload);
+        Some(())
+    }
+}
+
+/// The log a script makes (JSON Lines, each line ending in `\n`), or `None`
+/// for a script that is not UTF-8 or is too long.
+pub fn build_log(script: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(script).ok()?;
+    let mut directives = Vec::new();
+    for line in text.lines() {
+        let (mut kind, mut body) = line.split_once(' ').unwrap_or((line, ""));
+        let mut times = 1;
+        if let Ok(n) = kind.parse::<usize>() {
+            times = n.min(MAX_REPEAT);
+            (kind, body) = body.split_once(' ').unwrap_or((body, ""));
+        }
+        for _ in 0..times {
+            directives.push((kind, body));
+        }
+        if directives.len() > MAX_LINES {
+            return None;
+        }
+    }
+    let mut h = Harness::new();
+    for (kind, body) in directives {
+        let _ = h.directive(kind, body);
+    }
+    let mut out = Vec::new();
+    for l in &h.lines {
+        out.extend_from_slice(l);
+        out.push(b'\n');
+    }
+    Some(out)
+}

@@ -1,0 +1,92 @@
+//! The seed corpora are what the targets say they are: the honest logs and
+//! the honest script verify, and the script with bad ballots leaves exactly
+//! those out. (Run with `cargo +nightly test` in `fuzz/`.)
+
+use std::path::Path;
+
+use tinnhiem_fuzz::script::build_log;
+use tinnhiem_fuzz::verify::{check_log, fast};
+use tinnhiem_tally::ExclusionReason;
+
+fn corpus(target: &str, name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target)
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn mini_log_verifies() {
+    let log = corpus("verify_log", "mini.log");
+    check_log(&log);
+    let (result, exclusions, _) = fast(&log, Some(1)).expect("honest log");
+    assert_eq!(result.returned, 2);
+    assert!(exclusions.is_empty());
+}
+
+#[test]
+fn honest_script_verifies() {
+    let log = build_log(&corpus("verify_script", "honest")).expect("script");
+    check_log(&log);
+    let (result, exclusions, entries) = fast(&log, Some(1)).expect("honest script");
+    assert_eq!(entries, 14);
+    assert_eq!(result.returned, 3);
+    assert_eq!(result.issued, 4);
+    assert!(exclusions.is_empty());
+    assert_eq!(result.candidates[0].high.count, 1);
+    assert_eq!(result.candidates[0].invalid, 1);
+}
+
+#[test]
+fn exclusions_script_leaves_out_the_bad_ballots() {
+    let log = build_log(&corpus("verify_script", "exclusions")).expect("script");
+    check_log(&log);
+    let (result, exclusions, _) = fast(&log, Some(1)).expect("the log itself is sound");
+    assert_eq!(result.returned, 3);
+    let reasons: Vec<_> = exclusions.iter().map(|e| e.reason.clone()).collect();
+    assert!(
+        matches!(reasons[0], ExclusionReason::Repeated(_)),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1], ExclusionReason::NotIssued);
+    assert_eq!(reasons[2], ExclusionReason::OutsideVoting);
+    assert_eq!(reasons.len(), 3);
+}
+
+#[test]
+fn long_seeds_take_the_parallel_path() {
+    // More than one chunk of lines after the header.
+    let log = corpus("verify_log", "long.log");
+    assert!(tinnhiem_tally::split_lines(&log).len() > 64 + 3);
+    check_log(&log);
+    assert_eq!(fast(&log, Some(2)).expect("honest").0.returned, 80);
+    let log = build_log(&corpus("verify_script", "long")).expect("script");
+    assert!(tinnhiem_tally::split_lines(&log).len() > 64 + 4);
+    check_log(&log);
+    let (result, exclusions, _) = fast(&log, Some(2)).expect("sound");
+    assert_eq!(result.returned, 4);
+    assert_eq!(exclusions.len(), 2);
+}
+
+#[test]
+fn committee_failure_seeds_fail_where_they_should() {
+    use tinnhiem_tally::Reason;
+    let reason = |name: &str| {
+        let log = build_log(&corpus("verify_script", name)).expect("script");
+        check_log(&log);
+        fast(&log, Some(1)).expect_err("a bad log").reason
+    };
+    assert_eq!(
+        reason("bad-share"),
+        Reason::Decryption {
+            trustee: 1,
+            item: 0
+        }
+    );
+    assert!(matches!(
+        reason("short-decryption"),
+        Reason::DecryptionCount { found: 1, .. }
+    ));
+    assert!(matches!(reason("wrong-result"), Reason::WrongResult { .. }));
+}
