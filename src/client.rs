@@ -62,8 +62,15 @@ pub struct Client {
 impl Client {
     /// A client for `base` (`http://host:port`, no trailing slash).
     pub fn new(base: &str) -> Self {
+        Self::from_address(base, None)
+    }
+
+    /// A client whose connections leave from `local` (a test of a second
+    /// device on loopback: 127.0.0.2).
+    pub fn from_address(base: &str, local: Option<std::net::IpAddr>) -> Self {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
+        connector.set_local_address(local);
         Client {
             base: base.trim_end_matches('/').to_owned(),
             http: HyperClient::builder(TokioExecutor::new())
@@ -85,7 +92,9 @@ impl Client {
         body: Option<Vec<u8>>,
         bearer: Option<&str>,
     ) -> Result<(StatusCode, Bytes), ClientError> {
-        let mut req = Request::builder().method(method).uri(format!("{}{path}", self.base));
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
         if body.is_some() {
             req = req.header("content-type", "application/json");
         }
@@ -95,7 +104,11 @@ impl Client {
         let req = req
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|e| ClientError::Transport(e.to_string()))?;
-        let resp = self.http.request(req).await.map_err(|e| ClientError::Transport(e.to_string()))?;
+        let resp = self
+            .http
+            .request(req)
+            .await
+            .map_err(|e| ClientError::Transport(e.to_string()))?;
         let status = resp.status();
         let bytes = resp
             .into_body()
@@ -116,7 +129,11 @@ impl Client {
         bearer: Option<&str>,
     ) -> Result<T, ClientError> {
         let bytes = self.send(method, path, body, bearer).await?;
-        let bytes = if bytes.is_empty() { Bytes::from_static(b"null") } else { bytes };
+        let bytes = if bytes.is_empty() {
+            Bytes::from_static(b"null")
+        } else {
+            bytes
+        };
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
     }
 

@@ -83,6 +83,11 @@ enum Command {
         /// on first run (or TINNHIEM_ORGANIZER_PASSWORD).
         #[arg(long)]
         organizer_password: Option<String>,
+        /// Requests per second per address on the open endpoints (casting,
+        /// the voter's result, the login); 0 turns the limit off (a load
+        /// test from one address).
+        #[arg(long, default_value_t = 5.0)]
+        rate_limit: f64,
         /// PEM certificate chain for HTTPS (with --tls-key).
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -145,6 +150,7 @@ pub fn main() -> ExitCode {
             organizer_password,
             tls_cert,
             tls_key,
+            rate_limit,
         } => {
             init_tracing("info");
             let config = crate::server::Config {
@@ -153,6 +159,7 @@ pub fn main() -> ExitCode {
                 organizer_password: organizer_password
                     .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
                 tls: tls_cert.zip(tls_key),
+                rate_limit,
             };
             match runtime().block_on(crate::server::serve(config, None)) {
                 Ok(()) => ExitCode::SUCCESS,

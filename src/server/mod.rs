@@ -32,6 +32,49 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A per-address token bucket for the endpoints anyone can call in a loop
+/// (casting, the voter's result, the organizer's login): a flood from one
+/// address gets `429` while every other voter goes on.
+pub struct RateLimit {
+    per_second: f64,
+    burst: f64,
+    buckets: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, Instant)>>,
+}
+
+impl RateLimit {
+    /// `per_second` requests per second per address, bursts of `burst`;
+    /// `per_second = 0` turns the limit off.
+    pub fn new(per_second: f64, burst: f64) -> Self {
+        RateLimit {
+            per_second,
+            burst,
+            buckets: Default::default(),
+        }
+    }
+
+    /// Takes a token for `ip`; false when its bucket is empty.
+    pub fn allow(&self, ip: std::net::IpAddr) -> bool {
+        if self.per_second <= 0.0 {
+            return true;
+        }
+        let now = Instant::now();
+        let mut b = self.buckets.lock().expect("rate limit lock");
+        if b.len() > 100_000 {
+            b.retain(|_, (_, t)| now.duration_since(*t) < Duration::from_secs(60));
+        }
+        let (tokens, last) = b.entry(ip).or_insert((self.burst, now));
+        *tokens =
+            (*tokens + now.duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
@@ -41,6 +84,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The organizer's argon2 password hash.
     pub organizer_hash: Arc<str>,
+    /// The per-address limit on the open endpoints.
+    pub rate_limit: Arc<RateLimit>,
 }
 
 /// How to run the server.
@@ -53,11 +98,14 @@ pub struct Config {
     pub organizer_password: Option<String>,
     /// PEM certificate chain and private key for HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Requests per second per address on the open endpoints (0: no limit).
+    pub rate_limit: f64,
 }
 
 /// The router with every route and layer.
 pub fn router(state: AppState) -> Router {
     use api::*;
+    let limit = state.rate_limit.clone();
     let api = Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/login", post(login))
@@ -87,6 +135,9 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(json_rejections))
         .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn(move |req, next| {
+            rate_limited(limit.clone(), req, next)
+        }))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(request_log))
 }
@@ -140,6 +191,32 @@ async fn json_rejections(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::ALLOW, allow);
     }
     out
+}
+
+/// Applies [`RateLimit`] to casting, the voter's result and the login.
+async fn rate_limited(limit: Arc<RateLimit>, req: Request, next: Next) -> Response {
+    let open_endpoint = req.method() == axum::http::Method::POST && {
+        let p = req.uri().path();
+        p.ends_with("/ballots") || p.ends_with("/result/voter") || p == "/api/login"
+    };
+    if open_endpoint {
+        let ip = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        if let Some(ip) = ip {
+            if !limit.allow(ip) {
+                return ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "Quá nhiều yêu cầu từ thiết bị này; vui lòng đợi giây lát rồi thử lại.",
+                    "Too many requests from this device; wait a moment and try again.",
+                )
+                .into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 async fn time_limit(req: Request, next: Next) -> Response {
@@ -228,6 +305,10 @@ pub fn open_state(config: &Config) -> Result<AppState, String> {
         registry,
         store,
         organizer_hash: hash.into(),
+        rate_limit: Arc::new(RateLimit::new(
+            config.rate_limit,
+            (config.rate_limit * 3.0).max(10.0),
+        )),
     })
 }
 
@@ -262,10 +343,13 @@ pub async fn serve_until(
     }
     match acceptor {
         Some(a) => tls::serve(listener, a, router(state), shutdown).await?,
-        None => axum::serve(listener, router(state))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| e.to_string())?,
+        None => axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())?,
     }
     store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped");
