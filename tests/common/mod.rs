@@ -105,6 +105,16 @@ impl Server {
 
     /// [`Server::start_with`] with the server's log filter (`RUST_LOG`).
     pub async fn start_logged(data: &Path, password: Option<&str>, rust_log: &str) -> Server {
+        Server::start_args(data, password, rust_log, &[]).await
+    }
+
+    /// [`Server::start_logged`] with more arguments for `serve`.
+    pub async fn start_args(
+        data: &Path,
+        password: Option<&str>,
+        rust_log: &str,
+        extra: &[&str],
+    ) -> Server {
         let store = data.join("store");
         for attempt in 0..5 {
             let port = free_port();
@@ -123,6 +133,7 @@ impl Server {
             if let Some(p) = password {
                 cmd.arg("--organizer-password").arg(p);
             }
+            cmd.args(extra);
             let child = cmd.spawn().expect("start tinnhiem serve");
             let base = format!("http://127.0.0.1:{port}");
             let mut server = Server {
