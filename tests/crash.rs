@@ -42,7 +42,7 @@ async fn acknowledged_ballots_survive_kill_9_and_count_once() {
     // Every voter's ballot, made once (a voter's page resends the same one).
     let mut rng = rand::thread_rng();
     let mut ballots: Vec<Ballot> = Vec::new();
-    let mut expected = vec![[0u64; 3]; 3];
+    let mut expected = [[0u64; 3]; 3];
     for i in 0..voters {
         let choices: Vec<Option<Level>> = (0..3)
             .map(|_| match rng.next_u32() % 4 {
