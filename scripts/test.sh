@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project, as CI does. From a fresh machine:
-# installs what is missing (the wasm target), then checks formatting and
-# lints, builds the browser module, and runs all the tests.
+# installs what is missing (the wasm target, cargo-nextest, openssl and curl
+# for the TLS test, Chromium for the browser tests), then checks formatting
+# and lints and runs all the tests: Rust (unit, property, integration through
+# the real binary), the wasm module in Node, and the pages in a real browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,17 +29,12 @@ cargo fmt --all --check
 step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "wasm build"
-cargo build -p tinnhiem-wasm --target wasm32-unknown-unknown --profile wasm
-wasm=target/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
-ls -l "$wasm"
-
 step "tests"
 cargo nextest run --workspace --no-fail-fast
 
-step "doc tests"
-cargo test --workspace --doc
-
 step "wasm in node"
+# build.rs built the browser module for the binary; test that very file.
+wasm=target/wasm-build/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
+ls -l "$wasm"
 cred=$(cargo run -q --example credential -p tinnhiem-core)
 TINNHIEM_WASM="$wasm" TINNHIEM_TEST_CREDENTIAL="$cred" node --test crates/wasm/js/
