@@ -1,0 +1,148 @@
+//! Any request body to any API endpoint, through the real router and
+//! handlers (with an in-memory store): never a panic, never a 5xx other than
+//! the documented 503, and every refusal is the API's JSON error. The first
+//! byte picks the endpoint and the phase the election is in; the rest is
+//! the body.
+#![no_main]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use libfuzzer_sys::fuzz_target;
+use tinnhiem::election::{ElectionInput, Registry};
+use tinnhiem::server::{router, AppState, RateLimit};
+use tinnhiem::store::{Store, StoreError};
+use tower::ServiceExt;
+
+/// The store, in memory.
+#[derive(Default)]
+struct MemStore {
+    meta: Mutex<HashMap<String, Vec<u8>>>,
+    settings: Mutex<HashMap<String, Vec<u8>>>,
+    logs: Mutex<HashMap<String, Vec<Vec<u8>>>>,
+}
+
+impl Store for MemStore {
+    fn metas(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(self.meta.lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+    fn put_meta(&self, id: &str, meta: &[u8]) -> Result<(), StoreError> {
+        self.meta.lock().unwrap().insert(id.into(), meta.to_vec());
+        Ok(())
+    }
+    fn get_setting(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.settings.lock().unwrap().get(key).cloned())
+    }
+    fn put_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.settings.lock().unwrap().insert(key.into(), value.to_vec());
+        Ok(())
+    }
+    fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        Ok(self.logs.lock().unwrap().get(id).cloned().unwrap_or_default())
+    }
+    fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError> {
+        let mut logs = self.logs.lock().unwrap();
+        let log = logs.entry(id.into()).or_default();
+        log.truncate(first_seq as usize);
+        log.extend(lines.iter().cloned());
+        Ok(())
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+struct World {
+    rt: tokio::runtime::Runtime,
+    app: axum::Router,
+    token: String,
+    draft: String,
+    sealed: String,
+}
+
+fn world() -> &'static World {
+    static W: OnceLock<World> = OnceLock::new();
+    W.get_or_init(|| {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (app, token, draft, sealed) = rt.block_on(async {
+            let store: Arc<dyn Store> = Arc::new(MemStore::default());
+            let registry = Registry::open(store.clone()).unwrap();
+            let token = registry.sessions.create();
+            let input: ElectionInput = serde_json::from_value(serde_json::json!({
+                "title": "T", "unit": "U", "date": "2026-11-28",
+                "candidates": [{"name": "A", "position": "P"}, {"name": "B", "position": "Q"}],
+                "summoned": 3, "committee": ["M", "N"]
+            }))
+            .unwrap();
+            let draft = registry.create(input.clone()).unwrap().id;
+            let sealed = registry.create(input).unwrap().id;
+            registry.get(&sealed).unwrap().seal(store.as_ref()).await.unwrap();
+            let state = AppState {
+                registry,
+                store,
+                organizer_hash: tinnhiem::auth::hash_password("pw").into(),
+                rate_limit: Arc::new(RateLimit::new(0.0, 1.0)),
+            };
+            (router(state), token, draft, sealed)
+        });
+        World { rt, app, token, draft, sealed }
+    })
+}
+
+const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/api/login"),
+    ("POST", "/api/elections"),
+    ("PUT", "/api/elections/{id}"),
+    ("POST", "/api/elections/{id}/trustees"),
+    ("POST", "/api/elections/{id}/quorum"),
+    ("POST", "/api/elections/{id}/credentials"),
+    ("POST", "/api/elections/{id}/open"),
+    ("POST", "/api/elections/{id}/close"),
+    ("POST", "/api/elections/{id}/ballots"),
+    ("POST", "/api/elections/{id}/decryptions"),
+    ("POST", "/api/elections/{id}/result"),
+    ("POST", "/api/elections/{id}/result/voter"),
+    ("GET", "/api/elections/{id}/tracking/{body}"),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let w = world();
+    let (method, path) = ROUTES[pick as usize % ROUTES.len()];
+    let id = if pick & 0x80 != 0 { &w.sealed } else { &w.draft };
+    let mut path = path.replace("{id}", id);
+    if path.contains("{body}") {
+        let code: String = String::from_utf8_lossy(body)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(40)
+            .collect();
+        if code.is_empty() {
+            return;
+        }
+        path = path.replace("{body}", &code);
+    }
+    let mut req = Request::builder()
+        .method(method)
+        .uri(&path)
+        .header("content-type", "application/json");
+    if pick & 0x40 != 0 {
+        req = req.header("authorization", format!("Bearer {}", w.token));
+    }
+    let req = req.body(Body::from(body.to_vec())).unwrap();
+    let resp = w.rt.block_on(w.app.clone().oneshot(req)).unwrap();
+    let status = resp.status();
+    assert!(
+        !status.is_server_error() || status == StatusCode::SERVICE_UNAVAILABLE,
+        "{method} {path}: {status}"
+    );
+    if !status.is_success() {
+        let bytes = w.rt.block_on(axum::body::to_bytes(resp.into_body(), 1 << 20)).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).expect("refusals are JSON");
+        assert!(v["error"].is_string() && v["message"].is_string() && v["message_en"].is_string());
+    }
+});
