@@ -73,9 +73,10 @@ impl BatchVerifier {
 
     /// A fresh random 128-bit weight for one equation.
     pub fn weight(rng: &mut impl CryptoRngCore) -> Scalar {
-        let mut w = [0u8; 32];
-        rng.fill_bytes(&mut w[..16]);
-        Scalar::from_bytes_mod_order(w)
+        let mut w = [0u8; 16];
+        rng.fill_bytes(&mut w);
+        // Below ℓ already, so no reduction is needed.
+        Scalar::from(u128::from_le_bytes(w))
     }
 
     /// Adds `k·G` to the sum.
@@ -86,6 +87,16 @@ impl BatchVerifier {
     /// Adds `k·B` to the sum for a registered base `B`.
     pub fn base(&mut self, base: Base, k: Scalar) {
         self.bases[base.0].0 += k;
+    }
+
+    /// Adds `−k·G` to the sum (cheaper than negating `k`).
+    pub fn sub_g(&mut self, k: Scalar) {
+        self.g -= k;
+    }
+
+    /// Adds `−k·B` to the sum for a registered base `B`.
+    pub fn sub_base(&mut self, base: Base, k: Scalar) {
+        self.bases[base.0].0 -= k;
     }
 
     /// Adds `k·P` to the sum.

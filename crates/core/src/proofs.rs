@@ -174,6 +174,11 @@ impl OrProof {
     /// Adds the four weighted equations to `batch` and returns the
     /// coefficients of `A` and `B`, which the caller adds (a ballot folds the
     /// coefficients of the sum proof into those of its three ciphertexts).
+    ///
+    /// Each equation goes in as `zᵢ·(Tᵢ + cⱼ·X − sⱼ·Base) = 0`, with the
+    /// random 128-bit weight `zᵢ` on the commitment: its coefficient stays a
+    /// short scalar, which the multiscalar multiplication handles in half the
+    /// digits of a full one, and no scalar is negated.
     pub fn add_to_batch(
         &self,
         batch: &mut BatchVerifier,
@@ -189,12 +194,13 @@ impl OrProof {
             *ti = point(ci.as_bytes(), "0/1 proof")?;
         }
         let z = [0; 4].map(|_| BatchVerifier::weight(rng));
-        batch.g(z[0] * self.s0 + z[2] * self.s1 + z[3] * c1);
-        batch.base(key, z[1] * self.s0 + z[3] * self.s1);
+        // The fourth equation, on `B − G`, is `z3·(T1b + c1·B − c1·G − s1·Y)`.
+        batch.sub_g(z[0] * self.s0 + z[2] * self.s1 + z[3] * c1);
+        batch.sub_base(key, z[1] * self.s0 + z[3] * self.s1);
         for (zi, ti) in z.iter().zip(t) {
-            batch.term(-zi, ti);
+            batch.term(*zi, ti);
         }
-        Ok((-(z[0] * self.c0 + z[2] * c1), -(z[1] * self.c0 + z[3] * c1)))
+        Ok((z[0] * self.c0 + z[2] * c1, z[1] * self.c0 + z[3] * c1))
     }
 }
 
