@@ -1,0 +1,383 @@
+// inspector.js: the inspector's page (/inspector, R13). Loads a log from
+// the server (by election id) or from a file, verifies it in the browser
+// with the tally crate compiled to wasm (the same verifier as `tinnhiem
+// verify`), a few lines at a time with a progress bar, and shows the result
+// table, the first failing entry with its reason, the ballots left out, and
+// every entry (seq, kind). A tracking code is looked up on the server and
+// checked against the verified log (the line's SHA-256 must match).
+
+import * as tn from './tn.js';
+import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError } from './results.js';
+
+const STRINGS = merge(SHARED, {
+  vi: {
+    skip: 'Đến nội dung chính',
+    brand: 'Lấy phiếu tín nhiệm',
+    title: 'Kiểm tra nhật ký',
+    sub: 'Dành cho đại diện cơ quan cấp trên giám sát Ban kiểm phiếu (R13) và bất kỳ ai có nhật ký công khai.',
+    what: 'Trình duyệt này tự kiểm tra lại toàn bộ nhật ký: chuỗi mã băm, chữ ký của máy chủ và của Ban kiểm phiếu, chứng minh của từng phiếu, chỉ tính phiếu có mã do Ban kiểm phiếu phát hành, kiểm tra phần giải mã và kết quả. Không cần tin máy chủ.',
+    'load.h': 'Nạp nhật ký',
+    'eid.label': 'Mã cuộc lấy phiếu',
+    'eid.hint': 'Tải nhật ký công khai từ máy chủ này.',
+    'eid.go': 'Tải từ máy chủ và kiểm tra',
+    'file.label': 'Hoặc mở tệp nhật ký (.jsonl)',
+    'file.hint': 'Tệp đã tải về trước đó, hoặc do Ban kiểm phiếu gửi; tệp không được gửi đi đâu.',
+    'progress.h': 'Đang kiểm tra',
+    'progress.label': 'Tiến độ kiểm tra',
+    'progress.text': 'Đã kiểm {done}/{total} dòng',
+    'progress.loading': 'Đang tải nhật ký…',
+    'verdict.h': 'Kết quả kiểm tra',
+    'verdict.ok': 'Nhật ký HỢP LỆ: chuỗi mã băm, mọi chữ ký và chứng minh đều đúng, kết quả công bố khớp với phần giải mã.',
+    'verdict.partial': 'Nhật ký hợp lệ đến dòng cuối ({entries} dòng) nhưng chưa có kết quả: cuộc lấy phiếu đang ở giai đoạn {phase}.',
+    'verdict.bad': 'Nhật ký KHÔNG HỢP LỆ tại dòng {seq}: {reason}',
+    'verdict.empty': 'Tệp rỗng: không có dòng nào.',
+    'dl.election': 'Cuộc lấy phiếu',
+    'dl.lines': 'Số dòng',
+    'dl.phase': 'Giai đoạn',
+    'dl.head': 'Mã băm cuối',
+    'dl.time': 'Thời gian kiểm tra',
+    'time': '{s} giây ({n} dòng)',
+    save: 'Tải nhật ký về (.jsonl)',
+    'result.h': 'Kết quả theo nhật ký',
+    'excl.h': 'Phiếu bị loại khi kiểm',
+    'excl.item': 'Dòng {seq}: {reason}',
+    'entries.h': 'Các dòng của nhật ký',
+    'entries.show': 'Xem từng dòng (số thứ tự, loại)',
+    'entries.seq': 'Dòng',
+    'entries.kind': 'Loại',
+    'entries.note': 'Ghi chú',
+    'entries.bad': 'sai: {reason}',
+    'entries.excluded': 'bị loại: {reason}',
+    'entries.unchecked': 'chưa kiểm (sau dòng sai)',
+    'kinds': 'Gồm: {list}',
+    'kind.election': 'khởi tạo',
+    'kind.trustee_key': 'khoá thành viên',
+    'kind.election_key': 'khoá chung',
+    'kind.quorum': 'điểm danh',
+    'kind.credentials': 'phát mã',
+    'kind.open': 'mở bỏ phiếu',
+    'kind.ballot': 'phiếu',
+    'kind.close': 'kết thúc bỏ phiếu',
+    'kind.decryption': 'giải mã',
+    'kind.result': 'kết quả',
+    'track.h': 'Tra cứu mã theo dõi',
+    'track.help': 'Cử tri nhận mã theo dõi khi gửi phiếu. Mã cho biết phiếu có trong nhật ký, không cho biết nội dung phiếu.',
+    'track.label': 'Mã theo dõi (ví dụ ABCD-EFGH)',
+    'track.go': 'Tra cứu',
+    'track.noid': 'Hãy nạp nhật ký trước (cần biết mã cuộc lấy phiếu).',
+    'track.found': 'Có trong nhật ký: dòng {seq}; mã băm của dòng khớp với nhật ký đã kiểm tra.',
+    'track.foundexcluded': 'Có ở dòng {seq} nhưng phiếu này bị loại khi kiểm: {reason}',
+    'track.mismatch': 'CẢNH BÁO: máy chủ chỉ dòng {seq} nhưng mã băm không khớp với nhật ký đã kiểm tra.',
+    'track.later': 'Máy chủ có mã này ở dòng {seq}, sau phần nhật ký đã nạp. Hãy tải lại nhật ký.',
+    'track.unverified': 'Máy chủ có mã này ở dòng {seq} (mã băm {hash}); nạp nhật ký để đối chiếu.',
+    'track.missing': 'Không tìm thấy mã {code} trong nhật ký.',
+    'phase.Empty': 'trống', 'phase.Setup': 'chuẩn bị', 'phase.Voting': 'đang bỏ phiếu', 'phase.Closed': 'đã kết thúc bỏ phiếu, chưa công bố', 'phase.Done': 'đã công bố kết quả',
+  },
+  en: {
+    skip: 'Skip to main content',
+    brand: 'Confidence vote',
+    title: 'Inspect a log',
+    sub: 'For the superior body\'s representatives supervising the counting committee (R13), and anyone holding the public log.',
+    what: 'This browser re-verifies the whole log itself: the hash chain, the server\'s and the committee\'s signatures, every ballot\'s proofs, that only ballots with committee-issued codes count, the decryption and the result. No need to trust the server.',
+    'load.h': 'Load a log',
+    'eid.label': 'Vote id',
+    'eid.hint': 'Downloads the public log from this server.',
+    'eid.go': 'Download from the server and verify',
+    'file.label': 'Or open a log file (.jsonl)',
+    'file.hint': 'A file downloaded earlier or sent by the committee; it is not sent anywhere.',
+    'progress.h': 'Verifying',
+    'progress.label': 'Verification progress',
+    'progress.text': '{done} of {total} lines checked',
+    'progress.loading': 'Downloading the log…',
+    'verdict.h': 'Verification result',
+    'verdict.ok': 'The log HOLDS: hash chain, every signature and proof verify, and the published result equals the decryption.',
+    'verdict.partial': 'The log holds up to its last line ({entries} lines) but has no result yet: the vote is in phase {phase}.',
+    'verdict.bad': 'The log FAILS at line {seq}: {reason}',
+    'verdict.empty': 'Empty file: no lines.',
+    'dl.election': 'Vote',
+    'dl.lines': 'Lines',
+    'dl.phase': 'Phase',
+    'dl.head': 'Head hash',
+    'dl.time': 'Time to verify',
+    'time': '{s} s ({n} lines)',
+    save: 'Download the log (.jsonl)',
+    'result.h': 'Result from the log',
+    'excl.h': 'Ballots left out by the count',
+    'excl.item': 'Line {seq}: {reason}',
+    'entries.h': 'Entries of the log',
+    'entries.show': 'Show every entry (sequence number, kind)',
+    'entries.seq': 'Line',
+    'entries.kind': 'Kind',
+    'entries.note': 'Note',
+    'entries.bad': 'fails: {reason}',
+    'entries.excluded': 'left out: {reason}',
+    'entries.unchecked': 'not checked (after the failing line)',
+    'kinds': 'Contains: {list}',
+    'kind.election': 'election',
+    'kind.trustee_key': 'trustee key',
+    'kind.election_key': 'election key',
+    'kind.quorum': 'attendance',
+    'kind.credentials': 'credentials',
+    'kind.open': 'voting opened',
+    'kind.ballot': 'ballot',
+    'kind.close': 'voting closed',
+    'kind.decryption': 'decryption',
+    'kind.result': 'result',
+    'track.h': 'Look up a tracking code',
+    'track.help': 'Voters get a tracking code when they cast. It shows that the ballot is in the log, never what it says.',
+    'track.label': 'Tracking code (for example ABCD-EFGH)',
+    'track.go': 'Look up',
+    'track.noid': 'Load a log first (the vote id is needed).',
+    'track.found': 'In the log: line {seq}; the line\'s hash matches the verified log.',
+    'track.foundexcluded': 'At line {seq}, but this ballot was left out by the count: {reason}',
+    'track.mismatch': 'WARNING: the server points at line {seq} but its hash does not match the verified log.',
+    'track.later': 'The server has this code at line {seq}, after the part of the log loaded. Load the log again.',
+    'track.unverified': 'The server has this code at line {seq} (hash {hash}); load the log to check it.',
+    'track.missing': 'Tracking code {code} is not in the log.',
+    'phase.Empty': 'empty', 'phase.Setup': 'set-up', 'phase.Voting': 'voting', 'phase.Closed': 'closed, not yet published', 'phase.Done': 'result published',
+  },
+});
+
+const tr = tn.i18n(STRINGS);
+const t = tr.t;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  text: null, // the log as loaded
+  lines: [], // its lines
+  source: null, // 'server' | 'file'
+  id: '', // election id (input or line 0)
+  title: '',
+  answer: null, // tally_finish's answer
+  progress: null, // {done, total}
+  loading: false,
+  track: null, // last lookup: {key, vars, cls}
+};
+
+function splitLines(text) {
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function electionOf(line) {
+  try {
+    const e = JSON.parse(line);
+    if (e && e.kind === 'election' && e.body) return { id: String(e.body.id || ''), title: String(e.body.title || '') };
+  } catch (_) { /* not line 0 */ }
+  return { id: '', title: '' };
+}
+
+async function fetchLog(id) {
+  let res;
+  try {
+    res = await fetch(`/api/elections/${encodeURIComponent(id)}/log`, { cache: 'no-store' });
+  } catch (_) {
+    throw new tn.ApiError({ status: 0, error: 'network', message: 'Không kết nối được với máy chủ.', message_en: 'Cannot reach the server.' });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let j = null;
+    try { j = JSON.parse(text); } catch (_) { /* not JSON */ }
+    throw new tn.ApiError({ status: res.status, ...(j || { error: 'http', message: `Máy chủ trả lời lỗi ${res.status}.`, message_en: `The server answered ${res.status}.` }) });
+  }
+  return text;
+}
+
+async function verify(text, source) {
+  state.text = text;
+  state.lines = splitLines(text);
+  state.source = source;
+  const e = electionOf(state.lines[0] || '');
+  if (e.id) state.id = e.id;
+  state.title = e.title;
+  state.answer = null;
+  state.track = null;
+  $('error').textContent = '';
+  $('error').className = 'c-note';
+  $('outcome').hidden = true;
+  $('progress-card').hidden = false;
+  state.progress = { done: 0, total: state.lines.length };
+  renderProgress();
+  state.answer = await verifyLog(text, (done, total) => {
+    state.progress = { done, total };
+    renderProgress();
+  });
+  renderOutcome();
+  $('verdict-h').focus();
+}
+
+function renderProgress() {
+  const p = state.progress;
+  if (!p) return;
+  const bar = $('progress');
+  bar.max = Math.max(1, p.total);
+  bar.value = p.done;
+  $('progress-text').textContent = state.loading ? t('progress.loading') : t('progress.text', { done: p.done, total: p.total });
+}
+
+// The tally reports a log that ends early at the position after its last
+// line; every line itself holds.
+function incomplete(a) {
+  return Boolean(a.failure) && a.failure.seq >= state.lines.length && a.entries === state.lines.length;
+}
+
+function renderOutcome() {
+  const a = state.answer;
+  if (!a) return;
+  $('outcome').hidden = false;
+  const verdict = $('verdict');
+  const phase = t(`phase.${a.phase}`);
+  if (state.lines.length === 0) {
+    verdict.className = 'c-note c-bad';
+    verdict.textContent = t('verdict.empty');
+  } else if (incomplete(a)) {
+    // Every line holds, but the log stops before the result (voting still
+    // open, or closed and not yet published).
+    verdict.className = 'c-note c-warn';
+    verdict.textContent = t('verdict.partial', { entries: a.entries, phase });
+  } else if (a.failure) {
+    verdict.className = 'c-note c-bad';
+    verdict.textContent = t('verdict.bad', { seq: a.failure.seq, reason: a.failure.reason });
+  } else if (a.result) {
+    verdict.className = 'c-note c-ok';
+    verdict.textContent = t('verdict.ok');
+  } else {
+    verdict.className = 'c-note c-warn';
+    verdict.textContent = t('verdict.partial', { entries: a.entries, phase });
+  }
+  verdict.dataset.outcome = a.result ? 'ok' : a.failure && !incomplete(a) ? 'fail' : 'partial';
+  if (a.failure) verdict.dataset.failSeq = a.failure.seq; else delete verdict.dataset.failSeq;
+  $('dl-election').textContent = state.title ? `${state.title} (${state.id})` : state.id;
+  $('dl-lines').textContent = String(state.lines.length);
+  $('dl-phase').textContent = phase;
+  const last = state.lines[state.lines.length - 1];
+  $('dl-head').textContent = last ? tn.sha256(last) : '';
+  const secs = (a.ms / 1000).toFixed(2);
+  $('dl-time').textContent = t('time', { s: tr.lang() === 'vi' ? secs.replace('.', ',') : secs, n: state.lines.length });
+  $('dl-time').dataset.ms = String(Math.round(a.ms));
+
+  $('result-box').hidden = !a.result;
+  if (a.result) {
+    $('summary').replaceChildren(resultSummary(a.result, t));
+    $('table').replaceChildren(resultTable(a.result, t, tr.lang()));
+  }
+  $('exclusions-box').hidden = a.exclusions.length === 0;
+  $('exclusions').replaceChildren(...a.exclusions.map((x) => el('li', { dataset: { seq: x.seq }, text: t('excl.item', { seq: x.seq, reason: x.reason }) })));
+
+  const counts = new Map();
+  for (const k of a.kinds) counts.set(k, (counts.get(k) || 0) + 1);
+  $('kinds').textContent = t('kinds', { list: [...counts].map(([k, n]) => `${n} × ${t(`kind.${k}`)}`).join(', ') });
+  renderEntries();
+  renderTrack();
+}
+
+function renderEntries() {
+  const a = state.answer;
+  const excluded = new Map(a.exclusions.map((x) => [x.seq, x.reason]));
+  const failSeq = a.failure && !incomplete(a) ? a.failure.seq : null;
+  const rows = a.kinds.map((k, seq) => {
+    let note = '';
+    let cls = null;
+    if (seq === failSeq) { note = t('entries.bad', { reason: a.failure.reason }); cls = 'c-kind-bad'; }
+    else if (excluded.has(seq)) { note = t('entries.excluded', { reason: excluded.get(seq) }); cls = 'c-kind-excluded'; }
+    else if (failSeq !== null && seq > failSeq) note = t('entries.unchecked');
+    return el('tr', { class: cls, dataset: { seq, kind: k } },
+      el('td', { text: String(seq) }), el('td', { class: 'c-l', text: `${k} (${t(`kind.${k}`)})` }), el('td', { class: 'c-l', text: note }));
+  });
+  $('entries').replaceChildren(
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('entries.seq') }), el('th', { scope: 'col', class: 'c-l', text: t('entries.kind') }), el('th', { scope: 'col', class: 'c-l', text: t('entries.note') }))),
+    el('tbody', {}, rows));
+}
+
+function renderTrack() {
+  const box = $('track-result');
+  if (!state.track) { box.textContent = ''; box.className = 'c-note'; return; }
+  box.className = `c-note ${state.track.cls}`;
+  box.textContent = t(state.track.key, state.track.vars);
+  box.dataset.outcome = state.track.key;
+}
+
+async function lookup(code) {
+  const id = state.id || $('eid').value.trim();
+  if (!id) { state.track = { key: 'track.noid', vars: {}, cls: 'c-warn' }; renderTrack(); return; }
+  code = code.trim().toUpperCase();
+  let r;
+  try {
+    r = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}/tracking/${encodeURIComponent(code)}`);
+  } catch (e) {
+    if (e instanceof tn.ApiError && e.status === 404) state.track = { key: 'track.missing', vars: { code }, cls: 'c-bad' };
+    else { showError($('track-result'), e, tr); return; }
+    renderTrack();
+    return;
+  }
+  const a = state.answer;
+  const line = state.lines[r.seq];
+  if (!a || !state.text) state.track = { key: 'track.unverified', vars: { seq: r.seq, hash: r.entry_hash }, cls: 'c-warn' };
+  else if (line === undefined) state.track = { key: 'track.later', vars: { seq: r.seq }, cls: 'c-warn' };
+  else if (tn.sha256(line) !== r.entry_hash || a.kinds[r.seq] !== 'ballot') state.track = { key: 'track.mismatch', vars: { seq: r.seq }, cls: 'c-bad' };
+  else {
+    const x = a.exclusions.find((e) => e.seq === r.seq);
+    state.track = x ? { key: 'track.foundexcluded', vars: { seq: r.seq, reason: x.reason }, cls: 'c-warn' }
+      : { key: 'track.found', vars: { seq: r.seq }, cls: 'c-ok' };
+  }
+  renderTrack();
+}
+
+function fail(e) {
+  $('progress-card').hidden = true;
+  showError($('error'), e, tr);
+}
+
+function main() {
+  tn.langButton($('lang'), tr);
+  tr.onChange(() => { renderProgress(); renderOutcome(); renderTrack(); });
+  tr.apply();
+  const params = new URLSearchParams(location.search);
+  if (params.get('id')) $('eid').value = params.get('id');
+  tn.load().catch(() => { /* reported when used */ });
+
+  $('server-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const id = $('eid').value.trim();
+    if (!id || state.loading) return;
+    state.loading = true;
+    $('fetch').disabled = true;
+    $('progress-card').hidden = false;
+    state.progress = { done: 0, total: 0 };
+    renderProgress();
+    try {
+      const text = await fetchLog(id);
+      state.loading = false;
+      state.id = id;
+      await verify(text, 'server');
+    } catch (e) {
+      fail(e);
+    } finally {
+      state.loading = false;
+      $('fetch').disabled = false;
+    }
+  });
+  $('file').addEventListener('change', async () => {
+    const f = $('file').files[0];
+    if (!f) return;
+    try {
+      await verify(await f.text(), 'file');
+      if (state.id) $('eid').value = state.id;
+    } catch (e) {
+      fail(e);
+    }
+  });
+  $('save').addEventListener('click', () => {
+    if (state.text !== null) download(`nhat-ky-${state.id || 'log'}.jsonl`, state.text, 'application/jsonl');
+  });
+  $('track-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const code = $('track').value;
+    if (code.trim()) lookup(code).catch((e) => showError($('track-result'), e, tr));
+  });
+  // Opened with ?id=…&verify: start at once (links from the other pages).
+  if (params.get('id') && params.has('verify')) $('server-form').requestSubmit();
+}
+
+main();

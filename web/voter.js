@@ -1,0 +1,830 @@
+// The voter's page (/v/{election}#{credential}): fill in the ballot, review
+// it, encrypt and sign it on the phone with the browser module, send it, and
+// keep the receipt. The credential never leaves the phone; the server sees
+// only the encrypted, signed ballot.
+//
+// Screens: loading → (problem | wait | ballot → review → sending → receipt).
+// `#track=CODE` instead of a credential opens the small lookup screen (the
+// receipt's QR code points there).
+
+import * as tn from './tn.js';
+
+const STRINGS = {
+  vi: {
+    skip: 'Đến nội dung chính',
+    brand: 'Phiếu tín nhiệm',
+    'title.loading': 'Đang tải phiếu…',
+    loading: 'Đang tải…',
+    retry: 'Thử lại',
+    restart: 'Làm lại phiếu',
+    'manual.label': 'Nhập mã in dưới mã QR trên phiếu',
+    'manual.go': 'Mở phiếu',
+    'wait.h': 'Chưa mở bỏ phiếu',
+    'wait.text': 'Ban kiểm phiếu chưa mở bỏ phiếu. Trang này sẽ tự mở phiếu khi bắt đầu; bạn không cần quét lại mã.',
+    'wait.check': 'Kiểm tra lại',
+    'ballot.h': 'Bước 1/3 · Ghi phiếu',
+    'ballot.help': 'Với mỗi người, chọn một trong ba mức. Có thể bỏ chọn; để trống thì phần của người đó không hợp lệ.',
+    'ballot.next': 'Xem lại phiếu',
+    'ballot.count': 'Đã chọn {done}/{total} người',
+    'level.high': 'Tín nhiệm cao',
+    'level.confidence': 'Tín nhiệm',
+    'level.low': 'Tín nhiệm thấp',
+    'level.high.sub': '',
+    'level.confidence.sub': '',
+    'level.low.sub': '',
+    clear: 'Bỏ chọn',
+    'clear.label': 'Bỏ chọn cho {name}',
+    'review.h': 'Bước 2/3 · Xem lại phiếu',
+    'review.empty': 'Còn {count} người để trống. Phần để trống là phần không hợp lệ của phiếu (không tính cho người đó); phần còn lại vẫn được tính.',
+    'review.none': 'Để trống — phần này không hợp lệ',
+    'review.back': 'Sửa lại',
+    'review.send': 'Mã hoá và gửi phiếu',
+    'sign.legend': 'Ký tên (không bắt buộc)',
+    'sign.warning': 'Nếu ký tên, tên của bạn sẽ được công bố cùng phiếu: mọi người biết AI đã bỏ phiếu, nhưng không ai biết bạn đã chọn gì. Không ký thì phiếu hoàn toàn ẩn danh.',
+    'sign.want': 'Tôi muốn ký tên lên phiếu',
+    'sign.name': 'Họ và tên',
+    'sign.missing': 'Hãy nhập họ và tên, hoặc bỏ chọn ô ký tên.',
+    'sign.long': 'Tên quá dài.',
+    'sending.h': 'Đang gửi phiếu…',
+    'sending.encrypting': 'Đang mã hoá phiếu trên điện thoại…',
+    'sending.sending': 'Đang gửi phiếu đã mã hoá…',
+    'sending.offline': 'Mất kết nối. Phiếu đã mã hoá được giữ an toàn trên điện thoại này và sẽ tự gửi lại khi có mạng (lần thử {n}). Đừng đóng trang; nếu đã đóng, quét lại mã để gửi tiếp.',
+    'sending.offline.h': 'Chưa gửi được — đang chờ mạng',
+    'sending.busy': 'Máy chủ đang bận. Phiếu được giữ trên điện thoại và sẽ tự gửi lại (lần thử {n}).',
+    'sending.code': 'Mã theo dõi của phiếu:',
+    'sending.resend': 'Gửi lại ngay',
+    'receipt.h': 'Bước 3/3 · Phiếu đã được ghi nhận',
+    'receipt.again.h': 'Phiếu của mã này đã được ghi nhận',
+    'receipt.ok': 'Phiếu của bạn đã được mã hoá, ghi vào nhật ký công khai và lưu an toàn. Bạn có thể đóng trang này.',
+    'receipt.again': 'Mã trên phiếu của bạn đã được dùng để bỏ phiếu; đây là biên nhận đã lưu trên điện thoại này. Không thể bỏ phiếu lần nữa.',
+    'receipt.code': 'Mã theo dõi',
+    'receipt.keep': 'Chụp màn hình hoặc ghi lại mã này. Mã chỉ cho biết phiếu có trong nhật ký, không cho biết bạn đã chọn gì.',
+    'receipt.seq': 'Dòng trong nhật ký',
+    'receipt.entry': 'Mã băm của dòng',
+    'receipt.check': 'Tra cứu trên nhật ký công khai',
+    'receipt.link': 'Xem bản ghi của mã này (JSON)',
+    'receipt.qr': 'Mã QR để tra cứu mã theo dõi {code}',
+    'check.found': 'Có trong nhật ký công khai: dòng {seq}, mã băm khớp với biên nhận.',
+    'check.mismatch': 'Cảnh báo: nhật ký có mã này ở dòng {seq} nhưng mã băm không khớp với biên nhận. Báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'check.missing': 'Không tìm thấy mã này trong nhật ký công khai. Báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'lookup.h': 'Tra cứu mã theo dõi',
+    'lookup.label': 'Mã theo dõi (ví dụ ABCD-EFGH)',
+    'lookup.go': 'Tra cứu',
+    'lookup.found': 'Có trong nhật ký công khai: dòng {seq}. Mã băm của dòng: {hash}',
+    'lookup.missing': 'Không tìm thấy mã {code} trong nhật ký công khai.',
+    'p.nocred.h': 'Chưa có mã bỏ phiếu',
+    'p.nocred': 'Hãy quét mã QR trên phiếu được phát, hoặc nhập mã in dưới mã QR.',
+    'p.badcred.h': 'Mã không đúng',
+    'p.badcred': 'Mã này không đọc được (có thể nhập sai một ký tự). Kiểm tra lại mã trên phiếu, hoặc quét lại mã QR.',
+    'p.noelection.h': 'Không tìm thấy cuộc lấy phiếu',
+    'p.noelection': 'Địa chỉ này không ứng với cuộc lấy phiếu nào trên máy chủ. Hãy quét lại mã QR.',
+    'p.network.h': 'Không kết nối được',
+    'p.network': 'Không kết nối được với máy chủ. Kiểm tra Wi-Fi của phòng họp rồi thử lại.',
+    'p.wasm.h': 'Không tải được phần mã hoá',
+    'p.wasm': 'Trình duyệt không tải được phần mã hoá phiếu. Thử lại, hoặc dùng trình duyệt khác (Chrome, Safari, Firefox bản mới).',
+    'p.closed.h': 'Đã kết thúc bỏ phiếu',
+    'p.closed': 'Ban kiểm phiếu đã kết thúc bỏ phiếu; không nhận thêm phiếu.',
+    'p.closedpending': 'Ban kiểm phiếu đã kết thúc bỏ phiếu trước khi phiếu của bạn đến máy chủ; phiếu này không được ghi nhận. Báo cho Ban kiểm phiếu.',
+    'p.repeated.h': 'Mã này đã được dùng để bỏ phiếu',
+    'p.repeated': 'Máy chủ cho biết đã có một phiếu được ghi nhận với mã này. Mỗi mã chỉ bỏ phiếu được một lần. Nếu bạn chưa hề bỏ phiếu, báo ngay cho Ban kiểm phiếu.',
+    'p.forged.h': 'Mã không do Ban kiểm phiếu phát hành',
+    'p.forged': 'Máy chủ không nhận mã này: nó không nằm trong các mã Ban kiểm phiếu đã phát. Báo cho Ban kiểm phiếu.',
+    'p.refused.h': 'Phiếu bị từ chối',
+    'p.help.restart': 'Bạn có thể làm lại phiếu từ đầu.',
+  },
+  en: {
+    skip: 'Skip to the main content',
+    brand: 'Confidence vote ballot',
+    'title.loading': 'Loading the ballot…',
+    loading: 'Loading…',
+    retry: 'Try again',
+    restart: 'Fill in the ballot again',
+    'manual.label': 'Type the code printed under the QR code on your slip',
+    'manual.go': 'Open the ballot',
+    'wait.h': 'Voting is not open yet',
+    'wait.text': 'The counting committee has not opened voting yet. This page opens the ballot by itself when voting starts; no need to scan again.',
+    'wait.check': 'Check again',
+    'ballot.h': 'Step 1/3 · Fill in the ballot',
+    'ballot.help': 'For each person, choose one of the three levels. You may clear a choice; an entry left empty is invalid for that person.',
+    'ballot.next': 'Review the ballot',
+    'ballot.count': '{done} of {total} people marked',
+    'level.high.sub': 'high confidence',
+    'level.confidence.sub': 'confidence',
+    'level.low.sub': 'low confidence',
+    clear: 'Clear',
+    'clear.label': 'Clear the choice for {name}',
+    'review.h': 'Step 2/3 · Review the ballot',
+    'review.empty': '{count} left empty. An empty entry is an invalid entry (not counted for that person); the rest of the ballot still counts.',
+    'review.none': 'Empty — this entry is invalid',
+    'review.back': 'Change',
+    'review.send': 'Encrypt and send the ballot',
+    'sign.legend': 'Sign the ballot (optional)',
+    'sign.warning': 'If you sign, your name is published with the ballot: everyone can see WHO voted, but no one can see what you chose. Unsigned, the ballot is fully anonymous.',
+    'sign.want': 'I want to sign my ballot',
+    'sign.name': 'Full name',
+    'sign.missing': 'Type your full name, or untick the signature box.',
+    'sign.long': 'The name is too long.',
+    'sending.h': 'Sending the ballot…',
+    'sending.encrypting': 'Encrypting the ballot on this phone…',
+    'sending.sending': 'Sending the encrypted ballot…',
+    'sending.offline': 'Connection lost. The encrypted ballot is kept safe on this phone and is sent again when the network is back (attempt {n}). Keep this page open; if you closed it, scan your code again to continue.',
+    'sending.offline.h': 'Not sent yet — waiting for the network',
+    'sending.busy': 'The server is busy. The ballot is kept on this phone and will be sent again (attempt {n}).',
+    'sending.code': 'Tracking code of the ballot:',
+    'sending.resend': 'Send again now',
+    'receipt.h': 'Step 3/3 · Your ballot is recorded',
+    'receipt.again.h': 'The ballot of this code is already recorded',
+    'receipt.ok': 'Your ballot was encrypted, written to the public log and stored safely. You may close this page.',
+    'receipt.again': 'The code on your slip has already been used to vote; this is the receipt kept on this phone. You cannot vote again.',
+    'receipt.code': 'Tracking code',
+    'receipt.keep': 'Take a screenshot or write this code down. It only shows that the ballot is in the log, never what you chose.',
+    'receipt.seq': 'Line in the log',
+    'receipt.entry': 'Hash of the line',
+    'receipt.check': 'Look it up in the public log',
+    'receipt.link': 'See the record of this code (JSON)',
+    'receipt.qr': 'QR code to look up tracking code {code}',
+    'check.found': 'In the public log: line {seq}, and its hash matches the receipt.',
+    'check.mismatch': 'Warning: the log has this code at line {seq} but its hash does not match the receipt. Tell the counting committee and the inspector now.',
+    'check.missing': 'This code is not in the public log. Tell the counting committee and the inspector now.',
+    'lookup.h': 'Look up a tracking code',
+    'lookup.label': 'Tracking code (for example ABCD-EFGH)',
+    'lookup.go': 'Look up',
+    'lookup.found': 'In the public log: line {seq}. Hash of the line: {hash}',
+    'lookup.missing': 'The code {code} is not in the public log.',
+    'p.nocred.h': 'No voting code',
+    'p.nocred': 'Scan the QR code on the slip you were handed, or type the code printed under it.',
+    'p.badcred.h': 'Wrong code',
+    'p.badcred': 'This code cannot be read (perhaps one character is mistyped). Check the code on your slip, or scan the QR code again.',
+    'p.noelection.h': 'No such vote',
+    'p.noelection': 'This address matches no vote on the server. Scan the QR code again.',
+    'p.network.h': 'Cannot connect',
+    'p.network': 'Cannot reach the server. Check the meeting room Wi-Fi and try again.',
+    'p.wasm.h': 'The encryption module did not load',
+    'p.wasm': 'The browser could not load the part that encrypts the ballot. Try again, or use another browser (a recent Chrome, Safari or Firefox).',
+    'p.closed.h': 'Voting is closed',
+    'p.closed': 'The counting committee has closed voting; no more ballots are taken.',
+    'p.closedpending': 'The counting committee closed voting before your ballot reached the server; it was not recorded. Tell the counting committee.',
+    'p.repeated.h': 'This code has already voted',
+    'p.repeated': 'The server says a ballot has already been recorded with this code. Each code votes once. If you never voted, tell the counting committee now.',
+    'p.forged.h': 'Code not issued by the counting committee',
+    'p.forged': 'The server does not accept this code: it is not one the counting committee issued. Tell the counting committee.',
+    'p.refused.h': 'The ballot was refused',
+    'p.help.restart': 'You can fill in the ballot again from the start.',
+  },
+};
+
+const LEVELS = ['high', 'confidence', 'low'];
+const tr = tn.i18n(STRINGS);
+const $ = (id) => document.getElementById(id);
+
+// What the page holds. `credential` lives only here (and in sessionStorage
+// until the ballot is acknowledged, see takeCredential); `choices` only
+// until the ballot is encrypted.
+const state = {
+  id: '',
+  credential: null,
+  storeKey: null,
+  view: null,
+  choices: [],
+  record: null,
+  sending: false,
+  attempt: 0,
+  retryTimer: null,
+  waitTimer: null,
+};
+
+// ---------------------------------------------------------------- storage
+
+// The credential comes in the URL fragment (never sent to a server). It is
+// taken out of the address bar at once with history.replaceState: so that it
+// is not left in the tab's history, shown to a neighbour looking at the
+// screen, or copied along with the address. It is kept in sessionStorage
+// (this tab only, gone when the tab closes) rather than only in memory, so
+// that a reload on a flaky Wi-Fi does not force the voter to find the slip
+// and scan again; and it is deleted from there as soon as the ballot is
+// acknowledged, when this page has no further use for it. It is never put in
+// localStorage, never logged and never sent.
+function fragmentText() {
+  try {
+    return decodeURIComponent(location.hash.slice(1)).trim();
+  } catch (_) {
+    return location.hash.slice(1).trim();
+  }
+}
+
+function takeCredential(id) {
+  const key = `tinnhiem.credential.${id}`;
+  const fragment = fragmentText();
+  if (fragment && !fragment.startsWith('track=')) {
+    history.replaceState(null, '', location.pathname + location.search);
+    try { sessionStorage.setItem(key, fragment); } catch (_) { /* memory only */ }
+    return fragment;
+  }
+  try { return sessionStorage.getItem(key); } catch (_) { return null; }
+}
+
+function forgetCredential() {
+  state.credential = null;
+  try { sessionStorage.removeItem(`tinnhiem.credential.${state.id}`); } catch (_) { /* nothing kept */ }
+}
+
+// The encrypted ballot and then its receipt are kept in localStorage, under
+// the election id and a hash of the credential's *public* part (never the
+// credential text), so that a network drop never loses a ballot:
+// - the ballot is saved before the first send; if the answer never comes,
+//   the same bytes are sent again (now, on reconnect, or after the voter
+//   closes the tab and scans the slip again): the server answers the same
+//   ballot twice with the same receipt, so it counts once. Re-encrypting
+//   instead would make a *different* ballot, refused as `repeated` if the
+//   first one had in fact arrived, and the voter would have no receipt;
+// - localStorage rather than sessionStorage because a phone closes tabs,
+//   runs out of battery or reopens the QR link in a new tab.
+// What is kept is what the public log shows anyway (an encrypted ballot,
+// its tracking code, a receipt): like any receipt it ties this phone to one
+// log entry, never to a choice, since the choices are never stored. Once
+// acknowledged, only the tracking code and the receipt stay, so that the
+// same QR code opened again on this phone shows the receipt.
+const RECORD_VERSION = 1;
+
+function loadRecord() {
+  try {
+    const r = JSON.parse(localStorage.getItem(state.storeKey) || 'null');
+    return r && r.v === RECORD_VERSION ? r : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+function saveRecord(r) {
+  state.record = r;
+  try { localStorage.setItem(state.storeKey, JSON.stringify(r)); } catch (_) { /* kept in memory only */ }
+}
+
+function dropRecord() {
+  state.record = null;
+  try { localStorage.removeItem(state.storeKey); } catch (_) { /* nothing kept */ }
+}
+
+// ---------------------------------------------------------------- screens
+
+const SCREENS = ['loading', 'problem', 'wait', 'ballot', 'review', 'sending', 'receipt', 'lookup'];
+
+function show(name, { focus = true } = {}) {
+  for (const s of SCREENS) $(`s-${s}`).hidden = s !== name;
+  document.body.dataset.screen = name;
+  if (focus) {
+    const h = $(`s-${name}`).querySelector('h2');
+    if (h) h.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+}
+
+function showMeeting(view) {
+  if (!view) return;
+  const title = $('title');
+  delete title.dataset.i18n;
+  title.textContent = view.title;
+  $('unit').textContent = view.unit;
+  document.title = `${view.title} — ${view.unit}`;
+}
+
+// A problem screen: `key` names the heading (`p.<key>.h`) and text
+// (`p.<key>`); `err` (an ApiError) adds the server's own words when no key
+// text fits.
+function problem(key, { err, retry, restart, manual } = {}) {
+  stopTimers();
+  tr.say($('problem-h'), `p.${key}.h`);
+  if (STRINGS.vi[`p.${key}`]) tr.say($('problem-text'), `p.${key}`);
+  else if (err) tr.sayBoth($('problem-text'), err.message_vi, err.message_en);
+  const help = $('problem-help');
+  if (restart) tr.say(help, 'p.help.restart'); else { help.textContent = ''; delete help.dataset.i18n; }
+  $('problem-retry').hidden = !retry;
+  $('problem-retry').onclick = retry || null;
+  $('problem-restart').hidden = !restart;
+  $('problem-restart').onclick = restart || null;
+  $('manual').hidden = !manual;
+  show('problem');
+}
+
+function stopTimers() {
+  clearTimeout(state.retryTimer);
+  clearTimeout(state.waitTimer);
+  state.retryTimer = state.waitTimer = null;
+}
+
+// ---------------------------------------------------------------- ballot
+
+function renderBallot() {
+  const root = $('candidates');
+  root.replaceChildren();
+  state.view.candidates.forEach((c, i) => {
+    const fs = document.createElement('fieldset');
+    fs.className = 'v-cand';
+    fs.id = `cand-${i}`;
+    const legend = document.createElement('legend');
+    const num = document.createElement('span');
+    num.className = 'v-num';
+    num.textContent = `${i + 1}.`;
+    const name = document.createElement('span');
+    name.className = 'v-name';
+    name.textContent = c.name;
+    const pos = document.createElement('span');
+    pos.className = 'v-pos';
+    pos.textContent = c.position;
+    legend.append(num, ' ', name, ' ', pos);
+    const levels = document.createElement('div');
+    levels.className = 'v-levels';
+    for (const level of LEVELS) {
+      const label = document.createElement('label');
+      label.className = 'v-level';
+      label.dataset.level = level;
+      const input = document.createElement('input');
+      input.type = 'radio';
+      input.name = `c${i}`;
+      input.value = level;
+      input.checked = state.choices[i] === level;
+      input.addEventListener('change', () => setChoice(i, level));
+      const text = document.createElement('span');
+      text.className = 'v-level-text';
+      text.lang = 'vi';
+      text.textContent = STRINGS.vi[`level.${level}`];
+      const sub = document.createElement('span');
+      sub.className = 'v-level-sub';
+      sub.dataset.i18n = `level.${level}.sub`;
+      sub.lang = 'en';
+      sub.textContent = tr.t(`level.${level}.sub`);
+      label.append(input, text, sub);
+      levels.append(label);
+    }
+    const clear = document.createElement('button');
+    clear.type = 'button';
+    clear.className = 'btn btn-quiet v-clear';
+    clear.dataset.i18n = 'clear';
+    clear.dataset.i18nLabel = 'clear.label';
+    clear.dataset.i18nVars = JSON.stringify({ name: c.name });
+    clear.textContent = tr.t('clear');
+    clear.setAttribute('aria-label', tr.t('clear.label', { name: c.name }));
+    clear.addEventListener('click', () => setChoice(i, null, true));
+    fs.append(legend, levels, clear);
+    root.append(fs);
+    paintCandidate(i);
+  });
+  paintCount();
+}
+
+function setChoice(i, level, fromClear = false) {
+  state.choices[i] = level;
+  if (level === null) {
+    for (const r of document.querySelectorAll(`input[name="c${i}"]`)) r.checked = false;
+    if (fromClear) {
+      // Keep the keyboard where the voter is: on the first choice.
+      document.querySelector(`input[name="c${i}"]`)?.focus();
+    }
+  }
+  paintCandidate(i);
+  paintCount();
+}
+
+function paintCandidate(i) {
+  const fs = $(`cand-${i}`);
+  if (!fs) return;
+  fs.classList.toggle('is-empty', !state.choices[i]);
+  for (const l of fs.querySelectorAll('.v-level')) l.classList.toggle('is-on', l.dataset.level === state.choices[i]);
+  fs.querySelector('.v-clear').disabled = !state.choices[i];
+}
+
+function paintCount() {
+  const total = state.view.candidates.length;
+  const done = state.choices.filter(Boolean).length;
+  tr.say($('ballot-count'), 'ballot.count', { done, total });
+}
+
+function renderReview() {
+  const list = $('review-list');
+  list.replaceChildren();
+  let empty = 0;
+  state.view.candidates.forEach((c, i) => {
+    const li = document.createElement('li');
+    li.className = 'v-review-item';
+    const who = document.createElement('p');
+    who.className = 'v-review-who';
+    const name = document.createElement('strong');
+    name.textContent = c.name;
+    const pos = document.createElement('span');
+    pos.className = 'v-pos';
+    pos.textContent = c.position;
+    who.append(name, ' ', pos);
+    const what = document.createElement('p');
+    const choice = state.choices[i];
+    if (choice) {
+      what.className = `v-review-choice v-choice-${choice}`;
+      const vi = document.createElement('span');
+      vi.lang = 'vi';
+      vi.textContent = STRINGS.vi[`level.${choice}`];
+      const sub = document.createElement('span');
+      sub.className = 'v-level-sub';
+      sub.lang = 'en';
+      sub.dataset.i18n = `level.${choice}.sub`;
+      sub.textContent = tr.t(`level.${choice}.sub`);
+      what.append(vi, ' ', sub);
+    } else {
+      empty += 1;
+      li.classList.add('is-empty');
+      what.className = 'v-review-choice v-note v-note-warn';
+      tr.say(what, 'review.none');
+    }
+    li.append(who, what);
+    list.append(li);
+  });
+  const warn = $('review-empty');
+  warn.hidden = empty === 0;
+  if (empty) tr.say(warn, 'review.empty', { count: empty });
+}
+
+function signedBy() {
+  if (!$('sign').checked) return { ok: true, name: null };
+  const name = $('signed-by').value.trim().replace(/\s+/g, ' ');
+  if (!name) return { ok: false, key: 'sign.missing' };
+  if (new TextEncoder().encode(name).length > 200) return { ok: false, key: 'sign.long' };
+  return { ok: true, name };
+}
+
+// ---------------------------------------------------------------- sending
+
+async function encryptAndSend() {
+  if (state.record?.ballot) {
+    // Already encrypted (a second tap): never make a second ballot.
+    await send();
+    return;
+  }
+  const sig = signedBy();
+  const err = $('sign-error');
+  if (!sig.ok) {
+    tr.say(err, sig.key);
+    $('signed-by').setAttribute('aria-invalid', 'true');
+    $('signed-by').focus();
+    return;
+  }
+  err.textContent = '';
+  delete err.dataset.i18n;
+  $('signed-by').removeAttribute('aria-invalid');
+  show('sending');
+  tr.say($('sending-h'), 'sending.h');
+  tr.say($('sending-text'), 'sending.encrypting');
+  $('resend').hidden = true;
+  await tn.nextPaint();
+  const v = state.view;
+  let answer;
+  try {
+    await tn.load();
+    answer = tn.callSync('encrypt_ballot', {
+      election_id: state.id,
+      election_hash: v.election_hash,
+      election_key: v.election_key,
+      credential: state.credential,
+      choices: state.choices.map((c) => c || null),
+      signed_by: sig.name,
+      seed: tn.seed(),
+    });
+  } catch (e) {
+    if (e instanceof tn.WasmError) {
+      problem('badcred', { restart: backToBallot });
+    } else {
+      problem('wasm', { retry: encryptAndSend });
+    }
+    return;
+  }
+  // Saved before the first send: from here a drop loses nothing.
+  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, saved: Date.now() });
+  // The choices are not needed any more; the form is cleared so that the
+  // phone, handed to someone, does not show them.
+  state.choices = state.choices.map(() => null);
+  $('candidates').replaceChildren();
+  $('sign').checked = false;
+  $('signed-by').value = '';
+  $('sign-box').hidden = true;
+  await send();
+}
+
+const RETRY_DELAYS = [2000, 4000, 8000, 15000];
+
+async function send() {
+  if (state.sending || !state.record?.ballot) return;
+  state.sending = true;
+  clearTimeout(state.retryTimer);
+  state.retryTimer = null;
+  state.attempt += 1;
+  if (document.body.dataset.screen !== 'sending') show('sending');
+  tr.say($('sending-h'), 'sending.h');
+  $('sending-h').classList.add('v-spin');
+  tr.say($('sending-text'), 'sending.sending');
+  $('sending-code').textContent = state.record.tracking;
+  $('sending-code-line').hidden = false;
+  $('resend').hidden = true;
+  let receipt;
+  try {
+    receipt = await tn.api('POST', `/api/elections/${encodeURIComponent(state.id)}/ballots`, state.record.ballot);
+  } catch (e) {
+    state.sending = false;
+    onSendError(e);
+    return;
+  }
+  state.sending = false;
+  state.attempt = 0;
+  saveRecord({ v: RECORD_VERSION, tracking: state.record.tracking, receipt, saved: Date.now() });
+  markVoted();
+  showReceipt(false);
+}
+
+function onSendError(e) {
+  if (!(e instanceof tn.ApiError)) {
+    // Not an answer from the server at all: keep the ballot and try again.
+    e = new tn.ApiError({ status: 0, error: 'network' });
+  }
+  if (e.retryable) {
+    const delay = RETRY_DELAYS[Math.min(state.attempt - 1, RETRY_DELAYS.length - 1)];
+    tr.say($('sending-h'), 'sending.offline.h');
+    tr.say($('sending-text'), e.status === 0 ? 'sending.offline' : 'sending.busy', { n: state.attempt });
+    $('sending-h').classList.remove('v-spin');
+    $('resend').hidden = false;
+    state.retryTimer = setTimeout(send, delay);
+    return;
+  }
+  switch (e.error) {
+    case 'repeated':
+      // Another ballot with this credential is in the log (the same one
+      // would have been answered with its receipt).
+      dropRecord();
+      forgetCredential();
+      problem('repeated');
+      break;
+    case 'phase':
+      dropRecord();
+      problem('closedpending');
+      break;
+    case 'forged':
+      dropRecord();
+      forgetCredential();
+      problem('forged');
+      break;
+    default:
+      // invalid_ballot and the like: this ballot will never be taken, so it
+      // is dropped and the voter may fill in a new one.
+      dropRecord();
+      problem('refused', { err: e, restart: backToBallot });
+  }
+}
+
+// Once the ballot is acknowledged the credential is of no further use to
+// this page: it is forgotten, and a marker with only the storage key lets a
+// reload of this tab find the receipt.
+function markVoted() {
+  forgetCredential();
+  try { sessionStorage.setItem(`tinnhiem.voted.${state.id}`, state.storeKey); } catch (_) { /* no reload memory */ }
+}
+
+async function backToBallot() {
+  dropRecord();
+  if (!state.credential) {
+    problem('nocred', { manual: true });
+    return;
+  }
+  await openBallot();
+}
+
+// ---------------------------------------------------------------- receipt
+
+async function showReceipt(again) {
+  const r = state.record.receipt;
+  const code = state.record.tracking || r.tracking;
+  tr.say($('receipt-h'), again ? 'receipt.again.h' : 'receipt.h');
+  tr.say($('receipt-note'), again ? 'receipt.again' : 'receipt.ok');
+  $('r-code').textContent = code;
+  $('r-seq').textContent = String(r.seq);
+  $('r-entry').textContent = r.entry_hash;
+  $('r-link').href = `/api/elections/${encodeURIComponent(state.id)}/tracking/${encodeURIComponent(code)}`;
+  $('r-check-result').hidden = true;
+  show('receipt');
+  // The QR code opens this page's lookup screen for the code, on any phone.
+  const img = $('r-qr');
+  try {
+    const url = `${location.origin}/v/${encodeURIComponent(state.id)}#track=${code}`;
+    const { svg } = await tn.call('qr_svg', { text: url });
+    if (svg) {
+      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+      img.dataset.i18nLabel = 'receipt.qr';
+      img.dataset.i18nVars = JSON.stringify({ code });
+      img.alt = tr.t('receipt.qr', { code });
+      img.hidden = false;
+    }
+  } catch (_) {
+    img.hidden = true; // the code is printed above; the QR is a convenience
+  }
+}
+
+async function checkReceipt() {
+  const r = state.record.receipt;
+  const code = state.record.tracking || r.tracking;
+  const out = $('r-check-result');
+  out.hidden = false;
+  out.className = 'v-note';
+  tr.say(out, 'loading');
+  try {
+    const found = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/tracking/${encodeURIComponent(code)}`);
+    const ok = found.entry_hash === r.entry_hash && found.seq === r.seq;
+    out.className = `v-note ${ok ? 'v-note-ok' : 'v-note-bad'}`;
+    tr.say(out, ok ? 'check.found' : 'check.mismatch', { seq: found.seq });
+  } catch (e) {
+    out.className = 'v-note v-note-bad';
+    if (e instanceof tn.ApiError && e.status === 404) tr.say(out, 'check.missing');
+    else tr.sayBoth(out, e.message_vi, e.message_en);
+  }
+}
+
+// ---------------------------------------------------------------- lookup
+
+async function lookup(code) {
+  const out = $('lookup-result');
+  out.hidden = false;
+  out.className = 'v-note';
+  tr.say(out, 'loading');
+  try {
+    const found = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/tracking/${encodeURIComponent(code)}`);
+    out.className = 'v-note v-note-ok';
+    tr.say(out, 'lookup.found', { seq: found.seq, hash: found.entry_hash });
+  } catch (e) {
+    out.className = 'v-note v-note-bad';
+    if (e instanceof tn.ApiError && e.status === 404) tr.say(out, 'lookup.missing', { code });
+    else tr.sayBoth(out, e.message_vi, e.message_en);
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+// The meeting's public view; `quiet` when only the title is wanted (a
+// failure then leaves the screen as it is).
+async function fetchView({ quiet = false } = {}) {
+  try {
+    state.view = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}`);
+    showMeeting(state.view);
+    return true;
+  } catch (e) {
+    if (quiet) return false;
+    if (e instanceof tn.ApiError && e.status === 404) problem('noelection');
+    else problem('network', { retry: start });
+    return false;
+  }
+}
+
+async function openBallot() {
+  // While waiting for the opening, a failed poll is only tried again later.
+  const waiting = document.body.dataset.screen === 'wait';
+  if (!(await fetchView({ quiet: waiting }))) {
+    if (waiting) {
+      clearTimeout(state.waitTimer);
+      state.waitTimer = setTimeout(openBallot, 5000);
+    }
+    return;
+  }
+  const v = state.view;
+  if (v.phase === 'voting' && v.election_key && v.election_hash) {
+    stopTimers();
+    if (state.choices.length !== v.candidates.length) state.choices = v.candidates.map(() => null);
+    renderBallot();
+    show('ballot');
+    return;
+  }
+  if (v.phase === 'closed' || v.phase === 'done') {
+    problem('closed');
+    return;
+  }
+  // Not open yet: wait here, asking now and then (the focus is moved only
+  // the first time, not at every poll).
+  if (document.body.dataset.screen !== 'wait') show('wait');
+  clearTimeout(state.waitTimer);
+  state.waitTimer = setTimeout(openBallot, 5000);
+}
+
+async function start() {
+  stopTimers();
+  show('loading', { focus: false });
+  // The module downloads while the page asks for the meeting.
+  const wasm = tn.load().catch(() => null);
+  const hash = fragmentText();
+  if (hash.startsWith('track=')) {
+    const code = hash.slice(6);
+    await fetchView({ quiet: true });
+    $('lookup-code').value = code;
+    show('lookup');
+    if (code) lookup(code);
+    return;
+  }
+  if (!state.credential) {
+    // A reload after the receipt: only the storage key was kept.
+    let key = null;
+    try { key = sessionStorage.getItem(`tinnhiem.voted.${state.id}`); } catch (_) { /* none */ }
+    if (key) {
+      state.storeKey = key;
+      state.record = loadRecord();
+      if (state.record?.receipt) {
+        fetchView({ quiet: true });
+        showReceipt(true);
+        return;
+      }
+    }
+    fetchView({ quiet: true });
+    problem('nocred', { manual: true });
+    return;
+  }
+  if (!(await wasm)) {
+    problem('wasm', { retry: start });
+    return;
+  }
+  let pub;
+  try {
+    ({ public: pub } = tn.callSync('credential_public', { election_id: state.id, credential: state.credential }));
+  } catch (_) {
+    forgetCredential();
+    fetchView({ quiet: true });
+    problem('badcred', { manual: true });
+    return;
+  }
+  state.storeKey = `tinnhiem.ballot.${state.id}.${tn.sha256(pub).slice(0, 32)}`;
+  state.record = loadRecord();
+  if (state.record?.receipt) {
+    // The same QR code opened again on this phone.
+    markVoted();
+    fetchView({ quiet: true });
+    showReceipt(true);
+    return;
+  }
+  if (state.record?.ballot) {
+    // A ballot encrypted earlier and never acknowledged: send the same one.
+    fetchView({ quiet: true });
+    await send();
+    return;
+  }
+  await openBallot();
+}
+
+function wire() {
+  tn.langButton($('lang'), tr);
+  tr.onChange(() => {
+    if (!$('s-review').hidden) renderReview();
+  });
+  $('s-ballot').addEventListener('submit', (e) => {
+    e.preventDefault();
+    renderReview();
+    show('review');
+  });
+  $('review-back').addEventListener('click', () => {
+    renderBallot();
+    show('ballot');
+  });
+  $('review-send').addEventListener('click', encryptAndSend);
+  $('signed-by').addEventListener('input', () => {
+    const err = $('sign-error');
+    err.textContent = '';
+    delete err.dataset.i18n;
+    $('signed-by').removeAttribute('aria-invalid');
+  });
+  $('sign').addEventListener('change', () => {
+    $('sign-box').hidden = !$('sign').checked;
+    if ($('sign').checked) $('signed-by').focus();
+  });
+  $('resend').addEventListener('click', () => send());
+  $('wait-check').addEventListener('click', () => openBallot());
+  $('r-check').addEventListener('click', checkReceipt);
+  $('manual').addEventListener('submit', (e) => {
+    e.preventDefault();
+    // The code, or the whole address printed on the slip.
+    let code = $('manual-code').value.trim();
+    if (code.includes('#')) code = code.slice(code.indexOf('#') + 1);
+    if (!code) return;
+    $('manual-code').value = '';
+    state.credential = code;
+    try { sessionStorage.setItem(`tinnhiem.credential.${state.id}`, code); } catch (_) { /* memory only */ }
+    start();
+  });
+  $('lookup-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const code = $('lookup-code').value.trim().toUpperCase();
+    if (code) lookup(code);
+  });
+  // Back online: send a waiting ballot at once.
+  window.addEventListener('online', () => {
+    if (state.record?.ballot && !state.record.receipt) send();
+  });
+  // A QR code scanned again into this same tab changes only the fragment.
+  window.addEventListener('hashchange', () => location.reload());
+}
+
+try {
+  state.id = decodeURIComponent(location.pathname.split('/')[2] || '');
+} catch (_) {
+  state.id = location.pathname.split('/')[2] || '';
+}
+state.credential = takeCredential(state.id);
+wire();
+tr.apply();
+start();
