@@ -50,4 +50,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/inspector", get(|| async { serve("inspector.html") }))
         .route("/results/{id}", get(|| async { serve("results.html") }))
         .route("/static/{*path}", get(static_file))
+        // Browsers ask for it on every page; there is none.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }

@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
             rate_limited(limit.clone(), req, next)
         }))
         .layer(middleware::from_fn(security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(request_log))
 }
 
@@ -193,13 +194,17 @@ async fn json_rejections(req: Request, next: Next) -> Response {
     out
 }
 
-/// Applies [`RateLimit`] to casting, the voter's result and the login.
+/// Whether [`RateLimit`] applies to a request: casting, the voter's result
+/// and the login. `path` is a request's path or a route's pattern (the
+/// OpenAPI description documents `429` from the same rule).
+pub fn rate_limited_route(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST
+        && (path.ends_with("/ballots") || path.ends_with("/result/voter") || path == "/api/login")
+}
+
+/// Applies [`RateLimit`] to the routes of [`rate_limited_route`].
 async fn rate_limited(limit: Arc<RateLimit>, req: Request, next: Next) -> Response {
-    let open_endpoint = req.method() == axum::http::Method::POST && {
-        let p = req.uri().path();
-        p.ends_with("/ballots") || p.ends_with("/result/voter") || p == "/api/login"
-    };
-    if open_endpoint {
+    if rate_limited_route(req.method(), req.uri().path()) {
         let ip = req
             .extensions()
             .get::<axum::extract::ConnectInfo<SocketAddr>>()
@@ -233,6 +238,7 @@ async fn time_limit(req: Request, next: Next) -> Response {
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
     let mut r = next.run(req).await;
     let h = r.headers_mut();
     h.insert(
@@ -251,7 +257,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The pages' files may be cached for an hour (a phone on a slow room
+    // Wi-Fi loads the wasm module once); everything else, never.
+    let cache = if is_static { "public, max-age=3600" } else { "no-store" };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     r
 }
 
