@@ -38,3 +38,11 @@ wasm=target/wasm-build/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
 ls -l "$wasm"
 cred=$(cargo run -q --example credential -p tinnhiem-core)
 TINNHIEM_WASM="$wasm" TINNHIEM_TEST_CREDENTIAL="$cred" node --test crates/wasm/js/
+
+step "browser tests"
+if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+fi
+(cd tests/e2e && npm ci --no-audit --no-fund)
+cargo build
+TINNHIEM_BIN=target/debug/tinnhiem node --test --test-concurrency=1 tests/e2e/
