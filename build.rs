@@ -8,7 +8,15 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
-    for dir in ["crates/core/src", "crates/wasm/src", "crates/tally/src", "crates/core/Cargo.toml", "crates/wasm/Cargo.toml", "crates/tally/Cargo.toml", "Cargo.lock"] {
+    for dir in [
+        "crates/core/src",
+        "crates/wasm/src",
+        "crates/tally/src",
+        "crates/core/Cargo.toml",
+        "crates/wasm/Cargo.toml",
+        "crates/tally/Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={dir}");
     }
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -17,12 +25,31 @@ fn main() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
-        .args(["build", "-p", "tinnhiem-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm", "--locked"])
+        .args([
+            "build",
+            "-p",
+            "tinnhiem-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm",
+            "--locked",
+        ])
         .arg("--target-dir")
         .arg(&target_dir);
     // The outer build's flags (a fuzzer's sanitizers, a nightly toolchain)
     // are not for the browser module.
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "RUSTUP_TOOLCHAIN", "CARGO_BUILD_RUSTFLAGS", "CARGO_TARGET_DIR", "RUSTC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_PROFILE_RELEASE_DEBUG"] {
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTUP_TOOLCHAIN",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_PROFILE_RELEASE_DEBUG",
+    ] {
         cmd.env_remove(var);
     }
     for (k, _) in std::env::vars() {
@@ -35,7 +62,8 @@ fn main() {
         panic!("building the browser module failed; is the wasm32-unknown-unknown target installed? (rustup target add wasm32-unknown-unknown)");
     }
     let wasm = target_dir.join("wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm");
-    std::fs::copy(&wasm, out.join("tinnhiem_wasm.wasm")).expect("the wasm build produced its module");
+    std::fs::copy(&wasm, out.join("tinnhiem_wasm.wasm"))
+        .expect("the wasm build produced its module");
     embed_web(&root, &out);
 }
 
@@ -47,22 +75,33 @@ fn embed_web(root: &std::path::Path, out: &std::path::Path) {
     let mut files = Vec::new();
     let mut stack = vec![web.clone()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 println!("cargo:rerun-if-changed={}", p.display());
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(&web).expect("under web").to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&web)
+                    .expect("under web")
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.push((rel, p));
             }
         }
     }
     files.sort();
-    let mut code = String::from("/// Every embedded file of the web pages.\npub static ASSETS: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Every embedded file of the web pages.\npub static ASSETS: &[(&str, &[u8])] = &[\n",
+    );
     for (rel, p) in &files {
-        code.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", p.display().to_string()));
+        code.push_str(&format!(
+            "    ({rel:?}, include_bytes!({:?})),\n",
+            p.display().to_string()
+        ));
     }
     code.push_str(&format!(
         "    (\"tinnhiem_wasm.wasm\", include_bytes!({:?})),\n];\n",

@@ -69,7 +69,11 @@ pub fn hash_password(password: &str) -> String {
 /// Checks a password against its stored argon2 hash.
 pub fn check_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -94,7 +98,8 @@ impl Sessions {
     /// comparison never touches the token's bytes directly.
     pub fn check(&self, token: &str) -> bool {
         let t = self.tokens.lock().expect("sessions lock");
-        t.get(&code_hash(token)).is_some_and(|exp| *exp > Instant::now())
+        t.get(&code_hash(token))
+            .is_some_and(|exp| *exp > Instant::now())
     }
 }
 

@@ -28,11 +28,20 @@ pub fn qr_svg(text: &str, size: u32) -> String {
 
 /// The voter URL of a credential.
 pub fn voter_url(base: &str, election_id: &str, credential: &str) -> Zeroizing<String> {
-    Zeroizing::new(format!("{}/v/{election_id}#{credential}", base.trim_end_matches('/')))
+    Zeroizing::new(format!(
+        "{}/v/{election_id}#{credential}",
+        base.trim_end_matches('/')
+    ))
 }
 
 /// The sheet: `credentials` are the texts of the credentials to print.
-pub fn sheet_html(title: &str, unit: &str, base: &str, election_id: &str, credentials: &[Zeroizing<String>]) -> Zeroizing<String> {
+pub fn sheet_html(
+    title: &str,
+    unit: &str,
+    base: &str,
+    election_id: &str,
+    credentials: &[Zeroizing<String>],
+) -> Zeroizing<String> {
     let mut slips = Zeroizing::new(String::new());
     for (i, c) in credentials.iter().enumerate() {
         let url = voter_url(base, election_id, c);

@@ -13,7 +13,9 @@ use serde_json::json;
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
-use tinnhiem_core::log::{CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody};
+use tinnhiem_core::log::{
+    CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
+};
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
 use tinnhiem_tally::Tally;
@@ -120,20 +122,33 @@ fn fail(msg: impl std::fmt::Display) -> String {
 }
 
 async fn load(common: &Common) -> Result<Member, String> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(&common.key_file)
-            .map_err(|e| format!("cannot read the key file {}: {e}", common.key_file.display()))?,
+    let text = Zeroizing::new(std::fs::read_to_string(&common.key_file).map_err(|e| {
+        format!(
+            "cannot read the key file {}: {e}",
+            common.key_file.display()
+        )
+    })?);
+    let kf: KeyFile =
+        serde_json::from_str(&text).map_err(|_| "the key file is damaged".to_string())?;
+    let secret = Zeroizing::new(
+        unhex_array::<32>(&kf.key, "key").map_err(|_| "the key file is damaged".to_string())?,
     );
-    let kf: KeyFile = serde_json::from_str(&text).map_err(|_| "the key file is damaged".to_string())?;
-    let secret = Zeroizing::new(unhex_array::<32>(&kf.key, "key").map_err(|_| "the key file is damaged".to_string())?);
     let key = TrusteeKey::from_bytes(&secret).map_err(|_| "the key file is damaged".to_string())?;
     let client = Client::new(&common.server);
     let view: ElectionView = client
-        .call(Method::GET, &format!("/api/elections/{}", kf.election), None::<&()>, None)
+        .call(
+            Method::GET,
+            &format!("/api/elections/{}", kf.election),
+            None::<&()>,
+            None,
+        )
         .await
         .map_err(fail)?;
-    let hash = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
-        .map_err(|_| "the election is not sealed yet".to_string())?;
+    let hash = unhex_array(
+        view.election_hash.as_deref().unwrap_or_default(),
+        "election_hash",
+    )
+    .map_err(|_| "the election is not sealed yet".to_string())?;
     Ok(Member {
         client,
         election: kf.election,
@@ -152,7 +167,12 @@ impl Member {
 
     async fn post(&self, what: &str, body: &impl Serialize) -> Result<(), String> {
         self.client
-            .send(Method::POST, &format!("/api/elections/{}/{what}", self.election), Some(body), None)
+            .send(
+                Method::POST,
+                &format!("/api/elections/{}/{what}", self.election),
+                Some(body),
+                None,
+            )
             .await
             .map(|_| ())
             .map_err(fail)
@@ -165,8 +185,11 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    f.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 async fn act(action: Action) -> Result<String, String> {
@@ -180,11 +203,19 @@ async fn act(action: Action) -> Result<String, String> {
         } => {
             let client = Client::new(&server);
             let view: ElectionView = client
-                .call(Method::GET, &format!("/api/elections/{election}"), None::<&()>, None)
+                .call(
+                    Method::GET,
+                    &format!("/api/elections/{election}"),
+                    None::<&()>,
+                    None,
+                )
                 .await
                 .map_err(fail)?;
-            let hash: [u8; 32] = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
-                .map_err(|_| "the organizer has not sealed the election yet".to_string())?;
+            let hash: [u8; 32] = unhex_array(
+                view.election_hash.as_deref().unwrap_or_default(),
+                "election_hash",
+            )
+            .map_err(|_| "the organizer has not sealed the election yet".to_string())?;
             let key = TrusteeKey::generate(&mut OsRng);
             let secret = Zeroizing::new(hex(&key.to_bytes()));
             let file = Zeroizing::new(
@@ -224,7 +255,9 @@ async fn act(action: Action) -> Result<String, String> {
             };
             b.signature = m.sign(&Payload::Quorum(b.clone()));
             m.post("quorum", &b).await?;
-            Ok(format!("Đã ghi nhận {present} người có mặt (attendance recorded)"))
+            Ok(format!(
+                "Đã ghi nhận {present} người có mặt (attendance recorded)"
+            ))
         }
         Action::Credentials {
             common,
@@ -233,16 +266,22 @@ async fn act(action: Action) -> Result<String, String> {
             voter_base,
         } => {
             let m = load(&common).await?;
-            let creds: Vec<Credential> = (0..count).map(|_| Credential::generate(&mut OsRng)).collect();
+            let creds: Vec<Credential> = (0..count)
+                .map(|_| Credential::generate(&mut OsRng))
+                .collect();
             let mut b = CredentialsBody {
-                credentials: creds.iter().map(|c| Hex(*c.public(&m.election).as_bytes())).collect(),
+                credentials: creds
+                    .iter()
+                    .map(|c| Hex(*c.public(&m.election).as_bytes()))
+                    .collect(),
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
             b.signature = m.sign(&Payload::Credentials(b.clone()));
             let texts: Vec<Zeroizing<String>> = creds.iter().map(|c| c.to_text()).collect();
             let base = voter_base.unwrap_or_else(|| common.server.clone());
-            let html = crate::sheet::sheet_html(&m.view.title, &m.view.unit, &base, &m.election, &texts);
+            let html =
+                crate::sheet::sheet_html(&m.view.title, &m.view.unit, &base, &m.election, &texts);
             // The sheet is written before the public parts are posted, so a
             // failure to write never leaves issued credentials nobody holds.
             write_private(&out, html.as_bytes())?;
@@ -272,14 +311,20 @@ async fn act(action: Action) -> Result<String, String> {
                 signature: Hex([0; 64]),
             };
             let signature = m.sign(&Payload::Close(b));
-            m.post("close", &json!({"signer": m.index, "signature": signature})).await?;
+            m.post("close", &json!({"signer": m.index, "signature": signature}))
+                .await?;
             Ok("Đã kết thúc bỏ phiếu (voting closed)".into())
         }
         Action::Decrypt { common } => {
             let m = load(&common).await?;
             let totals: Totals = m
                 .client
-                .call(Method::GET, &format!("/api/elections/{}/totals", m.election), None::<&()>, None)
+                .call(
+                    Method::GET,
+                    &format!("/api/elections/{}/totals", m.election),
+                    None::<&()>,
+                    None,
+                )
                 .await
                 .map_err(fail)?;
             let cts = totals
@@ -308,7 +353,12 @@ async fn act(action: Action) -> Result<String, String> {
             let m = load(&common).await?;
             let log = m
                 .client
-                .send(Method::GET, &format!("/api/elections/{}/log", m.election), None::<&()>, None)
+                .send(
+                    Method::GET,
+                    &format!("/api/elections/{}/log", m.election),
+                    None::<&()>,
+                    None,
+                )
                 .await
                 .map_err(fail)?;
             let mut tally = Tally::new();

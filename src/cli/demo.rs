@@ -91,8 +91,17 @@ pub fn run(out: Option<PathBuf>) -> ExitCode {
         let local = super::LocalServer::start()
             .await
             .map_err(super::SimulateError::Unexpected)?;
-        println!("Máy chủ (server): {} (kho tạm, temporary store)", local.base);
-        let r = super::run_scenario(&s, &out, Some((&local.base, &local.password)), &mut |_, _| {}).await;
+        println!(
+            "Máy chủ (server): {} (kho tạm, temporary store)",
+            local.base
+        );
+        let r = super::run_scenario(
+            &s,
+            &out,
+            Some((&local.base, &local.password)),
+            &mut |_, _| {},
+        )
+        .await;
         local.stop().await;
         r
     };

@@ -37,7 +37,10 @@ fn read(args: &Args) -> Result<Vec<u8>, String> {
             .map_err(|e| e.to_string())?;
         return Ok(bytes.to_vec());
     }
-    let dir = args.data.as_ref().expect("clap requires --server or --data");
+    let dir = args
+        .data
+        .as_ref()
+        .expect("clap requires --server or --data");
     let store = SledStore::open(dir).map_err(|e| {
         format!(
             "cannot open {}: {e}\n(if the server is running, stop it or use --server)",
@@ -46,7 +49,11 @@ fn read(args: &Args) -> Result<Vec<u8>, String> {
     })?;
     let known = store.metas().map_err(|e| e.to_string())?;
     if !known.iter().any(|(id, _)| *id == args.election) {
-        return Err(format!("no election {} in {}", args.election, dir.display()));
+        return Err(format!(
+            "no election {} in {}",
+            args.election,
+            dir.display()
+        ));
     }
     let lines = store.lines(&args.election).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
@@ -79,7 +86,10 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("NHẬT KÝ KHÔNG HỢP LỆ HOẶC CHƯA KẾT THÚC (not verified): entry {}: {}", e.seq, e.reason);
+            println!(
+                "NHẬT KÝ KHÔNG HỢP LỆ HOẶC CHƯA KẾT THÚC (not verified): entry {}: {}",
+                e.seq, e.reason
+            );
             ExitCode::from(1)
         }
     }

@@ -109,7 +109,12 @@ pub async fn run_scenario(
     }
 }
 
-pub fn run(scenario: &Path, out: &Path, server: Option<String>, password: Option<String>) -> ExitCode {
+pub fn run(
+    scenario: &Path,
+    out: &Path,
+    server: Option<String>,
+    password: Option<String>,
+) -> ExitCode {
     let bytes = match std::fs::read(scenario) {
         Ok(b) => b,
         Err(e) => {
