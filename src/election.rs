@@ -705,7 +705,10 @@ impl Election {
             .await
             .map_err(|e| DomainError::Storage(format!("verification queue: {e}")))?;
         let (ballot, cts) = tokio::task::spawn_blocking(move || {
-            let r = ballot.verify(&ctx, &mut rand::rngs::OsRng);
+            // The batch's random weights (about 60 per ballot) from a CSPRNG
+            // seeded once, not one system call each.
+            let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_entropy();
+            let r = ballot.verify(&ctx, &mut rng);
             drop(permit);
             (ballot, r)
         })

@@ -715,10 +715,16 @@ function renderOrg() {
     if (!S.memberQr || S.memberQr.id !== S.id) {
       try {
         S.memberQr = { id: S.id, node: svgNode(tn.callSync('qr_svg', { text: link }).svg, t('org.qr')) };
-      } catch (_) { S.memberQr = { id: S.id, node: el('span') }; }
+      } catch (e) {
+        // The browser module is still loading: draw the code once it is in.
+        if (/has not finished/.test(e.message)) tn.load().then(render, () => {});
+        else S.memberQr = { id: S.id, node: el('span') };
+      }
     }
-    S.memberQr.node.setAttribute('aria-label', t('org.qr'));
-    if ($('member-qr').firstChild !== S.memberQr.node) $('member-qr').replaceChildren(S.memberQr.node);
+    if (S.memberQr && S.memberQr.id === S.id) {
+      S.memberQr.node.setAttribute('aria-label', t('org.qr'));
+      if ($('member-qr').firstChild !== S.memberQr.node) $('member-qr').replaceChildren(S.memberQr.node);
+    }
   }
   $('org-results').href = `/results/${encodeURIComponent(S.id)}`;
   $('org-inspector').href = `/inspector?id=${encodeURIComponent(S.id)}&verify`;
@@ -890,13 +896,12 @@ function slipsNode(list, offset) {
     const n = offset + i + 1;
     return el('div', { class: 'c-slip', dataset: { slip: n } },
       el('p', { class: 'c-slip-t', text: v.title }),
-      el('p', { text: v.unit }),
+      el('p', {}, `${v.unit} · `, el('span', { class: 'c-slip-n', text: `№ ${n}` })),
       svgNode(c.qr, `Mã QR để mở phiếu số ${n} / QR code opening ballot no. ${n}`),
       el('p', { class: 'c-slip-code', text: c.text }),
       el('p', { class: 'c-slip-url', text: c.url }),
-      el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên và nhập mã) để mở phiếu. Chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần; không ghi tên lên phiếu này.' }),
-      el('p', { class: 'c-slip-h', lang: 'en', text: 'Scan with your phone (or open the address and type the code) to open your ballot. One use only.' }),
-      el('p', { class: 'c-slip-n', text: `№ ${n}` }));
+      el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên, nhập mã) để mở phiếu; chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần. Không ghi tên lên phiếu này.' }),
+      el('p', { class: 'c-slip-h', lang: 'en', text: 'Scan to open your ballot. One use only.' }));
   })));
 }
 
@@ -1081,13 +1086,19 @@ function openDraft(editing) {
   show('draft-editnote', editing);
   $('f-title').value = v ? v.title : '';
   $('f-unit').value = v ? v.unit : '';
-  $('f-date').value = v ? v.date : new Date().toISOString().slice(0, 10);
+  $('f-date').value = v ? v.date : today();
   $('f-summoned').value = v ? String(v.summoned) : '';
   $('f-candidates').value = v ? v.candidates.map((c) => `${c.name}, ${c.position}`).join('\n') : '';
   $('f-committee').value = v ? v.committee.join('\n') : '';
   renderPreview();
   render();
   $('draft-h').focus();
+}
+
+/// Today in the browser's own time zone, `YYYY-MM-DD`.
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 function draftInput() {

@@ -402,8 +402,8 @@ async function resultsPage() {
     say('status.asking');
     try {
       const r = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}/result`, undefined, { token: code.trim() });
-      const all = view && r.candidates.length === view.candidates.length && view.candidates.length > 1;
-      show(r, !all && view && view.candidates.length > 1);
+      // A candidate's code gives his or her own line only.
+      show(r, Boolean(view) && view.candidates.length > 1 && r.candidates.length === 1);
     } catch (e) { failed(e); }
   };
   const byCredential = async (credential) => {
@@ -412,7 +412,7 @@ async function resultsPage() {
     try {
       await tn.load();
       const req = tn.callSync('voter_result_signature', {
-        election_id: id, election_hash: view.election_hash, credential: credential.trim(), seed: tn.seed(),
+        election_id: id, election_hash: view.election_hash, credential: credential.trim().toUpperCase(), seed: tn.seed(),
       });
       say('status.asking');
       const r = await tn.api('POST', `/api/elections/${encodeURIComponent(id)}/result/voter`, req);

@@ -61,6 +61,11 @@ pub struct Args {
     /// Ballots in flight at once.
     #[arg(long, default_value_t = 200)]
     pub concurrency: u32,
+    /// Send at this many ballots per second (an open load, as voters arriving
+    /// on their own) instead of as fast as the server answers; latency then
+    /// counts from each ballot's due time.
+    #[arg(long)]
+    pub rate: Option<f64>,
     /// Members of the counting committee.
     #[arg(long, default_value_t = 3)]
     pub trustees: u32,
@@ -114,8 +119,11 @@ pub struct Report {
     pub voters: u32,
     /// Candidates per ballot.
     pub candidates: u32,
-    /// Requests in flight at once.
+    /// Requests in flight at once (at most).
     pub concurrency: u32,
+    /// Ballots per second offered (open load), or `None` for as fast as
+    /// the server answers.
+    pub rate: Option<f64>,
     /// Committee members.
     pub trustees: u32,
     /// CPUs of this machine (shared by the load generator and a local
@@ -137,6 +145,12 @@ pub struct Report {
     pub wall_seconds: f64,
     /// Accepted ballots per second of wall time.
     pub ballots_per_second: f64,
+    /// CPU time this process spent while sending, per accepted ballot, in
+    /// milliseconds (Linux only): with a local server, the server's work and
+    /// the load generator's together, which does not depend on what else
+    /// the machine runs; `cpus` divided by it bounds the rate this machine
+    /// could reach with nothing else running.
+    pub cpu_ms_per_ballot: Option<f64>,
     /// Send → receipt, accepted ballots only.
     pub latency_ms: Latency,
     /// The check after the close.
@@ -172,6 +186,10 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("tinnhiem loadtest: --voters, --candidates, --concurrency and --trustees must be at least 1");
         return ExitCode::from(2);
     }
+    if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+        eprintln!("tinnhiem loadtest: --rate must be a positive number of ballots per second");
+        return ExitCode::from(2);
+    }
     let password = args
         .password
         .clone()
@@ -188,7 +206,9 @@ pub fn run(args: Args) -> ExitCode {
                 measure(&args, &client, password, url).await
             }
             _ => {
-                let local = super::LocalServer::start().await.map_err(SimulateError::Unexpected)?;
+                let local = super::LocalServer::start()
+                    .await
+                    .map_err(SimulateError::Unexpected)?;
                 let client = Client::new(&local.base);
                 let r = measure(&args, &client, &local.password, "local").await;
                 local.stop().await;
@@ -199,7 +219,10 @@ pub fn run(args: Args) -> ExitCode {
     match outcome {
         Ok(report) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("report serializes")
+                );
             } else {
                 print!("{}", table(&report));
             }
@@ -221,11 +244,19 @@ fn unexpected(e: impl std::fmt::Display) -> SimulateError {
 }
 
 /// Runs the whole meeting against `client` and measures the voting.
-pub async fn measure(args: &Args, client: &Client, password: &str, server: &str) -> Result<Report, SimulateError> {
+pub async fn measure(
+    args: &Args,
+    client: &Client,
+    password: &str,
+    server: &str,
+) -> Result<Report, SimulateError> {
     // Set-up, as the organizer and the committee would do it.
     let token = meeting::login(client, password).await?;
     let input = ElectionInput {
-        title: format!("Thử tải: {} cử tri, {} ứng viên (load test)", args.voters, args.candidates),
+        title: format!(
+            "Thử tải: {} cử tri, {} ứng viên (load test)",
+            args.voters, args.candidates
+        ),
         unit: "tinnhiem loadtest".into(),
         date: today(),
         candidates: (1..=args.candidates)
@@ -237,7 +268,9 @@ pub async fn measure(args: &Args, client: &Client, password: &str, server: &str)
             })
             .collect(),
         summoned: args.voters,
-        committee: (1..=args.trustees).map(|i| format!("Thành viên Ban kiểm phiếu {i}")).collect(),
+        committee: (1..=args.trustees)
+            .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
+            .collect(),
     };
     let created = meeting::create(client, &token, &input).await?;
     let opened = meeting::open_voting(client, &token, &created, &input, args.voters).await?;
@@ -249,7 +282,16 @@ pub async fn measure(args: &Args, client: &Client, password: &str, server: &str)
     let ballot_bytes = voters.first().map_or(0, |v| v.body.get().len());
 
     // The measure.
-    let (outcomes, wall) = send_all(client, &opened.base, &voters, args.concurrency as usize).await;
+    let cpu_before = process_cpu_seconds();
+    let (outcomes, wall) = send_all(
+        client,
+        &opened.base,
+        &voters,
+        args.concurrency as usize,
+        args.rate,
+    )
+    .await;
+    let cpu = cpu_before.zip(process_cpu_seconds()).map(|(a, b)| b - a);
     let mut accepted = 0u64;
     let mut refused = BTreeMap::new();
     let mut errors = BTreeMap::new();
@@ -282,6 +324,7 @@ pub async fn measure(args: &Args, client: &Client, password: &str, server: &str)
         voters: args.voters,
         candidates: args.candidates,
         concurrency: args.concurrency,
+        rate: args.rate,
         trustees: args.trustees,
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cpu_model: cpu_model(),
@@ -292,6 +335,9 @@ pub async fn measure(args: &Args, client: &Client, password: &str, server: &str)
         errors,
         wall_seconds: wall.as_secs_f64(),
         ballots_per_second: accepted as f64 / wall.as_secs_f64().max(1e-9),
+        cpu_ms_per_ballot: cpu
+            .filter(|_| accepted > 0)
+            .map(|c| c * 1000.0 / accepted as f64),
         latency_ms: latency(&mut latencies),
         checked,
     })
@@ -301,7 +347,9 @@ pub async fn measure(args: &Args, client: &Client, password: &str, server: &str)
 /// choices (a blank entry now and then).
 fn encrypt_all(opened: &Opened) -> Result<Vec<Voter>, SimulateError> {
     let total = opened.credentials.len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(total.max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total.max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicU64::new(0);
     let bar = Mutex::new(Progress::new("Mã hoá phiếu (encrypting)"));
@@ -327,7 +375,8 @@ fn encrypt_all(opened: &Opened) -> Result<Vec<Voter>, SimulateError> {
                             })
                             .collect();
                         let ballot = Ballot::cast(&ctx, &opened.id, cred, &choices, None, &mut rng);
-                        let body = serde_json::value::to_raw_value(&ballot).expect("a ballot serializes");
+                        let body =
+                            serde_json::value::to_raw_value(&ballot).expect("a ballot serializes");
                         mine.push((
                             i,
                             Voter {
@@ -345,9 +394,14 @@ fn encrypt_all(opened: &Opened) -> Result<Vec<Voter>, SimulateError> {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("an encryption thread panicked")).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("an encryption thread panicked"))
+            .collect()
     });
-    bar.lock().expect("progress lock").update(total as u64, total as u64);
+    bar.lock()
+        .expect("progress lock")
+        .update(total as u64, total as u64);
     voters.sort_by_key(|(i, _)| *i);
     if voters.len() != total {
         return Err(unexpected("some ballots were not encrypted"));
@@ -355,58 +409,71 @@ fn encrypt_all(opened: &Opened) -> Result<Vec<Voter>, SimulateError> {
     Ok(voters.into_iter().map(|(_, v)| v).collect())
 }
 
-/// Sends every ballot with `concurrency` requests in flight; returns each
-/// ballot's outcome and latency (in the voters' order) and the wall time.
+/// Sends every ballot with at most `concurrency` requests in flight; with a
+/// `rate`, ballot `i` is due at `i / rate` seconds (an open load: voters do
+/// not wait for each other) and its latency counts from that moment, so time
+/// spent waiting for a free slot is not hidden. Returns each ballot's outcome
+/// and latency (in the voters' order) and the wall time.
 async fn send_all(
     client: &Client,
     base: &str,
     voters: &[Voter],
     concurrency: usize,
+    rate: Option<f64>,
 ) -> (Vec<(Outcome, Duration)>, Duration) {
     let total = voters.len();
-    let bodies: Arc<Vec<Box<RawValue>>> = Arc::new(voters.iter().map(|v| v.body.clone()).collect());
-    let next = Arc::new(AtomicUsize::new(0));
+    let slots = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let done = Arc::new(AtomicU64::new(0));
     let bar = Arc::new(Mutex::new(Progress::new("Bỏ phiếu (casting)")));
     let path: Arc<str> = format!("{base}/ballots").into();
-    let started = Instant::now();
-    let mut workers = Vec::with_capacity(concurrency);
-    for _ in 0..concurrency.min(total) {
-        let (client, bodies, next, done, bar, path) =
-            (client.clone(), bodies.clone(), next.clone(), done.clone(), bar.clone(), path.clone());
-        workers.push(tokio::spawn(async move {
-            let mut mine = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(body) = bodies.get(i) else {
-                    break;
-                };
-                let sent = Instant::now();
-                let answer = client.call::<Receipt>(Method::POST, &path, Some(body), None).await;
-                let elapsed = sent.elapsed();
-                let outcome = match answer {
-                    Ok(r) => Outcome::Accepted(r),
-                    Err(e @ ClientError::Refused { .. }) => Outcome::Refused(e.code().unwrap_or("http").to_owned()),
-                    Err(ClientError::Transport(_)) => Outcome::Error("transport"),
-                    Err(ClientError::Decode(_)) => Outcome::Error("undecodable answer"),
-                };
-                mine.push((i, outcome, elapsed));
-                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                bar.lock().expect("progress lock").update(d, total as u64);
+    let started = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(total);
+    for (i, voter) in voters.iter().enumerate() {
+        let due = match rate {
+            Some(r) => {
+                let due = started + Duration::from_secs_f64(i as f64 / r);
+                tokio::time::sleep_until(due).await;
+                Some(due)
             }
-            mine
+            None => None,
+        };
+        let slot = slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        let (client, body, done, bar, path) = (
+            client.clone(),
+            voter.body.clone(),
+            done.clone(),
+            bar.clone(),
+            path.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let sent = due.unwrap_or_else(tokio::time::Instant::now);
+            let answer = client
+                .call::<Receipt>(Method::POST, &path, Some(&body), None)
+                .await;
+            let elapsed = sent.elapsed();
+            drop(slot);
+            let outcome = match answer {
+                Ok(r) => Outcome::Accepted(r),
+                Err(e @ ClientError::Refused { .. }) => {
+                    Outcome::Refused(e.code().unwrap_or("http").to_owned())
+                }
+                Err(ClientError::Transport(_)) => Outcome::Error("transport"),
+                Err(ClientError::Decode(_)) => Outcome::Error("undecodable answer"),
+            };
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.lock().expect("progress lock").update(d, total as u64);
+            (outcome, elapsed)
         }));
     }
     let mut all = Vec::with_capacity(total);
-    for w in workers {
-        match w.await {
-            Ok(mine) => all.extend(mine),
-            Err(e) => panic!("a sending task failed: {e}"),
-        }
+    for t in tasks {
+        all.push(t.await.expect("a sending task panicked"));
     }
-    let wall = started.elapsed();
-    all.sort_by_key(|(i, _, _)| *i);
-    (all.into_iter().map(|(_, o, d)| (o, d)).collect(), wall)
+    (all, started.elapsed())
 }
 
 /// Nearest-rank percentiles, in milliseconds.
@@ -458,7 +525,8 @@ async fn check(
         let mut c = Checked::default();
         let lines = tinnhiem_tally::split_lines(&log);
         c.log_lines = lines.len() as u64;
-        let result = match tinnhiem_tally::verify_log(&log, &mut rand::rngs::OsRng, &mut |_, _| {}) {
+        let result = match tinnhiem_tally::verify_log(&log, &mut rand::rngs::OsRng, &mut |_, _| {})
+        {
             Ok(outcome) => {
                 c.log_verified = true;
                 Some(outcome.result)
@@ -473,8 +541,13 @@ async fn check(
         for (seq, line) in lines.iter().enumerate() {
             if let Ok(entry) = parse_line(line) {
                 if let Payload::Ballot(b) = entry.payload {
-                    if in_log.insert(b.credential, (seq as u64, b.digest(&ctx))).is_some() {
-                        c.problems.push(format!("a credential has two ballots in the log (line {seq})"));
+                    if in_log
+                        .insert(b.credential, (seq as u64, b.digest(&ctx)))
+                        .is_some()
+                    {
+                        c.problems.push(format!(
+                            "a credential has two ballots in the log (line {seq})"
+                        ));
                     }
                 }
             }
@@ -507,8 +580,9 @@ async fn check(
                 .collect();
             c.counts_match = counted == expected && result.returned == c.ballots_in_log;
             if !c.counts_match {
-                c.problems
-                    .push("the decrypted counts differ from the choices of the ballots in the log".into());
+                c.problems.push(
+                    "the decrypted counts differ from the choices of the ballots in the log".into(),
+                );
             }
         }
         Ok(c)
@@ -523,14 +597,22 @@ fn receipt_problem(
     server_key: &PublicKey,
 ) -> Option<String> {
     let Some(&(seq, digest)) = logged else {
-        return Some(format!("receipt for line {} but the voter's ballot is not in the log", r.seq));
+        return Some(format!(
+            "receipt for line {} but the voter's ballot is not in the log",
+            r.seq
+        ));
     };
     if r.seq != seq {
-        return Some(format!("receipt says line {} but the ballot is at line {seq}", r.seq));
+        return Some(format!(
+            "receipt says line {} but the ballot is at line {seq}",
+            r.seq
+        ));
     }
     let hash = tinnhiem_core::log::entry_hash(lines[seq as usize]);
     if r.entry_hash != hex(&hash) || r.head != r.entry_hash {
-        return Some(format!("receipt for line {seq}: the entry hash differs from the log's"));
+        return Some(format!(
+            "receipt for line {seq}: the entry hash differs from the log's"
+        ));
     }
     if r.tracking != tracking_code(&digest) {
         return Some(format!("receipt for line {seq}: wrong tracking code"));
@@ -538,11 +620,28 @@ fn receipt_problem(
     let signed = unhex_array::<64>(&r.head_signature, "head_signature")
         .ok()
         .and_then(|s| Signature::from_bytes(&s).ok())
-        .is_some_and(|s| s.verify(server_key, SERVER_HEAD_CONTEXT, &head_message(&hash, seq)).is_ok());
+        .is_some_and(|s| {
+            s.verify(server_key, SERVER_HEAD_CONTEXT, &head_message(&hash, seq))
+                .is_ok()
+        });
     if !signed {
-        return Some(format!("receipt for line {seq}: the head signature does not verify"));
+        return Some(format!(
+            "receipt for line {seq}: the head signature does not verify"
+        ));
     }
     None
+}
+
+/// User and system CPU time of this process so far, from /proc/self/stat
+/// (Linux; its clock ticks are USER_HZ, 100 per second).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name, in parentheses, may hold spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ');
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
 }
 
 /// The CPU model, from /proc/cpuinfo (Linux).
@@ -562,22 +661,36 @@ pub fn table(r: &Report) -> String {
         if m.is_empty() {
             "0".to_owned()
         } else {
-            m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+            m.iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
     let l = &r.latency_ms;
     let c = &r.checked;
     let _ = writeln!(
         s,
-        "Máy chủ (server): {} · {} cử tri (voters) × {} ứng viên (candidates) · {} đồng thời (in flight)",
-        r.server, r.voters, r.candidates, r.concurrency
+        "Máy chủ (server): {} · {} cử tri (voters) × {} ứng viên (candidates) · ≤ {} đồng thời (in flight){}",
+        r.server,
+        r.voters,
+        r.candidates,
+        r.concurrency,
+        r.rate.map(|x| format!(" · offered {x} ballots/s")).unwrap_or_default()
     );
     let _ = writeln!(
         s,
         "Máy (machine): {} CPU{} — shared by the load generator{}",
         r.cpus,
-        r.cpu_model.as_deref().map(|m| format!(" ({m})")).unwrap_or_default(),
-        if r.server == "local" { " and the server" } else { "" }
+        r.cpu_model
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default(),
+        if r.server == "local" {
+            " and the server"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         s,
@@ -589,6 +702,17 @@ pub fn table(r: &Report) -> String {
     let _ = writeln!(s, "Errors:     {}", kinds(&r.errors));
     let _ = writeln!(s, "Wall time:  {:.2} s", r.wall_seconds);
     let _ = writeln!(s, "Throughput: {:.0} ballots/s", r.ballots_per_second);
+    if let Some(c) = r.cpu_ms_per_ballot {
+        let _ = writeln!(
+            s,
+            "CPU:        {c:.2} ms per ballot in this process ({})",
+            if r.server == "local" {
+                "server and load generator"
+            } else {
+                "load generator only"
+            }
+        );
+    }
     let _ = writeln!(
         s,
         "Latency (send → receipt, ms): p50 {:.1} · p90 {:.1} · p99 {:.1} · max {:.1} · mean {:.1}",
@@ -605,7 +729,11 @@ pub fn table(r: &Report) -> String {
         if c.counts_match { "match the ballots" } else { "DO NOT match" }
     );
     if c.in_log_without_receipt > 0 {
-        let _ = writeln!(s, "{} ballots are in the log but their voters got no receipt", c.in_log_without_receipt);
+        let _ = writeln!(
+            s,
+            "{} ballots are in the log but their voters got no receipt",
+            c.in_log_without_receipt
+        );
     }
     for p in &c.problems {
         let _ = writeln!(s, "PROBLEM: {p}");

@@ -15,9 +15,11 @@ use rand::rngs::OsRng;
 use serde_json::json;
 use tinnhiem_core::ballot::{Ballot, ElectionContext};
 use tinnhiem_core::credential::Credential;
-use tinnhiem_core::elgamal::{CompressedCiphertext, Ciphertext};
+use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
-use tinnhiem_core::log::{CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody, CloseBody};
+use tinnhiem_core::log::{
+    CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
+};
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
@@ -51,7 +53,9 @@ impl Committee {
     /// ignored) and returns the signature's hex.
     fn sign(&self, election_hash: &[u8; 32], payload: &Payload) -> Hex<64> {
         let (context, message, signer, _) = payload.statement(election_hash).expect("a statement");
-        Hex(self.keys[signer as usize].sign(context, &message, &mut OsRng).to_bytes())
+        Hex(self.keys[signer as usize]
+            .sign(context, &message, &mut OsRng)
+            .to_bytes())
     }
 }
 
@@ -79,14 +83,23 @@ pub(crate) struct Opened {
 /// The organizer logs in; returns the session token.
 pub(crate) async fn login(client: &Client, password: &str) -> Result<String, SimulateError> {
     let login: LoginAnswer = client
-        .call(Method::POST, "/api/login", Some(&json!({"password": password})), None)
+        .call(
+            Method::POST,
+            "/api/login",
+            Some(&json!({"password": password})),
+            None,
+        )
         .await
         .map_err(|e| SimulateError::Unexpected(format!("organizer login: {e}")))?;
     Ok(login.token)
 }
 
 /// The organizer creates the election (a draft).
-pub(crate) async fn create(client: &Client, token: &str, input: &ElectionInput) -> Result<Created, SimulateError> {
+pub(crate) async fn create(
+    client: &Client,
+    token: &str,
+    input: &ElectionInput,
+) -> Result<Created, SimulateError> {
     client
         .call(Method::POST, "/api/elections", Some(input), Some(token))
         .await
@@ -110,16 +123,29 @@ pub(crate) async fn open_voting(
     let id = created.id.clone();
     let base = format!("/api/elections/{id}");
     client
-        .send(Method::POST, &format!("{base}/seal"), None::<&()>, Some(token))
+        .send(
+            Method::POST,
+            &format!("{base}/seal"),
+            None::<&()>,
+            Some(token),
+        )
         .await
         .map_err(http)?;
-    let view: ElectionView = client.call(Method::GET, &base, None::<&()>, None).await.map_err(http)?;
-    let election_hash: [u8; 32] = unhex_array(view.election_hash.as_deref().unwrap_or_default(), "election_hash")
-        .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+    let view: ElectionView = client
+        .call(Method::GET, &base, None::<&()>, None)
+        .await
+        .map_err(http)?;
+    let election_hash: [u8; 32] = unhex_array(
+        view.election_hash.as_deref().unwrap_or_default(),
+        "election_hash",
+    )
+    .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
 
     // Key ceremony: each member on his or her own device.
     let committee = Committee {
-        keys: (0..trustees).map(|_| TrusteeKey::generate(&mut OsRng)).collect(),
+        keys: (0..trustees)
+            .map(|_| TrusteeKey::generate(&mut OsRng))
+            .collect(),
         codes: created.trustee_codes.clone(),
     };
     for (i, key) in committee.keys.iter().enumerate() {
@@ -147,18 +173,34 @@ pub(crate) async fn open_voting(
         signature: unsigned(),
     };
     q.signature = committee.sign(&election_hash, &Payload::Quorum(q.clone()));
-    client.send(Method::POST, &format!("{base}/quorum"), Some(&q), None).await.map_err(http)?;
+    client
+        .send(Method::POST, &format!("{base}/quorum"), Some(&q), None)
+        .await
+        .map_err(http)?;
 
     // The credential sheet, made by the committee; the server gets only the
     // public parts.
-    let creds: Vec<Credential> = (0..present).map(|_| Credential::generate(&mut OsRng)).collect();
+    let creds: Vec<Credential> = (0..present)
+        .map(|_| Credential::generate(&mut OsRng))
+        .collect();
     let mut cb = CredentialsBody {
-        credentials: creds.iter().map(|c| Hex(*c.public(&id).as_bytes())).collect(),
+        credentials: creds
+            .iter()
+            .map(|c| Hex(*c.public(&id).as_bytes()))
+            .collect(),
         signer: 0,
         signature: unsigned(),
     };
     cb.signature = committee.sign(&election_hash, &Payload::Credentials(cb.clone()));
-    client.send(Method::POST, &format!("{base}/credentials"), Some(&cb), None).await.map_err(http)?;
+    client
+        .send(
+            Method::POST,
+            &format!("{base}/credentials"),
+            Some(&cb),
+            None,
+        )
+        .await
+        .map_err(http)?;
 
     // Opening: refused by the server without the quorum.
     let mut open = StatementBody {
@@ -166,7 +208,10 @@ pub(crate) async fn open_voting(
         signature: unsigned(),
     };
     open.signature = committee.sign(&election_hash, &Payload::Open(open.clone()));
-    match client.send(Method::POST, &format!("{base}/open"), Some(&open), None).await {
+    match client
+        .send(Method::POST, &format!("{base}/open"), Some(&open), None)
+        .await
+    {
         Ok(_) => {}
         Err(e) if e.code() == Some("quorum") => {
             return Err(SimulateError::NoQuorum {
@@ -177,10 +222,16 @@ pub(crate) async fn open_voting(
         }
         Err(e) => return Err(http(e)),
     }
-    let view: ElectionView = client.call(Method::GET, &base, None::<&()>, None).await.map_err(http)?;
+    let view: ElectionView = client
+        .call(Method::GET, &base, None::<&()>, None)
+        .await
+        .map_err(http)?;
     let key = PublicKey::from_bytes(
-        &unhex_array(view.election_key.as_deref().unwrap_or_default(), "election_key")
-            .map_err(|e| SimulateError::Unexpected(e.to_string()))?,
+        &unhex_array(
+            view.election_key.as_deref().unwrap_or_default(),
+            "election_key",
+        )
+        .map_err(|e| SimulateError::Unexpected(e.to_string()))?,
         "election_key",
     )
     .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
@@ -226,29 +277,44 @@ pub async fn run(
             })
             .collect(),
         summoned: scenario.summoned,
-        committee: (1..=scenario.trustees).map(|i| format!("Thành viên Ban kiểm phiếu {i}")).collect(),
+        committee: (1..=scenario.trustees)
+            .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
+            .collect(),
     };
     let created = create(client, &token, &input).await?;
     let id = created.id.clone();
     let election_json = out.join("election.json");
     io(
         &election_json,
-        std::fs::write(&election_json, json!({"id": id, "server": client.base()}).to_string() + "\n"),
+        std::fs::write(
+            &election_json,
+            json!({"id": id, "server": client.base()}).to_string() + "\n",
+        ),
     )?;
     let opened = open_voting(client, &token, &created, &input, scenario.present).await?;
     let (base, creds, ctx) = (&opened.base, &opened.credentials, opened.ctx);
 
     // Voters, several at a time, each encrypting on "their phone".
     let receipts_path = out.join("receipts.jsonl");
-    let receipts = Arc::new(Mutex::new(io(&receipts_path, File::create(&receipts_path))?));
-    let total = (scenario.ballots.len() + scenario.forged as usize + scenario.repeated as usize) as u64;
+    let receipts = Arc::new(Mutex::new(io(
+        &receipts_path,
+        File::create(&receipts_path),
+    )?));
+    let total =
+        (scenario.ballots.len() + scenario.forged as usize + scenario.repeated as usize) as u64;
     let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut refused = Refused::default();
     let voters: Vec<(Credential, Vec<_>, Option<String>)> = scenario
         .ballots
         .iter()
         .zip(creds)
-        .map(|(b, c)| (c.clone(), b.marks.iter().map(|m| m.choice()).collect(), b.signed_by.clone()))
+        .map(|(b, c)| {
+            (
+                c.clone(),
+                b.marks.iter().map(|m| m.choice()).collect(),
+                b.signed_by.clone(),
+            )
+        })
         .collect();
     let concurrency = 8;
     let mut queue = voters.into_iter();
@@ -273,7 +339,9 @@ pub async fn run(
                 let receipt: Receipt = client
                     .call(Method::POST, &path, Some(&ballot), None)
                     .await
-                    .map_err(|e| SimulateError::Unexpected(format!("an honest ballot was refused: {e}")))?;
+                    .map_err(|e| {
+                        SimulateError::Unexpected(format!("an honest ballot was refused: {e}"))
+                    })?;
                 let line = serde_json::to_string(&receipt).expect("receipt serializes") + "\n";
                 let mut f = receipts.lock().expect("receipts lock");
                 io(&receipts_path, f.write_all(line.as_bytes()))?;
@@ -282,7 +350,8 @@ pub async fn run(
             }));
         }
         for t in tasks {
-            t.await.map_err(|e| SimulateError::Unexpected(e.to_string()))??;
+            t.await
+                .map_err(|e| SimulateError::Unexpected(e.to_string()))??;
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(d, total);
         }
@@ -292,9 +361,21 @@ pub async fn run(
     for _ in 0..scenario.forged {
         let fake = Credential::generate(&mut OsRng);
         let ballot = Ballot::cast(&ctx, &id, &fake, &blank, None, &mut OsRng);
-        match client.send(Method::POST, &format!("{base}/ballots"), Some(&ballot), None).await {
+        match client
+            .send(
+                Method::POST,
+                &format!("{base}/ballots"),
+                Some(&ballot),
+                None,
+            )
+            .await
+        {
             Err(e) if e.code() == Some("forged") => refused.forged += 1,
-            other => return Err(SimulateError::Unexpected(format!("a forged ballot was not refused: {other:?}"))),
+            other => {
+                return Err(SimulateError::Unexpected(format!(
+                    "a forged ballot was not refused: {other:?}"
+                )))
+            }
         }
         let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(d, total);
@@ -303,9 +384,21 @@ pub async fn run(
     for i in 0..scenario.repeated as usize {
         let cred = &creds[i % scenario.ballots.len()];
         let ballot = Ballot::cast(&ctx, &id, cred, &blank, None, &mut OsRng);
-        match client.send(Method::POST, &format!("{base}/ballots"), Some(&ballot), None).await {
+        match client
+            .send(
+                Method::POST,
+                &format!("{base}/ballots"),
+                Some(&ballot),
+                None,
+            )
+            .await
+        {
             Err(e) if e.code() == Some("repeated") => refused.repeated += 1,
-            other => return Err(SimulateError::Unexpected(format!("a repeated ballot was not refused: {other:?}"))),
+            other => {
+                return Err(SimulateError::Unexpected(format!(
+                    "a repeated ballot was not refused: {other:?}"
+                )))
+            }
         }
         let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(d, total);
@@ -314,7 +407,10 @@ pub async fn run(
     close_and_publish(client, &opened).await?;
 
     // The inspector: download and verify.
-    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
+    let log = client
+        .send(Method::GET, &format!("{base}/log"), None::<&()>, None)
+        .await
+        .map_err(http)?;
     let log_path = out.join("log.jsonl");
     io(&log_path, std::fs::write(&log_path, &log))?;
     let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {})?;
@@ -328,10 +424,18 @@ pub async fn run(
     let result_path = out.join("result.json");
     io(
         &result_path,
-        std::fs::write(&result_path, serde_json::to_string_pretty(&result).expect("serializes") + "\n"),
+        std::fs::write(
+            &result_path,
+            serde_json::to_string_pretty(&result).expect("serializes") + "\n",
+        ),
     )?;
     let minutes_html = client
-        .send(Method::GET, &format!("{base}/minutes"), None::<&()>, Some(&opened.committee.codes[0]))
+        .send(
+            Method::GET,
+            &format!("{base}/minutes"),
+            None::<&()>,
+            Some(&opened.committee.codes[0]),
+        )
         .await
         .map_err(http)?;
     let minutes = out.join("minutes.html");
@@ -346,7 +450,10 @@ pub async fn run(
 /// After the voting: member 0 closes it, each member decrypts its share of
 /// the totals, and member 0 signs and publishes the counts combined from the
 /// published shares.
-pub(crate) async fn close_and_publish(client: &Client, opened: &Opened) -> Result<(), SimulateError> {
+pub(crate) async fn close_and_publish(
+    client: &Client,
+    opened: &Opened,
+) -> Result<(), SimulateError> {
     let Opened {
         base,
         election_hash,
@@ -370,12 +477,16 @@ pub(crate) async fn close_and_publish(client: &Client, opened: &Opened) -> Resul
         )
         .await
         .map_err(http)?;
-    let totals: Totals = client.call(Method::GET, &format!("{base}/totals"), None::<&()>, None).await.map_err(http)?;
+    let totals: Totals = client
+        .call(Method::GET, &format!("{base}/totals"), None::<&()>, None)
+        .await
+        .map_err(http)?;
     let cts = totals
         .items
         .iter()
         .map(|h| {
-            let b: [u8; 64] = unhex_array(h, "total").map_err(|e| SimulateError::Unexpected(e.to_string()))?;
+            let b: [u8; 64] =
+                unhex_array(h, "total").map_err(|e| SimulateError::Unexpected(e.to_string()))?;
             let mut a = [0u8; 32];
             let mut bb = [0u8; 32];
             a.copy_from_slice(&b[..32]);
@@ -402,7 +513,10 @@ pub(crate) async fn close_and_publish(client: &Client, opened: &Opened) -> Resul
     }
     // The committee combines the published shares (from the log) and signs
     // the counts.
-    let log = client.send(Method::GET, &format!("{base}/log"), None::<&()>, None).await.map_err(http)?;
+    let log = client
+        .send(Method::GET, &format!("{base}/log"), None::<&()>, None)
+        .await
+        .map_err(http)?;
     let mut tally = Tally::new();
     for line in tinnhiem_tally::split_lines(&log) {
         tally.push(line, &mut OsRng)?;
@@ -416,6 +530,9 @@ pub(crate) async fn close_and_publish(client: &Client, opened: &Opened) -> Resul
         signature: unsigned(),
     };
     rb.signature = committee.sign(&election_hash, &Payload::Result(rb.clone()));
-    client.send(Method::POST, &format!("{base}/result"), Some(&rb), None).await.map_err(http)?;
+    client
+        .send(Method::POST, &format!("{base}/result"), Some(&rb), None)
+        .await
+        .map_err(http)?;
     Ok(())
 }

@@ -5,12 +5,17 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use serde_json::Value;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{self as oas, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use tinnhiem_core::ballot::Ballot;
 use tinnhiem_core::log::{
@@ -27,8 +32,8 @@ use crate::election::{
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// Decodes a JSON body into `T`, refusing other content types.
-pub fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+/// Refuses a body that is not declared as JSON.
+fn check_json(headers: &HeaderMap) -> ApiResult<()> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -37,15 +42,145 @@ pub fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResul
                 .next()
                 .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
         });
-    if !json {
-        return Err(ApiError::new(
+    if json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "content_type",
             "Nội dung phải là JSON (Content-Type: application/json).",
             "The body must be JSON (Content-Type: application/json).",
-        ));
+        ))
     }
-    serde_json::from_slice(body).map_err(ApiError::malformed)
+}
+
+/// Decodes a JSON body into `T`, refusing other content types (`415`) and
+/// bodies that do not decode (`400`).
+pub fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+    check_json(headers)?;
+    decode(body).map_err(|(e, _)| ApiError::malformed(e))
+}
+
+/// [`parse`] for a body whose content the core decodes beyond its JSON
+/// shape `S` (a ballot: hex that must be curve points and scalars). A body
+/// of shape `S` whose content does not decode is refused with `invalid`
+/// (`422`), like any other well-formed content that breaks a rule; a body
+/// without the shape, as malformed (`400`).
+fn parse_shaped<S: DeserializeOwned, T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+    invalid: impl FnOnce(String) -> DomainError,
+) -> ApiResult<T> {
+    check_json(headers)?;
+    decode(body).map_err(|(e, value)| match value {
+        Some(v) if S::deserialize(&v).is_ok() => invalid(e.to_string()).into(),
+        _ => ApiError::malformed(e),
+    })
+}
+
+/// Decodes `T`. JSON (and JSON Schema, so the OpenAPI description) counts
+/// `2.0` and `2e0` as the integer 2; serde's integers do not: a body that
+/// does not decode is read again with such whole numbers written as
+/// integers. Only refused bodies pay for the second reading. The error
+/// comes with the body as a JSON value when it is JSON.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (serde_json::Error, Option<Value>)> {
+    let first = match serde_json::from_slice(body) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Err((first, None));
+    };
+    match whole_numbers_as_integers(body) {
+        Some(rewritten) => serde_json::from_slice(&rewritten).map_err(|e| (e, Some(value))),
+        None => Err((first, Some(value))),
+    }
+}
+
+/// Rewrites, in valid JSON text, every number written with a fraction or an
+/// exponent whose value is a whole number of at most 20 digits as that
+/// integer (`-0.0` → `0`, `1.5e1` → `15`, `100e-2` → `1`). Works on the
+/// decimal digits, not through `f64` (whose parsing is not exact, and which
+/// would turn `9007199254740993.0` into another integer). `None` when
+/// nothing changed.
+fn whole_numbers_as_integers(json: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            b'"' => {
+                // A string: copy it through its closing quote.
+                let start = i;
+                i += 1;
+                while i < json.len() && json[i] != b'"' {
+                    i += if json[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(json.len());
+                out.extend_from_slice(&json[start..i]);
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < json.len() && matches!(json[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let token = &json[start..i];
+                match whole_integer(token) {
+                    Some(integer) => {
+                        out.extend_from_slice(integer.as_bytes());
+                        changed = true;
+                    }
+                    None => out.extend_from_slice(token),
+                }
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    changed.then_some(out)
+}
+
+/// The integer a JSON number token with a fraction or an exponent stands
+/// for, when it is whole and has at most 20 digits.
+fn whole_integer(token: &[u8]) -> Option<String> {
+    let token = std::str::from_utf8(token).ok()?;
+    let (negative, unsigned) = match token.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, token),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if frac.is_empty() && !unsigned.contains(['e', 'E']) {
+        return None; // already an integer
+    }
+    let all = format!("{int}{frac}");
+    let significant = all.trim_start_matches('0');
+    if significant.is_empty() {
+        return Some("0".into());
+    }
+    let shift = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
+    let digits = if shift < 0 {
+        // The last |shift| digits are the fraction: whole when all are 0.
+        let keep = significant
+            .len()
+            .checked_sub(usize::try_from(shift.unsigned_abs()).ok()?)?;
+        if !significant[keep..].bytes().all(|b| b == b'0') {
+            return None;
+        }
+        significant[..keep].to_owned()
+    } else {
+        let zeros = usize::try_from(shift).ok()?;
+        if significant.len().checked_add(zeros)? > 20 {
+            return None;
+        }
+        format!("{significant}{}", "0".repeat(zeros))
+    };
+    Some(if negative { format!("-{digits}") } else { digits })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -78,8 +213,140 @@ pub struct LoginAnswer {
     pub token: String,
 }
 
+/// The organizer's description of a meeting: the body that
+/// [`ElectionInput`] decodes, with the rules of its texts and counts.
+/// "Text" is not blank, has no control character and is at most as many
+/// bytes of UTF-8 as its `maxLength` (the schema can only bound characters).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionRequest {
+    /// Title: text of at most 300 bytes.
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub title: String,
+    /// Unit: text of at most 300 bytes.
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub unit: String,
+    /// Date of the meeting, `YYYY-MM-DD` by convention: text of at most 32
+    /// bytes, written as it is on the ballot and the minutes.
+    #[schema(min_length = 1, max_length = 32, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub date: String,
+    /// Candidates, in ballot order (1 to 100).
+    #[schema(min_items = 1, max_items = 100)]
+    pub candidates: Vec<CandidateRequest>,
+    /// People summoned.
+    #[schema(format = Int32, minimum = 1, maximum = 1000000)]
+    pub summoned: u32,
+    /// Members of the counting committee (1 to 20), each text of at most
+    /// 200 bytes.
+    #[schema(schema_with = committee_schema)]
+    pub committee: Vec<String>,
+}
+
+/// A candidate as the organizer enters it, with the facts R9 needs.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateRequest {
+    /// Full name: text of at most 200 bytes.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub name: String,
+    /// Position: text of at most 300 bytes.
+    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
+    pub position: String,
+    /// Announced as retiring (R9: not rated; `true` is refused with
+    /// `excluded_r9`).
+    #[serde(default)]
+    pub retiring: bool,
+    /// Appointed or elected in the year of the vote (R9: not rated; `true`
+    /// is refused with `excluded_r9`).
+    #[serde(default)]
+    pub appointed_this_year: bool,
+}
+
+/// Text without control characters, as the JSON Schema pattern says it.
+const TEXT: &str = r"^[^\x00-\x1F\x7F-\x9F]*$";
+
+fn text_schema(max: usize) -> oas::Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(TEXT))
+        .build()
+}
+
+/// Lowercase hex of exactly `bytes` bytes.
+fn hex_schema(bytes: usize) -> oas::Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^[0-9a-f]{{{}}}$", 2 * bytes)))
+        .build()
+}
+
+fn list_schema(
+    items: oas::Object,
+    min: Option<usize>,
+    max: Option<usize>,
+    description: &str,
+) -> oas::Array {
+    ArrayBuilder::new()
+        .items(items)
+        .min_items(min)
+        .max_items(max)
+        .description(Some(description))
+        .build()
+}
+
+fn committee_schema() -> oas::Array {
+    list_schema(
+        text_schema(200),
+        Some(1),
+        Some(20),
+        "Members of the counting committee (1 to 20), each text of at most 200 bytes.",
+    )
+}
+
+fn credentials_schema() -> oas::Array {
+    list_schema(hex_schema(32), None, None, "Public credentials, 32 bytes each, hex.")
+}
+
+fn shares_schema() -> oas::Array {
+    list_schema(
+        hex_schema(128),
+        None,
+        None,
+        "Per total, `D ‖ T1 ‖ T2 ‖ s` (128 bytes), hex.",
+    )
+}
+
+fn answers_schema() -> oas::Array {
+    list_schema(
+        hex_schema(1088),
+        Some(1),
+        Some(100),
+        "One answer per candidate (1088 bytes each), hex.",
+    )
+}
+
+fn counts_schema() -> oas::Array {
+    let triple = ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0)),
+        )
+        .min_items(Some(3))
+        .max_items(Some(3))
+        .build();
+    ArrayBuilder::new()
+        .items(oas::ArrayItems::RefOrSchema(Box::new(triple.into())))
+        .description(Some("`[high, confidence, low]` per candidate."))
+        .build()
+}
+
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginAnswer), (status = 403, body = ErrorBody)))]
+    responses((status = 200, description = "A new session", body = LoginAnswer),
+        (status = 403, description = "Wrong password (`forbidden`)", body = ErrorBody)))]
 /// Organizer login.
 pub async fn login(
     State(state): State<AppState>,
@@ -99,8 +366,10 @@ pub async fn login(
     }))
 }
 
-#[utoipa::path(post, path = "/api/elections", request_body = ElectionInput,
-    responses((status = 201, body = Created), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections", request_body = ElectionRequest, security(("organizer" = [])),
+    responses((status = 201, description = "Created, with the codes to hand out", body = Created),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
 /// The organizer creates a meeting (R9 exclusions are refused).
 pub async fn create(
     State(state): State<AppState>,
@@ -112,8 +381,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(state.registry.create(input)?)))
 }
 
-#[utoipa::path(put, path = "/api/elections/{id}", request_body = ElectionInput, params(("id" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/elections/{id}", request_body = ElectionRequest, params(("id" = String, Path, description = "The election id.")), security(("organizer" = [])),
+    responses((status = 204, description = "Edited"),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Already sealed (`phase`)", body = ErrorBody),
+        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
 /// The organizer edits the draft, until it is sealed.
 pub async fn edit(
     State(state): State<AppState>,
@@ -127,8 +399,10 @@ pub async fn edit(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/elections/{id}/seal", params(("id" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections/{id}/seal", params(("id" = String, Path, description = "The election id.")), security(("organizer" = [])),
+    responses((status = 204, description = "Sealed"),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Already sealed (`phase`)", body = ErrorBody)))]
 /// The organizer seals the draft; the log starts and the key ceremony opens.
 pub async fn seal(
     State(state): State<AppState>,
@@ -140,8 +414,8 @@ pub async fn seal(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = ElectionView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}", params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "The meeting's state", body = ElectionView)))]
 /// The meeting's public state.
 pub async fn view(
     State(state): State<AppState>,
@@ -154,18 +428,24 @@ pub async fn view(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrusteeKeyRequest {
-    /// Member index.
+    /// Member index (0 to 19, in the order of `committee`).
+    #[schema(maximum = 19)]
     pub trustee: u32,
-    /// `Yᵢ`, hex.
+    /// `Yᵢ` (32 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub key: String,
-    /// Proof of knowledge, hex.
+    /// Proof of knowledge (64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub proof: String,
     /// The enrollment code handed out at creation.
     pub code: String,
 }
 
-#[utoipa::path(post, path = "/api/elections/{id}/trustees", request_body = TrusteeKeyRequest, params(("id" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections/{id}/trustees", request_body = TrusteeKeyRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "Published in the log"),
+        (status = 403, description = "Wrong enrollment code (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Not in the key ceremony (`phase`)", body = ErrorBody),
+        (status = 422, description = "Against a rule of the log (`invalid`, `rejected`)", body = ErrorBody)))]
 /// Key ceremony: a member publishes a key share (never the secret).
 pub async fn trustee_key(
     State(state): State<AppState>,
@@ -189,65 +469,89 @@ pub async fn trustee_key(
 
 /// Attendance, signed by a committee member.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct QuorumRequest {
-    /// People present.
+    /// People present (at most the people summoned).
+    #[schema(maximum = 1000000)]
     pub present: u32,
-    /// Signing member.
+    /// Signing member (0 to 19).
+    #[schema(maximum = 19)]
     pub signer: u32,
-    /// Signature (context `quorum`), hex.
+    /// Signature (context `quorum`, 64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
 /// A statement with no content, signed by a committee member.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignedRequest {
-    /// Signing member.
+    /// Signing member (0 to 19).
+    #[schema(maximum = 19)]
     pub signer: u32,
-    /// Signature, hex.
+    /// Signature (64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
 /// Public credentials of a printed sheet.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CredentialsRequest {
-    /// Public credentials, hex.
+    /// Public credentials (32 bytes each), hex.
+    #[schema(schema_with = credentials_schema)]
     pub credentials: Vec<String>,
-    /// Signing member.
+    /// Signing member (0 to 19).
+    #[schema(maximum = 19)]
     pub signer: u32,
-    /// Signature (context `credentials`), hex.
+    /// Signature (context `credentials`, 64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
 /// A member's partial decryptions.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecryptionRequest {
-    /// Member index.
+    /// Member index (0 to 19).
+    #[schema(maximum = 19)]
     pub trustee: u32,
-    /// Per total, `D ‖ T1 ‖ T2 ‖ s` hex.
+    /// Per total, `D ‖ T1 ‖ T2 ‖ s` (128 bytes), hex.
+    #[schema(schema_with = shares_schema)]
     pub shares: Vec<String>,
 }
 
 /// The decrypted counts, signed by a member.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResultRequest {
     /// `[high, confidence, low]` per candidate.
+    #[schema(schema_with = counts_schema)]
     pub counts: Vec<[u64; 3]>,
-    /// Signing member.
+    /// Signing member (0 to 19).
+    #[schema(maximum = 19)]
     pub signer: u32,
-    /// Signature (context `result`), hex.
+    /// Signature (context `result`, 64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
-/// An encrypted ballot.
+/// An encrypted ballot: the shape of the body that [`Ballot`] decodes
+/// (whose answers must also be curve points and proofs, refused with
+/// `invalid_ballot` when they are not).
 #[derive(Deserialize, ToSchema)]
 pub struct BallotRequest {
-    /// Public credential, hex.
+    /// Public credential (32 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub credential: String,
     /// One answer per candidate (1088 bytes each), hex.
+    #[schema(schema_with = answers_schema)]
     pub answers: Vec<String>,
-    /// The declared name (R4) or null.
+    /// The declared name (R4), text of at most 200 bytes, or null.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     pub signed_by: Option<String>,
-    /// Credential signature, hex.
+    /// Credential signature (64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
@@ -255,9 +559,11 @@ pub struct BallotRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoterResultRequest {
-    /// The public credential of a counted ballot, hex.
+    /// The public credential of a counted ballot (32 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub credential: String,
-    /// Signature by the credential (context `result-access`) on the election hash, hex.
+    /// Signature by the credential (context `result-access`) on the election hash (64 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
 }
 
@@ -278,8 +584,10 @@ pub struct ReceiptSchema {
 
 macro_rules! statement_handler {
     ($name:ident, $path:literal, $req:ty, $body:ty, $method:ident, $doc:literal) => {
-        #[utoipa::path(post, path = $path, request_body = $req, params(("id" = String, Path)),
-            responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        #[utoipa::path(post, path = $path, request_body = $req, params(("id" = String, Path, description = "The election id.")),
+            responses((status = 204, description = "Published in the log"),
+                (status = 409, description = "Not in this phase, or no quorum (`phase`, `quorum`)", body = ErrorBody),
+                (status = 422, description = "Against a rule of the log (`rejected`)", body = ErrorBody)))]
         #[doc = $doc]
         pub async fn $name(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
             let req: $body = parse(&headers, &body)?;
@@ -330,8 +638,10 @@ statement_handler!(
     "Publishes the result (refused unless it equals the decryption)."
 );
 
-#[utoipa::path(post, path = "/api/elections/{id}/close", request_body = SignedRequest, params(("id" = String, Path)),
-    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections/{id}/close", request_body = SignedRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "Closed"),
+        (status = 409, description = "Not voting (`phase`)", body = ErrorBody),
+        (status = 422, description = "Against a rule of the log (`rejected`)", body = ErrorBody)))]
 /// Closes voting; unused credentials are void from then on.
 pub async fn close(
     State(state): State<AppState>,
@@ -348,9 +658,11 @@ pub async fn close(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/elections/{id}/ballots", request_body = BallotRequest, params(("id" = String, Path)),
-    responses((status = 200, body = ReceiptSchema), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections/{id}/ballots", request_body = BallotRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "Durable in the log (or was already: the same receipt)", body = ReceiptSchema),
+        (status = 403, description = "A credential the committee did not issue (`forged`)", body = ErrorBody),
+        (status = 409, description = "Credential already used, or not voting (`repeated`, `phase`)", body = ErrorBody),
+        (status = 422, description = "A ballot that does not verify (`invalid_ballot`, `rejected`)", body = ErrorBody)))]
 /// A voter casts a ballot; the receipt comes only once it is durable.
 pub async fn cast(
     State(state): State<AppState>,
@@ -359,13 +671,12 @@ pub async fn cast(
     body: Bytes,
 ) -> ApiResult<Json<Receipt>> {
     let election = state.registry.get(&id)?;
-    let ballot: Ballot = parse(&headers, &body)?;
+    let ballot: Ballot = parse_shaped::<BallotRequest, _>(&headers, &body, DomainError::InvalidBallot)?;
     Ok(Json(election.cast(ballot).await?))
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/log", params(("id" = String, Path)),
-    responses((status = 200, description = "JSON Lines, exactly the hashed bytes", content_type = "application/jsonl"),
-        (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/log", params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "JSON Lines, exactly the hashed bytes", content_type = "application/jsonl")))]
 /// The log as JSON Lines: line n is the entry with `"seq": n`.
 pub async fn log(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let bytes = state.registry.get(&id)?.log();
@@ -376,8 +687,9 @@ pub async fn log(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/head", params(("id" = String, Path)),
-    responses((status = 200, body = SignedHead), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/head", params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "The signed head", body = SignedHead),
+        (status = 409, description = "A draft has no log yet (`phase`)", body = ErrorBody)))]
 /// The signed head of the log.
 pub async fn head(
     State(state): State<AppState>,
@@ -391,8 +703,9 @@ pub async fn head(
         .ok_or_else(|| DomainError::Phase("draft").into())
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/tracking/{code}", params(("id" = String, Path), ("code" = String, Path)),
-    responses((status = 200, body = ReceiptSchema), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/tracking/{code}", params(("id" = String, Path, description = "The election id."), ("code" = String, Path, description = "A receipt's tracking code.")),
+    responses((status = 200, description = "The ballot's receipt", body = ReceiptSchema),
+        (status = 404, description = "No such election, or no ballot with this code (`not_found`)", body = ErrorBody)))]
 /// Looks a tracking code up in the log.
 pub async fn tracking(
     State(state): State<AppState>,
@@ -406,8 +719,9 @@ pub async fn tracking(
         .ok_or_else(|| DomainError::NotFound.into())
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/totals", params(("id" = String, Path)),
-    responses((status = 200, body = Totals), (status = 409, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/totals", params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "The encrypted totals", body = Totals),
+        (status = 409, description = "Voting is not closed (`phase`)", body = ErrorBody)))]
 /// The encrypted totals for the committee to decrypt (after the close).
 pub async fn totals(
     State(state): State<AppState>,
@@ -433,8 +747,10 @@ fn reader<'a>(
     }
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/result", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/result", params(("id" = String, Path, description = "The election id.")), security(("organizer" = []), ("code" = [])),
+    responses((status = 200, description = "The result (a candidate: only his or her own line)", body = Object),
+        (status = 403, description = "Neither the organizer, a committee member nor a candidate (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "No result yet (`phase`)", body = ErrorBody)))]
 /// The result for the organizer, the committee, or a candidate (own line), R11.
 pub async fn result(
     State(state): State<AppState>,
@@ -446,8 +762,11 @@ pub async fn result(
     Ok(Json(election.result(who)?))
 }
 
-#[utoipa::path(post, path = "/api/elections/{id}/result/voter", request_body = VoterResultRequest, params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/elections/{id}/result/voter", request_body = VoterResultRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "The result", body = Object),
+        (status = 403, description = "Not the credential of a counted ballot, or a wrong signature (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "No result yet (`phase`)", body = ErrorBody),
+        (status = 422, description = "Not hex of the right length (`invalid`)", body = ErrorBody)))]
 /// The result for a voter who cast a counted ballot (R11).
 pub async fn voter_result(
     State(state): State<AppState>,
@@ -461,8 +780,10 @@ pub async fn voter_result(
     Ok(Json(state.registry.get(&id)?.result_for_voter(&c, &s)?))
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/minutes", params(("id" = String, Path)),
-    responses((status = 200, content_type = "text/html"), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/elections/{id}/minutes", params(("id" = String, Path, description = "The election id.")), security(("organizer" = []), ("code" = [])),
+    responses((status = 200, description = "The minutes, a printable page", content_type = "text/html"),
+        (status = 403, description = "Neither the organizer nor a committee member (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "No result yet (`phase`)", body = ErrorBody)))]
 /// The printable minutes (R10), for the organizer and the committee.
 pub async fn minutes(
     State(state): State<AppState>,
@@ -506,11 +827,151 @@ pub async fn minutes(
         result,
         voter_result,
         minutes
-    )
+    ),
+    modifiers(&Refusals)
 )]
 pub struct ApiDoc;
+
+/// Adds to the description what the layers of [`super::router`] answer on
+/// every route, so that each operation lists every status it can return:
+/// `400`, `413` and `415` for a body (not JSON or of another shape, over
+/// [`super::BODY_LIMIT`], not `application/json`), `404` for an unknown
+/// election, `429` on the rate-limited routes, `503` (storage failure, or
+/// over [`super::REQUEST_TIMEOUT`]) everywhere. Also declares the two kinds
+/// of bearer token.
+struct Refusals;
+
+impl Modify for Refusals {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "organizer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The organizer's session token, from `POST /api/login`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "code",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A committee member's enrollment code or a candidate's result access code.",
+                    ))
+                    .build(),
+            ),
+        );
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let operations = [
+                (Method::GET, &mut item.get),
+                (Method::PUT, &mut item.put),
+                (Method::POST, &mut item.post),
+            ];
+            for (method, operation) in operations {
+                let Some(op) = operation else { continue };
+                if op.request_body.is_some() {
+                    refusal(op, 400, "Not JSON, or not of the body's shape (`malformed`)");
+                    refusal(op, 413, "The body is over 1 MiB (`too_large`)");
+                    refusal(op, 415, "The body is not `application/json` (`content_type`)");
+                }
+                if path.contains("{id}") {
+                    refusal(op, 404, "No such election (`not_found`)");
+                }
+                if super::rate_limited_route(&method, path) {
+                    refusal(op, 429, "Too many requests from this address (`rate_limited`)");
+                }
+                refusal(
+                    op,
+                    503,
+                    "Storage failure, nothing recorded (`storage`), or over 30 s (`timeout`): try again",
+                );
+            }
+        }
+    }
+}
+
+/// Documents that `op` may answer `status` with an [`ErrorBody`], unless its
+/// own annotation already says more.
+fn refusal(op: &mut Operation, status: u16, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+                .into()
+        });
+}
 
 /// `GET /api/openapi.json`.
 pub async fn openapi() -> impl IntoResponse {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_are_read_as_the_integers_they_are() {
+        for (token, integer) in [
+            ("2.0", Some("2")),
+            ("-0.0", Some("0")),
+            ("0e5", Some("0")),
+            ("1e2", Some("100")),
+            ("1.5e1", Some("15")),
+            ("100e-2", Some("1")),
+            ("-70583.000", Some("-70583")),
+            ("2251799813685247.0", Some("2251799813685247")),
+            ("9007199254740993.0", Some("9007199254740993")),
+            ("18446744073709551615.0", Some("18446744073709551615")),
+            ("1e20", None),
+            ("1e-9999999999999", None),
+            ("1e9999999999999", None),
+            ("2.5", None),
+            ("1e-1", None),
+            ("12", None),
+        ] {
+            assert_eq!(whole_integer(token.as_bytes()).as_deref(), integer, "{token}");
+        }
+    }
+
+    #[test]
+    fn only_numbers_outside_strings_are_rewritten() {
+        let body = br#"{"a \"2.0\"": "3.0", "n": [2.0, 4, 1.5], "m": -1e1}"#;
+        let out = whole_numbers_as_integers(body).expect("changed");
+        assert_eq!(
+            std::str::from_utf8(&out).unwrap(),
+            r#"{"a \"2.0\"": "3.0", "n": [2, 4, 1.5], "m": -10}"#
+        );
+        assert_eq!(whole_numbers_as_integers(br#"{"n": [1, "2.0"]}"#), None);
+    }
+
+    #[test]
+    fn a_body_with_whole_floats_decodes_and_a_fraction_does_not() {
+        let q: QuorumBody =
+            decode(br#"{"present": 21.0, "signer": 0e0, "signature": "00"}"#).map_or_else(
+                |(e, _)| panic!("{e}"),
+                |q: QuorumRequest| QuorumBody {
+                    present: q.present,
+                    signer: q.signer,
+                    signature: tinnhiem_core::log::Hex([0; 64]),
+                },
+            );
+        assert_eq!((q.present, q.signer), (21, 0));
+        assert!(decode::<QuorumRequest>(br#"{"present": 21.5, "signer": 0, "signature": ""}"#)
+            .is_err());
+        let big: Vec<u64> = decode(b"[9007199254740993.0]").map_err(|(e, _)| e).unwrap();
+        assert_eq!(big, [9_007_199_254_740_993]);
+    }
 }

@@ -94,7 +94,7 @@ async function phone(name, options) {
 }
 
 async function a11y(page, where) {
-  const found = await c.accessibilityProblems(page, { minTarget: 44, minContrast: 4.5 });
+  const found = await c.accessibilityProblems(page, { minTarget: 44, minContrast: 7 });
   assert.deepEqual(found, [], `accessibility problems on ${where}`);
   assert.deepEqual(await c.overflowing(page), [], `${where}: nothing wider than the screen`);
 }
@@ -261,11 +261,25 @@ test('the chair records the attendance with the R2 check, issues the credential 
   await chair.evaluate(() => { window.print = () => { window.__printed = document.querySelectorAll('#print-root .c-slip').length; }; });
   await chair.getByRole('button', { name: 'In phiếu mã (A4)' }).click();
   assert.equal(await chair.evaluate(() => window.__printed), PRESENT);
-  await chair.emulateMedia({ media: 'print' });
-  await chair.evaluate(() => { document.getElementById('print-root').replaceChildren(document.querySelector('#sheet-preview .c-sheet').cloneNode(true)); document.body.classList.add('c-printing'); });
-  await c.shot(chair, 'console-11-sheet-print');
-  await chair.evaluate(() => { document.getElementById('print-root').replaceChildren(); document.body.classList.remove('c-printing'); });
-  await chair.emulateMedia({ media: 'screen' });
+  // What the printer gets, on a desktop at A4 width (794 CSS px): two
+  // slips a row, nothing cut off.
+  const sheetHtml = await chair.evaluate(() => document.querySelector('#sheet-preview .c-sheet').outerHTML);
+  const { ctx: desk, page: printed } = await phone('print-preview', { viewport: { width: 794, height: 1123 } });
+  await printed.goto(`${server.url}/committee`);
+  await printed.emulateMedia({ media: 'print' });
+  await printed.evaluate((html) => {
+    document.getElementById('print-root').innerHTML = html;
+    document.body.classList.add('c-printing');
+  }, sheetHtml);
+  const fit = await printed.evaluate(() => [...document.querySelectorAll('#print-root .c-slip')].map((s) => ({
+    clipped: s.scrollHeight > s.clientHeight + 1,
+    left: Math.round(s.getBoundingClientRect().left),
+  })));
+  assert.equal(fit.length, PRESENT);
+  assert.deepEqual(fit.filter((f) => f.clipped), [], 'every slip fits its 70 mm (four rows an A4 page)');
+  assert.equal(new Set(fit.map((f) => f.left)).size, 2, 'two slips a row');
+  await c.shot(printed, 'console-11-sheet-print');
+  await desk.close();
   await chair.getByRole('button', { name: 'Xoá phiếu mã khỏi trang' }).click();
   assert.equal(await chair.locator('#sheet-preview .c-slip').count(), 0);
   // Opening.
@@ -487,6 +501,17 @@ test('the results page shows the bars and the R7 consequences to a candidate, a 
   await member.getByRole('button', { name: 'Xem bằng mã truy cập' }).click();
   await c.shown(member, 'result');
   assert.deepEqual(await c.tableOf(member, '#table'), M.consoleTable);
+  // The organizer follows the console's links: the results page uses the
+  // session of this tab, the inspector page starts verifying at once.
+  const org = M.organizer;
+  await org.locator('#result-results').click();
+  await c.shown(org, 'result');
+  assert.deepEqual(await c.tableOf(org, '#table'), M.consoleTable);
+  await org.goBack();
+  await c.shown(org, 's-result');
+  await org.locator('#result-inspector').click();
+  await org.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
+  assert.deepEqual(await c.tableOf(org, '#result-box'), M.consoleTable);
   clean();
 });
 
@@ -508,7 +533,8 @@ test('the inspector page verifies a 1,000-ballot log (TINNHIEM_E2E_BIG=1)', { ti
   const ms = Number(await page.locator('#dl-time').getAttribute('data-ms'));
   assert.deepEqual(await c.tableOf(page, '#result-box'), cli.candidates);
   const size = (await readFile(logFile)).length;
-  const figure = { ballots: 1000, candidates: 15, log_bytes: size, lines: cli.returned + 0, inspector_page_ms: ms, cli_verify_ms: cliMs, simulate_ms: simulated };
+  const lines = (await readFile(logFile, 'utf8')).trim().split('\n').length;
+  const figure = { ballots: 1000, candidates: 15, log_bytes: size, lines, inspector_page_ms: ms, cli_verify_ms: cliMs, simulate_ms: simulated };
   await writeFile(path.join(c.SHOTS, 'inspector-1000.json'), `${JSON.stringify(figure, null, 2)}\n`);
   console.log(`inspector page: 1000-ballot log (15 candidates, ${(size / 1e6).toFixed(1)} MB) verified in ${(ms / 1000).toFixed(1)} s; tinnhiem verify: ${(cliMs / 1000).toFixed(1)} s`);
   await c.shot(page, 'inspector-05-1000-ballots');
