@@ -23,7 +23,7 @@
 
 import * as tn from './tn.js';
 import {
-  SHARED, merge, el, svgNode, resultSummary, resultTable, verifyLog, download, printNode, showError,
+  SHARED, merge, el, svgNode, resultSummary, resultTable, verifyLog, download, printNode,
 } from './results.js';
 
 const STRINGS = merge(SHARED, {

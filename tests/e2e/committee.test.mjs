@@ -515,7 +515,9 @@ test('the results page shows the bars and the R7 consequences to a candidate, a 
   clean();
 });
 
-test('the inspector page verifies a 1,000-ballot log (TINNHIEM_E2E_BIG=1)', { timeout: 1800000, skip: process.env.TINNHIEM_E2E_BIG !== '1' }, async () => {
+// A benchmark, not a check: registered only when asked for, so that the
+// default run has no skipped test.
+if (process.env.TINNHIEM_E2E_BIG === '1') test('the inspector page verifies a 1,000-ballot log (TINNHIEM_E2E_BIG=1)', { timeout: 1800000 }, async () => {
   const out = path.join(dir, 'big');
   const scenario = await c.bigScenario(out, { ballots: 1000, candidates: 15 });
   const t0 = Date.now();
