@@ -267,11 +267,38 @@ impl Registry {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
         });
-        for (id, bytes) in reg.store.metas()? {
+        let metas = reg.store.metas()?;
+        for id in reg.store.witnessed()? {
+            if !metas.iter().any(|(m, _)| *m == id) {
+                return Err(DomainError::Storage(format!(
+                    "election {id} has acknowledged lines but its data is missing from the store \
+                     (the data directory is damaged or was restored from an older copy)"
+                )));
+            }
+        }
+        for (id, bytes) in metas {
             let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| {
                 DomainError::Storage(format!("election {id}: metadata damaged: {e}"))
             })?;
             let lines = reg.store.lines(&id)?;
+            if let Some((seq, head)) = reg.store.witness(&id)? {
+                match lines.get(seq as usize) {
+                    None => {
+                        return Err(DomainError::Storage(format!(
+                            "election {id}: the stored log has {} lines but line {seq} was acknowledged \
+                             (the data directory was truncated or restored from an older copy); \
+                             restore it from a backup or export the log from a copy that has it",
+                            lines.len()
+                        )))
+                    }
+                    Some(l) if tinnhiem_core::log::entry_hash(l) != head => {
+                        return Err(DomainError::Storage(format!(
+                            "election {id}: stored log line {seq} is not the one acknowledged (the data directory is damaged)"
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
             let mut tally = Tally::new();
             let mut digests = HashMap::new();
             let mut rng = rand::rngs::OsRng;
@@ -977,6 +1004,9 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
         let s = store.clone();
         let id = e.id.clone();
         let n = new_lines.len();
+        let witness = new_lines
+            .last()
+            .map(|l| (first_seq + n as u64 - 1, tinnhiem_core::log::entry_hash(l)));
         let started = std::time::Instant::now();
         let written = tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
             if !new_lines.is_empty() {
@@ -985,7 +1015,11 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
             if let Some(m) = meta_bytes {
                 s.put_meta(&id, &m)?;
             }
-            s.flush()
+            s.flush()?;
+            if let Some((seq, head)) = witness {
+                s.put_witness(&id, seq, &head)?;
+            }
+            Ok(())
         })
         .await;
         tracing::debug!(election = %e.id, lines = n, ms = started.elapsed().as_secs_f64() * 1e3, "group commit");

@@ -51,6 +51,22 @@ pub trait Store: Send + Sync + 'static {
     fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError>;
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Records, outside the engine, that the log of `id` was durable up to
+    /// line `seq` with entry hash `head` (written after each flush). On
+    /// start the log is checked against it, so that a data directory that
+    /// lost acknowledged lines (truncated, rolled back by the disk) is
+    /// refused with a clear error instead of being served shortened.
+    fn put_witness(&self, _id: &str, _seq: u64, _head: &[u8; 32]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// The ids of every election with a witness.
+    fn witnessed(&self) -> Result<Vec<String>, StoreError> {
+        Ok(Vec::new())
+    }
+    /// The last witness of [`Store::put_witness`], if any.
+    fn witness(&self, _id: &str) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// sled, the embedded store (stable 0.34 line).
@@ -193,6 +209,67 @@ impl Store for SledStore {
         }
         tree.apply_batch(batch)?;
         Ok(())
+    }
+
+    fn put_witness(&self, id: &str, seq: u64, head: &[u8; 32]) -> Result<(), StoreError> {
+        let dir = self.dir.join("witness");
+        let path = dir.join(id);
+        let io = |source| StoreError::Sync {
+            path: path.clone(),
+            source,
+        };
+        let new = !path.exists();
+        if new {
+            std::fs::create_dir_all(&dir).map_err(io)?;
+        }
+        // 40 bytes rewritten in place and synced: one write, one sync.
+        let mut record = [0u8; 40];
+        record[..8].copy_from_slice(&seq.to_be_bytes());
+        record[8..].copy_from_slice(head);
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        std::os::unix::fs::FileExt::write_all_at(&f, &record, 0).map_err(io)?;
+        f.sync_data().map_err(io)?;
+        if new {
+            sync_dir(&dir)?;
+        }
+        Ok(())
+    }
+
+    fn witnessed(&self) -> Result<Vec<String>, StoreError> {
+        let dir = self.dir.join("witness");
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => Ok(entries
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(source) => Err(StoreError::Sync { path: dir, source }),
+        }
+    }
+
+    fn witness(&self, id: &str) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        let path = self.dir.join("witness").join(id);
+        match std::fs::read(&path) {
+            Ok(b) if b.len() == 40 => {
+                let mut head = [0u8; 32];
+                head.copy_from_slice(&b[8..]);
+                Ok(Some((
+                    u64::from_be_bytes(b[..8].try_into().expect("8 bytes")),
+                    head,
+                )))
+            }
+            Ok(_) => Err(StoreError::Damaged(format!(
+                "{}: the durability witness of election {id} is damaged",
+                path.display()
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(StoreError::Sync { path, source }),
+        }
     }
 
     fn flush(&self) -> Result<(), StoreError> {

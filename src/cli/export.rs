@@ -49,6 +49,14 @@ fn read(args: &Args) -> Result<Vec<u8>, String> {
     })?;
     let known = store.metas().map_err(|e| e.to_string())?;
     if !known.iter().any(|(id, _)| *id == args.election) {
+        let witnessed = store.witnessed().map_err(|e| e.to_string())?;
+        if witnessed.contains(&args.election) {
+            return Err(format!(
+                "election {} had acknowledged lines but its data is missing from {} (the data directory is damaged)",
+                args.election,
+                dir.display()
+            ));
+        }
         return Err(format!(
             "no election {} in {}",
             args.election,
@@ -56,6 +64,19 @@ fn read(args: &Args) -> Result<Vec<u8>, String> {
         ));
     }
     let lines = store.lines(&args.election).map_err(|e| e.to_string())?;
+    if let Some((seq, head)) = store.witness(&args.election).map_err(|e| e.to_string())? {
+        let ok = lines
+            .get(seq as usize)
+            .is_some_and(|l| tinnhiem_core::log::entry_hash(l) == head);
+        if !ok {
+            return Err(format!(
+                "election {}: the stored log ({} lines) does not hold line {seq} as it was acknowledged; \
+                 the data directory is damaged or was restored from an older copy",
+                args.election,
+                lines.len()
+            ));
+        }
+    }
     let mut out = Vec::new();
     for l in lines {
         out.extend_from_slice(&l);
@@ -65,7 +86,11 @@ fn read(args: &Args) -> Result<Vec<u8>, String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let bytes = match read(&args) {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&args)))
+        .unwrap_or_else(
+            |_| Err("the data directory is damaged (the storage engine failed)".into()),
+        );
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             eprintln!("tinnhiem export: {e}");

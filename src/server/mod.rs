@@ -259,7 +259,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
     );
     // The pages' files may be cached for an hour (a phone on a slow room
     // Wi-Fi loads the wasm module once); everything else, never.
-    let cache = if is_static { "public, max-age=3600" } else { "no-store" };
+    let cache = if is_static {
+        "public, max-age=3600"
+    } else {
+        "no-store"
+    };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     r
 }
@@ -279,12 +283,32 @@ async fn request_log(req: Request, next: Next) -> Response {
 /// Opens the store, sets up the organizer account, and returns the state.
 /// Prints the organizer's password once when it is generated.
 pub fn open_state(config: &Config) -> Result<AppState, String> {
+    // The storage engine may panic on a damaged directory; turn that into
+    // an error that names the directory instead of a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_state_inner(config)))
+        .unwrap_or_else(|p| {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(format!(
+                "the data directory {} is damaged (the storage engine failed: {what})",
+                config.data.display()
+            ))
+        })
+}
+
+fn open_state_inner(config: &Config) -> Result<AppState, String> {
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data).map_err(|e| {
         format!(
             "cannot open the data directory {}: {e}",
             config.data.display()
         )
     })?);
+    // The elections first: a damaged store is refused before anything is
+    // written to it.
+    let registry = Registry::open(store.clone()).map_err(|e| e.to_string())?;
     let hash = match (
         &config.organizer_password,
         store.get_setting("organizer").map_err(|e| e.to_string())?,
@@ -309,7 +333,6 @@ pub fn open_state(config: &Config) -> Result<AppState, String> {
             h
         }
     };
-    let registry = Registry::open(store.clone()).map_err(|e| e.to_string())?;
     Ok(AppState {
         registry,
         store,
