@@ -44,5 +44,5 @@ if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver
 fi
 (cd tests/e2e && npm ci --no-audit --no-fund)
-cargo build
+[ -x target/debug/tinnhiem ] || cargo build
 TINNHIEM_BIN=target/debug/tinnhiem node --test --test-concurrency=1 tests/e2e/
