@@ -6,10 +6,14 @@
 //! the credential sheet and opens the voting. Then every voter's ballot is
 //! encrypted and signed *before* the clock starts (on a phone each voter
 //! pays that cost alone; here one machine would pay it for all and measure
-//! itself), and the ballots are sent with `--concurrency` requests in
-//! flight. Each ballot's latency runs from the moment its request is sent
-//! to the moment its receipt is decoded; the rate is accepted ballots over
-//! the wall time of the whole sending phase.
+//! itself), and the ballots are sent with at most `--concurrency` requests
+//! in flight: all together as fast as the server answers (a closed load:
+//! each ballot's latency then includes its wait behind the others), or with
+//! `--rate R` one every 1/R second (an open load, as voters arriving on
+//! their own; latency counts from each ballot's due time, so a server that
+//! falls behind cannot hide it). Latency runs to the moment the receipt is
+//! decoded; the rate is accepted ballots over the wall time of the whole
+//! sending phase.
 //!
 //! Nothing is taken on trust afterwards: the committee closes and decrypts,
 //! the log is downloaded and verified with the tally crate, every receipt
@@ -19,7 +23,14 @@
 //! not assumed.
 //!
 //! The load generator and a local server share the machine's cores; the
-//! report says how many there are.
+//! report says how many there are, and how much CPU time each ballot cost.
+//! Against `--server`, start the server with `--rate-limit 0`: its
+//! per-address limit would otherwise refuse nearly every ballot of a test
+//! that comes from one address.
+//!
+//! Exit code: 0 when every ballot got a receipt and every check held; 1
+//! when one did not (the figures are printed either way) or when the
+//! meeting could not be run; 2 for usage errors.
 
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
@@ -58,7 +69,7 @@ pub struct Args {
     /// Candidates on the ballot.
     #[arg(long, default_value_t = 15)]
     pub candidates: u32,
-    /// Ballots in flight at once.
+    /// Ballots in flight at once (at most).
     #[arg(long, default_value_t = 200)]
     pub concurrency: u32,
     /// Send at this many ballots per second (an open load, as voters arriving
@@ -141,6 +152,8 @@ pub struct Report {
     pub refused: BTreeMap<String, u64>,
     /// Ballots that got no answer or an answer that does not decode, by kind.
     pub errors: BTreeMap<String, u64>,
+    /// The first message of each kind of error.
+    pub error_samples: BTreeMap<String, String>,
     /// Seconds from the first request to the last answer.
     pub wall_seconds: f64,
     /// Accepted ballots per second of wall time.
@@ -171,7 +184,7 @@ impl Report {
 enum Outcome {
     Accepted(Receipt),
     Refused(String),
-    Error(&'static str),
+    Error(&'static str, String),
 }
 
 /// A voter of the test: the credential, the choices, the ready request body.
@@ -295,6 +308,7 @@ pub async fn measure(
     let mut accepted = 0u64;
     let mut refused = BTreeMap::new();
     let mut errors = BTreeMap::new();
+    let mut error_samples = BTreeMap::new();
     let mut latencies = Vec::with_capacity(outcomes.len());
     let mut receipts: Vec<Option<Receipt>> = Vec::with_capacity(outcomes.len());
     for (outcome, elapsed) in outcomes {
@@ -308,8 +322,9 @@ pub async fn measure(
                 *refused.entry(code).or_insert(0) += 1;
                 receipts.push(None);
             }
-            Outcome::Error(kind) => {
+            Outcome::Error(kind, message) => {
                 *errors.entry(kind.to_owned()).or_insert(0) += 1;
+                error_samples.entry(kind.to_owned()).or_insert(message);
                 receipts.push(None);
             }
         }
@@ -333,6 +348,7 @@ pub async fn measure(
         accepted,
         refused,
         errors,
+        error_samples,
         wall_seconds: wall.as_secs_f64(),
         ballots_per_second: accepted as f64 / wall.as_secs_f64().max(1e-9),
         cpu_ms_per_ballot: cpu
@@ -461,8 +477,10 @@ async fn send_all(
                 Err(e @ ClientError::Refused { .. }) => {
                     Outcome::Refused(e.code().unwrap_or("http").to_owned())
                 }
-                Err(ClientError::Transport(_)) => Outcome::Error("transport"),
-                Err(ClientError::Decode(_)) => Outcome::Error("undecodable answer"),
+                Err(e @ ClientError::Transport(_)) => Outcome::Error("transport", e.to_string()),
+                Err(e @ ClientError::Decode(_)) => {
+                    Outcome::Error("undecodable answer", e.to_string())
+                }
             };
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
             bar.lock().expect("progress lock").update(d, total as u64);
@@ -699,7 +717,17 @@ pub fn table(r: &Report) -> String {
     );
     let _ = writeln!(s, "Accepted:   {} of {}", r.accepted, r.voters);
     let _ = writeln!(s, "Refused:    {}", kinds(&r.refused));
+    if r.refused.contains_key("rate_limited") {
+        let _ = writeln!(
+            s,
+            "            the server limits requests per address: for a load test from one \
+             machine start it with `tinnhiem serve --rate-limit 0`"
+        );
+    }
     let _ = writeln!(s, "Errors:     {}", kinds(&r.errors));
+    for (kind, message) in &r.error_samples {
+        let _ = writeln!(s, "            first {kind} error: {message}");
+    }
     let _ = writeln!(s, "Wall time:  {:.2} s", r.wall_seconds);
     let _ = writeln!(s, "Throughput: {:.0} ballots/s", r.ballots_per_second);
     if let Some(c) = r.cpu_ms_per_ballot {
