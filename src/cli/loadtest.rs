@@ -698,16 +698,16 @@ pub fn table(r: &Report) -> String {
     );
     let _ = writeln!(
         s,
-        "Máy (machine): {} CPU{} — shared by the load generator{}",
+        "Máy (machine): {} CPU{} — {}",
         r.cpus,
         r.cpu_model
             .as_deref()
             .map(|m| format!(" ({m})"))
             .unwrap_or_default(),
         if r.server == "local" {
-            " and the server"
+            "shared by the load generator and the server"
         } else {
-            ""
+            "the load generator's (the server's, if on the same machine, shares them)"
         }
     );
     let _ = writeln!(

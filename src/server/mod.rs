@@ -365,9 +365,8 @@ pub async fn serve_until(
     };
     let state = open_state(&config)?;
     let store = state.store.clone();
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let listener =
+        listen(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, "listening");
     if let Some(r) = ready {
@@ -386,6 +385,27 @@ pub async fn serve_until(
     store.flush().map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Connections the kernel may hold for us before `accept`. tokio's default
+/// is 1,024: a burst of more voters connecting at the same instant than that
+/// got connection resets (the load test's "2,000 at once",
+/// docs/PERFORMANCE.md). The kernel caps it at `net.core.somaxconn` (4,096
+/// on current Linux).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as
+/// `TcpListener::bind` does, so that a restarted server gets its port back).
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn shutdown_signal() {
