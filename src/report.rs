@@ -6,6 +6,55 @@ use std::fmt::Write as _;
 use tinnhiem_core::log::ElectionBody;
 use tinnhiem_tally::{ElectionResult, Exclusion};
 
+/// The minutes' only style sheet, inline so that the page stays whole when
+/// saved and archived (R10). Its hash is in [`minutes_csp`].
+const MINUTES_CSS: &str = "\
+body { font-family: \"Times New Roman\", serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #000; }\n\
+h1, h2 { text-align: center; }\n\
+table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }\n\
+th, td { border: 1px solid #000; padding: 0.3rem; text-align: center; }\n\
+td:nth-child(2), td:nth-child(3) { text-align: left; }\n\
+.hash { font-family: monospace; word-break: break-all; }\n\
+.qr svg { width: 40mm; height: 40mm; }\n\
+.sign { display: flex; justify-content: space-between; margin-top: 3rem; }\n\
+@media print { .copy { page-break-after: always; } }\n\
+";
+
+/// The Content-Security-Policy of the minutes page: nothing but its own
+/// inline style sheet, allowed by hash (the server's policy for every other
+/// page, `style-src 'self'`, would block it), no script, no connection, no
+/// framing.
+pub fn minutes_csp() -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; img-src data:; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'",
+        base64(&Sha256::digest(MINUTES_CSS.as_bytes()))
+    )
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as CSP hashes are written.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * k)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 fn consequence_vi(code: &str) -> &'static str {
     match code {
         "9.2" => "9.2: trên 50% đến dưới 2/3 tín nhiệm thấp",
@@ -124,17 +173,7 @@ pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Biên bản kiểm phiếu — {title}</title>
-<style>
-body {{ font-family: "Times New Roman", serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #000; }}
-h1, h2 {{ text-align: center; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.95rem; }}
-th, td {{ border: 1px solid #000; padding: 0.3rem; text-align: center; }}
-td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
-.hash {{ font-family: monospace; word-break: break-all; }}
-.qr svg {{ width: 40mm; height: 40mm; }}
-.sign {{ display: flex; justify-content: space-between; margin-top: 3rem; }}
-@media print {{ .copy {{ page-break-after: always; }} }}
-</style>
+<style>{css}</style>
 </head>
 <body>
 <p><b>{unit}</b></p>
@@ -179,5 +218,42 @@ td:nth-child(2), td:nth-child(3) {{ text-align: left; }}
         excluded = r.excluded,
         head = esc(&r.log_head),
         head_qr = crate::sheet::qr_svg(&r.log_head, 160),
+        css = MINUTES_CSS,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        // RFC 4648 §10.
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), coded, "{plain:?}");
+        }
+        assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn minutes_policy_allows_only_the_style_sheet_by_hash() {
+        let csp = minutes_csp();
+        assert!(csp.starts_with("default-src 'none'; style-src 'sha256-"));
+        assert!(!csp.contains("unsafe"));
+        assert!(!csp.contains("script-src"));
+        // SHA-256 of the sheet as written: a changed byte changes the policy.
+        let mut changed = MINUTES_CSS.to_owned();
+        changed.push(' ');
+        use sha2::{Digest, Sha256};
+        assert!(!csp.contains(&base64(&Sha256::digest(changed.as_bytes()))));
+        assert!(csp.contains(&base64(&Sha256::digest(MINUTES_CSS.as_bytes()))));
+    }
 }

@@ -174,6 +174,37 @@ async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
     let minutes = String::from_utf8_lossy(&minutes);
     assert!(minutes.contains("Nguyễn Văn A"));
     assert!(minutes.contains(&outcome.result.log_head));
+    // Its policy allows its inline style sheet, by the hash of exactly the
+    // text between <style> and </style> (so a browser applies it), and
+    // nothing else.
+    let a = raw(
+        &server.base,
+        Method::GET,
+        &m.path("/minutes"),
+        None,
+        Vec::new(),
+        Some(&m.created.trustee_codes[1]),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 200);
+    let page = String::from_utf8_lossy(&a.body);
+    let sheet = page
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .expect("the minutes have a style sheet")
+        .0;
+    assert_eq!(page.matches("<style").count(), 1);
+    assert!(!page.contains(" style="), "no style attribute");
+    let csp = a.headers["content-security-policy"].to_str().unwrap();
+    use sha2::{Digest, Sha256};
+    let hash = tinnhiem::report::base64(&Sha256::digest(sheet.as_bytes()));
+    assert_eq!(
+        csp,
+        format!(
+            "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; \
+             form-action 'none'; frame-ancestors 'none'"
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -827,14 +827,23 @@ pub async fn minutes(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> ApiResult<Html<String>> {
+) -> ApiResult<Response> {
     let election = state.registry.get(&id)?;
     if !matches!(reader(&state, &election, &headers)?, Reader::Committee) {
         return Err(DomainError::Unauthorized.into());
     }
     let r = election.result(Reader::Committee)?;
     let body = election.body().ok_or(DomainError::Phase("draft"))?;
-    Ok(Html(crate::report::minutes_html(&body, &r)))
+    // Its own policy: the page's inline style sheet, allowed by its hash
+    // (the security-headers layer keeps a policy a handler set).
+    Ok((
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            crate::report::minutes_csp(),
+        )],
+        Html(crate::report::minutes_html(&body, &r)),
+    )
+        .into_response())
 }
 
 /// The OpenAPI description of this API.
