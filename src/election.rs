@@ -195,6 +195,19 @@ pub struct Election {
 /// "Server: accepting ballots"). Four per core measured the same as no bound.
 const VERIFIERS_PER_CORE: usize = 4;
 
+/// The answer to "has this credential voted?" ([`Election::credential_status`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct CredentialStatus {
+    /// The committee issued this public credential (a credentials entry
+    /// lists it).
+    pub issued: bool,
+    /// A ballot signed with it is in the log (counted once, R5).
+    pub voted: bool,
+    /// That ballot's receipt, once its line is durable.
+    #[schema(value_type = Option<crate::server::api::ReceiptSchema>)]
+    pub receipt: Option<Receipt>,
+}
+
 /// Every election, and the organizer's sessions.
 pub struct Registry {
     store: Arc<dyn Store>,
@@ -813,6 +826,27 @@ impl Election {
             entry_hash: hex(&hash),
             head: hex(&hash),
             head_signature: hex(&sig.to_bytes()),
+        }
+    }
+
+    /// What the log says of public credential `public`: whether the
+    /// committee issued it, and the receipt of its ballot once that ballot is
+    /// durable. Everything here is public in the log already (the credentials
+    /// entries, the ballots' `credential`); it lets a voter's phone say "this
+    /// code has already voted" before the ballot is filled in (R5).
+    pub fn credential_status(&self, public: &[u8; 32]) -> CredentialStatus {
+        let (issued, seq) = {
+            let st = self.state.lock().expect("state lock");
+            match st.tally.credential(public) {
+                None => (false, None),
+                Some(None) => (true, None),
+                Some(Some(seq)) => (true, Some((seq, (seq as usize) < st.durable))),
+            }
+        };
+        CredentialStatus {
+            issued,
+            voted: seq.is_some(),
+            receipt: seq.and_then(|(seq, durable)| durable.then(|| self.receipt(seq))),
         }
     }
 

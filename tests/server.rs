@@ -1362,3 +1362,59 @@ async fn a_tracking_code_finds_its_cast_ballot() {
         "a refused ballot's code",
     );
 }
+
+/// R5: a voter's phone asks whether its credential was issued and has voted
+/// before showing the ballot; the answer follows the log.
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_status_follows_the_log() {
+    use tinnhiem::election::CredentialStatus;
+    let dir = TempDir::new("credstatus");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    m.seal().await;
+    m.enroll_all().await;
+    m.quorum(3).await.expect("attendance");
+    m.issue(2).await;
+    m.open().await.expect("open voting");
+    let status = |c: &Credential| format!("/credentials/{}", hex(c.public(m.id()).as_bytes()));
+    let (first, second) = (m.credentials[0].clone(), m.credentials[1].clone());
+    let forged = Credential::generate(&mut OsRng);
+
+    let s: CredentialStatus = m.get(&status(&first), None).await.expect("status");
+    assert_eq!((s.issued, s.voted, s.receipt), (true, false, None));
+    let s: CredentialStatus = m.get(&status(&forged), None).await.expect("status");
+    assert_eq!((s.issued, s.voted, s.receipt), (false, false, None));
+
+    let receipt = m
+        .cast(&m.ballot(&first, &marks(&["high", "low"]), None).await)
+        .await
+        .expect("cast");
+    let s: CredentialStatus = m.get(&status(&first), None).await.expect("status");
+    assert!(s.issued && s.voted);
+    let again = s.receipt.expect("the receipt of the ballot in the log");
+    assert_eq!(
+        (again.seq, &again.entry_hash, &again.tracking),
+        (receipt.seq, &receipt.entry_hash, &receipt.tracking)
+    );
+    let s: CredentialStatus = m.get(&status(&second), None).await.expect("status");
+    assert_eq!((s.issued, s.voted), (true, false));
+
+    // Not a credential: refused, typed; another election: not found.
+    let log = m.log().await;
+    for (path, want) in [
+        (m.path("/credentials/zz"), 422),
+        (m.path(&format!("/credentials/{}", "0".repeat(63))), 422),
+        (
+            format!(
+                "/api/elections/nosuchelection/credentials/{}",
+                hex(first.public(m.id()).as_bytes())
+            ),
+            404,
+        ),
+    ] {
+        let a = raw(&server.base, Method::GET, &path, None, Vec::new(), None).await;
+        assert_eq!(a.status.as_u16(), want, "{path}");
+        assert!(a.code().is_some(), "a typed JSON error for {path}");
+    }
+    assert_eq!(m.log().await, log, "asking changes nothing");
+}

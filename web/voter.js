@@ -689,6 +689,7 @@ async function openBallot() {
   const v = state.view;
   if (v.phase === 'voting' && v.election_key && v.election_hash) {
     stopTimers();
+    if (!(await credentialUsable())) return;
     if (state.choices.length !== v.candidates.length) state.choices = v.candidates.map(() => null);
     renderBallot();
     show('ballot');
@@ -703,6 +704,32 @@ async function openBallot() {
   if (document.body.dataset.screen !== 'wait') show('wait');
   clearTimeout(state.waitTimer);
   state.waitTimer = setTimeout(openBallot, 5000);
+}
+
+// R5: a code already used (on another phone) or never issued is told at
+// once, before the ballot is filled in, not after. Asked once per page; a
+// failed question does not hold the voter up: the server refuses such a
+// ballot anyway when it is sent.
+async function credentialUsable() {
+  if (!state.credentialPublic || state.credentialChecked) return true;
+  let s;
+  try {
+    s = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/credentials/${state.credentialPublic}`);
+  } catch (_) {
+    return true;
+  }
+  state.credentialChecked = true;
+  if (s.voted) {
+    forgetCredential();
+    problem('repeated');
+    return false;
+  }
+  if (!s.issued) {
+    forgetCredential();
+    problem('forged');
+    return false;
+  }
+  return true;
 }
 
 async function start() {
@@ -749,6 +776,7 @@ async function start() {
     problem('badcred', { manual: true });
     return;
   }
+  state.credentialPublic = pub;
   state.storeKey = `tinnhiem.ballot.${state.id}.${tn.sha256(pub).slice(0, 32)}`;
   state.record = loadRecord();
   if (state.record?.receipt) {

@@ -33,7 +33,8 @@ use tinnhiem_tally::ElectionResult;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::{
-    hex_field, Created, DomainError, ElectionInput, ElectionView, Reader, SignedHead, Totals,
+    hex_field, Created, CredentialStatus, DomainError, ElectionInput, ElectionView, Reader,
+    SignedHead, Totals,
 };
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -757,6 +758,21 @@ pub async fn tracking(
         .ok_or_else(|| DomainError::NotFound.into())
 }
 
+#[utoipa::path(get, path = "/api/elections/{id}/credentials/{public}", params(("id" = String, Path, description = "The election id."), ("public" = String, Path, description = "A public credential, 64 hex digits.")),
+    responses((status = 200, description = "Whether it was issued and whether it has voted (with the ballot's receipt)", body = CredentialStatus),
+        (status = 404, description = "No such election (`not_found`)", body = ErrorBody),
+        (status = 422, description = "Not 64 hex digits (`invalid`)", body = ErrorBody)))]
+/// Whether a public credential was issued and has voted: a voter's phone asks
+/// before showing the ballot (R5). Public information (the log holds it).
+pub async fn credential_status(
+    State(state): State<AppState>,
+    Path((id, public)): Path<(String, String)>,
+) -> ApiResult<Json<CredentialStatus>> {
+    let election = state.registry.get(&id)?;
+    let public: [u8; 32] = hex_field(&public, "public")?;
+    Ok(Json(election.credential_status(&public)))
+}
+
 #[utoipa::path(get, path = "/api/elections/{id}/totals", params(("id" = String, Path, description = "The election id.")),
     responses((status = 200, description = "The encrypted totals", body = Totals),
         (status = 409, description = "Voting is not closed (`phase`)", body = ErrorBody)))]
@@ -868,6 +884,7 @@ pub async fn minutes(
         log,
         head,
         tracking,
+        credential_status,
         totals,
         decryption,
         result_publish,

@@ -121,6 +121,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/log", get(log))
         .route("/api/elections/{id}/head", get(head))
         .route("/api/elections/{id}/tracking/{code}", get(tracking))
+        .route(
+            "/api/elections/{id}/credentials/{public}",
+            get(credential_status),
+        )
         .route("/api/elections/{id}/totals", get(totals))
         .route("/api/elections/{id}/decryptions", post(decryption))
         .route(
