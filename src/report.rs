@@ -117,7 +117,15 @@ pub fn table(r: &ElectionResult) -> String {
 /// The exclusions, one line each.
 pub fn exclusions(list: &[Exclusion]) -> String {
     list.iter()
-        .map(|e| format!("entry {}: excluded: {}\n", e.seq, e.reason))
+        .map(|e| {
+            format!(
+                "Dòng {}: bị loại khi kiểm: {} (entry {}: excluded: {})\n",
+                e.seq,
+                tinnhiem_tally::vi::exclusion(&e.reason),
+                e.seq,
+                e.reason
+            )
+        })
         .collect()
 }
 

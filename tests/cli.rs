@@ -265,6 +265,11 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(text.contains("entry 9:"), "{text}");
+    // Vietnamese first: the server's signature no longer matches the line.
+    assert!(
+        text.contains("Dòng 9: chữ ký của máy chủ trên dòng này không hợp lệ"),
+        "{text}"
+    );
 
     let o = verify(&tampered, true);
     assert_eq!(o.status.code(), Some(1));

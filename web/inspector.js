@@ -142,6 +142,10 @@ const tr = tn.i18n(STRINGS);
 const t = tr.t;
 const $ = (id) => document.getElementById(id);
 
+/// A failure's or an exclusion's reason in the page's language (the
+/// verifier gives both).
+const why = (x) => (tr.lang() === 'vi' && x.reason_vi ? x.reason_vi : x.reason);
+
 const state = {
   text: null, // the log as loaded
   lines: [], // its lines
@@ -238,7 +242,7 @@ function renderOutcome() {
     verdict.textContent = t('verdict.partial', { entries: a.entries, phase });
   } else if (a.failure) {
     verdict.className = 'c-note c-bad';
-    verdict.textContent = t('verdict.bad', { seq: a.failure.seq, reason: a.failure.reason });
+    verdict.textContent = t('verdict.bad', { seq: a.failure.seq, reason: why(a.failure) });
   } else if (a.result) {
     verdict.className = 'c-note c-ok';
     verdict.textContent = t('verdict.ok');
@@ -263,7 +267,7 @@ function renderOutcome() {
     $('table').replaceChildren(resultTable(a.result, t, tr.lang()));
   }
   $('exclusions-box').hidden = a.exclusions.length === 0;
-  $('exclusions').replaceChildren(...a.exclusions.map((x) => el('li', { dataset: { seq: x.seq }, text: t('excl.item', { seq: x.seq, reason: x.reason }) })));
+  $('exclusions').replaceChildren(...a.exclusions.map((x) => el('li', { dataset: { seq: x.seq }, text: t('excl.item', { seq: x.seq, reason: why(x) }) })));
 
   const counts = new Map();
   for (const k of a.kinds) counts.set(k, (counts.get(k) || 0) + 1);
@@ -274,12 +278,12 @@ function renderOutcome() {
 
 function renderEntries() {
   const a = state.answer;
-  const excluded = new Map(a.exclusions.map((x) => [x.seq, x.reason]));
+  const excluded = new Map(a.exclusions.map((x) => [x.seq, why(x)]));
   const failSeq = a.failure && !incomplete(a) ? a.failure.seq : null;
   const rows = a.kinds.map((k, seq) => {
     let note = '';
     let cls = null;
-    if (seq === failSeq) { note = t('entries.bad', { reason: a.failure.reason }); cls = 'c-kind-bad'; }
+    if (seq === failSeq) { note = t('entries.bad', { reason: why(a.failure) }); cls = 'c-kind-bad'; }
     else if (excluded.has(seq)) { note = t('entries.excluded', { reason: excluded.get(seq) }); cls = 'c-kind-excluded'; }
     else if (failSeq !== null && seq > failSeq) note = t('entries.unchecked');
     return el('tr', { class: cls, dataset: { seq, kind: k } },
@@ -294,7 +298,8 @@ function renderTrack() {
   const box = $('track-result');
   if (!state.track) { box.textContent = ''; box.className = 'c-note'; return; }
   box.className = `c-note ${state.track.cls}`;
-  box.textContent = t(state.track.key, state.track.vars);
+  const { key, vars, item } = state.track;
+  box.textContent = t(key, item ? { ...vars, reason: why(item) } : vars);
   box.dataset.outcome = state.track.key;
 }
 
@@ -318,7 +323,7 @@ async function lookup(code) {
   else if (tn.sha256(line) !== r.entry_hash || a.kinds[r.seq] !== 'ballot') state.track = { key: 'track.mismatch', vars: { seq: r.seq }, cls: 'c-bad' };
   else {
     const x = a.exclusions.find((e) => e.seq === r.seq);
-    state.track = x ? { key: 'track.foundexcluded', vars: { seq: r.seq, reason: x.reason }, cls: 'c-warn' }
+    state.track = x ? { key: 'track.foundexcluded', vars: { seq: r.seq }, item: x, cls: 'c-warn' }
       : { key: 'track.found', vars: { seq: r.seq }, cls: 'c-ok' };
   }
   renderTrack();

@@ -105,6 +105,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/elections/{id}/result"),
     ("POST", "/api/elections/{id}/result/voter"),
     ("GET", "/api/elections/{id}/tracking/{body}"),
+    ("GET", "/api/elections/{id}/credentials/{body}"),
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -119,7 +120,7 @@ fuzz_target!(|data: &[u8]| {
         let code: String = String::from_utf8_lossy(body)
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .take(40)
+            .take(80)
             .collect();
         if code.is_empty() {
             return;

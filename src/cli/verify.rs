@@ -39,7 +39,8 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
                 println!("{v}");
             } else {
                 println!("NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)");
-                println!("entry {}: {}", e.seq, e.reason);
+                println!("Dòng {}: {}", e.seq, tinnhiem_tally::vi::reason(&e.reason));
+                println!("(entry {}: {})", e.seq, e.reason);
             }
             ExitCode::from(1)
         }

@@ -302,8 +302,18 @@ test('five voters cast from phones while the console counts the ballots returned
     });
     M.receipts.push(code);
   }
-  // A used QR code on another phone: the server refuses it as repeated.
+  // A used QR code on another phone: the page asks first and says so at
+  // once (R5), no ballot is shown.
+  const { page: told } = await phone('voter-reuse-told');
+  await told.goto(M.voterUrls[0]);
+  await c.shown(told, 's-problem');
+  assert.equal(await told.locator('#s-ballot').isHidden(), true);
+  // The same where that question is lost on the Wi-Fi: the ballot is sent,
+  // and the server refuses it as repeated.
   const { page: other, watcher } = await phone('voter-reuse');
+  await other.route('**/credentials/*', (r) => r.abort());
+  watcher.allow((x) => x.kind === 'requestfailed' && /\/credentials\//.test(x.url));
+  watcher.allow((x) => x.kind === 'console' && /ERR_FAILED/.test(x.text));
   watcher.allow(once((x) => x.kind === 'console' && /status of 409/.test(x.text)));
   await other.goto(M.voterUrls[0]);
   await c.shown(other, 's-ballot');
@@ -449,6 +459,10 @@ test('an inspector verifies the log in the inspector page; its table equals tinn
   await page.setInputFiles('#file', badFile);
   await page.waitForSelector('#verdict[data-outcome=fail]', { timeout: 60000 });
   assert.equal(Number(await page.locator('#verdict').getAttribute('data-fail-seq')), ballotSeq);
+  // The reason in Vietnamese, not English inside a Vietnamese sentence.
+  const verdict = await page.locator('#verdict').textContent();
+  assert.ok(verdict.includes('chữ ký của máy chủ trên dòng này không hợp lệ'), verdict);
+  assert.ok(!verdict.includes('does not verify'), verdict);
   assert.ok(`${refused.stdout}${refused.stderr}`.includes(String(ballotSeq)), 'the CLI names the same line');
   assert.equal(await page.locator(`#entries tr[data-seq="${ballotSeq}"].c-kind-bad`).count(), 1);
   await c.shot(page, 'inspector-04-tampered');

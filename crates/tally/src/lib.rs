@@ -31,6 +31,7 @@
 mod result;
 mod state;
 mod verify;
+pub mod vi;
 
 pub use result::{CandidateResult, ElectionResult, LevelCount, QuorumResult};
 pub use state::{Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError};

@@ -468,8 +468,10 @@ pub struct TallyProgress {
 pub struct Failure {
     /// The line.
     pub seq: u64,
-    /// What is wrong.
+    /// What is wrong (English).
     pub reason: String,
+    /// The same in Vietnamese.
+    pub reason_vi: String,
 }
 
 /// An excluded ballot.
@@ -477,8 +479,10 @@ pub struct Failure {
 pub struct ExclusionView {
     /// The line.
     pub seq: u64,
-    /// Why.
+    /// Why (English).
     pub reason: String,
+    /// The same in Vietnamese.
+    pub reason_vi: String,
 }
 
 /// The outcome.
@@ -589,6 +593,7 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
             failure: failure.map(|e| Failure {
                 seq: e.seq,
                 reason: e.reason.to_string(),
+                reason_vi: tinnhiem_tally::vi::reason(&e.reason),
             }),
             result,
             exclusions: sess
@@ -598,6 +603,7 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                 .map(|x| ExclusionView {
                     seq: x.seq,
                     reason: x.reason.to_string(),
+                    reason_vi: tinnhiem_tally::vi::exclusion(&x.reason),
                 })
                 .collect(),
             decrypted_counts: sess.tally.decrypted_counts().ok(),

@@ -230,6 +230,10 @@ fn committee_operations_make_what_the_log_accepts() {
         .as_str()
         .unwrap()
         .contains("before the result"));
+    assert!(t["failure"]["reason_vi"]
+        .as_str()
+        .unwrap()
+        .contains("trước khi công bố kết quả"));
     let sig = ask(
         op::SIGN_STATEMENT,
         serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "result", "counts": [[0, 1, 0], [0, 0, 0]]}),
