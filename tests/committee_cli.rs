@@ -271,9 +271,12 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn server_speaks_https_with_the_given_certificate() {
-    let dir = temp("tls");
+/// A self-signed certificate for 127.0.0.1 as `openssl req -x509` makes it
+/// (a CA certificate, `CA:TRUE`, as most operators' will be), with the
+/// subject `CN=NAME`: `NAME.pem` and `NAME-key.pem` in `dir`.
+fn self_signed(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let cert = dir.join(format!("{name}.pem"));
+    let key = dir.join(format!("{name}-key.pem"));
     let gen = Command::new("openssl")
         .args([
             "req",
@@ -286,23 +289,24 @@ fn server_speaks_https_with_the_given_certificate() {
             "-days",
             "2",
         ])
-        .args([
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
+        .args(["-subj", &format!("/CN={name}")])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
         .arg("-keyout")
-        .arg(dir.join("key.pem"))
+        .arg(&key)
         .arg("-out")
-        .arg(dir.join("cert.pem"))
+        .arg(&cert)
         .output()
         .expect("openssl is installed (scripts/test.sh installs it)");
     assert!(gen.status.success());
-    let cert = dir.join("cert.pem");
-    let key = dir.join("key.pem");
-    let (_server, port) = start(
-        &dir,
+    (cert, key)
+}
+
+/// A server over HTTPS with a fresh self-signed certificate: the server,
+/// its `https://` URL and the certificate's file.
+fn start_tls(dir: &Path) -> (Server, String, PathBuf) {
+    let (cert, key) = self_signed(dir, "cert");
+    let (server, port) = start(
+        dir,
         &[
             "--tls-cert",
             cert.to_str().unwrap(),
@@ -310,6 +314,14 @@ fn server_speaks_https_with_the_given_certificate() {
             key.to_str().unwrap(),
         ],
     );
+    (server, format!("https://127.0.0.1:{port}"), cert)
+}
+
+#[test]
+fn server_speaks_https_with_the_given_certificate() {
+    let dir = temp("tls");
+    let (_server, url, cert) = start_tls(&dir);
+    let port = url.rsplit(':').next().unwrap();
     let out = Command::new("curl")
         .args(["-s", "-D", "-", "--cacert"])
         .arg(&cert)
@@ -331,5 +343,547 @@ fn server_speaks_https_with_the_given_certificate() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("openapi"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tinnhiem ARGS`, with no `TINNHIEM_CA` from the environment.
+fn cli(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args).env_remove("TINNHIEM_CA");
+    c
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Logs in as the organizer, creates an election with a committee of two
+/// and seals it.
+async fn sealed_election(client: &Client) -> Created {
+    let token = client
+        .call::<LoginAnswer>(
+            Method::POST,
+            "/api/login",
+            Some(&json!({"password": "mat-khau"})),
+            None,
+        )
+        .await
+        .unwrap()
+        .token;
+    let created: Created = client
+        .call(
+            Method::POST,
+            "/api/elections",
+            Some(&json!({
+                "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
+                "candidates": [{"name": "Nguyễn Văn A", "position": "Giám đốc"}],
+                "summoned": 4, "committee": ["Uỷ viên 1", "Uỷ viên 2"]
+            })),
+            Some(&token),
+        )
+        .await
+        .unwrap();
+    client
+        .send(
+            Method::POST,
+            &format!("/api/elections/{}/seal", created.id),
+            None::<&()>,
+            Some(&token),
+        )
+        .await
+        .unwrap();
+    created
+}
+
+async fn log_of(client: &Client, id: &str) -> Vec<u8> {
+    client
+        .send(
+            Method::GET,
+            &format!("/api/elections/{id}/log"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+fn kinds(log: &[u8]) -> Vec<String> {
+    tinnhiem_tally::split_lines(log)
+        .into_iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_slice(l).unwrap();
+            v["kind"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
+    let dir = temp("tls-cli");
+    let (_server, url, cert) = start_tls(&dir);
+    let ca = cert.to_str().unwrap();
+    // The library's client, as the commands make it.
+    let client = Client::with_ca(&url, Some(&cert)).unwrap();
+    let created = sealed_election(&client).await;
+    let id = &created.id;
+
+    let k0 = dir.join("member0.key");
+    let k1 = dir.join("member1.key");
+    // Member 0 with --ca, member 1 with TINNHIEM_CA.
+    let out = ok(cli(&[
+        "committee",
+        "keygen",
+        "--server",
+        &url,
+        "--ca",
+        ca,
+        "--election",
+        id,
+        "--member",
+        "0",
+        "--code",
+        &created.trustee_codes[0],
+        "--key-file",
+        k0.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap());
+    assert!(out.contains("key share enrolled"), "{out}");
+    let out = ok(cli(&[
+        "committee",
+        "keygen",
+        "--server",
+        &url,
+        "--election",
+        id,
+        "--member",
+        "1",
+        "--code",
+        &created.trustee_codes[1],
+        "--key-file",
+        k1.to_str().unwrap(),
+    ])
+    .env("TINNHIEM_CA", &cert)
+    .output()
+    .unwrap());
+    assert!(out.contains("key share enrolled"), "{out}");
+    let out = ok(cli(&[
+        "committee",
+        "quorum",
+        "--server",
+        &url,
+        "--ca",
+        ca,
+        "--key-file",
+        k0.to_str().unwrap(),
+        "--present",
+        "3",
+    ])
+    .output()
+    .unwrap());
+    assert!(out.contains("attendance recorded"), "{out}");
+
+    // The server recorded what the commands sent.
+    let view: ElectionView = client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(view.trustee_keys.iter().all(Option::is_some));
+    assert!(view.election_key.is_some());
+    assert_eq!(view.present, Some(3));
+    let log = log_of(&client, id).await;
+    assert_eq!(
+        kinds(&log),
+        [
+            "election",
+            "trustee_key",
+            "trustee_key",
+            "election_key",
+            "quorum"
+        ]
+    );
+
+    // `export` reads the same log over HTTPS (not finished yet: exit 1).
+    let file = dir.join("export.jsonl");
+    let out = cli(&[
+        "export",
+        "--server",
+        &url,
+        "--ca",
+        ca,
+        "--election",
+        id,
+        "--out",
+        file.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("log written"));
+    let mut exported = std::fs::read(&file).unwrap();
+    if !log.ends_with(b"\n") {
+        exported.pop();
+    }
+    assert_eq!(exported, log);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_changes_nothing() {
+    let dir = temp("tls-refused");
+    let (_server, url, cert) = start_tls(&dir);
+    let (other, _) = self_signed(&dir, "other");
+    let client = Client::with_ca(&url, Some(&cert)).unwrap();
+    let created = sealed_election(&client).await;
+    let id = &created.id;
+    let k0 = dir.join("member0.key");
+    ok(cli(&[
+        "committee",
+        "keygen",
+        "--server",
+        &url,
+        "--ca",
+        cert.to_str().unwrap(),
+        "--election",
+        id,
+        "--member",
+        "0",
+        "--code",
+        &created.trustee_codes[0],
+        "--key-file",
+        k0.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap());
+    let log_before = log_of(&client, id).await;
+    let view_before: serde_json::Value = client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
+
+    // Another certificate as the CA: the server's is unknown.
+    let k1 = dir.join("member1.key");
+    let keygen = cli(&[
+        "committee",
+        "keygen",
+        "--server",
+        &url,
+        "--ca",
+        other.to_str().unwrap(),
+        "--election",
+        id,
+        "--member",
+        "1",
+        "--code",
+        &created.trustee_codes[1],
+        "--key-file",
+        k1.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(!keygen.status.success());
+    let e = stderr(&keygen);
+    assert!(
+        e.contains(&format!("the certificate of {url} is not trusted"))
+            && e.contains("not a certificate in --ca nor signed by one"),
+        "{e}"
+    );
+    assert!(!k1.exists(), "a refused keygen leaves no key file");
+    let quorum = |server: &str, ca: &Path| {
+        cli(&[
+            "committee",
+            "quorum",
+            "--server",
+            server,
+            "--ca",
+            ca.to_str().unwrap(),
+            "--key-file",
+            k0.to_str().unwrap(),
+            "--present",
+            "3",
+        ])
+        .output()
+        .unwrap()
+    };
+    let refused = quorum(&url, &other);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("not a certificate in --ca nor signed by one"),
+        "{}",
+        stderr(&refused)
+    );
+
+    // The right certificate, reached by a name it was not issued for (it
+    // names only 127.0.0.1).
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let refused = quorum(&by_name, &cert);
+    assert!(!refused.status.success());
+    let e = stderr(&refused);
+    assert!(
+        e.contains(&format!("the certificate of {by_name} is not trusted"))
+            && e.contains("not issued for this name or address"),
+        "{e}"
+    );
+
+    // Nothing reached the server.
+    assert_eq!(log_of(&client, id).await, log_before);
+    let view_after: serde_json::Value = client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view_after, view_before);
+    assert_eq!(view_after["present"], serde_json::Value::Null);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn https_without_ca_is_refused_before_connecting_with_the_way_out() {
+    let dir = temp("tls-no-ca");
+    // Nobody listens here: a command that tried to connect would fail
+    // with another error.
+    let url = format!("https://127.0.0.1:{}", free_port());
+    let out_file = dir.join("log.jsonl");
+    let export = cli(&[
+        "export",
+        "--server",
+        &url,
+        "--election",
+        "x",
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(export.status.code(), Some(2));
+    let e = stderr(&export);
+    assert!(
+        e.contains(&format!(
+            "{url} uses HTTPS and no certificate to trust was given"
+        )) && e.contains("--ca")
+            && e.contains("TINNHIEM_CA")
+            && e.contains("chưa có chứng chỉ"),
+        "{e}"
+    );
+    assert!(!out_file.exists());
+    let key = dir.join("member.key");
+    let keygen = cli(&[
+        "committee",
+        "keygen",
+        "--server",
+        &url,
+        "--election",
+        "x",
+        "--member",
+        "0",
+        "--code",
+        "c",
+        "--key-file",
+        key.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(!keygen.status.success());
+    assert!(stderr(&keygen).contains("no certificate to trust was given"));
+    assert!(!key.exists());
+
+    // A --ca that cannot be used, or one given for plain http://.
+    let missing = dir.join("missing.pem");
+    let export = cli(&[
+        "export",
+        "--server",
+        &url,
+        "--ca",
+        missing.to_str().unwrap(),
+        "--election",
+        "x",
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(export.status.code(), Some(2));
+    assert!(stderr(&export).contains("cannot use the certificate file"));
+    let not_pem = dir.join("not.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let export = cli(&[
+        "export",
+        "--server",
+        &url,
+        "--election",
+        "x",
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .env("TINNHIEM_CA", &not_pem)
+    .output()
+    .unwrap();
+    assert_eq!(export.status.code(), Some(2));
+    assert!(
+        stderr(&export).contains("no usable certificate"),
+        "{}",
+        stderr(&export)
+    );
+    let export = cli(&[
+        "export",
+        "--server",
+        &url.replace("https", "http"),
+        "--ca",
+        not_pem.to_str().unwrap(),
+        "--election",
+        "x",
+        "--out",
+        out_file.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(export.status.code(), Some(2));
+    assert!(
+        stderr(&export).contains("is not https://"),
+        "{}",
+        stderr(&export)
+    );
+    assert!(!out_file.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it (`CA:FALSE`,
+/// as mkcert or a company CA makes them): the CA's file, then the server's
+/// certificate and key.
+fn ca_signed(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (ca, ca_key) = self_signed(dir, "ca");
+    let (cert, key) = (dir.join("leaf.pem"), dir.join("leaf-key.pem"));
+    let csr = dir.join("leaf.csr");
+    let ext = dir.join("leaf.ext");
+    std::fs::write(
+        &ext,
+        "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let o = Command::new("openssl").args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    openssl(&[
+        "req".as_ref(),
+        "-newkey".as_ref(),
+        "ec".as_ref(),
+        "-pkeyopt".as_ref(),
+        "ec_paramgen_curve:prime256v1".as_ref(),
+        "-nodes".as_ref(),
+        "-subj".as_ref(),
+        "/CN=tinnhiem".as_ref(),
+        "-keyout".as_ref(),
+        key.as_ref(),
+        "-out".as_ref(),
+        csr.as_ref(),
+    ]);
+    openssl(&[
+        "x509".as_ref(),
+        "-req".as_ref(),
+        "-in".as_ref(),
+        csr.as_ref(),
+        "-CA".as_ref(),
+        ca.as_ref(),
+        "-CAkey".as_ref(),
+        ca_key.as_ref(),
+        "-set_serial".as_ref(),
+        "2".as_ref(),
+        "-days".as_ref(),
+        "2".as_ref(),
+        "-extfile".as_ref(),
+        ext.as_ref(),
+        "-out".as_ref(),
+        cert.as_ref(),
+    ]);
+    (ca, cert, key)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_trusts_a_ca_signed_server_through_its_ca_or_its_own_certificate_only() {
+    let dir = temp("tls-ca");
+    let (ca, cert, key) = ca_signed(&dir);
+    let (_server, port) = start(
+        &dir,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let url = format!("https://127.0.0.1:{port}");
+    let client = Client::with_ca(&url, Some(&ca)).unwrap();
+    let created = sealed_election(&client).await;
+    let export = |ca: &Path, file: &Path| {
+        cli(&[
+            "export",
+            "--server",
+            &url,
+            "--ca",
+            ca.to_str().unwrap(),
+            "--election",
+            &created.id,
+            "--out",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap()
+    };
+    let file = dir.join("export.jsonl");
+    let out = export(&ca, &file);
+    // The log holds the sealed election only: not finished, exit 1.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        kinds(&std::fs::read(&file).unwrap()),
+        kinds(&log_of(&client, &created.id).await)
+    );
+    assert_eq!(kinds(&std::fs::read(&file).unwrap()), ["election"]);
+
+    // The server's own certificate, pinned, will do too.
+    let pinned = dir.join("pinned.jsonl");
+    let out = export(&cert, &pinned);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&pinned).unwrap(),
+        std::fs::read(&file).unwrap()
+    );
+
+    // A CA that did not sign it will not, whatever its name.
+    let (other, _) = self_signed(&dir, "other");
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let (same_name, _) = self_signed(&elsewhere, "ca");
+    let refused_file = dir.join("refused.jsonl");
+    for (ca, problem) in [
+        (&other, "not a certificate in --ca nor signed by one"),
+        (&same_name, "a signature does not match"),
+    ] {
+        let out = export(ca, &refused_file);
+        assert_eq!(out.status.code(), Some(2));
+        let e = stderr(&out);
+        assert!(
+            e.contains(&format!(
+                "the certificate of {url} is not trusted: {problem}"
+            )),
+            "{e}"
+        );
+    }
+    assert!(!refused_file.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

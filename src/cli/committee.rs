@@ -27,9 +27,11 @@ use crate::election::{ElectionView, Totals};
 /// Where and as whom.
 #[derive(clap::Args, Debug)]
 pub struct Common {
-    /// The server (`http://host:port`).
+    /// The server (`http://host:port`, or `https://host:port` with --ca).
     #[arg(long)]
     pub server: String,
+    #[command(flatten)]
+    pub trust: super::Trust,
     /// The member's key file (made by `keygen`; keep it private).
     #[arg(long)]
     pub key_file: PathBuf,
@@ -41,9 +43,11 @@ pub enum Action {
     /// Make a key share, enroll its public part with the enrollment code, and
     /// write the key file.
     Keygen {
-        /// The server (`http://host:port`).
+        /// The server (`http://host:port`, or `https://host:port` with --ca).
         #[arg(long)]
         server: String,
+        #[command(flatten)]
+        trust: super::Trust,
         /// The election id.
         #[arg(long)]
         election: String,
@@ -134,7 +138,7 @@ async fn load(common: &Common) -> Result<Member, String> {
         unhex_array::<32>(&kf.key, "key").map_err(|_| "the key file is damaged".to_string())?,
     );
     let key = TrusteeKey::from_bytes(&secret).map_err(|_| "the key file is damaged".to_string())?;
-    let client = Client::new(&common.server);
+    let client = common.trust.client(&common.server).map_err(fail)?;
     let view: ElectionView = client
         .call(
             Method::GET,
@@ -196,12 +200,13 @@ async fn act(action: Action) -> Result<String, String> {
     match action {
         Action::Keygen {
             server,
+            trust,
             election,
             member,
             code,
             key_file,
         } => {
-            let client = Client::new(&server);
+            let client = trust.client(&server).map_err(fail)?;
             let view: ElectionView = client
                 .call(
                     Method::GET,

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use hyper::Method;
 
-use crate::client::Client;
 use crate::store::{SledStore, Store};
 
 /// Options.
@@ -20,9 +19,11 @@ pub struct Args {
     /// Where to write the log (JSON Lines).
     #[arg(long)]
     pub out: PathBuf,
-    /// A running server (`http://host:port`).
+    /// A running server (`http://host:port`, or `https://host:port` with --ca).
     #[arg(long, conflicts_with = "data", required_unless_present = "data")]
     pub server: Option<String>,
+    #[command(flatten)]
+    pub trust: super::Trust,
     /// A stopped server's data directory.
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -30,7 +31,7 @@ pub struct Args {
 
 fn read(args: &Args) -> Result<Vec<u8>, String> {
     if let Some(url) = &args.server {
-        let client = Client::new(url);
+        let client = args.trust.client(url).map_err(|e| e.to_string())?;
         let path = format!("/api/elections/{}/log", args.election);
         let bytes = super::runtime()
             .block_on(client.send(Method::GET, &path, None::<&()>, None))

@@ -57,9 +57,12 @@ use crate::election::{CandidateInput, ElectionInput, ElectionView};
 /// Options of the load test.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A running server (`http://host:port`); without it a fresh local server.
+    /// A running server (`http://host:port`, or `https://host:port` with
+    /// --ca); without it a fresh local server.
     #[arg(long)]
     pub server: Option<String>,
+    #[command(flatten)]
+    pub trust: super::Trust,
     /// The organizer's password on --server (or TINNHIEM_ORGANIZER_PASSWORD).
     #[arg(long)]
     pub password: Option<String>,
@@ -211,13 +214,18 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("tinnhiem loadtest: --server needs the organizer's password (--password or TINNHIEM_ORGANIZER_PASSWORD)");
         return ExitCode::from(2);
     }
+    let remote = match args.server.as_deref().map(|url| args.trust.client(url)) {
+        None => None,
+        Some(Ok(client)) => Some(client),
+        Some(Err(e)) => {
+            eprintln!("tinnhiem loadtest: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let rt = super::runtime();
     let outcome = rt.block_on(async {
-        match (&args.server, &password) {
-            (Some(url), Some(password)) => {
-                let client = Client::new(url);
-                measure(&args, &client, password, url).await
-            }
+        match (&remote, &password) {
+            (Some(client), Some(password)) => measure(&args, client, password, client.base()).await,
             _ => {
                 let local = super::LocalServer::start()
                     .await
@@ -481,6 +489,7 @@ async fn send_all(
                 Err(e @ ClientError::Decode(_)) => {
                     Outcome::Error("undecodable answer", e.to_string())
                 }
+                Err(e) => Outcome::Error("tls", e.to_string()),
             };
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
             bar.lock().expect("progress lock").update(d, total as u64);

@@ -21,6 +21,32 @@ mod verify;
 pub use local::LocalServer;
 pub use simulate::{run_scenario, SimulateError};
 
+use crate::client::{Client, ClientError};
+
+/// `--ca`: what to trust on an `https://` server, for every command that
+/// takes a server's URL.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Trust {
+    /// With an https:// server: a PEM file of the certificate(s) to trust,
+    /// the server's own (self-signed) certificate or the CA that signed it
+    /// (or TINNHIEM_CA). Required with https://; there is no option to skip
+    /// the check.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+}
+
+impl Trust {
+    /// A client for `server`, trusting `--ca`, else `TINNHIEM_CA`.
+    pub fn client(&self, server: &str) -> Result<Client, ClientError> {
+        let from_env = || {
+            std::env::var_os("TINNHIEM_CA")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        Client::with_ca(server, self.ca.clone().or_else(from_env).as_deref())
+    }
+}
+
 /// tinnhiem: secure, anonymous, verifiable confidence votes (lấy phiếu tín nhiệm).
 #[derive(Parser, Debug)]
 #[command(name = "tinnhiem", version, about)]
@@ -51,13 +77,15 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long)]
         out: PathBuf,
-        /// A running server (`http://host:port`); without it, a fresh local
-        /// server is started.
+        /// A running server (`http://host:port`, or `https://host:port` with
+        /// --ca); without it, a fresh local server is started.
         #[arg(long)]
         server: Option<String>,
         /// The organizer's password on --server (or TINNHIEM_ORGANIZER_PASSWORD).
         #[arg(long)]
         password: Option<String>,
+        #[command(flatten)]
+        trust: Trust,
     },
     /// Load test: a whole meeting with N voters casting at once against a
     /// server (a fresh local one by default); reports ballots per second and
@@ -124,9 +152,10 @@ pub fn main() -> ExitCode {
             out,
             server,
             password,
+            trust,
         } => {
             init_tracing("warn");
-            simulate::run(&scenario, &out, server, password)
+            simulate::run(&scenario, &out, server, password, &trust)
         }
         Command::Demo { out } => {
             init_tracing("warn");

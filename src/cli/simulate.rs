@@ -92,10 +92,27 @@ pub async fn run_scenario(
     server: Option<(&str, &str)>,
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Summary, SimulateError> {
+    let client = server.map(|(url, password)| (crate::client::Client::new(url), password));
+    run_scenario_with(
+        scenario,
+        out,
+        client.as_ref().map(|(c, p)| (c, *p)),
+        progress,
+    )
+    .await
+}
+
+/// Like [`run_scenario`], with a client made by the caller (an `https://`
+/// server with its `--ca`).
+pub async fn run_scenario_with(
+    scenario: &Scenario,
+    out: &Path,
+    server: Option<(&crate::client::Client, &str)>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<Summary, SimulateError> {
     match server {
-        Some((url, password)) => {
-            let client = crate::client::Client::new(url);
-            super::meeting::run(scenario, &client, password, out, progress).await
+        Some((client, password)) => {
+            super::meeting::run(scenario, client, password, out, progress).await
         }
         None => {
             let local = super::local::LocalServer::start()
@@ -114,6 +131,7 @@ pub fn run(
     out: &Path,
     server: Option<String>,
     password: Option<String>,
+    trust: &super::Trust,
 ) -> ExitCode {
     let bytes = match std::fs::read(scenario) {
         Ok(b) => b,
@@ -137,10 +155,19 @@ pub fn run(
         eprintln!("tinnhiem simulate: --server needs the organizer's password (--password or TINNHIEM_ORGANIZER_PASSWORD)");
         return ExitCode::from(2);
     }
+    let client = match server.as_deref().map(|url| trust.client(url)).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tinnhiem simulate: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let rt = super::runtime();
     let mut bar = Progress::new("Bỏ phiếu (casting)");
-    let target = server.as_deref().zip(password.as_deref());
-    match rt.block_on(run_scenario(&s, out, target, &mut |d, t| bar.update(d, t))) {
+    let target = client.as_ref().zip(password.as_deref());
+    match rt.block_on(run_scenario_with(&s, out, target, &mut |d, t| {
+        bar.update(d, t)
+    })) {
         Ok(summary) => {
             print!("{}", report::table(&summary.result));
             println!("Nhật ký (log): {}", summary.log.display());
