@@ -240,7 +240,19 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
             .unwrap();
     }
     ok(committee(&["close", "--server", &url, "--key-file", k1]));
-    ok(committee(&["decrypt", "--server", &url, "--key-file", k0]));
+    // Member 0 decrypts through a server that lies about the totals: the
+    // member's share must be of the totals of the verified log (which the
+    // real server checks it against), never of what GET /totals says;
+    // otherwise a server could pass one ballot off as the totals and have
+    // it decrypted (docs/SECURITY.md).
+    let proxy = lying_about_totals(&url, &id).await;
+    let key0 = k0.to_owned();
+    let through = tokio::task::spawn_blocking(move || {
+        committee(&["decrypt", "--server", &proxy, "--key-file", &key0])
+    })
+    .await
+    .unwrap();
+    ok(through);
     ok(committee(&["decrypt", "--server", &url, "--key-file", k1]));
     ok(committee(&["result", "--server", &url, "--key-file", k0]));
 
@@ -269,6 +281,63 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     assert_eq!(r["candidates"][1]["low"]["count"], 1);
     assert_eq!(r["candidates"][1]["invalid"], 1);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A server in front of `real` that forwards every request to it but
+/// `GET .../totals`, answered with the real totals' first two items swapped
+/// (valid ciphertexts, not the totals). Returns its URL.
+async fn lying_about_totals(real: &str, id: &str) -> String {
+    use axum::response::IntoResponse;
+    let upstream = Client::new(real);
+    let mut totals: serde_json::Value = upstream
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}/totals"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
+    let items = totals["items"].as_array_mut().unwrap();
+    assert!(items.len() >= 2 && items[0] != items[1]);
+    items.swap(0, 1);
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (upstream, totals) = (upstream.clone(), totals.clone());
+        async move {
+            let method = req.method().clone();
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            if method == Method::GET && path.ends_with("/totals") {
+                return axum::Json(totals).into_response();
+            }
+            let bearer = req
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::to_owned);
+            let body = axum::body::to_bytes(req.into_body(), 1 << 26)
+                .await
+                .unwrap();
+            let (status, bytes) = upstream
+                .raw(
+                    method,
+                    &path,
+                    (!body.is_empty()).then(|| body.to_vec()),
+                    bearer.as_deref(),
+                )
+                .await
+                .unwrap();
+            (status, bytes).into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
 }
 
 /// A self-signed certificate for 127.0.0.1 as `openssl req -x509` makes it

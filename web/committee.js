@@ -219,6 +219,7 @@ const STRINGS = merge(SHARED, {
     'decrypt.mine': 'Phần của tôi đã được giải mã và công bố.',
     'decrypt.working': 'Đang giải mã phần của tôi trên máy này…',
     'decrypt.done': 'Đã công bố phần giải mã của tôi.',
+    'decrypt.badlog': 'Không giải mã: nhật ký của máy chủ không hợp lệ hoặc chưa kết thúc bỏ phiếu (dòng {seq}: {reason}). Báo cho cơ quan cấp trên.',
     'decrypt.wait': 'Chờ các thành viên khác giải mã ({done}/{total}).',
     'publish.help': 'Đã đủ phần giải mã của tất cả thành viên. Trình duyệt kiểm lại toàn bộ nhật ký, tính số phiếu, rồi thành viên ký và công bố kết quả.',
     'publish.go': 'Kiểm nhật ký, ký và công bố kết quả',
@@ -435,6 +436,7 @@ const STRINGS = merge(SHARED, {
     'decrypt.mine': 'My share is decrypted and published.',
     'decrypt.working': 'Decrypting my share on this device…',
     'decrypt.done': 'My decryption share is published.',
+    'decrypt.badlog': 'Not decrypted: the server\'s log does not verify or voting is not closed (line {seq}: {reason}). Tell the superior body.',
     'decrypt.wait': 'Waiting for the other members ({done}/{total}).',
     'publish.help': 'Every member\'s share is in. The browser re-verifies the whole log, computes the counts, and the member signs and publishes the result.',
     'publish.go': 'Verify the log, sign and publish the result',
@@ -1300,10 +1302,25 @@ async function decryptMine() {
   await run('decrypt-msg', async () => {
     note('decrypt-msg', 'decrypt.working');
     await tn.load();
-    const totals = await api('GET', `${E()}/totals`);
+    // The totals are summed here from the log, every line verified, never
+    // taken from the server (GET /totals): a server that passed one ballot's
+    // ciphertext off as a total would otherwise get every member to decrypt
+    // that ballot (docs/SECURITY.md).
+    show('verify-box', true);
+    let a;
+    try {
+      a = await verifyLog(await fetchLog(), progressTo('verify-progress', 'verify-text'));
+    } finally {
+      show('verify-box', false);
+    }
+    if (!a.totals || a.phase !== 'Closed' || a.election_hash !== S.view.election_hash || a.entries !== a.total
+        || (a.failure && a.failure.seq < a.total)) {
+      note('decrypt-msg', 'decrypt.badlog', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : a.phase }, 'c-bad');
+      return;
+    }
     await tn.nextPaint();
     const { shares } = tn.callSync('partial_decrypt', {
-      election_hash: S.view.election_hash, trustee: S.key.member, secret: S.key.secret, totals: totals.items, seed: tn.seed(),
+      election_hash: a.election_hash, trustee: S.key.member, secret: S.key.secret, totals: a.totals, seed: tn.seed(),
     });
     await api('POST', `${E()}/decryptions`, { trustee: S.key.member, shares });
     note('decrypt-msg', 'decrypt.done', null, 'c-ok');
@@ -1324,7 +1341,7 @@ async function publish() {
     }
     // Every line must hold; the only complaint allowed is "no result yet".
     if (!a.decrypted_counts || a.entries !== a.total || (a.failure && a.failure.seq < a.total)) {
-      note('decrypt-msg', 'publish.failed', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? a.failure.reason : '' }, 'c-bad');
+      note('decrypt-msg', 'publish.failed', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : '' }, 'c-bad');
       return;
     }
     const counts = a.decrypted_counts;

@@ -11,18 +11,16 @@ use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tinnhiem_core::credential::Credential;
-use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
     CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
 };
 use tinnhiem_core::trustee::TrusteeKey;
-use tinnhiem_core::CompressedRistretto;
-use tinnhiem_tally::Tally;
+use tinnhiem_tally::{Phase, Tally};
 use zeroize::Zeroizing;
 
 use crate::client::Client;
-use crate::election::{ElectionView, Totals};
+use crate::election::ElectionView;
 
 /// Where and as whom.
 #[derive(clap::Args, Debug)]
@@ -322,31 +320,20 @@ async fn act(action: Action) -> Result<String, String> {
         }
         Action::Decrypt { common } => {
             let m = load(&common).await?;
-            let totals: Totals = m
-                .client
-                .call(
-                    Method::GET,
-                    &format!("/api/elections/{}/totals", m.election),
-                    None::<&()>,
-                    None,
-                )
-                .await
-                .map_err(fail)?;
-            let cts = totals
-                .items
-                .iter()
-                .map(|h| {
-                    let b: [u8; 64] = unhex_array(h, "total").map_err(fail)?;
-                    let (a, bb) = b.split_at(32);
-                    CompressedCiphertext {
-                        a: CompressedRistretto(a.try_into().expect("32")),
-                        b: CompressedRistretto(bb.try_into().expect("32")),
-                    }
-                    .decompress()
-                    .map_err(fail)
-                })
-                .collect::<Result<Vec<Ciphertext>, String>>()?;
-            let parts = m.key.partial_decrypt(&m.hash, m.index, &cts, &mut OsRng);
+            // The totals are recomputed here from the log, every ballot
+            // verified, never taken from the server: a server that passed
+            // one ballot's ciphertext off as a "total" would otherwise get
+            // every member to decrypt that ballot (docs/SECURITY.md).
+            let tally = replay(&m).await?;
+            if tally.phase() != Phase::Closed {
+                return Err(format!(
+                    "nhật ký chưa ở giai đoạn giải mã (the log is in phase {:?}, not closed)",
+                    tally.phase()
+                ));
+            }
+            let parts = m
+                .key
+                .partial_decrypt(&m.hash, m.index, tally.totals(), &mut OsRng);
             m.post(
                 "decryptions",
                 &json!({"trustee": m.index, "shares": parts.iter().map(|p| hex(&p.to_bytes())).collect::<Vec<_>>()}),
@@ -356,20 +343,7 @@ async fn act(action: Action) -> Result<String, String> {
         }
         Action::Result { common } => {
             let m = load(&common).await?;
-            let log = m
-                .client
-                .send(
-                    Method::GET,
-                    &format!("/api/elections/{}/log", m.election),
-                    None::<&()>,
-                    None,
-                )
-                .await
-                .map_err(fail)?;
-            let mut tally = Tally::new();
-            for line in tinnhiem_tally::split_lines(&log) {
-                tally.push(line, &mut OsRng).map_err(fail)?;
-            }
+            let tally = replay(&m).await?;
             let counts = tally.decrypted_counts().map_err(fail)?;
             let mut b = ResultBody {
                 counts,
@@ -381,6 +355,38 @@ async fn act(action: Action) -> Result<String, String> {
             Ok("Đã công bố kết quả (result published)".into())
         }
     }
+}
+
+/// Downloads the election's log and verifies every line of it, as an
+/// inspector would; refuses a log of another election than the member's.
+async fn replay(m: &Member) -> Result<Tally, String> {
+    let log = m
+        .client
+        .send(
+            Method::GET,
+            &format!("/api/elections/{}/log", m.election),
+            None::<&()>,
+            None,
+        )
+        .await
+        .map_err(fail)?;
+    let mut tally = Tally::new();
+    for line in tinnhiem_tally::split_lines(&log) {
+        tally.push(line, &mut OsRng).map_err(|e| {
+            format!(
+                "nhật ký của máy chủ không hợp lệ, dòng {}: {} (the server's log fails: {e})",
+                e.seq,
+                tinnhiem_tally::vi::reason(&e.reason)
+            )
+        })?;
+    }
+    if tally.election_hash() != Some(m.hash) {
+        return Err(
+            "nhật ký không phải của cuộc lấy phiếu trong tệp khoá (the log is not this election's)"
+                .into(),
+        );
+    }
+    Ok(tally)
 }
 
 pub fn run(action: Action) -> ExitCode {

@@ -503,6 +503,12 @@ pub struct TallyAnswer {
     pub decrypted_counts: Option<Vec<[u64; 3]>>,
     /// Per line: kind (for the inspector's list of entries).
     pub kinds: Vec<String>,
+    /// The election hash (line 0), once read.
+    pub election_hash: Option<String>,
+    /// The encrypted totals of the counted ballots as this verifier summed
+    /// them (hex, 64 bytes each), once voting is closed. What a committee
+    /// member decrypts: never the server's word for them.
+    pub totals: Option<Vec<String>>,
 }
 
 /// Loads a log for stepwise verification.
@@ -608,6 +614,18 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                 .collect(),
             decrypted_counts: sess.tally.decrypted_counts().ok(),
             kinds,
+            election_hash: sess.tally.election_hash().map(|h| hex(&h)),
+            totals: matches!(
+                sess.tally.phase(),
+                tinnhiem_tally::Phase::Closed | tinnhiem_tally::Phase::Done
+            )
+            .then(|| {
+                sess.tally
+                    .totals()
+                    .iter()
+                    .map(|c| hex(&c.compress().to_bytes()))
+                    .collect()
+            }),
         })
     })
 }
