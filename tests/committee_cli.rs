@@ -97,39 +97,12 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     let (_server, port) = start(&dir, &[]);
     let url = format!("http://127.0.0.1:{port}");
     let client = Client::new(&url);
-    let token = client
-        .call::<LoginAnswer>(
-            Method::POST,
-            "/api/login",
-            Some(&json!({"password": "mat-khau"})),
-            None,
-        )
-        .await
-        .unwrap()
-        .token;
-    let created: Created = client
-        .call(
-            Method::POST,
-            "/api/elections",
-            Some(&json!({
-                "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
-                "candidates": [{"name": "Nguyễn Văn A", "position": "Giám đốc"}, {"name": "Trần Thị B", "position": "Phó Giám đốc"}],
-                "summoned": 4, "committee": ["Uỷ viên 1", "Uỷ viên 2"]
-            })),
-            Some(&token),
-        )
-        .await
-        .unwrap();
+    let created = sealed_election(
+        &client,
+        &[["Nguyễn Văn A", "Giám đốc"], ["Trần Thị B", "Phó Giám đốc"]],
+    )
+    .await;
     let id = created.id.clone();
-    client
-        .send(
-            Method::POST,
-            &format!("/api/elections/{id}/seal"),
-            None::<&()>,
-            Some(&token),
-        )
-        .await
-        .unwrap();
 
     let keys: Vec<PathBuf> = (0..2).map(|i| dir.join(format!("member{i}.key"))).collect();
     for (i, k) in keys.iter().enumerate() {
@@ -427,8 +400,12 @@ fn stderr(o: &Output) -> String {
 }
 
 /// Logs in as the organizer, creates an election with a committee of two
-/// and seals it.
-async fn sealed_election(client: &Client) -> Created {
+/// and these candidates (`[name, position]`), and seals it.
+async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
+    let candidates: Vec<serde_json::Value> = candidates
+        .iter()
+        .map(|[name, position]| json!({"name": name, "position": position}))
+        .collect();
     let token = client
         .call::<LoginAnswer>(
             Method::POST,
@@ -445,7 +422,7 @@ async fn sealed_election(client: &Client) -> Created {
             "/api/elections",
             Some(&json!({
                 "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
-                "candidates": [{"name": "Nguyễn Văn A", "position": "Giám đốc"}],
+                "candidates": candidates,
                 "summoned": 4, "committee": ["Uỷ viên 1", "Uỷ viên 2"]
             })),
             Some(&token),
@@ -494,7 +471,7 @@ async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
     let ca = cert.to_str().unwrap();
     // The library's client, as the commands make it.
     let client = Client::with_ca(&url, Some(&cert)).unwrap();
-    let created = sealed_election(&client).await;
+    let created = sealed_election(&client, &[["Nguyễn Văn A", "Giám đốc"]]).await;
     let id = &created.id;
 
     let k0 = dir.join("member0.key");
@@ -609,7 +586,7 @@ async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_change
     let (_server, url, cert) = start_tls(&dir);
     let (other, _) = self_signed(&dir, "other");
     let client = Client::with_ca(&url, Some(&cert)).unwrap();
-    let created = sealed_election(&client).await;
+    let created = sealed_election(&client, &[["Nguyễn Văn A", "Giám đốc"]]).await;
     let id = &created.id;
     let k0 = dir.join("member0.key");
     ok(cli(&[
@@ -898,7 +875,7 @@ async fn cli_trusts_a_ca_signed_server_through_its_ca_or_its_own_certificate_onl
     );
     let url = format!("https://127.0.0.1:{port}");
     let client = Client::with_ca(&url, Some(&ca)).unwrap();
-    let created = sealed_election(&client).await;
+    let created = sealed_election(&client, &[["Nguyễn Văn A", "Giám đốc"]]).await;
     let export = |ca: &Path, file: &Path| {
         cli(&[
             "export",
