@@ -399,6 +399,30 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `tinnhiem committee keygen` on `url` for member `member` of election `id`,
+/// enrolled with `code`, the key written to `key`; `ca` adds `--ca`.
+fn keygen(url: &str, ca: Option<&Path>, id: &str, member: u32, code: &str, key: &Path) -> Command {
+    let member = member.to_string();
+    let mut args = vec![
+        "committee",
+        "keygen",
+        "--server",
+        url,
+        "--election",
+        id,
+        "--member",
+        &member,
+        "--code",
+        code,
+        "--key-file",
+        key.to_str().unwrap(),
+    ];
+    if let Some(ca) = ca {
+        args.extend(["--ca", ca.to_str().unwrap()]);
+    }
+    cli(&args)
+}
+
 /// Logs in as the organizer, creates an election with a committee of two
 /// and these candidates (`[name, position]`), and seals it.
 async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
@@ -477,42 +501,21 @@ async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
     let k0 = dir.join("member0.key");
     let k1 = dir.join("member1.key");
     // Member 0 with --ca, member 1 with TINNHIEM_CA.
-    let out = ok(cli(&[
-        "committee",
-        "keygen",
-        "--server",
+    let out = ok(keygen(
         &url,
-        "--ca",
-        ca,
-        "--election",
+        Some(Path::new(ca)),
         id,
-        "--member",
-        "0",
-        "--code",
+        0,
         &created.trustee_codes[0],
-        "--key-file",
-        k0.to_str().unwrap(),
-    ])
+        &k0,
+    )
     .output()
     .unwrap());
     assert!(out.contains("key share enrolled"), "{out}");
-    let out = ok(cli(&[
-        "committee",
-        "keygen",
-        "--server",
-        &url,
-        "--election",
-        id,
-        "--member",
-        "1",
-        "--code",
-        &created.trustee_codes[1],
-        "--key-file",
-        k1.to_str().unwrap(),
-    ])
-    .env("TINNHIEM_CA", &cert)
-    .output()
-    .unwrap());
+    let out = ok(keygen(&url, None, id, 1, &created.trustee_codes[1], &k1)
+        .env("TINNHIEM_CA", &cert)
+        .output()
+        .unwrap());
     assert!(out.contains("key share enrolled"), "{out}");
     let out = ok(cli(&[
         "committee",
@@ -589,24 +592,11 @@ async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_change
     let created = sealed_election(&client, &[["Nguyễn Văn A", "Giám đốc"]]).await;
     let id = &created.id;
     let k0 = dir.join("member0.key");
-    ok(cli(&[
-        "committee",
-        "keygen",
-        "--server",
-        &url,
-        "--ca",
-        cert.to_str().unwrap(),
-        "--election",
-        id,
-        "--member",
-        "0",
-        "--code",
-        &created.trustee_codes[0],
-        "--key-file",
-        k0.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap());
+    ok(
+        keygen(&url, Some(&cert), id, 0, &created.trustee_codes[0], &k0)
+            .output()
+            .unwrap(),
+    );
     let log_before = log_of(&client, id).await;
     let view_before: serde_json::Value = client
         .call(
@@ -620,24 +610,9 @@ async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_change
 
     // Another certificate as the CA: the server's is unknown.
     let k1 = dir.join("member1.key");
-    let keygen = cli(&[
-        "committee",
-        "keygen",
-        "--server",
-        &url,
-        "--ca",
-        other.to_str().unwrap(),
-        "--election",
-        id,
-        "--member",
-        "1",
-        "--code",
-        &created.trustee_codes[1],
-        "--key-file",
-        k1.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
+    let keygen = keygen(&url, Some(&other), id, 1, &created.trustee_codes[1], &k1)
+        .output()
+        .unwrap();
     assert!(!keygen.status.success());
     let e = stderr(&keygen);
     assert!(
@@ -728,22 +703,7 @@ fn https_without_ca_is_refused_before_connecting_with_the_way_out() {
     );
     assert!(!out_file.exists());
     let key = dir.join("member.key");
-    let keygen = cli(&[
-        "committee",
-        "keygen",
-        "--server",
-        &url,
-        "--election",
-        "x",
-        "--member",
-        "0",
-        "--code",
-        "c",
-        "--key-file",
-        key.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
+    let keygen = keygen(&url, None, "x", 0, "c", &key).output().unwrap();
     assert!(!keygen.status.success());
     assert!(stderr(&keygen).contains("no certificate to trust was given"));
     assert!(!key.exists());
