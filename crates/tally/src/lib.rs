@@ -35,6 +35,6 @@ pub mod vi;
 
 pub use result::{CandidateResult, ElectionResult, LevelCount, QuorumResult};
 pub use state::{Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError};
-pub use verify::{split_lines, verify_log, verify_log_with, Outcome};
+pub use verify::{split_lines, verify_log, verify_log_with, verify_step, Outcome};
 
 pub mod sim;

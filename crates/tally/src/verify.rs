@@ -125,6 +125,42 @@ pub fn verify_log_with(
     finish(&tally, total)
 }
 
+/// Verifies the next `lines` of a log into `tally`, in steps chosen by the
+/// caller (the inspector's page: one thread, a progress bar between steps),
+/// with the same checks and answers as [`verify_log_with`]: the header one
+/// line at a time, then chunks of at most `CHUNK` lines whose signatures and
+/// proofs are checked in one batch. On a failure, lines before the failing
+/// one (its `seq`) have been applied, none after.
+pub fn verify_step(
+    tally: &mut Tally,
+    lines: &[&[u8]],
+    rng: &mut impl CryptoRngCore,
+) -> Result<(), VerifyError> {
+    let mut i = 0;
+    while i < lines.len() && tally.ballot_context().is_none() {
+        tally.push(lines[i], rng)?;
+        i += 1;
+    }
+    if i == lines.len() {
+        return Ok(());
+    }
+    let header = Header {
+        ctx: tally.ballot_context().expect("header read"),
+        server: tally.server_key().expect("header read"),
+    };
+    let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
+    for chunk in lines[i..].chunks(CHUNK) {
+        let pre = precheck(chunk, &mut batch_rng, &header);
+        for (line, pre) in chunk.iter().zip(pre) {
+            match pre {
+                Some(pre) => tally.apply(line, pre, rng)?,
+                None => tally.push(line, rng)?,
+            };
+        }
+    }
+    Ok(())
+}
+
 fn finish(tally: &Tally, total: u64) -> Result<Outcome, VerifyError> {
     let result = tally.finish()?;
     Ok(Outcome {

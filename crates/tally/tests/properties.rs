@@ -16,8 +16,8 @@ use tinnhiem_core::schnorr::Signature;
 use tinnhiem_core::ProofError;
 use tinnhiem_tally::sim::{Meeting, Receipt, Setup};
 use tinnhiem_tally::{
-    split_lines, verify_log_with, CandidateResult, ElectionResult, Exclusion, ExclusionReason,
-    Pushed, Tally, VerifyError,
+    split_lines, verify_log_with, verify_step, CandidateResult, ElectionResult, Exclusion,
+    ExclusionReason, Pushed, Tally, VerifyError,
 };
 
 /// One voter's ballot in a generated election.
@@ -235,14 +235,29 @@ fn verify_batch(bytes: &[u8], threads: usize, seed: u64) -> Verdict {
     Ok((out.result, out.exclusions))
 }
 
+/// `verify_step` in steps of `step` lines (the inspector's page).
+fn verify_in_steps(bytes: &[u8], step: usize, seed: u64) -> Verdict {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let mut t = Tally::new();
+    for lines in split_lines(bytes).chunks(step) {
+        verify_step(&mut t, lines, &mut rng)?;
+    }
+    let result = t.finish()?;
+    Ok((result, t.exclusions().to_vec()))
+}
+
 /// Verifies `bytes` line by line, in a batch on one thread and on two, and
-/// checks that all three give the same answer.
+/// in steps of 5 and of 70 lines, and checks that all give the same answer.
 fn verify_all_ways(bytes: &[u8], seed: u64) -> Verdict {
     let by_push = verify_by_push(bytes, seed);
     let one = verify_batch(bytes, 1, seed ^ 1);
     let two = verify_batch(bytes, 2, seed ^ 2);
     assert_eq!(one, by_push, "batch (1 thread) differs from Tally::push");
     assert_eq!(two, by_push, "batch (2 threads) differs from Tally::push");
+    for step in [5, 70] {
+        let stepped = verify_in_steps(bytes, step, seed ^ 3);
+        assert_eq!(stepped, by_push, "steps of {step} differ from Tally::push");
+    }
     by_push
 }
 

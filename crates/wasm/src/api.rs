@@ -544,13 +544,20 @@ pub fn tally_step(req: TallyStepRequest) -> Result<TallyProgress, String> {
         let mut s = s.borrow_mut();
         let sess = s.as_mut().ok_or("no log loaded (tally_begin)")?;
         let end = (sess.next + req.lines.max(1) as usize).min(sess.lines.len());
-        while sess.error.is_none() && sess.next < end {
-            let (a, b) = sess.lines[sess.next];
-            if let Err(e) = sess.tally.push(&sess.log[a..b], &mut rng) {
-                sess.error = Some(e);
-                break;
+        if sess.error.is_none() && sess.next < end {
+            // The batch path (one multiscalar multiplication per chunk of
+            // ballots), as `tinnhiem verify` on one thread.
+            let lines: Vec<&[u8]> = sess.lines[sess.next..end]
+                .iter()
+                .map(|&(a, b)| &sess.log[a..b])
+                .collect();
+            match tinnhiem_tally::verify_step(&mut sess.tally, &lines, &mut rng) {
+                Ok(()) => sess.next = end,
+                Err(e) => {
+                    sess.next = e.seq as usize;
+                    sess.error = Some(e);
+                }
             }
-            sess.next += 1;
         }
         Ok(TallyProgress {
             done: sess.next as u64,
