@@ -758,7 +758,7 @@ pub async fn tracking(
         .ok_or_else(|| DomainError::NotFound.into())
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/credentials/{public}", params(("id" = String, Path, description = "The election id."), ("public" = String, Path, description = "A public credential, 64 hex digits.")),
+#[utoipa::path(get, path = "/api/elections/{id}/credentials/{public}", params(("id" = String, Path, description = "The election id."), ("public" = String, Path, description = "A public credential, 64 lowercase hex digits.", pattern = "^[0-9a-f]{64}$")),
     responses((status = 200, description = "Whether it was issued and whether it has voted (with the ballot's receipt)", body = CredentialStatus),
         (status = 404, description = "No such election (`not_found`)", body = ErrorBody),
         (status = 422, description = "Not 64 hex digits (`invalid`)", body = ErrorBody)))]
