@@ -40,6 +40,7 @@ pub fn sheet_html(
     unit: &str,
     base: &str,
     election_id: &str,
+    fingerprint: &str,
     credentials: &[Zeroizing<String>],
 ) -> Zeroizing<String> {
     let mut slips = Zeroizing::new(String::new());
@@ -49,8 +50,10 @@ pub fn sheet_html(
             slips,
             r#"<div class="slip"><p class="t">{title}</p><p class="u">{unit}</p>{qr}
 <p class="c">{code}</p><p class="url">{url}</p>
+<p class="f">Mã nhận diện cuộc bỏ phiếu: <b>{fp}</b> (phải trùng với mã trên điện thoại · must match the code on your phone)</p>
 <p class="h">Quét mã bằng điện thoại để mở phiếu. Mã chỉ dùng được một lần; không ghi tên lên phiếu.<br>
 <i>Scan with your phone to open the ballot. One use only.</i></p><p class="n">№ {n}</p></div>"#,
+            fp = esc(fingerprint),
             title = esc(title),
             unit = esc(unit),
             qr = qr_svg(&url, 150),
@@ -71,6 +74,7 @@ body {{ font-family: sans-serif; margin: 0; }}
 .t {{ font-weight: bold; margin: 0; }} .u {{ margin: 0 0 1mm; }}
 .c {{ font-family: monospace; font-size: 10pt; margin: 1mm 0; }}
 .url {{ font-family: monospace; font-size: 6pt; word-break: break-all; margin: 0; }}
+.f {{ font-size: 8pt; margin: 1mm 0 0; }} .f b {{ font-family: monospace; font-size: 10pt; }}
 .h {{ font-size: 7pt; margin: 1mm 0 0; }} .n {{ font-size: 7pt; color: #555; margin: 0; }}
 </style></head>
 <body><div class="grid">{slips}</div></body></html>

@@ -165,6 +165,25 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     ]));
     let html = std::fs::read_to_string(&sheet).unwrap();
     assert!(html.contains("<svg"), "the sheet has QR codes");
+    // Every slip prints the fingerprint of the election key in the log.
+    let keyed: ElectionView = client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap();
+    let fingerprint = tinnhiem_core::ballot::fingerprint(
+        &unhex_array(keyed.election_hash.as_deref().unwrap(), "h").unwrap(),
+        &unhex_array(keyed.election_key.as_deref().unwrap(), "k").unwrap(),
+    );
+    assert_eq!(
+        html.matches(&format!("<b>{fingerprint}</b>")).count(),
+        3,
+        "the fingerprint on each of the 3 slips"
+    );
     assert!(
         html.contains(&format!("{url}/v/{id}#")),
         "the QR text is the voter URL with the credential in the fragment"

@@ -186,6 +186,7 @@ const STRINGS = merge(SHARED, {
     'sheet.base.hint': 'Địa chỉ mà điện thoại trong phòng họp mở được.',
     'sheet.make': 'Tạo, ký và phát hành phiếu mã',
     'sheet.making': 'Đang tạo {count} phiếu mã trên máy này…',
+    'sheet.badlog': 'Không tạo phiếu mã: nhật ký của máy chủ không hợp lệ hoặc không có khoá của bạn ({reason}). Báo cho cơ quan cấp trên.',
     'sheet.made': 'Đã phát hành {count} phiếu mã (tổng {issued}/{present}). In ngay, rồi xoá khỏi trang.',
     'sheet.needpresent': 'Ghi nhận điểm danh trước: số phiếu mã không vượt quá số người có mặt.',
     'sheet.full': 'Đã phát đủ {issued} phiếu mã cho {present} người có mặt.',
@@ -403,6 +404,7 @@ const STRINGS = merge(SHARED, {
     'sheet.base.hint': 'An address the phones in the meeting room can open.',
     'sheet.make': 'Make, sign and issue the slips',
     'sheet.making': 'Making {count} slips on this device…',
+    'sheet.badlog': 'No slips made: the server\'s log does not verify or does not hold your key ({reason}). Tell the superior body.',
     'sheet.made': '{count} slips issued ({issued} of {present} in all). Print them now, then remove them from the page.',
     'sheet.needpresent': 'Record the attendance first: slips may not exceed the people present.',
     'sheet.full': 'All {issued} slips for the {present} people present are issued.',
@@ -892,7 +894,7 @@ function renderSheet() {
 /// URL, the same code and URL in text, and short instructions in
 /// Vietnamese with English beside them (the printed sheet does not follow
 /// the page's language toggle: it is read in the room).
-function slipsNode(list, offset) {
+function slipsNode(list, offset, fingerprint) {
   const v = S.view;
   return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c, i) => {
     const n = offset + i + 1;
@@ -902,6 +904,7 @@ function slipsNode(list, offset) {
       svgNode(c.qr, `Mã QR để mở phiếu số ${n} / QR code opening ballot no. ${n}`),
       el('p', { class: 'c-slip-code', text: c.text }),
       el('p', { class: 'c-slip-url', text: c.url }),
+      el('p', { class: 'c-slip-f' }, 'Mã nhận diện: ', el('b', { class: 'c-slip-fp', text: fingerprint }), ' — phải trùng với mã trên điện thoại (must match your phone)'),
       el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên, nhập mã) để mở phiếu; chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần. Không ghi tên lên phiếu này.' }),
       el('p', { class: 'c-slip-h', lang: 'en', text: 'Scan to open your ballot. One use only.' }));
   })));
@@ -1255,6 +1258,16 @@ async function makeSheet() {
   await run('sheet-msg', async () => {
     note('sheet-msg', 'sheet.making', { count: n });
     await tn.load();
+    // The fingerprint printed on the slips comes from the log as this
+    // device verifies it, with this member's own share in the election key,
+    // never from the server's word: a phone shown another key shows another
+    // fingerprint (docs/SECURITY.md).
+    const a = await verifyLog(await fetchLog());
+    const own = tn.callSync('trustee_public', { secret: S.key.secret }).public;
+    if (!a.fingerprint || (a.failure && a.failure.seq < a.total) || a.trustee_keys[S.key.member] !== own) {
+      note('sheet-msg', 'sheet.badlog', { reason: a.failure && a.failure.seq < a.total ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : '—' }, 'c-bad');
+      return;
+    }
     await tn.nextPaint();
     const made = tn.callSync('make_credentials', { election_id: S.id, count: n, base, seed: tn.seed() }).credentials;
     const publics = made.map((c) => c.public);
@@ -1262,7 +1275,7 @@ async function makeSheet() {
     const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
     S.sheet = made;
-    S.sheetNode = slipsNode(made, offset);
+    S.sheetNode = slipsNode(made, offset, a.fingerprint);
     delete $('sheet-count').dataset.touched;
     await loadView();
     note('sheet-msg', 'sheet.made', { count: n, issued: S.view.issued, present: S.view.present }, 'c-ok');

@@ -20,6 +20,8 @@ export const OPS = Object.freeze({
   tally_finish: 9,
   voter_result_signature: 10,
   qr_svg: 11,
+  fingerprint: 12,
+  trustee_public: 13,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';

@@ -23,6 +23,7 @@ const STRINGS = {
     'wait.text': 'Ban kiểm phiếu chưa mở bỏ phiếu. Trang này sẽ tự mở phiếu khi bắt đầu; bạn không cần quét lại mã.',
     'wait.check': 'Kiểm tra lại',
     'ballot.h': 'Bước 1/3 · Ghi phiếu',
+    'ballot.fp': 'Mã nhận diện cuộc bỏ phiếu: {code}. Mã này phải trùng với mã in trên phiếu mã của bạn; nếu khác, đừng bỏ phiếu và báo ngay cho Ban kiểm phiếu.',
     'ballot.help': 'Với mỗi người, chọn một trong ba mức. Có thể bỏ chọn; để trống thì phần của người đó không hợp lệ.',
     'ballot.next': 'Xem lại phiếu',
     'ballot.count': 'Đã chọn {done}/{total} người',
@@ -105,6 +106,7 @@ const STRINGS = {
     'wait.text': 'The counting committee has not opened voting yet. This page opens the ballot by itself when voting starts; no need to scan again.',
     'wait.check': 'Check again',
     'ballot.h': 'Step 1/3 · Fill in the ballot',
+    'ballot.fp': 'Vote fingerprint: {code}. It must match the code printed on your slip; if it does not, do not vote and tell the counting committee at once.',
     'ballot.help': 'For each person, choose one of the three levels. You may clear a choice; an entry left empty is invalid for that person.',
     'ballot.next': 'Review the ballot',
     'ballot.count': '{done} of {total} people marked',
@@ -690,6 +692,16 @@ async function openBallot() {
   if (v.phase === 'voting' && v.election_key && v.election_hash) {
     stopTimers();
     if (!(await credentialUsable())) return;
+    // The fingerprint of the key this phone will encrypt to, to compare
+    // with the one the committee printed on the slip (docs/SECURITY.md).
+    try {
+      const { fingerprint } = tn.callSync('fingerprint', { election_hash: v.election_hash, election_key: v.election_key });
+      tr.say($('ballot-fp'), 'ballot.fp', { code: fingerprint });
+      $('ballot-fp').dataset.fingerprint = fingerprint;
+      $('ballot-fp').hidden = false;
+    } catch (_) {
+      $('ballot-fp').hidden = true;
+    }
     if (state.choices.length !== v.candidates.length) state.choices = v.candidates.map(() => null);
     renderBallot();
     show('ballot');

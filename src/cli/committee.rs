@@ -269,6 +269,10 @@ async fn act(action: Action) -> Result<String, String> {
             voter_base,
         } => {
             let m = load(&common).await?;
+            // The fingerprint printed on every slip comes from the log as
+            // this member verifies it, with this member's own share in the
+            // election key: never from the server's word (docs/SECURITY.md).
+            let fingerprint = verified_fingerprint(&m).await?;
             let creds: Vec<Credential> = (0..count)
                 .map(|_| Credential::generate(&mut OsRng))
                 .collect();
@@ -283,8 +287,14 @@ async fn act(action: Action) -> Result<String, String> {
             b.signature = m.sign(&Payload::Credentials(b.clone()));
             let texts: Vec<Zeroizing<String>> = creds.iter().map(|c| c.to_text()).collect();
             let base = voter_base.unwrap_or_else(|| common.server.clone());
-            let html =
-                crate::sheet::sheet_html(&m.view.title, &m.view.unit, &base, &m.election, &texts);
+            let html = crate::sheet::sheet_html(
+                &m.view.title,
+                &m.view.unit,
+                &base,
+                &m.election,
+                &fingerprint,
+                &texts,
+            );
             // The sheet is written before the public parts are posted, so a
             // failure to write never leaves issued credentials nobody holds.
             write_private(&out, html.as_bytes())?;
@@ -355,6 +365,32 @@ async fn act(action: Action) -> Result<String, String> {
             Ok("Đã công bố kết quả (result published)".into())
         }
     }
+}
+
+/// The election's fingerprint (`ballot::fingerprint`) from the verified log,
+/// once the log's share at this member's index is this member's own key
+/// (so the election key includes a share the server does not know).
+async fn verified_fingerprint(m: &Member) -> Result<String, String> {
+    let tally = replay(m).await?;
+    let own = m.key.public();
+    let logged = tally
+        .trustee_keys()
+        .get(m.index as usize)
+        .copied()
+        .flatten();
+    if logged.as_ref().map(|k| k.as_bytes()) != Some(own.as_bytes()) {
+        return Err(
+            "khoá của thành viên này không có trong nhật ký (this member's key share is not in the log)"
+                .into(),
+        );
+    }
+    let ctx = tally
+        .ballot_context()
+        .ok_or("chưa có khoá chung trong nhật ký (the log has no election key yet)".to_string())?;
+    Ok(tinnhiem_core::ballot::fingerprint(
+        &ctx.election_hash,
+        ctx.key.as_bytes(),
+    ))
 }
 
 /// Downloads the election's log and verifies every line of it, as an

@@ -241,12 +241,16 @@ test('the chair records the attendance with the R2 check, issues the credential 
     code: s.querySelector('.c-slip-code').textContent,
     url: s.querySelector('.c-slip-url').textContent,
     qr: Boolean(s.querySelector('svg')),
+    fp: s.querySelector('.c-slip-fp').textContent,
   })));
   assert.equal(slips.length, PRESENT);
   for (const s of slips) {
     assert.equal(s.url, `${server.url}/v/${M.id}#${s.code}`);
     assert.ok(s.qr);
+    assert.match(s.fp, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    assert.equal(s.fp, slips[0].fp, 'one fingerprint on every slip');
   }
+  M.fingerprint = slips[0].fp;
   M.voterUrls = slips.map((s) => s.url);
   M.secrets = slips.map((s) => s.code);
   // Only public credentials went to the server.
@@ -296,6 +300,12 @@ test('five voters cast from phones while the console counts the ballots returned
   M.receipts = [];
   for (const [i, marks] of MARKS.entries()) {
     const { page } = await phone(`voter${i}`);
+    if (i === 0) {
+      // The phone shows the fingerprint printed on the slips.
+      await page.goto(M.voterUrls[i]);
+      await c.shown(page, 's-ballot');
+      assert.equal(await page.locator('#ballot-fp').getAttribute('data-fingerprint'), M.fingerprint);
+    }
     const code = await c.voterCasts(page, M.voterUrls[i], marks, {
       signedBy: i === 2 ? SIGNER : undefined,
       shotName: i === 0 ? 'console-13-voter-receipt' : undefined,

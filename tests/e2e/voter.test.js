@@ -11,6 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import * as h from './harness.js';
 
 const CANDIDATES = [
@@ -110,6 +111,13 @@ test('a voter opens the QR link, marks every candidate, reviews, and gets a rece
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   assert.equal(await page.locator('#title').textContent(), 'Lấy phiếu tín nhiệm năm 2026');
   assert.equal(await page.locator('#unit').textContent(), 'Sở Y tế tỉnh Nam Định');
+  // The fingerprint of the key the phone encrypts to is shown, and it is the
+  // one the committee printed on the slip (from the log it verified).
+  const fp = await page.locator('#ballot-fp').getAttribute('data-fingerprint');
+  assert.match(fp, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.ok((await page.locator('#ballot-fp').textContent()).includes(fp));
+  const sheet = await readFile(meeting.sheet, 'utf8');
+  assert.equal(sheet.match(/<b>([0-9A-Z]{4}-[0-9A-Z]{4})<\/b>/)[1], fp, 'the slip prints the same fingerprint');
   for (const [i, c] of CANDIDATES.entries()) {
     const legend = await page.locator(`#cand-${i} legend`).textContent();
     assert.ok(legend.includes(c.name) && legend.includes(c.position), legend);

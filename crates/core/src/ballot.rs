@@ -309,6 +309,23 @@ pub fn tracking_code(digest: &[u8; 32]) -> String {
     out
 }
 
+/// Domain separation of [`fingerprint`].
+pub const FINGERPRINT_CONTEXT: &[u8] = b"tinnhiem/fingerprint/v1";
+
+/// The election's fingerprint (PROTOCOL.md §5.9): `XXXX-XXXX`, the first 5
+/// bytes in base32 of SHA-256(`tinnhiem/fingerprint/v1` ‖ election hash ‖
+/// election key). The committee prints it on every credential slip from the
+/// log it verified itself; the voter's page shows the one of the key it is
+/// about to encrypt to. Equal fingerprints mean the phone encrypts to the
+/// key the committee's members made, not to one a server substituted.
+pub fn fingerprint(election_hash: &[u8; 32], election_key: &[u8; 32]) -> String {
+    let mut h = Sha256::new();
+    h.update(FINGERPRINT_CONTEXT);
+    h.update(election_hash);
+    h.update(election_key);
+    tracking_code(&h.finalize().into())
+}
+
 /// Checks a declared name (R4): 1 to [`MAX_NAME`] bytes, no control characters.
 pub fn check_name(name: &str) -> Result<(), DecodeError> {
     if name.trim().is_empty() || name.len() > MAX_NAME || name.chars().any(char::is_control) {

@@ -1119,3 +1119,19 @@ fn rules_arithmetic_matches_the_recorded_table() {
         assert_eq!(Consequence::of(c.low, c.returned).code(), c.code);
     }
 }
+
+/// The election fingerprint (PROTOCOL.md §5.9), against a value computed
+/// from the spec alone (Python's hashlib and the base32 alphabet).
+#[test]
+fn fingerprint_matches_the_spec() {
+    let hash: [u8; 32] = core::array::from_fn(|i| i as u8);
+    let key: [u8; 32] = core::array::from_fn(|i| 100 + i as u8);
+    assert_eq!(tinnhiem_core::ballot::fingerprint(&hash, &key), "FXBT-11E4");
+    // Either input changed: another fingerprint.
+    let mut other = key;
+    other[31] ^= 1;
+    assert_ne!(
+        tinnhiem_core::ballot::fingerprint(&hash, &other),
+        "FXBT-11E4"
+    );
+}

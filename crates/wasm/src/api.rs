@@ -62,6 +62,10 @@ pub mod op {
     pub const VOTER_RESULT_SIGNATURE: u32 = 10;
     /// [`super::qr_svg`].
     pub const QR_SVG: u32 = 11;
+    /// [`super::fingerprint`].
+    pub const FINGERPRINT: u32 = 12;
+    /// [`super::trustee_public`].
+    pub const TRUSTEE_PUBLIC: u32 = 13;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -175,6 +179,8 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::TALLY_FINISH => run(input, tally_finish),
         op::VOTER_RESULT_SIGNATURE => run(input, voter_result_signature),
         op::QR_SVG => run(input, qr_svg),
+        op::FINGERPRINT => run(input, fingerprint),
+        op::TRUSTEE_PUBLIC => run(input, trustee_public),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -200,6 +206,58 @@ fn trustee(secret: &str) -> Result<TrusteeKey, String> {
         unhex_array::<32>(secret, "secret").map_err(|_| "the key file is damaged".to_string())?,
     );
     TrusteeKey::from_bytes(&bytes).map_err(|_| "the key file is damaged".to_string())
+}
+
+/// The election's fingerprint (PROTOCOL.md §5.9).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FingerprintRequest {
+    /// Election hash, hex.
+    pub election_hash: String,
+    /// Election key, hex.
+    pub election_key: String,
+}
+
+/// `XXXX-XXXX`.
+#[derive(Serialize)]
+pub struct FingerprintAnswer {
+    /// The fingerprint.
+    pub fingerprint: String,
+}
+
+/// What the voter's page shows and the slips print: equal when the phone
+/// encrypts to the key the committee made.
+pub fn fingerprint(req: FingerprintRequest) -> Result<FingerprintAnswer, String> {
+    let hash = hash32(&req.election_hash, "election_hash")?;
+    let key = hash32(&req.election_key, "election_key")?;
+    PublicKey::from_bytes(&key, "election_key").map_err(err)?;
+    Ok(FingerprintAnswer {
+        fingerprint: tinnhiem_core::ballot::fingerprint(&hash, &key),
+    })
+}
+
+/// A member's key share.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrusteePublicRequest {
+    /// The member's key share (secret), hex.
+    pub secret: String,
+}
+
+/// Its public part.
+#[derive(Serialize)]
+pub struct TrusteePublicAnswer {
+    /// `Yᵢ`, hex.
+    pub public: String,
+}
+
+/// The public part of a member's key share, computed from the key file (so
+/// that the console compares the log with the member's own key, not with
+/// what a server says it is).
+pub fn trustee_public(req: TrusteePublicRequest) -> Result<TrusteePublicAnswer, String> {
+    Ok(TrusteePublicAnswer {
+        public: hex(trustee(&req.secret)?.public().as_bytes()),
+    })
 }
 
 /// Make a committee member's key share.
@@ -505,6 +563,12 @@ pub struct TallyAnswer {
     pub kinds: Vec<String>,
     /// The election hash (line 0), once read.
     pub election_hash: Option<String>,
+    /// The election key, once the key ceremony is in the log.
+    pub election_key: Option<String>,
+    /// The members' published key shares, by index (`None`: not yet).
+    pub trustee_keys: Vec<Option<String>>,
+    /// The election's fingerprint (PROTOCOL.md §5.9), once there is a key.
+    pub fingerprint: Option<String>,
     /// The encrypted totals of the counted ballots as this verifier summed
     /// them (hex, 64 bytes each), once voting is closed. What a committee
     /// member decrypts: never the server's word for them.
@@ -622,6 +686,17 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
             decrypted_counts: sess.tally.decrypted_counts().ok(),
             kinds,
             election_hash: sess.tally.election_hash().map(|h| hex(&h)),
+            election_key: sess.tally.ballot_context().map(|c| hex(c.key.as_bytes())),
+            trustee_keys: sess
+                .tally
+                .trustee_keys()
+                .iter()
+                .map(|k| k.as_ref().map(|k| hex(k.as_bytes())))
+                .collect(),
+            fingerprint: sess
+                .tally
+                .ballot_context()
+                .map(|c| tinnhiem_core::ballot::fingerprint(&c.election_hash, c.key.as_bytes())),
             totals: matches!(
                 sess.tally.phase(),
                 tinnhiem_tally::Phase::Closed | tinnhiem_tally::Phase::Done

@@ -133,6 +133,23 @@ fn committee_operations_make_what_the_log_accepts() {
 
     // The meeting's own trustee signs "open" through the page's operation.
     let secret = hex(&m.trustees[0].to_bytes());
+    // Its public part, from the key file alone, is the share in the log.
+    let own = ask(op::TRUSTEE_PUBLIC, serde_json::json!({"secret": secret}));
+    assert_eq!(
+        own["public"].as_str().unwrap(),
+        hex(m.tally.trustee_keys()[0].unwrap().as_bytes())
+    );
+    // The fingerprint the voter's page shows is the one the core computes.
+    let ctx = m.tally.ballot_context().unwrap();
+    let fp = ask(
+        op::FINGERPRINT,
+        serde_json::json!({"election_hash": hex(&hash), "election_key": hex(ctx.key.as_bytes())}),
+    );
+    assert_eq!(
+        fp["fingerprint"].as_str().unwrap(),
+        tinnhiem_core::ballot::fingerprint(&hash, ctx.key.as_bytes())
+    );
+    assert_eq!(fp["fingerprint"].as_str().unwrap().len(), 9);
     let creds = ask(
         op::MAKE_CREDENTIALS,
         serde_json::json!({"election_id": m.id, "count": 2, "base": "https://phong-hop:8443", "seed": seed()}),
