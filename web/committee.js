@@ -23,7 +23,7 @@
 
 import * as tn from './tn.js';
 import {
-  SHARED, merge, el, svgNode, resultSummary, resultTable, verifyLog, download, printNode,
+  SHARED, merge, el, svgNode, resultSummary, resultTable, verifyLog, download, printNode, why,
 } from './results.js';
 
 const STRINGS = merge(SHARED, {
@@ -984,15 +984,22 @@ function renderResult() {
 
 // --- fetching and verifying the log ---------------------------------------
 
-async function fetchLog() {
-  let res;
+function fetchLog() {
+  return tn.fetchText(`${E()}/log`);
+}
+
+/// The server's log as this device verifies it (with the progress box when
+/// `progress`), and `bad`: the first line that fails before the end, if
+/// any (running out of lines, "no result yet", is not one).
+async function verifiedLog({ progress = false } = {}) {
+  if (progress) show('verify-box', true);
+  let a;
   try {
-    res = await fetch(`${E()}/log`, { cache: 'no-store' });
-  } catch (_) {
-    throw new tn.ApiError({ status: 0, error: 'network', message: 'Không kết nối được với máy chủ.', message_en: 'Cannot reach the server.' });
+    a = await verifyLog(await fetchLog(), progress ? progressTo('verify-progress', 'verify-text') : undefined);
+  } finally {
+    if (progress) show('verify-box', false);
   }
-  if (!res.ok) throw new tn.ApiError({ status: res.status, error: 'http', message: `Máy chủ trả lời lỗi ${res.status}.`, message_en: `The server answered ${res.status}.` });
-  return res.text();
+  return { a, bad: a.failure && a.failure.seq < a.total ? a.failure : null };
 }
 
 function progressTo(barId, textId) {
@@ -1262,10 +1269,10 @@ async function makeSheet() {
     // device verifies it, with this member's own share in the election key,
     // never from the server's word: a phone shown another key shows another
     // fingerprint (docs/SECURITY.md).
-    const a = await verifyLog(await fetchLog());
+    const { a, bad } = await verifiedLog();
     const own = tn.callSync('trustee_public', { secret: S.key.secret }).public;
-    if (!a.fingerprint || (a.failure && a.failure.seq < a.total) || a.trustee_keys[S.key.member] !== own) {
-      note('sheet-msg', 'sheet.badlog', { reason: a.failure && a.failure.seq < a.total ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : '—' }, 'c-bad');
+    if (!a.fingerprint || bad || a.trustee_keys[S.key.member] !== own) {
+      note('sheet-msg', 'sheet.badlog', { reason: bad ? why(bad, tr.lang()) : '—' }, 'c-bad');
       return;
     }
     await tn.nextPaint();
@@ -1319,16 +1326,9 @@ async function decryptMine() {
     // taken from the server (GET /totals): a server that passed one ballot's
     // ciphertext off as a total would otherwise get every member to decrypt
     // that ballot (docs/SECURITY.md).
-    show('verify-box', true);
-    let a;
-    try {
-      a = await verifyLog(await fetchLog(), progressTo('verify-progress', 'verify-text'));
-    } finally {
-      show('verify-box', false);
-    }
-    if (!a.totals || a.phase !== 'Closed' || a.election_hash !== S.view.election_hash || a.entries !== a.total
-        || (a.failure && a.failure.seq < a.total)) {
-      note('decrypt-msg', 'decrypt.badlog', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : a.phase }, 'c-bad');
+    const { a, bad } = await verifiedLog({ progress: true });
+    if (!a.totals || a.phase !== 'Closed' || a.election_hash !== S.view.election_hash || a.entries !== a.total || bad) {
+      note('decrypt-msg', 'decrypt.badlog', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? why(a.failure, tr.lang()) : a.phase }, 'c-bad');
       return;
     }
     await tn.nextPaint();
@@ -1344,17 +1344,10 @@ async function decryptMine() {
 async function publish() {
   await run('decrypt-msg', async () => {
     note('decrypt-msg', 'publish.working');
-    show('verify-box', true);
-    let a;
-    try {
-      const text = await fetchLog();
-      a = await verifyLog(text, progressTo('verify-progress', 'verify-text'));
-    } finally {
-      show('verify-box', false);
-    }
     // Every line must hold; the only complaint allowed is "no result yet".
-    if (!a.decrypted_counts || a.entries !== a.total || (a.failure && a.failure.seq < a.total)) {
-      note('decrypt-msg', 'publish.failed', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? (tr.lang() === 'vi' ? a.failure.reason_vi : a.failure.reason) : '' }, 'c-bad');
+    const { a, bad } = await verifiedLog({ progress: true });
+    if (!a.decrypted_counts || a.entries !== a.total || bad) {
+      note('decrypt-msg', 'publish.failed', { seq: a.failure ? a.failure.seq : '?', reason: a.failure ? why(a.failure, tr.lang()) : '' }, 'c-bad');
       return;
     }
     const counts = a.decrypted_counts;
@@ -1374,14 +1367,7 @@ function bearer() {
 async function fetchMinutes() {
   const token = bearer();
   if (!token) { note('result-msg', 'minutes.needcode', null, 'c-bad'); $('minutes-code').focus(); return null; }
-  const res = await fetch(`${E()}/minutes`, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
-  const text = await res.text();
-  if (!res.ok) {
-    let j = null;
-    try { j = JSON.parse(text); } catch (_) { /* not JSON */ }
-    throw new tn.ApiError({ status: res.status, ...(j || { error: 'http', message: `Máy chủ trả lời lỗi ${res.status}.`, message_en: `The server answered ${res.status}.` }) });
-  }
-  return text;
+  return tn.fetchText(`${E()}/minutes`, { token });
 }
 
 /// The minutes in their own window. The window inherits this page's CSP,

@@ -7,7 +7,7 @@
 // checked against the verified log (the line's SHA-256 must match).
 
 import * as tn from './tn.js';
-import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError } from './results.js';
+import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError, why as reasonIn } from './results.js';
 
 const STRINGS = merge(SHARED, {
   vi: {
@@ -142,9 +142,7 @@ const tr = tn.i18n(STRINGS);
 const t = tr.t;
 const $ = (id) => document.getElementById(id);
 
-/// A failure's or an exclusion's reason in the page's language (the
-/// verifier gives both).
-const why = (x) => (tr.lang() === 'vi' && x.reason_vi ? x.reason_vi : x.reason);
+const why = (x) => reasonIn(x, tr.lang());
 
 const state = {
   text: null, // the log as loaded
@@ -172,20 +170,8 @@ function electionOf(line) {
   return { id: '', title: '' };
 }
 
-async function fetchLog(id) {
-  let res;
-  try {
-    res = await fetch(`/api/elections/${encodeURIComponent(id)}/log`, { cache: 'no-store' });
-  } catch (_) {
-    throw new tn.ApiError({ status: 0, error: 'network', message: 'Không kết nối được với máy chủ.', message_en: 'Cannot reach the server.' });
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let j = null;
-    try { j = JSON.parse(text); } catch (_) { /* not JSON */ }
-    throw new tn.ApiError({ status: res.status, ...(j || { error: 'http', message: `Máy chủ trả lời lỗi ${res.status}.`, message_en: `The server answered ${res.status}.` }) });
-  }
-  return text;
+function fetchLog(id) {
+  return tn.fetchText(`/api/elections/${encodeURIComponent(id)}/log`);
 }
 
 async function verify(text, source) {

@@ -218,6 +218,12 @@ export function resultChart(r, t, lang) {
   }));
 }
 
+/// A failure's or an exclusion's reason (from `tally_finish`) in the page's
+/// language: the verifier gives both.
+export function why(x, lang) {
+  return lang === 'vi' && x.reason_vi ? x.reason_vi : x.reason;
+}
+
 let verifying = null;
 
 /// Verifies a log (JSON Lines text) in the browser with the tally crate,

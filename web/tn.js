@@ -181,10 +181,12 @@ function netError(status) {
   });
 }
 
-/// `api('GET', '/api/elections/x')`, `api('POST', path, body, {token})`:
-/// the parsed JSON answer (null for 204), or throws an ApiError.
-export async function api(method, path, body, { token, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+/// Sends a request; the response and its whole text, or throws an
+/// ApiError: status 0 when the server cannot be reached or the answer is
+/// cut off, the API's own error (JSON) or a generic one for a non-2xx.
+async function send(method, path, body, { token, signal, accept } = {}) {
+  const headers = {};
+  if (accept) headers.Accept = accept;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
@@ -207,15 +209,30 @@ export async function api(method, path, body, { token, signal } = {}) {
   } catch (_) {
     throw netError(0); // the answer was cut off
   }
+  if (!res.ok) {
+    let json = null;
+    try { json = JSON.parse(text); } catch (_) { json = null; }
+    if (json && typeof json.error === 'string') throw new ApiError({ status: res.status, ...json });
+    throw netError(res.status);
+  }
+  return { res, text };
+}
+
+/// `api('GET', '/api/elections/x')`, `api('POST', path, body, {token})`:
+/// the parsed JSON answer (null for 204), or throws an ApiError.
+export async function api(method, path, body, { token, signal } = {}) {
+  const { res, text } = await send(method, path, body, { token, signal, accept: 'application/json' });
   let json = null;
   if (text) {
     try { json = JSON.parse(text); } catch (_) { json = null; }
   }
-  if (!res.ok) {
-    if (json && typeof json.error === 'string') throw new ApiError({ status: res.status, ...json });
-    throw netError(res.status);
-  }
   return res.status === 204 ? null : (json ?? text);
+}
+
+/// `GET path` as text (the log, the minutes), never parsed; throws an
+/// ApiError as `api` does.
+export async function fetchText(path, { token } = {}) {
+  return (await send('GET', path, undefined, { token })).text;
 }
 
 const LANG_KEY = 'tinnhiem.lang';

@@ -356,11 +356,14 @@ pub async fn run(
             progress(d, total);
         }
     }
-    // Forged ballots: credentials the committee never issued (R3, R5).
+    // Forged ballots: credentials the committee never issued (R3, R5);
+    // then repeated ones: a used credential votes again.
     let blank = vec![None; scenario.candidates.len()];
-    for _ in 0..scenario.forged {
-        let fake = Credential::generate(&mut OsRng);
-        let ballot = Ballot::cast(&ctx, &id, &fake, &blank, None, &mut OsRng);
+    let forged = (0..scenario.forged).map(|_| (Credential::generate(&mut OsRng), "forged"));
+    let repeated = (0..scenario.repeated as usize)
+        .map(|i| (creds[i % scenario.ballots.len()].clone(), "repeated"));
+    for (cred, want) in forged.chain(repeated) {
+        let ballot = Ballot::cast(&ctx, &id, &cred, &blank, None, &mut OsRng);
         match client
             .send(
                 Method::POST,
@@ -370,33 +373,13 @@ pub async fn run(
             )
             .await
         {
-            Err(e) if e.code() == Some("forged") => refused.forged += 1,
+            Err(e) if e.code() == Some(want) => match want {
+                "forged" => refused.forged += 1,
+                _ => refused.repeated += 1,
+            },
             other => {
                 return Err(SimulateError::Unexpected(format!(
-                    "a forged ballot was not refused: {other:?}"
-                )))
-            }
-        }
-        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress(d, total);
-    }
-    // Repeated ballots: a used credential votes again.
-    for i in 0..scenario.repeated as usize {
-        let cred = &creds[i % scenario.ballots.len()];
-        let ballot = Ballot::cast(&ctx, &id, cred, &blank, None, &mut OsRng);
-        match client
-            .send(
-                Method::POST,
-                &format!("{base}/ballots"),
-                Some(&ballot),
-                None,
-            )
-            .await
-        {
-            Err(e) if e.code() == Some("repeated") => refused.repeated += 1,
-            other => {
-                return Err(SimulateError::Unexpected(format!(
-                    "a repeated ballot was not refused: {other:?}"
+                    "a {want} ballot was not refused: {other:?}"
                 )))
             }
         }

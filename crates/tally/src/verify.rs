@@ -81,17 +81,8 @@ pub fn verify_log_with(
     let lines = split_lines(bytes);
     let total = lines.len() as u64;
     let mut tally = Tally::new();
-    let mut i = 0;
-    // The header (up to the election key) one line at a time.
-    while i < lines.len() && tally.ballot_context().is_none() {
-        tally.push(lines[i], rng)?;
-        i += 1;
-    }
-    if i < lines.len() {
-        let header = Header {
-            ctx: tally.ballot_context().expect("header read"),
-            server: tally.server_key().expect("header read"),
-        };
+    let i = read_header(&mut tally, &lines, rng)?;
+    if let Some(header) = Header::of(&tally).filter(|_| i < lines.len()) {
         let chunks: Vec<&[&[u8]]> = lines[i..].chunks(CHUNK).collect();
         let mut applied = i as u64;
         let mut apply = |tally: &mut Tally,
@@ -99,12 +90,7 @@ pub fn verify_log_with(
                          pre: Vec<Option<Prechecked>>,
                          rng: &mut _|
          -> Result<(), VerifyError> {
-            for (line, pre) in chunk.iter().zip(pre) {
-                match pre {
-                    Some(pre) => tally.apply(line, pre, rng)?,
-                    None => tally.push(line, rng)?,
-                };
-            }
+            apply_chunk(tally, chunk, pre, rng)?;
             applied += chunk.len() as u64;
             progress(applied, total);
             Ok(())
@@ -136,27 +122,47 @@ pub fn verify_step(
     lines: &[&[u8]],
     rng: &mut impl CryptoRngCore,
 ) -> Result<(), VerifyError> {
+    let i = read_header(tally, lines, rng)?;
+    let Some(header) = Header::of(tally).filter(|_| i < lines.len()) else {
+        return Ok(());
+    };
+    let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
+    for chunk in lines[i..].chunks(CHUNK) {
+        let pre = precheck(chunk, &mut batch_rng, &header);
+        apply_chunk(tally, chunk, pre, rng)?;
+    }
+    Ok(())
+}
+
+/// Pushes lines one at a time until the header (up to the election key) is
+/// read; returns how many of `lines` it took.
+fn read_header(
+    tally: &mut Tally,
+    lines: &[&[u8]],
+    rng: &mut impl CryptoRngCore,
+) -> Result<usize, VerifyError> {
     let mut i = 0;
     while i < lines.len() && tally.ballot_context().is_none() {
         tally.push(lines[i], rng)?;
         i += 1;
     }
-    if i == lines.len() {
-        return Ok(());
-    }
-    let header = Header {
-        ctx: tally.ballot_context().expect("header read"),
-        server: tally.server_key().expect("header read"),
-    };
-    let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
-    for chunk in lines[i..].chunks(CHUNK) {
-        let pre = precheck(chunk, &mut batch_rng, &header);
-        for (line, pre) in chunk.iter().zip(pre) {
-            match pre {
-                Some(pre) => tally.apply(line, pre, rng)?,
-                None => tally.push(line, rng)?,
-            };
-        }
+    Ok(i)
+}
+
+/// Runs the state machine over a chunk with its batch results: a line the
+/// batch checked is applied, any other goes through `Tally::push`, which
+/// names the failing line.
+fn apply_chunk(
+    tally: &mut Tally,
+    chunk: &[&[u8]],
+    pre: Vec<Option<Prechecked>>,
+    rng: &mut impl CryptoRngCore,
+) -> Result<(), VerifyError> {
+    for (line, pre) in chunk.iter().zip(pre) {
+        match pre {
+            Some(pre) => tally.apply(line, pre, rng)?,
+            None => tally.push(line, rng)?,
+        };
     }
     Ok(())
 }
@@ -174,6 +180,16 @@ fn finish(tally: &Tally, total: u64) -> Result<Outcome, VerifyError> {
 struct Header {
     ctx: ElectionContext,
     server: PublicKey,
+}
+
+impl Header {
+    /// `None` until the header is read.
+    fn of(tally: &Tally) -> Option<Header> {
+        Some(Header {
+            ctx: tally.ballot_context()?,
+            server: tally.server_key()?,
+        })
+    }
 }
 
 fn seed(rng: &mut impl CryptoRngCore) -> [u8; 32] {

@@ -664,6 +664,7 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
             },
             (None, false) => (None, None),
         };
+        let ctx = sess.tally.ballot_context();
         Ok(TallyAnswer {
             entries: sess.next as u64,
             phase: format!("{:?}", sess.tally.phase()),
@@ -686,16 +687,15 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
             decrypted_counts: sess.tally.decrypted_counts().ok(),
             kinds,
             election_hash: sess.tally.election_hash().map(|h| hex(&h)),
-            election_key: sess.tally.ballot_context().map(|c| hex(c.key.as_bytes())),
+            election_key: ctx.as_ref().map(|c| hex(c.key.as_bytes())),
             trustee_keys: sess
                 .tally
                 .trustee_keys()
                 .iter()
                 .map(|k| k.as_ref().map(|k| hex(k.as_bytes())))
                 .collect(),
-            fingerprint: sess
-                .tally
-                .ballot_context()
+            fingerprint: ctx
+                .as_ref()
                 .map(|c| tinnhiem_core::ballot::fingerprint(&c.election_hash, c.key.as_bytes())),
             totals: matches!(
                 sess.tally.phase(),
