@@ -166,15 +166,7 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     let html = std::fs::read_to_string(&sheet).unwrap();
     assert!(html.contains("<svg"), "the sheet has QR codes");
     // Every slip prints the fingerprint of the election key in the log.
-    let keyed: ElectionView = client
-        .call(
-            Method::GET,
-            &format!("/api/elections/{id}"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let keyed: ElectionView = view_of(&client, &id).await;
     let fingerprint = tinnhiem_core::ballot::fingerprint(
         &unhex_array(keyed.election_hash.as_deref().unwrap(), "h").unwrap(),
         &unhex_array(keyed.election_key.as_deref().unwrap(), "k").unwrap(),
@@ -197,15 +189,7 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
         .map(|rest| Credential::from_text(&rest[..39]).unwrap())
         .collect();
     assert_eq!(creds.len(), 3);
-    let view: ElectionView = client
-        .call(
-            Method::GET,
-            &format!("/api/elections/{id}"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let view = keyed;
     let ctx = ElectionContext {
         election_hash: unhex_array(view.election_hash.as_deref().unwrap(), "h").unwrap(),
         key: PublicKey::from_bytes(
@@ -248,15 +232,7 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
     ok(committee(&["decrypt", "--server", &url, "--key-file", k1]));
     ok(committee(&["result", "--server", &url, "--key-file", k0]));
 
-    let log = client
-        .send(
-            Method::GET,
-            &format!("/api/elections/{id}/log"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let log = log_of(&client, &id).await;
     let log_path = dir.join("log.jsonl");
     std::fs::write(&log_path, &log).unwrap();
     let out = Command::new(BIN)
@@ -484,6 +460,19 @@ async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
     created
 }
 
+/// The election's public view, decoded as `T`.
+async fn view_of<T: serde::de::DeserializeOwned>(client: &Client, id: &str) -> T {
+    client
+        .call(
+            Method::GET,
+            &format!("/api/elections/{id}"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .unwrap()
+}
+
 async fn log_of(client: &Client, id: &str) -> Vec<u8> {
     client
         .send(
@@ -553,15 +542,7 @@ async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
     assert!(out.contains("attendance recorded"), "{out}");
 
     // The server recorded what the commands sent.
-    let view: ElectionView = client
-        .call(
-            Method::GET,
-            &format!("/api/elections/{id}"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let view: ElectionView = view_of(&client, id).await;
     assert!(view.trustee_keys.iter().all(Option::is_some));
     assert!(view.election_key.is_some());
     assert_eq!(view.present, Some(3));
@@ -617,15 +598,7 @@ async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_change
             .unwrap(),
     );
     let log_before = log_of(&client, id).await;
-    let view_before: serde_json::Value = client
-        .call(
-            Method::GET,
-            &format!("/api/elections/{id}"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let view_before: serde_json::Value = view_of(&client, id).await;
 
     // Another certificate as the CA: the server's is unknown.
     let k1 = dir.join("member1.key");
@@ -678,15 +651,7 @@ async fn a_certificate_from_another_ca_or_for_another_name_is_refused_and_change
 
     // Nothing reached the server.
     assert_eq!(log_of(&client, id).await, log_before);
-    let view_after: serde_json::Value = client
-        .call(
-            Method::GET,
-            &format!("/api/elections/{id}"),
-            None::<&()>,
-            None,
-        )
-        .await
-        .unwrap();
+    let view_after: serde_json::Value = view_of(&client, id).await;
     assert_eq!(view_after, view_before);
     assert_eq!(view_after["present"], serde_json::Value::Null);
     let _ = std::fs::remove_dir_all(&dir);
