@@ -379,3 +379,107 @@ fn malformed_scenario_is_a_scenario_error() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Starts `serve --bind <bind>` on a fresh store and returns what it printed
+/// on stdout once it listens (it prints the addresses right after binding).
+fn serve_announcement(name: &str, bind: &str) -> String {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new(name);
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            bind,
+            "--organizer-password",
+            "a-test-password",
+        ])
+        .arg("--data")
+        .arg(dir.path().join("store"))
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start tinnhiem serve");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut text = String::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // The announcement ends with its English sentence (a single address or
+    // the loopback warning) or with the last address of the list, which is
+    // followed by nothing: read until a quiet half second after the first line.
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let wait = if text.is_empty() {
+            left
+        } else {
+            std::time::Duration::from_millis(500)
+        };
+        match rx.recv_timeout(wait) {
+            Ok(line) => {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    text
+}
+
+/// The port of the first `http://…:PORT/committee` URL in `text`.
+fn announced_port(text: &str) -> u16 {
+    let at = text.find("/committee").expect("a console URL");
+    let before = &text[..at];
+    let colon = before.rfind(':').expect("a port");
+    before[colon + 1..].parse().expect("a port number")
+}
+
+#[test]
+fn serve_on_loopback_warns_that_phones_cannot_reach_it_and_says_how() {
+    let text = serve_announcement("serve-loopback", "127.0.0.1:0");
+    let port = announced_port(&text);
+    assert_ne!(port, 0, "{text}");
+    assert!(
+        text.contains(&format!("http://127.0.0.1:{port}/committee")),
+        "{text}"
+    );
+    assert!(
+        text.contains("điện thoại của cử tri không kết nối được"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the voters' phones cannot reach it"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("--bind 0.0.0.0:{port}")), "{text}");
+}
+
+#[test]
+fn serve_on_every_network_lists_each_address_of_the_machine() {
+    let text = serve_announcement("serve-any", "0.0.0.0:0");
+    let port = announced_port(&text);
+    assert!(!text.contains("Warning"), "{text}");
+    let v4: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .expect("the machine's interfaces")
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(std::net::IpAddr::is_ipv4)
+        .collect();
+    assert!(
+        !v4.is_empty(),
+        "a machine has at least its loopback address"
+    );
+    for ip in v4 {
+        let url = format!("http://{ip}:{port}/committee");
+        assert!(text.contains(&url), "{url} missing from:\n{text}");
+    }
+}

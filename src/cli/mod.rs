@@ -15,6 +15,7 @@ mod loadtest;
 mod local;
 mod meeting;
 mod progress;
+mod reach;
 mod simulate;
 mod verify;
 
@@ -190,7 +191,21 @@ pub fn main() -> ExitCode {
                 tls: tls_cert.zip(tls_key),
                 rate_limit,
             };
-            match runtime().block_on(crate::server::serve(config, None)) {
+            let https = config.tls.is_some();
+            let served = runtime().block_on(async move {
+                let (ready, bound) = tokio::sync::oneshot::channel();
+                let tell_the_room = async move {
+                    if let Ok(addr) = bound.await {
+                        print!(
+                            "{}",
+                            reach::announce(addr, https, &reach::machine_interfaces())
+                        );
+                        let _ = std::io::Write::flush(&mut std::io::stdout());
+                    }
+                };
+                tokio::join!(crate::server::serve(config, Some(ready)), tell_the_room).0
+            });
+            match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("tinnhiem serve: {e}");
