@@ -191,6 +191,8 @@ const STRINGS = merge(SHARED, {
     'sheet.needpresent': 'Ghi nhận điểm danh trước: số phiếu mã không vượt quá số người có mặt.',
     'sheet.full': 'Đã phát đủ {issued} phiếu mã cho {present} người có mặt.',
     'sheet.invalid': 'Số phiếu mã: từ 1 đến {max}.',
+    'sheet.loopback': 'Địa chỉ {host} chỉ mở được trên chính máy này: điện thoại của cử tri sẽ không mở được phiếu mã. Nhập địa chỉ của máy chủ trên Wi-Fi phòng họp (máy chủ in danh sách địa chỉ khi khởi động), hoặc bấm tạo phiếu lần nữa nếu vẫn dùng địa chỉ này.',
+    'sheet.loopback.live': 'Điện thoại không mở được địa chỉ {host}: nhập địa chỉ của máy chủ trên Wi-Fi phòng họp.',
     'sheet.secret': 'Các mã trên phiếu là bí mật: chỉ in, không chụp, không gửi. Xoá khỏi trang sau khi in.',
     'sheet.print': 'In phiếu mã (A4)',
     'sheet.clear': 'Xoá phiếu mã khỏi trang',
@@ -409,6 +411,8 @@ const STRINGS = merge(SHARED, {
     'sheet.needpresent': 'Record the attendance first: slips may not exceed the people present.',
     'sheet.full': 'All {issued} slips for the {present} people present are issued.',
     'sheet.invalid': 'Slips: 1 to {max}.',
+    'sheet.loopback': 'The address {host} opens on this machine only: the voters\' phones will not open the slips. Enter the server\'s address on the meeting room\'s Wi-Fi (the server lists its addresses when it starts), or press make again to keep this address.',
+    'sheet.loopback.live': 'Phones cannot open {host}: enter the server\'s address on the meeting room\'s Wi-Fi.',
     'sheet.secret': 'The codes on the slips are secret: print only, never photograph or send. Remove them from the page after printing.',
     'sheet.print': 'Print the slips (A4)',
     'sheet.clear': 'Remove the slips from the page',
@@ -487,6 +491,7 @@ const S = {
   key: null, // the key in use: {member, secret, public, code}
   sheet: null, // the slips just made (secret)
   sheetNode: null,
+  loopbackOk: null, // a loopback slip address the member chose to keep
   memberQr: null, // {id, node}
   keycardQr: null, // {secret, node}
   confirmSeal: false,
@@ -872,6 +877,7 @@ function renderSheet() {
   count.max = String(Math.min(5000, left));
   if (document.activeElement !== count && !count.dataset.touched) count.value = left > 0 ? String(left) : '';
   if (!base.value) base.value = location.origin;
+  renderBaseWarning();
   const make = $('sheet-make');
   if (v.present === null) {
     make.disabled = true;
@@ -1257,11 +1263,42 @@ async function recordAttendance() {
   });
 }
 
+/// The host of `base` when it is one that only this machine can open
+/// (127.0.0.0/8, ::1, localhost): a slip whose QR code points there leads a
+/// phone nowhere. `null` otherwise, or when `base` is not a URL.
+function loopbackHost(base) {
+  let host;
+  try { host = new URL(base).hostname.toLowerCase(); } catch { return null; }
+  const bare = host.replace(/^\[|\]$/g, '');
+  const loop = bare === 'localhost' || bare.endsWith('.localhost') || /^127\./.test(bare)
+    || bare === '::1' || bare === '0:0:0:0:0:0:0:1' || bare === '0.0.0.0' || bare === '::';
+  return loop ? host : null;
+}
+
+function sheetBase() {
+  return ($('sheet-base').value.trim() || location.origin).replace(/\/+$/, '');
+}
+
+function renderBaseWarning() {
+  const host = loopbackHost(sheetBase());
+  const warn = $('sheet-base-warn');
+  warn.hidden = !host;
+  warn.textContent = host ? t('sheet.loopback.live', { host }) : '';
+}
+
 async function makeSheet() {
   const max = Math.min(5000, remaining());
   const n = Number($('sheet-count').value);
   if (!Number.isInteger(n) || n < 1 || n > max) { note('sheet-msg', 'sheet.invalid', { max }, 'c-bad'); return; }
-  const base = ($('sheet-base').value.trim() || location.origin).replace(/\/+$/, '');
+  const base = sheetBase();
+  // A phone cannot open a loopback address: say so before any slip is made,
+  // and make only on a second press with the same address.
+  const host = loopbackHost(base);
+  if (host && S.loopbackOk !== base) {
+    S.loopbackOk = base;
+    note('sheet-msg', 'sheet.loopback', { host }, 'c-bad');
+    return;
+  }
   await run('sheet-msg', async () => {
     note('sheet-msg', 'sheet.making', { count: n });
     await tn.load();
@@ -1506,6 +1543,7 @@ function wire() {
   $('att-sign').addEventListener('click', recordAttendance);
   $('sheet-count').addEventListener('input', () => { $('sheet-count').dataset.touched = '1'; });
   $('sheet-make').addEventListener('click', makeSheet);
+  $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
   $('sheet-print').addEventListener('click', () => { if (S.sheetNode) printNode(S.sheetNode); });
   $('sheet-clear').addEventListener('click', clearSheet);
   $('open').addEventListener('click', openVoting);
