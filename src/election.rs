@@ -733,7 +733,7 @@ impl Election {
             Ok(existing) => existing,
             Err((counted, r)) => {
                 // What the server turned away goes into the close entry
-                // (DESIGN.md `refused`): the count is made durable before
+                // (`refused`, docs/INTERFACES.md): the count is made durable before
                 // the answer, so that a crash does not forget it.
                 if counted {
                     let _ = self.submit(Job::Sync).await;

@@ -1,5 +1,5 @@
 //! The command line through the real binary: `simulate` writes the files of
-//! DESIGN.md, `verify` checks them with the exit codes 0 / 1 / 2, and the
+//! docs/INTERFACES.md, `verify` checks them with the exit codes 0 / 1 / 2, and the
 //! scenario's rules (R2 quorum, one credential per person present) stop a
 //! meeting with a clear message.
 
@@ -166,7 +166,7 @@ fn simulate_writes_every_file_of_the_meeting() {
     tracking.dedup();
     assert_eq!(tracking.len(), 4, "tracking codes are distinct");
 
-    // The result of DESIGN.md, counted from the scenario's marks.
+    // The result.json of docs/INTERFACES.md, counted from the scenario's marks.
     let result: Value =
         serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
     assert_eq!(

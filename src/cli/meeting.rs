@@ -251,7 +251,7 @@ pub(crate) async fn open_voting(
 }
 
 /// Runs `scenario` against the server at `client`, logged in with
-/// `password`, writing the files of DESIGN.md to `out`.
+/// `password`, writing the files of docs/INTERFACES.md to `out`.
 pub async fn run(
     scenario: &Scenario,
     client: &Client,

@@ -1,4 +1,4 @@
-//! The command line: `verify`, `simulate` and `demo` (DESIGN.md,
+//! The command line: `verify`, `simulate` and `demo` (docs/INTERFACES.md,
 //! "Interfaces others rely on"). Exit codes: 0 when everything holds, 1 when
 //! the log (or the scenario's meeting) fails a rule, 2 for usage and I/O
 //! errors.
@@ -73,7 +73,7 @@ enum Command {
     /// election.json, receipts.jsonl, log.jsonl, result.json and
     /// minutes.html to --out.
     Simulate {
-        /// The scenario (JSON, see DESIGN.md).
+        /// The scenario (JSON, see docs/INTERFACES.md).
         scenario: PathBuf,
         /// Output directory (created if missing).
         #[arg(long)]

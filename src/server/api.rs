@@ -605,7 +605,7 @@ pub struct VoterResultRequest {
     pub signature: String,
 }
 
-/// The receipt of a ballot (DESIGN.md).
+/// The receipt of a ballot (docs/INTERFACES.md, "Receipts").
 #[derive(Serialize, ToSchema)]
 pub struct ReceiptSchema {
     /// Tracking code.

@@ -148,7 +148,7 @@ pub struct StatementBody {
     pub signature: Hex<64>,
 }
 
-/// What the server turned away while voting was open (DESIGN.md `refused`).
+/// What the server turned away while voting was open (`refused`, docs/INTERFACES.md).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Refused {

@@ -21,7 +21,7 @@ use tinnhiem_core::trustee::{combine, TrusteeKey};
 
 use crate::state::{ExclusionReason, Prechecked, Pushed, Tally, VerifyError};
 
-/// What a voter gets back for an acknowledged ballot (DESIGN.md).
+/// What a voter gets back for an acknowledged ballot (docs/INTERFACES.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The ballot's tracking code.
