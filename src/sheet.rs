@@ -42,16 +42,6 @@ pub fn voter_url(
     ))
 }
 
-/// A check printed for reading: 8 groups of 4 characters.
-fn grouped(check: &str) -> String {
-    let chars: Vec<char> = check.chars().collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// The sheet: `credentials` are the texts of the credentials to print.
 pub fn sheet_html(
     title: &str,
@@ -63,18 +53,16 @@ pub fn sheet_html(
     credentials: &[Zeroizing<String>],
 ) -> Zeroizing<String> {
     let mut slips = Zeroizing::new(String::new());
-    let printed_check = grouped(check);
     for (i, c) in credentials.iter().enumerate() {
         let url = voter_url(base, election_id, c, check);
         let _ = write!(
             slips,
             r#"<div class="slip"><p class="t">{title}</p><p class="u">{unit}</p>{qr}
-<p class="c">{code}</p><p class="k">.{check}</p><p class="url">{url}</p>
+<p class="c">{code}</p><p class="url">{url}</p>
 <p class="f">Mã nhận diện cuộc bỏ phiếu: <b>{fp}</b> (phải trùng với mã trên điện thoại · must match the code on your phone)</p>
 <p class="h">Quét mã bằng điện thoại để mở phiếu. Mã chỉ dùng được một lần; không ghi tên lên phiếu.<br>
 <i>Scan with your phone to open the ballot. One use only.</i></p><p class="n">№ {n}</p></div>"#,
             fp = esc(fingerprint),
-            check = esc(&printed_check),
             title = esc(title),
             unit = esc(unit),
             qr = qr_svg(&url, 150),
@@ -90,11 +78,10 @@ pub fn sheet_html(
 @page {{ size: A4; margin: 8mm; }}
 body {{ font-family: sans-serif; margin: 0; }}
 .grid {{ display: grid; grid-template-columns: 1fr 1fr; }}
-.slip {{ border: 1px dashed #555; padding: 4mm; height: 68mm; box-sizing: border-box; text-align: center; page-break-inside: avoid; font-size: 9pt; }}
+.slip {{ border: 1px dashed #555; padding: 4mm; height: 64mm; box-sizing: border-box; text-align: center; page-break-inside: avoid; font-size: 9pt; }}
 .slip svg {{ width: 30mm; height: 30mm; }}
 .t {{ font-weight: bold; margin: 0; }} .u {{ margin: 0 0 1mm; }}
 .c {{ font-family: monospace; font-size: 10pt; margin: 1mm 0; }}
-.k {{ font-family: monospace; font-size: 7pt; margin: 0; color: #333; }}
 .url {{ font-family: monospace; font-size: 6pt; word-break: break-all; margin: 0; }}
 .f {{ font-size: 8pt; margin: 1mm 0 0; }} .f b {{ font-family: monospace; font-size: 10pt; }}
 .h {{ font-size: 7pt; margin: 1mm 0 0; }} .n {{ font-size: 7pt; color: #555; margin: 0; }}

@@ -899,13 +899,12 @@ function renderSheet() {
 
 /// The printable slips: each with the meeting (from line 0 of the log this
 /// device verified, `election`), the QR code of the voter URL (which ends
-/// with the election check, PROTOCOL.md §5.10), the same code, check and
-/// URL in text, and short instructions in Vietnamese with English beside
+/// with the election check, PROTOCOL.md §5.10), the same code and URL in
+/// text, and short instructions in Vietnamese with English beside
 /// them (the printed sheet does not follow the page's language toggle: it
 /// is read in the room).
-function slipsNode(list, offset, fingerprint, check, election) {
+function slipsNode(list, offset, fingerprint, election) {
   const v = election;
-  const printedCheck = check.match(/.{1,4}/g).join('-');
   return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c, i) => {
     const n = offset + i + 1;
     return el('div', { class: 'c-slip', dataset: { slip: n } },
@@ -913,7 +912,6 @@ function slipsNode(list, offset, fingerprint, check, election) {
       el('p', {}, `${v.unit} · `, el('span', { class: 'c-slip-n', text: `№ ${n}` })),
       svgNode(c.qr, `Mã QR để mở phiếu số ${n} / QR code opening ballot no. ${n}`),
       el('p', { class: 'c-slip-code', text: c.text }),
-      el('p', { class: 'c-slip-check', text: `.${printedCheck}` }),
       el('p', { class: 'c-slip-url', text: c.url }),
       el('p', { class: 'c-slip-f' }, 'Mã nhận diện: ', el('b', { class: 'c-slip-fp', text: fingerprint }), ' — phải trùng với mã trên điện thoại (must match your phone)'),
       el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên, nhập mã) để mở phiếu; chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần. Không ghi tên lên phiếu này.' }),
@@ -1300,7 +1298,7 @@ async function makeSheet() {
     const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
     S.sheet = made;
-    S.sheetNode = slipsNode(made, offset, a.fingerprint, a.election_check, a.election);
+    S.sheetNode = slipsNode(made, offset, a.fingerprint, a.election);
     delete $('sheet-count').dataset.touched;
     await loadView();
     note('sheet-msg', 'sheet.made', { count: n, issued: S.view.issued, present: S.view.present }, 'c-ok');
