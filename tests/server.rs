@@ -1418,3 +1418,162 @@ async fn credential_status_follows_the_log() {
     }
     assert_eq!(m.log().await, log, "asking changes nothing");
 }
+
+// ---- The log route's ranges and tags (docs/INTERFACES.md, issue 10) ----
+
+/// `GET {base}{path}` with an optional `If-None-Match`: status, headers, body.
+async fn get_tagged(base: &str, path: &str, if_none_match: Option<&str>) -> common::Answer {
+    use http_body_util::{BodyExt, Full};
+    let http: hyper_util::client::legacy::Client<_, Full<axum::body::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
+    let mut req = hyper::Request::builder()
+        .method(Method::GET)
+        .uri(format!("{base}{path}"));
+    if let Some(t) = if_none_match {
+        req = req.header("if-none-match", t);
+    }
+    let resp = http
+        .request(req.body(Full::new(axum::body::Bytes::new())).unwrap())
+        .await
+        .expect("the server answers");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    common::Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A range of the log is exactly those stored lines; `to` past the end is
+/// clamped; without parameters the answer is the whole log as before; bad
+/// numbers and `from` after `to` are 400 with a typed error.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_route_serves_ranges_of_the_stored_lines() {
+    let dir = TempDir::new("log-range");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.prepare(3, 3).await;
+    let ballot = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&ballot).await.expect("an honest ballot");
+    let whole = m.log().await;
+    let lines = m.lines().await;
+    let n = lines.len();
+    assert!(
+        n >= 6,
+        "election, 2 keys, election key, quorum, credentials, open, ballot"
+    );
+    let log_path = format!("/api/elections/{}/log", m.id());
+    let joined = |a: usize, b: usize| -> Vec<u8> {
+        lines[a..b]
+            .iter()
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect()
+    };
+    // No parameters: the whole log, as today.
+    let all = get_tagged(&server.base, &log_path, None).await;
+    assert_eq!(all.status, 200);
+    assert!(all.body == whole, "the whole log without parameters");
+    for (q, a, b) in [
+        ("?from=0&to=1", 0, 1),
+        ("?to=1", 0, 1),
+        ("?from=1&to=3", 1, 3),
+        ("?from=2", 2, n),
+        (&format!("?from={}&to={}", n - 1, n) as &str, n - 1, n),
+        (&format!("?from=3&to={}", n + 50) as &str, 3, n),
+        (&format!("?from={n}") as &str, n, n),
+        ("?from=2&to=2", 2, 2),
+        ("?from=0&to=1&_=12345", 0, 1),
+    ] {
+        let r = get_tagged(&server.base, &format!("{log_path}{q}"), None).await;
+        assert_eq!(r.status, 200, "{q}");
+        assert!(
+            r.body.to_vec() == joined(a, b),
+            "{q}: lines {a}..{b} expected, got {} bytes",
+            r.body.len()
+        );
+        assert_eq!(
+            r.headers.get("content-type").unwrap(),
+            "application/jsonl; charset=utf-8"
+        );
+        assert_eq!(r.headers.get("etag"), all.headers.get("etag"), "{q}");
+    }
+    for q in [
+        "?from=3&to=2",
+        "?from=x",
+        "?to=-1",
+        "?from=",
+        "?from=1.5",
+        "?from=99999999999999999999999",
+        "?from=1&from=2",
+    ] {
+        let r = get_tagged(&server.base, &format!("{log_path}{q}"), None).await;
+        assert_eq!(r.status, 400, "{q}: {}", r.text());
+        assert_eq!(r.code().as_deref(), Some("malformed"), "{q}");
+    }
+    // The OpenAPI description names both parameters.
+    let api = get_tagged(&server.base, "/api/openapi.json", None).await;
+    let api: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
+    let params = api["paths"]["/api/elections/{id}/log"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    for want in ["from", "to"] {
+        assert!(params.iter().any(|p| p == want), "{want} in {params:?}");
+    }
+}
+
+/// The log's `ETag` names its line count and head; `If-None-Match` with it
+/// is a 304 without a body until a line is appended, then a 200 again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_route_answers_304_to_the_current_tag() {
+    let dir = TempDir::new("log-etag");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 1)).await;
+    m.prepare(3, 3).await;
+    let log_path = format!("/api/elections/{}/log", m.id());
+    let first = get_tagged(&server.base, &log_path, None).await;
+    let tag = first
+        .headers
+        .get("etag")
+        .expect("an ETag")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let lines = m.lines().await;
+    let head = hex(&entry_hash(lines.last().unwrap()));
+    assert!(
+        tag.contains(&head) && tag.contains(&lines.len().to_string()),
+        "{tag} names the head {head} and {} lines",
+        lines.len()
+    );
+    for (path, sent) in [
+        (log_path.clone(), tag.clone()),
+        (format!("{log_path}?from=0&to=1"), tag.clone()),
+        (log_path.clone(), format!("\"other\", {tag}")),
+        (log_path.clone(), tag.trim_start_matches("W/").to_owned()),
+    ] {
+        let r = get_tagged(&server.base, &path, Some(&sent)).await;
+        assert_eq!(r.status, 304, "{path} with {sent}");
+        assert!(r.body.is_empty());
+        assert_eq!(r.headers.get("etag").unwrap().to_str().unwrap(), tag);
+    }
+    let other = get_tagged(&server.base, &log_path, Some("W/\"1-00\"")).await;
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body, first.body);
+    // A ballot appended: the old tag no longer matches.
+    let ballot = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&ballot).await.expect("an honest ballot");
+    let after = get_tagged(&server.base, &log_path, Some(&tag)).await;
+    assert_eq!(after.status, 200);
+    assert_eq!(after.body, m.log().await);
+    assert_ne!(after.headers.get("etag").unwrap().to_str().unwrap(), tag);
+}

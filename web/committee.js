@@ -492,6 +492,9 @@ const S = {
   sheet: null, // the slips just made (secret)
   sheetNode: null,
   loopbackOk: null, // a loopback slip address the member chose to keep
+  // Line 0 of the last log this device verified (what it shows of the
+  // meeting once sealed).
+  election: null,
   memberQr: null, // {id, node}
   keycardQr: null, // {secret, node}
   confirmSeal: false,
@@ -616,6 +619,7 @@ function setId(id, { push = true } = {}) {
   S.resultRun = false;
   S.sheet = null;
   S.sheetNode = null;
+  S.election = null;
   S.pending = null;
   if (S.key && S.key.election !== id) S.key = null;
   const url = id ? `/committee?id=${encodeURIComponent(id)}` : '/committee';
@@ -630,7 +634,10 @@ function render() {
   const v = S.view;
   const ph = v ? v.phase : null;
   const org = Boolean(S.token);
-  $('meeting-line').textContent = v ? t('meeting.line', { title: v.title, unit: v.unit, date: v.date, id: v.id }) : '';
+  // After sealing, the meeting as line 0 of the last log this device
+  // verified says it (the server's description only until then).
+  const m = v && ph !== 'draft' && S.election ? S.election : v;
+  $('meeting-line').textContent = v ? t('meeting.line', { title: m.title, unit: m.unit, date: m.date, id: v.id }) : '';
   renderPhases(ph);
   show('s-start', !org && !S.memberMode);
   show('s-org-home', org && !S.id && !S.draft && !S.created);
@@ -896,12 +903,14 @@ function renderSheet() {
   if (!S.sheet) $('sheet-preview').replaceChildren();
 }
 
-/// The printable slips: each with the meeting, the QR code of the voter
-/// URL, the same code and URL in text, and short instructions in
-/// Vietnamese with English beside them (the printed sheet does not follow
-/// the page's language toggle: it is read in the room).
-function slipsNode(list, offset, fingerprint) {
-  const v = S.view;
+/// The printable slips: each with the meeting (from line 0 of the log this
+/// device verified, `election`), the QR code of the voter URL (which ends
+/// with the election check, PROTOCOL.md §5.10), the same code and URL in
+/// text, and short instructions in Vietnamese with English beside
+/// them (the printed sheet does not follow the page's language toggle: it
+/// is read in the room).
+function slipsNode(list, offset, fingerprint, election) {
+  const v = election;
   return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c, i) => {
     const n = offset + i + 1;
     return el('div', { class: 'c-slip', dataset: { slip: n } },
@@ -1005,6 +1014,7 @@ async function verifiedLog({ progress = false } = {}) {
   } finally {
     if (progress) show('verify-box', false);
   }
+  if (a.election && a.election.id === S.id) S.election = a.election;
   return { a, bad: a.failure && a.failure.seq < a.total ? a.failure : null };
 }
 
@@ -1023,6 +1033,7 @@ async function verifyResult() {
   try {
     const text = await fetchLog();
     S.result = await verifyLog(text, progressTo('result-progress'));
+    if (S.result.election && S.result.election.id === S.id) S.election = S.result.election;
   } catch (e) {
     // Not retried by itself (that could loop); reloading the page retries.
     noteError('result-msg', e);
@@ -1306,20 +1317,25 @@ async function makeSheet() {
     // device verifies it, with this member's own share in the election key,
     // never from the server's word: a phone shown another key shows another
     // fingerprint (docs/SECURITY.md).
+    // The election check in every voter URL is made from the same log.
     const { a, bad } = await verifiedLog();
     const own = tn.callSync('trustee_public', { secret: S.key.secret }).public;
-    if (!a.fingerprint || bad || a.trustee_keys[S.key.member] !== own) {
+    if (!a.fingerprint || !a.election_check || !a.election || bad || a.trustee_keys[S.key.member] !== own) {
       note('sheet-msg', 'sheet.badlog', { reason: bad ? why(bad, tr.lang()) : '—' }, 'c-bad');
       return;
     }
     await tn.nextPaint();
-    const made = tn.callSync('make_credentials', { election_id: S.id, count: n, base, seed: tn.seed() }).credentials;
+    const sheet = tn.callSync('make_credentials', {
+      election_id: S.id, count: n, base, election_hash: a.election_hash, election_key: a.election_key, seed: tn.seed(),
+    });
+    if (sheet.check !== a.election_check) throw new Error('election check');
+    const made = sheet.credentials;
     const publics = made.map((c) => c.public);
     const signature = sign('credentials', { credentials: publics });
     const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
     S.sheet = made;
-    S.sheetNode = slipsNode(made, offset, a.fingerprint);
+    S.sheetNode = slipsNode(made, offset, a.fingerprint, a.election);
     delete $('sheet-count').dataset.touched;
     await loadView();
     note('sheet-msg', 'sheet.made', { count: n, issued: S.view.issued, present: S.view.present }, 'c-ok');

@@ -272,7 +272,7 @@ async fn act(action: Action) -> Result<String, String> {
             // The fingerprint printed on every slip comes from the log as
             // this member verifies it, with this member's own share in the
             // election key: never from the server's word (docs/SECURITY.md).
-            let fingerprint = verified_fingerprint(&m).await?;
+            let (fingerprint, check) = verified_fingerprint(&m).await?;
             let creds: Vec<Credential> = (0..count)
                 .map(|_| Credential::generate(&mut OsRng))
                 .collect();
@@ -293,6 +293,7 @@ async fn act(action: Action) -> Result<String, String> {
                 &base,
                 &m.election,
                 &fingerprint,
+                &check,
                 &texts,
             );
             // The sheet is written before the public parts are posted, so a
@@ -367,10 +368,11 @@ async fn act(action: Action) -> Result<String, String> {
     }
 }
 
-/// The election's fingerprint (`ballot::fingerprint`) from the verified log,
+/// The election's fingerprint (`ballot::fingerprint`) and election check
+/// (`ballot::election_check`, docs/PROTOCOL.md §5.10) from the verified log,
 /// once the log's share at this member's index is this member's own key
 /// (so the election key includes a share the server does not know).
-async fn verified_fingerprint(m: &Member) -> Result<String, String> {
+async fn verified_fingerprint(m: &Member) -> Result<(String, String), String> {
     let tally = replay(m).await?;
     let own = m.key.public();
     let logged = tally
@@ -387,9 +389,9 @@ async fn verified_fingerprint(m: &Member) -> Result<String, String> {
     let ctx = tally
         .ballot_context()
         .ok_or("chưa có khoá chung trong nhật ký (the log has no election key yet)".to_string())?;
-    Ok(tinnhiem_core::ballot::fingerprint(
-        &ctx.election_hash,
-        ctx.key.as_bytes(),
+    Ok((
+        tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes()),
+        tinnhiem_core::ballot::election_check(&ctx.election_hash, ctx.key.as_bytes()),
     ))
 }
 

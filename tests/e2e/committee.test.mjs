@@ -258,7 +258,12 @@ test('the chair records the attendance with the R2 check, issues the credential 
   })));
   assert.equal(slips.length, PRESENT);
   for (const s of slips) {
-    assert.equal(s.url, `${server.url}/v/${M.id}#${s.code}`);
+    // The voter URL ends with the election check (PROTOCOL.md §5.10), the
+    // same on every slip.
+    const check = s.url.slice(s.url.lastIndexOf('.') + 1);
+    assert.match(check, /^[0-9A-Z]{32}$/);
+    assert.equal(s.url, `${server.url}/v/${M.id}#${s.code}.${check}`);
+    assert.equal(check, slips[0].url.slice(slips[0].url.lastIndexOf('.') + 1), 'one election check on every slip');
     assert.ok(s.qr);
     assert.match(s.fp, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     assert.equal(s.fp, slips[0].fp, 'one fingerprint on every slip');

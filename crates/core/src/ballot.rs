@@ -326,6 +326,55 @@ pub fn fingerprint(election_hash: &[u8; 32], election_key: &[u8; 32]) -> String 
     tracking_code(&h.finalize().into())
 }
 
+/// Domain of [`election_check`] (PROTOCOL.md §5.10).
+pub const ELECTION_CHECK_DOMAIN: &str = "tinnhiem/election-check/v1";
+
+/// Length of [`election_check`]'s text: 20 bytes (160 bits) in base32.
+pub const ELECTION_CHECK_LEN: usize = 32;
+
+/// The election check (PROTOCOL.md §5.10): base32 of the first 20 bytes of
+/// SHA-256 over the framed fields (§3.1) `domain` =
+/// `tinnhiem/election-check/v1`, `election` = the election hash and `key` =
+/// the election key. The committee's device computes it from the log it
+/// verified and puts it in the QR code's fragment after the credential
+/// (`#credential.check`); the voter's phone recomputes it from the line 0
+/// and election key it is served and refuses to show the ballot when the
+/// two differ. At 160 bits, a server cannot search for an election hash and
+/// key of its own with the same check, as it could for the 40-bit
+/// [`fingerprint`].
+pub fn election_check(election_hash: &[u8; 32], election_key: &[u8; 32]) -> String {
+    let mut h = Sha256::new();
+    for (label, data) in [
+        ("domain", ELECTION_CHECK_DOMAIN.as_bytes()),
+        ("election", &election_hash[..]),
+        ("key", &election_key[..]),
+    ] {
+        h.update((label.len() as u32).to_le_bytes());
+        h.update(label.as_bytes());
+        h.update((data.len() as u32).to_le_bytes());
+        h.update(data);
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    base32(&digest[..20])
+}
+
+/// Reads an election check as printed or typed: `-` and spaces skipped,
+/// case-insensitive, `O` read as 0 and `I`, `L` as 1 (PROTOCOL.md §1.6);
+/// `None` unless exactly [`ELECTION_CHECK_LEN`] characters of the alphabet
+/// remain. The canonical text is what [`election_check`] returns.
+pub fn read_election_check(text: &str) -> Option<String> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut out = String::with_capacity(ELECTION_CHECK_LEN);
+    for &c in text.as_bytes() {
+        if c == b'-' || c == b' ' {
+            continue;
+        }
+        let v = crate::encoding::base32_value(c)?;
+        out.push(ALPHABET[v as usize] as char);
+    }
+    (out.len() == ELECTION_CHECK_LEN).then_some(out)
+}
+
 /// Checks a declared name (R4): 1 to [`MAX_NAME`] bytes, no control characters.
 pub fn check_name(name: &str) -> Result<(), DecodeError> {
     if name.trim().is_empty() || name.len() > MAX_NAME || name.chars().any(char::is_control) {
@@ -521,5 +570,49 @@ impl From<Ballot> for BallotJson {
             signed_by: b.signed_by,
             signature: hex(&b.signature.to_bytes()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    /// The vector of PROTOCOL.md §5.10, computed from the spec alone
+    /// (Python's hashlib, struct and the base32 alphabet).
+    #[test]
+    fn election_check_matches_the_spec() {
+        let hash: [u8; 32] = core::array::from_fn(|i| i as u8);
+        let key: [u8; 32] = core::array::from_fn(|i| 100 + i as u8);
+        let check = election_check(&hash, &key);
+        assert_eq!(check, "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE");
+        assert_eq!(check.len(), ELECTION_CHECK_LEN);
+        // Each input is bound: one bit changed in either, another check.
+        let mut k2 = key;
+        k2[0] ^= 1;
+        assert_ne!(election_check(&hash, &k2), check);
+        let mut h2 = hash;
+        h2[31] ^= 0x80;
+        assert_ne!(election_check(&h2, &key), check);
+        // Swapping the fields changes it too (the labels frame them).
+        assert_ne!(election_check(&key, &hash), check);
+    }
+
+    #[test]
+    fn a_printed_or_typed_check_reads_back() {
+        let c = "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE";
+        assert_eq!(read_election_check(c).as_deref(), Some(c));
+        assert_eq!(
+            read_election_check("7t6h-2ii-ccmh hkvs-2nh3-5fpl-va1a-n9ek-e").as_deref(),
+            Some(c)
+        );
+        assert_eq!(read_election_check(&c[1..]), None, "too short");
+        assert_eq!(read_election_check(&format!("{c}0")), None, "too long");
+        assert_eq!(
+            read_election_check(&c.replace('T', "U")),
+            None,
+            "U is not a digit"
+        );
+        assert_eq!(read_election_check(""), None);
     }
 }

@@ -1135,3 +1135,29 @@ fn fingerprint_matches_the_spec() {
         "FXBT-11E4"
     );
 }
+
+/// The election check (PROTOCOL.md §5.10), against a value computed from the
+/// spec alone (Python's hashlib and struct, and the base32 alphabet): the
+/// framed bytes are written out here as the section gives them.
+#[test]
+fn election_check_matches_the_spec() {
+    use sha2::{Digest, Sha256};
+    let hash: [u8; 32] = core::array::from_fn(|i| i as u8);
+    let key: [u8; 32] = core::array::from_fn(|i| 100 + i as u8);
+    let framed = tinnhiem_core::encoding::unhex(
+        "06000000646f6d61696e1a00000074696e6e6869656d2f656c656374696f6e2d636865636b2f7631\
+         08000000656c656374696f6e20000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
+         030000006b6579200000006465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f80818283",
+        "framed",
+    )
+    .unwrap();
+    let digest = Sha256::digest(&framed);
+    assert_eq!(
+        tinnhiem_core::encoding::base32(&digest[..20]),
+        "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE"
+    );
+    assert_eq!(
+        tinnhiem_core::ballot::election_check(&hash, &key),
+        "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE"
+    );
+}
