@@ -1418,3 +1418,132 @@ async fn credential_status_follows_the_log() {
     }
     assert_eq!(m.log().await, log, "asking changes nothing");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_committee_statement_is_refused_and_changes_nothing() {
+    // Issue 10, item 3: the committee records 9 present, then corrects it to
+    // 7; anyone re-posting the first body from the public log must not bring
+    // the attendance (and so the number of credentials allowed) back to 9.
+    let dir = TempDir::new("replay");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 10, 2)).await;
+    m.seal().await;
+    m.enroll_all().await;
+    let first = m.quorum_body(9);
+    m.post("/quorum", &first, None)
+        .await
+        .expect("attendance 9");
+    m.quorum(7).await.expect("attendance corrected to 7");
+    assert_eq!(m.view().await.present, Some(7));
+    m.refused(
+        "the first attendance posted again",
+        422,
+        "rejected",
+        m.post("/quorum", &first, None),
+    )
+    .await;
+    assert_eq!(m.view().await.present, Some(7));
+    // The statement as it is in the public log, byte for byte.
+    let lines = m.lines().await;
+    let logged = parse_line(&lines[lines.len() - 2]).expect("a logged line");
+    let Payload::Quorum(logged) = logged.payload else {
+        panic!("line {} is not the first attendance", lines.len() - 2)
+    };
+    assert_eq!(logged, first);
+    m.refused(
+        "the first attendance copied from the log",
+        422,
+        "rejected",
+        m.post("/quorum", &logged, None),
+    )
+    .await;
+}
+
+/// A ballot whose choice for candidate 0 is encrypted with randomness 0:
+/// `(A, B) = (0, G)`, with an honest 0/1 proof (the prover knows r = 0), so
+/// that its choice is public in the log. The other entries are honest.
+fn ballot_with_zero_randomness(
+    ctx: &tinnhiem_core::ballot::ElectionContext,
+    id: &str,
+    cred: &Credential,
+) -> tinnhiem_core::ballot::Ballot {
+    use tinnhiem_core::ballot::{ballot_digest, Answer, Ballot, Level, SIGNATURE_CONTEXT};
+    use tinnhiem_core::proofs::{OrContext, OrProof};
+    use tinnhiem_core::Scalar;
+    let public = *cred.public(id).as_bytes();
+    let key = *ctx.key.point();
+    let orc = |option| OrContext {
+        election: &ctx.election_hash,
+        key: ctx.key.as_bytes(),
+        credential: &public,
+        candidate: 0,
+        option,
+    };
+    let rs = [Scalar::ZERO, Scalar::random(&mut OsRng), Scalar::random(&mut OsRng)];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        OrProof::prove(
+            &orc(k as u32),
+            &key,
+            &cts[k].a,
+            &cts[k].b,
+            &cts[k].compress(),
+            k == 0,
+            &rs[k],
+            &mut OsRng,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        &mut OsRng,
+    );
+    let mut answers = vec![Answer {
+        ciphertexts: cts.map(|c| c.compress()),
+        proofs,
+        sum_proof,
+    }];
+    for j in 1..ctx.candidates {
+        answers.push(Answer::encrypt(ctx, &public, j, Some(Level::Low), &mut OsRng));
+    }
+    let digest = ballot_digest(&ctx.election_hash, &public, &answers, None);
+    let signature = cred
+        .secret_key(id)
+        .sign(SIGNATURE_CONTEXT, &digest, &mut OsRng);
+    Ballot {
+        credential: public,
+        answers,
+        signed_by: None,
+        signature,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ballot_encrypted_with_zero_randomness_is_refused() {
+    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
+    // public in the log, yet its proofs verify.
+    let dir = TempDir::new("zero-r");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.prepare(3, 3).await;
+    let ctx = m.context().await;
+    let ballot = ballot_with_zero_randomness(&ctx, m.id(), &m.credentials[0]);
+    m.refused(
+        "a ballot with randomness 0",
+        422,
+        "invalid_ballot",
+        m.cast(&ballot),
+    )
+    .await;
+    assert_eq!(m.view().await.returned, 0);
+    // The credential is not used up: an honest ballot with it counts.
+    let honest = m.ballot(&m.credentials[0], &marks(&["high", "low"]), None).await;
+    m.cast(&honest).await.expect("an honest ballot");
+    assert_eq!(m.view().await.returned, 1);
+}

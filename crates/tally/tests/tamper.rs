@@ -1304,3 +1304,74 @@ fn identity_point_as_a_credential_fails_at_that_entry() {
     assert_eq!(e.seq, m.lines.len() as u64 - 1);
     assert_eq!(e.reason, Reason::BadCredential { index: 1 });
 }
+
+// ------------------------------------------- issue 10: replay, randomness 0
+
+#[test]
+fn a_replayed_attendance_fails_at_that_entry() {
+    // The committee records 9 present, then corrects it to 7; the server
+    // appends the first statement again. Its signature covers the election
+    // and the count but must also cover its place in the log.
+    let mut rng = ChaCha20Rng::seed_from_u64(60);
+    let mut m = Meeting::create(setup(2, 2, 10), &mut rng).unwrap();
+    m.record_quorum(9, &mut rng).unwrap();
+    let first = tinnhiem_core::log::parse_line(m.lines.last().unwrap())
+        .unwrap()
+        .payload;
+    m.record_quorum(7, &mut rng).unwrap();
+    m.force(first, &mut rng);
+    let e = failure(&m.lines);
+    assert_eq!(e.seq, m.lines.len() as u64 - 1);
+    assert_eq!(e.reason, Reason::CommitteeSignature("quorum"));
+}
+
+#[test]
+fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
+    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
+    // public in the log, yet an honest proof for it verifies.
+    let mut v = Voting::new(61);
+    let ctx = v.ctx();
+    let id = v.m.id.clone();
+    let cred = v.creds[2].clone();
+    let public = *cred.public(&id).as_bytes();
+    let key = *ctx.key.point();
+    let mut answers: Vec<Answer> = (0..2)
+        .map(|j| Answer::encrypt(&ctx, &public, j, Some(Level::Low), &mut v.rng))
+        .collect();
+    let rs = [Scalar::ZERO, Scalar::random(&mut v.rng), Scalar::random(&mut v.rng)];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        OrProof::prove(
+            &orc(&ctx, &public, 0, k as u32),
+            &key,
+            &cts[k].a,
+            &cts[k].b,
+            &cts[k].compress(),
+            k == 0,
+            &rs[k],
+            &mut v.rng,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(&ctx, &public, 0, 3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        &mut v.rng,
+    );
+    answers[0] = Answer {
+        ciphertexts: cts.map(|c| c.compress()),
+        proofs,
+        sum_proof,
+    };
+    let b = sign_ballot(&ctx, &id, &cred, public, answers, &mut v.rng);
+    assert!(v.m.tally.check_ballot(&b, &mut v.rng).is_err(), "the server's check accepts it");
+    let seq = v.force(b);
+    v.vote(2, [Some(Level::High), None]);
+    let ex = v.finish();
+    assert_eq!(ex.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![seq]);
+}
