@@ -713,9 +713,9 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
 
     // Signed by someone outside the committee, or for other content.
     let outsider = TrusteeKey::generate(&mut OsRng);
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     let (context, message, _, _) = Payload::Quorum(q.clone())
-        .statement(&m.election_hash)
+        .statement(&m.election_hash, &m.anchor().await)
         .expect("statement");
     q.signature = Hex(outsider.sign(context, &message, &mut OsRng).to_bytes());
     m.refused(
@@ -725,7 +725,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.present = 2;
     m.refused(
         "attendance changed after signing",
@@ -734,7 +734,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.signer = 1;
     m.refused(
         "attendance under another member's name",
@@ -743,7 +743,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.signer = 7;
     m.refused(
         "attendance by a member who does not exist",
@@ -754,7 +754,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
     .await;
     m.quorum(3).await.expect("attendance");
     m.issue(3).await;
-    let mut open = m.open_body();
+    let mut open = m.open_body().await;
     open.signature.0[5] ^= 1;
     m.refused(
         "an opening with a damaged signature",
@@ -769,7 +769,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         let ballot = m.ballot(&m.credentials[i], b, None).await;
         m.cast(&ballot).await.expect("an honest ballot");
     }
-    let close = json!({"signer": 1, "signature": m.close_body()["signature"]});
+    let close = json!({"signer": 1, "signature": m.close_body().await["signature"]});
     m.refused(
         "a close signed by member 0 sent as member 1",
         422,
@@ -823,7 +823,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.publish(right[..1].to_vec()),
     )
     .await;
-    let mut forged = m.result_body(right.clone());
+    let mut forged = m.result_body(right.clone()).await;
     forged.counts[0] = [0, 0, 2];
     m.refused(
         "a result changed after signing",
@@ -1429,10 +1429,8 @@ async fn a_replayed_committee_statement_is_refused_and_changes_nothing() {
     let mut m = Meeting::create(&server.client, &input(2, 10, 2)).await;
     m.seal().await;
     m.enroll_all().await;
-    let first = m.quorum_body(9);
-    m.post("/quorum", &first, None)
-        .await
-        .expect("attendance 9");
+    let first = m.quorum_body(9).await;
+    m.post("/quorum", &first, None).await.expect("attendance 9");
     m.quorum(7).await.expect("attendance corrected to 7");
     assert_eq!(m.view().await.present, Some(7));
     m.refused(
@@ -1457,6 +1455,16 @@ async fn a_replayed_committee_statement_is_refused_and_changes_nothing() {
         m.post("/quorum", &logged, None),
     )
     .await;
+    // The view tells a client where the next statement goes: after the
+    // last line (no ballot yet).
+    let view = m.view().await;
+    assert_eq!(
+        view.anchor.as_deref(),
+        Some(hex(&entry_hash(lines.last().expect("lines"))).as_str())
+    );
+    // Signed for its place, the same attendance is recorded again.
+    m.quorum(9).await.expect("attendance 9, signed anew");
+    assert_eq!(m.view().await.present, Some(9));
 }
 
 /// A ballot whose choice for candidate 0 is encrypted with randomness 0:
@@ -1479,7 +1487,11 @@ fn ballot_with_zero_randomness(
         candidate: 0,
         option,
     };
-    let rs = [Scalar::ZERO, Scalar::random(&mut OsRng), Scalar::random(&mut OsRng)];
+    let rs = [
+        Scalar::ZERO,
+        Scalar::random(&mut OsRng),
+        Scalar::random(&mut OsRng),
+    ];
     let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
     let proofs = [0, 1, 2].map(|k| {
         OrProof::prove(
@@ -1510,7 +1522,13 @@ fn ballot_with_zero_randomness(
         sum_proof,
     }];
     for j in 1..ctx.candidates {
-        answers.push(Answer::encrypt(ctx, &public, j, Some(Level::Low), &mut OsRng));
+        answers.push(Answer::encrypt(
+            ctx,
+            &public,
+            j,
+            Some(Level::Low),
+            &mut OsRng,
+        ));
     }
     let digest = ballot_digest(&ctx.election_hash, &public, &answers, None);
     let signature = cred
@@ -1543,7 +1561,9 @@ async fn a_ballot_encrypted_with_zero_randomness_is_refused() {
     .await;
     assert_eq!(m.view().await.returned, 0);
     // The credential is not used up: an honest ballot with it counts.
-    let honest = m.ballot(&m.credentials[0], &marks(&["high", "low"]), None).await;
+    let honest = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
     m.cast(&honest).await.expect("an honest ballot");
     assert_eq!(m.view().await.returned, 1);
 }
