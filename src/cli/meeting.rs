@@ -468,7 +468,7 @@ pub(crate) async fn close_and_publish(
         signer: 0,
         signature: unsigned(),
     };
-    let at = anchor(client, &base).await?;
+    let at = anchor(client, base).await?;
     close.signature = committee.sign(&election_hash, &at, &Payload::Close(close.clone()));
     client
         .send(
