@@ -482,6 +482,11 @@ pub struct ElectionView {
     pub log_length: u64,
     /// Head (hex).
     pub head: Option<String>,
+    /// The anchor the next committee statement signs (hex; PROTOCOL.md
+    /// §5.3): the entry hash of the last line that is not a ballot. `None`
+    /// before the log is sealed. Clients that verify the log compute it
+    /// themselves.
+    pub anchor: Option<String>,
 }
 
 /// The totals for the committee to decrypt: item `3·candidate + option`.
@@ -559,6 +564,7 @@ impl Election {
             log_length: st.durable as u64,
             head: (st.durable > 0)
                 .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
+            anchor: (!t.is_empty()).then(|| hex(&t.anchor())),
         }
     }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tinnhiem_core::encoding::hex;
 use tinnhiem_core::log::entry_hash;
 
@@ -233,12 +233,56 @@ fn verify_accepts_the_simulated_log_and_prints_the_table() {
 }
 
 #[test]
-fn verify_json_prints_exactly_result_json() {
+fn verify_json_prints_result_json_and_the_exclusions() {
+    // PROTOCOL.md §7.6: result.json's text, byte for byte, with one more
+    // member, `exclusions`, last.
     let (_dir, out) = simulated("verify-json");
     let o = verify(&out.join("log.jsonl"), true);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let expected = std::fs::read_to_string(out.join("result.json")).unwrap();
+    let expected = format!(
+        "{},\n  \"exclusions\": []\n}}\n",
+        expected.strip_suffix("\n}\n").unwrap()
+    );
     assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn verify_json_names_every_exclusion_with_its_fields() {
+    // The forced log of the test vectors: five ballots a compromised server
+    // forced in (PROTOCOL.md §8.2).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/tally/tests/vectors");
+    let o = verify(&Path::new(dir).join("forced.jsonl"), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    let forced: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(dir).join("forced.json")).unwrap())
+            .unwrap();
+    let names: Vec<&Value> = v["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["reason"])
+        .collect();
+    let want: Vec<&Value> = forced["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["reason"])
+        .collect();
+    assert_eq!(names, want);
+    assert_eq!(v["excluded"], want.len());
+    let x = &v["exclusions"];
+    assert_eq!(x[0]["fields"], json!({}));
+    assert_eq!(x[1]["fields"], json!({"used_by": 7}));
+    assert_eq!(
+        x[4]["fields"],
+        json!({"detail": "IdentityCiphertext", "candidate": 0, "option": 0})
+    );
+    assert_eq!(
+        x[3]["fields"],
+        json!({"detail": "ZeroOne", "candidate": 0, "option": 0})
+    );
 }
 
 #[test]
@@ -274,8 +318,15 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
     let o = verify(&tampered, true);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{{\"error\":{{\"seq\":9,\"reason\":\"ServerSignature\",\"fields\":{{}},\"message\":{},\"exclusions\":[]}}}}\n",
+            json!(v["error"]["message"])
+        )
+    );
     assert_eq!(v["error"]["seq"], 9);
-    assert!(v["error"]["reason"].as_str().is_some());
+    assert_eq!(v["error"]["reason"], "ServerSignature");
 }
 
 #[test]

@@ -566,14 +566,25 @@ async function run(msgId, fn) {
   }
 }
 
-function sign(kind, extra = {}) {
+/// Signs a committee statement for the place after `anchor` (PROTOCOL.md
+/// §5.3): the entry hash of the last line that is not a ballot, from the
+/// log this device verified (`a.anchor`) or, for the statements made
+/// without downloading the log, from a fresh view (`viewAnchor`).
+function sign(kind, anchor, extra = {}) {
   return tn.callSync('sign_statement', {
     election_hash: S.view.election_hash,
+    anchor,
     secret: S.key.secret,
     signer: S.key.member,
     kind,
     ...extra,
   }).signature;
+}
+
+/// The anchor of the next statement as the server's view gives it now. A
+/// wrong one only gets the statement refused; it cannot place it elsewhere.
+async function viewAnchor() {
+  return (await api('GET', E())).anchor;
 }
 
 function remember(id) {
@@ -1266,7 +1277,7 @@ async function recordAttendance() {
   if (!Number.isInteger(p) || p < 0 || p > v.summoned) { note('att-msg', 'att.invalid', { summoned: v.summoned }, 'c-bad'); return; }
   await run('att-msg', async () => {
     await tn.load();
-    const signature = sign('quorum', { present: p });
+    const signature = sign('quorum', await viewAnchor(), { present: p });
     await api('POST', `${E()}/quorum`, { present: p, signer: S.key.member, signature });
     delete $('present').dataset.touched;
     note('att-msg', 'att.done', { present: p }, 'c-ok');
@@ -1331,7 +1342,7 @@ async function makeSheet() {
     if (sheet.check !== a.election_check) throw new Error('election check');
     const made = sheet.credentials;
     const publics = made.map((c) => c.public);
-    const signature = sign('credentials', { credentials: publics });
+    const signature = sign('credentials', a.anchor, { credentials: publics });
     const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
     S.sheet = made;
@@ -1352,7 +1363,7 @@ function clearSheet() {
 async function openVoting() {
   await run('open-msg', async () => {
     await tn.load();
-    const signature = sign('open');
+    const signature = sign('open', await viewAnchor());
     await api('POST', `${E()}/open`, { signer: S.key.member, signature });
     note('voting-msg', 'open.done', null, 'c-ok');
     await loadView();
@@ -1362,7 +1373,7 @@ async function openVoting() {
 async function closeVoting() {
   await run('voting-msg', async () => {
     await tn.load();
-    const signature = sign('close');
+    const signature = sign('close', await viewAnchor());
     await api('POST', `${E()}/close`, { signer: S.key.member, signature });
     S.confirmClose = false;
     note('decrypt-msg', null);
@@ -1404,7 +1415,7 @@ async function publish() {
       return;
     }
     const counts = a.decrypted_counts;
-    const signature = sign('result', { counts });
+    const signature = sign('result', a.anchor, { counts });
     await api('POST', `${E()}/result`, { counts, signer: S.key.member, signature });
     note('decrypt-msg', 'publish.done', null, 'c-ok');
     note('result-msg', 'publish.done', null, 'c-ok');

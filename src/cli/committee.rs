@@ -162,9 +162,19 @@ async fn load(common: &Common) -> Result<Member, String> {
 }
 
 impl Member {
-    fn sign(&self, payload: &Payload) -> Hex<64> {
-        let (context, message, _, _) = payload.statement(&self.hash).expect("a statement");
+    /// Signs a statement for the place after `anchor` (PROTOCOL.md §5.3).
+    fn sign(&self, payload: &Payload, anchor: &[u8; 32]) -> Hex<64> {
+        let (context, message, _, _) = payload.statement(&self.hash, anchor).expect("a statement");
         Hex(self.key.sign(context, &message, &mut OsRng).to_bytes())
+    }
+
+    /// The anchor of the next statement as the view fetched by [`load`]
+    /// gives it, for the statements made without downloading the log
+    /// (attendance, open, close). A wrong anchor only makes the server
+    /// refuse the statement; it cannot move it elsewhere in the log.
+    fn view_anchor(&self) -> Result<[u8; 32], String> {
+        unhex_array(self.view.anchor.as_deref().unwrap_or_default(), "anchor")
+            .map_err(|_| "the election is not sealed yet".to_string())
     }
 
     async fn post(&self, what: &str, body: &impl Serialize) -> Result<(), String> {
@@ -256,7 +266,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Quorum(b.clone()));
+            b.signature = m.sign(&Payload::Quorum(b.clone()), &m.view_anchor()?);
             m.post("quorum", &b).await?;
             Ok(format!(
                 "Đã ghi nhận {present} người có mặt (attendance recorded)"
@@ -272,7 +282,7 @@ async fn act(action: Action) -> Result<String, String> {
             // The fingerprint printed on every slip comes from the log as
             // this member verifies it, with this member's own share in the
             // election key: never from the server's word (docs/SECURITY.md).
-            let (fingerprint, check) = verified_fingerprint(&m).await?;
+            let (fingerprint, check, anchor) = verified_fingerprint(&m).await?;
             let creds: Vec<Credential> = (0..count)
                 .map(|_| Credential::generate(&mut OsRng))
                 .collect();
@@ -284,7 +294,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Credentials(b.clone()));
+            b.signature = m.sign(&Payload::Credentials(b.clone()), &anchor);
             let texts: Vec<Zeroizing<String>> = creds.iter().map(|c| c.to_text()).collect();
             let base = voter_base.unwrap_or_else(|| common.server.clone());
             let html = crate::sheet::sheet_html(
@@ -313,7 +323,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Open(b.clone()));
+            b.signature = m.sign(&Payload::Open(b.clone()), &m.view_anchor()?);
             m.post("open", &b).await?;
             Ok("Đã mở bỏ phiếu (voting open)".into())
         }
@@ -324,7 +334,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            let signature = m.sign(&Payload::Close(b));
+            let signature = m.sign(&Payload::Close(b), &m.view_anchor()?);
             m.post("close", &json!({"signer": m.index, "signature": signature}))
                 .await?;
             Ok("Đã kết thúc bỏ phiếu (voting closed)".into())
@@ -361,7 +371,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Result(b.clone()));
+            b.signature = m.sign(&Payload::Result(b.clone()), &tally.anchor());
             m.post("result", &b).await?;
             Ok("Đã công bố kết quả (result published)".into())
         }
@@ -371,8 +381,9 @@ async fn act(action: Action) -> Result<String, String> {
 /// The election's fingerprint (`ballot::fingerprint`) and election check
 /// (`ballot::election_check`, docs/PROTOCOL.md §5.10) from the verified log,
 /// once the log's share at this member's index is this member's own key
-/// (so the election key includes a share the server does not know).
-async fn verified_fingerprint(m: &Member) -> Result<(String, String), String> {
+/// (so the election key includes a share the server does not know); with
+/// the anchor of the next statement in that log.
+async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), String> {
     let tally = replay(m).await?;
     let own = m.key.public();
     let logged = tally
@@ -392,6 +403,7 @@ async fn verified_fingerprint(m: &Member) -> Result<(String, String), String> {
     Ok((
         tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes()),
         tinnhiem_core::ballot::election_check(&ctx.election_hash, ctx.key.as_bytes()),
+        tally.anchor(),
     ))
 }
 

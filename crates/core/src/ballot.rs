@@ -35,6 +35,7 @@ use crate::encoding::{base32, chunk32, hex, public_point, unhex, unhex_array};
 use crate::proofs::{OrContext, OrProof};
 use crate::schnorr::{KeyTerm, PublicKey, Signature};
 use crate::{DecodeError, ProofError};
+use zeroize::Zeroizing;
 
 /// Context string of the ballot signature.
 pub const SIGNATURE_CONTEXT: &str = "ballot";
@@ -114,6 +115,16 @@ pub enum BallotError {
     /// A signature or proof fails.
     #[error(transparent)]
     Proof(#[from] ProofError),
+    /// A ciphertext whose first component `A` is the identity: made with
+    /// randomness 0, it shows its plaintext (`B = m·G`) to every reader of
+    /// the log. Option 3 is the sum of the three ciphertexts.
+    #[error("candidate {candidate}, option {option}: the ciphertext's A is the identity (randomness 0: the choice would be public)")]
+    IdentityCiphertext {
+        /// 0-based candidate index.
+        candidate: u32,
+        /// 0 high, 1 confidence, 2 low, 3 the sum of the three.
+        option: u32,
+    },
     /// It has an answer count other than the number of candidates.
     #[error("ballot has {found} answers for {expected} candidates")]
     AnswerCount {
@@ -135,11 +146,14 @@ impl Answer {
     ) -> Answer {
         let key = ctx.key.point();
         let mut cts = [Ciphertext::zero(); 3];
-        let mut rs = [curve25519_dalek::Scalar::ZERO; 3];
+        // The randomness opens the ciphertexts (it is how a voter could
+        // prove the choice): every copy is wiped when this function returns.
+        let mut rs = Zeroizing::new([curve25519_dalek::Scalar::ZERO; 3]);
         let mut proofs = [None; 3];
         for k in 0..3 {
             let m = choice.map(|l| l.index()) == Some(k);
             let (ct, r) = Ciphertext::encrypt(key, u64::from(m), rng);
+            let r = Zeroizing::new(r);
             let orc = OrContext {
                 election: &ctx.election_hash,
                 key: ctx.key.as_bytes(),
@@ -158,7 +172,7 @@ impl Answer {
                 rng,
             ));
             cts[k] = ct;
-            rs[k] = r;
+            rs[k] = *r;
         }
         let sum = cts[0].add(&cts[1]).add(&cts[2]);
         let orc = OrContext {
@@ -168,7 +182,7 @@ impl Answer {
             candidate,
             option: 3,
         };
-        let r_sum = rs[0] + rs[1] + rs[2];
+        let r_sum = Zeroizing::new(rs[0] + rs[1] + rs[2]);
         let sum_proof = OrProof::prove(
             &orc,
             key,
@@ -229,6 +243,11 @@ impl Answer {
     /// Adds the answer's four proofs to `batch` (their coefficients on the
     /// ciphertexts folded into three terms each for `A` and `B`) and returns
     /// the decompressed ciphertexts.
+    ///
+    /// Refuses, before any proof, a ciphertext (or the sum of the three)
+    /// whose `A` is the identity ([`BallotError::IdentityCiphertext`]): it
+    /// was made with randomness 0, so its `B = m·G` shows the choice to
+    /// anyone who reads the log, although its 0/1 proof holds.
     pub fn add_to_batch(
         &self,
         ctx: &ElectionContext,
@@ -237,10 +256,18 @@ impl Answer {
         batch: &mut BatchVerifier,
         key: Base,
         rng: &mut impl CryptoRngCore,
-    ) -> Result<[Ciphertext; 3], DecodeError> {
+    ) -> Result<[Ciphertext; 3], BallotError> {
         let mut cts = [Ciphertext::zero(); 3];
         for (out, c) in cts.iter_mut().zip(self.ciphertexts.iter()) {
             *out = c.decompress()?;
+        }
+        // The identity's only encoding is 32 zero bytes (PROTOCOL.md §1.2).
+        let identity = |a: &CompressedRistretto| a.0 == [0u8; 32];
+        if let Some(option) = self.ciphertexts.iter().position(|c| identity(&c.a)) {
+            return Err(BallotError::IdentityCiphertext {
+                candidate,
+                option: option as u32,
+            });
         }
         let orc = |option| OrContext {
             election: &ctx.election_hash,
@@ -249,10 +276,16 @@ impl Answer {
             candidate,
             option,
         };
-        let sum = cts[0].add(&cts[1]).add(&cts[2]);
-        let (ka, kb) =
-            self.sum_proof
-                .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
+        let sum = cts[0].add(&cts[1]).add(&cts[2]).compress();
+        if identity(&sum.a) {
+            return Err(BallotError::IdentityCiphertext {
+                candidate,
+                option: 3,
+            });
+        }
+        let (ka, kb) = self
+            .sum_proof
+            .add_to_batch(batch, rng, &orc(3), key, &sum.to_bytes())?;
         for (k, ((proof, encoded), ct)) in self
             .proofs
             .iter()

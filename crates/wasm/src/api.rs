@@ -530,6 +530,10 @@ pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
 pub struct StatementRequest {
     /// Election hash, hex.
     pub election_hash: String,
+    /// The statement's anchor, hex (PROTOCOL.md §5.3): the entry hash of the
+    /// last line that is not a ballot in the log the page verified
+    /// ([`TallyAnswer::anchor`]) or, without that log, the view's `anchor`.
+    pub anchor: String,
     /// The member's key share, hex (from the key file).
     pub secret: String,
     /// The member's index.
@@ -557,6 +561,7 @@ pub struct SignatureAnswer {
 /// Signs a committee statement with the member's key share.
 pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
+    let anchor = hash32(&req.anchor, "anchor")?;
     let key = trustee(&req.secret)?;
     let zero = Hex([0u8; 64]);
     let payload = match req.kind.as_str() {
@@ -591,7 +596,7 @@ pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> 
         }),
         other => return Err(format!("unknown statement kind {other:?}")),
     };
-    let (context, message, _, _) = payload.statement(&hash).expect("a statement kind");
+    let (context, message, _, _) = payload.statement(&hash, &anchor).expect("a statement kind");
     let mut seed = [0u8; 32];
     // The nonce is hedged with the key and message; no page seed is needed.
     seed[..32].copy_from_slice(&tinnhiem_core::log::entry_hash(&message));
@@ -830,6 +835,9 @@ pub struct TallyAnswer {
     /// them (hex, 64 bytes each), once voting is closed. What a committee
     /// member decrypts: never the server's word for them.
     pub totals: Option<Vec<String>>,
+    /// The anchor of the next committee statement after the lines verified
+    /// (hex, PROTOCOL.md §5.3), once line 0 is read.
+    pub anchor: Option<String>,
 }
 
 /// Loads a log for stepwise verification.
@@ -951,6 +959,7 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                 .iter()
                 .map(|k| k.as_ref().map(|k| hex(k.as_bytes())))
                 .collect(),
+            anchor: (!sess.tally.is_empty()).then(|| hex(&sess.tally.anchor())),
             fingerprint: ctx
                 .as_ref()
                 .map(|c| tinnhiem_core::ballot::fingerprint(&c.election_hash, c.key.as_bytes())),
