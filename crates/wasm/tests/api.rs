@@ -185,7 +185,7 @@ fn committee_operations_make_what_the_log_accepts() {
     assert_eq!(hex(c.public(&m.id).as_bytes()), list[0]);
     let sig = ask(
         op::SIGN_STATEMENT,
-        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "credentials", "credentials": list}),
+        serde_json::json!({"election_hash": hex(&hash), "anchor": hex(&m.anchor()), "secret": secret, "signer": 0, "kind": "credentials", "credentials": list}),
     );
     let body = tinnhiem_core::log::CredentialsBody {
         credentials: list
@@ -199,7 +199,7 @@ fn committee_operations_make_what_the_log_accepts() {
         .expect("signed credentials accepted");
     let sig = ask(
         op::SIGN_STATEMENT,
-        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "open"}),
+        serde_json::json!({"election_hash": hex(&hash), "anchor": hex(&m.anchor()), "secret": secret, "signer": 0, "kind": "open"}),
     );
     m.append(
         Payload::Open(StatementBody {
@@ -264,7 +264,7 @@ fn committee_operations_make_what_the_log_accepts() {
         .contains("trước khi công bố kết quả"));
     let sig = ask(
         op::SIGN_STATEMENT,
-        serde_json::json!({"election_hash": hex(&hash), "secret": secret, "signer": 0, "kind": "result", "counts": [[0, 1, 0], [0, 0, 0]]}),
+        serde_json::json!({"election_hash": hex(&hash), "anchor": hex(&m.anchor()), "secret": secret, "signer": 0, "kind": "result", "counts": [[0, 1, 0], [0, 0, 0]]}),
     );
     m.append(
         Payload::Result(tinnhiem_core::log::ResultBody {
