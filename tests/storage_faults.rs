@@ -214,3 +214,75 @@ async fn a_truncated_or_garbled_store_is_refused_or_served_whole() {
         }
     }
 }
+
+/// Rewrites the stored settings of election `id` (the server stopped).
+fn edit_settings(store: &Path, id: &str, change: impl FnOnce(&mut serde_json::Value)) {
+    use tinnhiem::store::{SledStore, Store};
+    let s = SledStore::open(store).unwrap();
+    let (_, bytes) = s
+        .metas()
+        .unwrap()
+        .into_iter()
+        .find(|(m, _)| m == id)
+        .expect("the election's settings");
+    let mut meta: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    change(&mut meta);
+    s.put_meta(id, &serde_json::to_vec(&meta).unwrap()).unwrap();
+    s.flush().unwrap();
+}
+
+/// Issue 10, item 1: settings that differ from line 0 (what every ballot is
+/// bound to) are refused on start, naming the election: the pages would
+/// otherwise show another election than the one voted on.
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_that_differ_from_line_0_are_refused_naming_the_election() {
+    let dir = TempDir::new("settings-differ");
+    let store = dir.path().join("store");
+    let mut server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 6, 1)).await;
+    m.seal().await;
+    server.kill();
+    edit_settings(&store, m.id(), |meta| {
+        meta["input"]["candidates"]
+            .as_array_mut()
+            .expect("candidates")
+            .swap(0, 1);
+    });
+    refuses_to_start(&store, &format!("election {}", m.created.id));
+    refuses_to_start(&store, "line 0");
+}
+
+/// Issue 10, item 8: a crash after line 0 is durable but before the
+/// settings say "sealed" leaves a store that starts: line 0 decides.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_between_line_0_and_the_settings_is_recovered_from_line_0() {
+    let dir = TempDir::new("seal-crash");
+    let store = dir.path().join("store");
+    let mut server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 6, 1)).await;
+    m.seal().await;
+    let log = m.log().await;
+    server.kill();
+    // The settings as they were before the seal was recorded in them.
+    edit_settings(&store, m.id(), |meta| meta["sealed"] = false.into());
+    let server = Server::start(dir.path()).await;
+    m.client = server.client.clone();
+    let view = m.view().await;
+    assert_eq!((view.phase.as_str(), view.log_length), ("setup", 1));
+    assert_eq!(m.log().await, log);
+    // An edit is refused: line 0 is written.
+    let mut edited = input(2, 6, 1);
+    edited.title = "Khác".into();
+    let token = common::login(&m.client, common::PASSWORD).await.unwrap();
+    let r = m
+        .client
+        .send(hyper::Method::PUT, &m.base, Some(&edited), Some(&token))
+        .await;
+    assert_eq!(
+        r.err().and_then(|e| e.code().map(str::to_owned)).as_deref(),
+        Some("phase")
+    );
+    // The meeting goes on.
+    m.enroll_all().await;
+    assert!(m.view().await.election_key.is_some());
+}
