@@ -1444,12 +1444,11 @@ async fn an_edit_racing_the_seal_never_shows_other_candidates_than_line_0() {
     let (mut edits_won, mut seals_won) = (0, 0);
     for i in 0..200 {
         let m = Meeting::create(&server.client, &original).await;
-        let seal = m.client.send(
-            Method::POST,
-            &m.path("/seal"),
-            Some(&json!({})),
-            Some(&token),
-        );
+        let empty = json!({});
+        let seal_path = m.path("/seal");
+        let seal = m
+            .client
+            .send(Method::POST, &seal_path, Some(&empty), Some(&token));
         let edit = m
             .client
             .send(Method::PUT, &m.base, Some(&swapped), Some(&token));

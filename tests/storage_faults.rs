@@ -20,22 +20,37 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `serve` on `store` must refuse to start, with `expect` in its message.
+/// `serve` on `store` must refuse to start, with `expect` in its message
+/// (a server that starts instead is stopped after 30 s and fails the test).
 fn refuses_to_start(store: &Path, expect: &str) {
-    let out = Command::new(BIN)
+    let err_path = store.with_extension("refused.err");
+    let mut serve = Command::new(BIN)
         .arg("serve")
         .arg("--data")
         .arg(store)
         .args(["--bind", "127.0.0.1:0"])
         .env("RUST_LOG", "warn")
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "refused with exit code 2: {err}"
-    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(st) = serve.try_wait().unwrap() {
+            break Some(st);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = serve.kill();
+            let _ = serve.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let err = std::fs::read_to_string(&err_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&err_path);
+    let status = status.unwrap_or_else(|| panic!("the server started on the store: {err}"));
+    assert_eq!(status.code(), Some(2), "refused with exit code 2: {err}");
     assert!(
         err.contains(expect),
         "the message says what is damaged: {err}"
