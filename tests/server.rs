@@ -348,13 +348,33 @@ async fn wrong_phase_is_refused_and_changes_nothing() {
         .await;
 
     m.enroll_all().await;
+    // A member's own share sent again is in the log already: a success
+    // that adds nothing. Another key for the slot is refused.
+    let before = m.log().await;
+    m.post(
+        "/trustees",
+        &m.key_share(0, &m.created.trustee_codes[0]),
+        None,
+    )
+    .await
+    .expect("the member's own share again");
+    assert!(
+        m.log().await == before,
+        "a share sent again changed the log"
+    );
+    let other = TrusteeKey::generate(&mut OsRng).key_share(&m.election_hash, 0, &mut OsRng);
     m.refused(
         "a key share after the key ceremony",
         409,
         "phase",
         m.post(
             "/trustees",
-            &m.key_share(0, &m.created.trustee_codes[0]),
+            &json!({
+                "trustee": 0,
+                "key": hex(other.key.as_bytes()),
+                "proof": hex(&other.proof.to_bytes()),
+                "code": m.created.trustee_codes[0],
+            }),
             None,
         ),
     )
@@ -1435,7 +1455,9 @@ fn line0_body(lines: &[Vec<u8>]) -> tinnhiem_core::log::ElectionBody {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_edit_racing_the_seal_never_shows_other_candidates_than_line_0() {
     let dir = TempDir::new("seal-race");
-    let mut server = Server::start(dir.path()).await;
+    // Every meeting logs in: no limit on the logins.
+    let no_limit = ["--rate-limit", "0"];
+    let mut server = Server::start_args(dir.path(), Some(PASSWORD), "warn", &no_limit).await;
     let token = login(&server.client, PASSWORD).await.expect("login");
     let original = input(2, 3, 1);
     let mut swapped = original.clone();
@@ -1485,7 +1507,7 @@ async fn an_edit_racing_the_seal_never_shows_other_candidates_than_line_0() {
     }
     eprintln!("edits before the seal: {edits_won}, refused: {seals_won}");
     server.kill();
-    let server = Server::start(dir.path()).await;
+    let server = Server::start_args(dir.path(), Some(PASSWORD), "warn", &no_limit).await;
     for mut m in meetings {
         m.client = server.client.clone();
         let view = m.view().await;
