@@ -482,3 +482,34 @@ pub fn run(action: Action) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tinnhiem_core::log::{Entry, TrusteeKeyBody};
+    use tinnhiem_core::schnorr::SecretKey;
+
+    #[test]
+    fn a_logged_share_is_found_only_under_its_member_and_key() {
+        let server = SecretKey::random(&mut OsRng);
+        let key = *TrusteeKey::generate(&mut OsRng).public().as_bytes();
+        let (_, line) = Entry::seal(
+            1,
+            [0; 32],
+            Payload::TrusteeKey(TrusteeKeyBody {
+                trustee: 2,
+                key: Hex(key),
+                proof: Hex([0; 64]),
+            }),
+            &server,
+            &mut OsRng,
+        );
+        let mut log = line;
+        log.push(b'\n');
+        assert!(logged_share(&log, 2, &key));
+        assert!(!logged_share(&log, 1, &key), "another member");
+        let other = *TrusteeKey::generate(&mut OsRng).public().as_bytes();
+        assert!(!logged_share(&log, 2, &other), "another key");
+        assert!(!logged_share(b"", 2, &key), "an empty log");
+    }
+}
