@@ -22,6 +22,15 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     let target_dir = root.join("target").join("wasm-build");
+    if let Err(why) = ensure_wasm_target(&root) {
+        // One sentence the newcomer can act on, not a panic's backtrace.
+        eprintln!(
+            "error: the browser module needs the Rust target {WASM_TARGET}, which is not \
+             installed and could not be added ({why}); run `rustup target add {WASM_TARGET}` \
+             and build again."
+        );
+        std::process::exit(1);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
@@ -39,17 +48,7 @@ fn main() {
         .arg(&target_dir);
     // The outer build's flags (a fuzzer's sanitizers, a nightly toolchain)
     // are not for the browser module.
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "RUSTUP_TOOLCHAIN",
-        "CARGO_BUILD_RUSTFLAGS",
-        "CARGO_TARGET_DIR",
-        "RUSTC",
-        "RUSTC_WRAPPER",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "CARGO_PROFILE_RELEASE_DEBUG",
-    ] {
+    for var in OUTER_BUILD_VARS {
         cmd.env_remove(var);
     }
     for (k, _) in std::env::vars() {
@@ -59,12 +58,89 @@ fn main() {
     }
     let status = cmd.status().expect("cargo can be run from build.rs");
     if !status.success() {
-        panic!("building the browser module failed; is the wasm32-unknown-unknown target installed? (rustup target add wasm32-unknown-unknown)");
+        panic!("building the browser module failed (see the errors above)");
     }
     let wasm = target_dir.join("wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm");
     std::fs::copy(&wasm, out.join("tinnhiem_wasm.wasm"))
         .expect("the wasm build produced its module");
     embed_web(&root, &out);
+}
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The outer build's settings (a fuzzer's sanitizers, a nightly toolchain)
+/// are not for the browser module, nor for the tools asked about it.
+const OUTER_BUILD_VARS: [&str; 9] = [
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTUP_TOOLCHAIN",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_TARGET_DIR",
+    "RUSTC",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_PROFILE_RELEASE_DEBUG",
+];
+
+/// A command run in the project's root with the toolchain that
+/// `rust-toolchain.toml` selects (the nested build's), not the outer one's.
+fn tool(root: &std::path::Path, program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root);
+    for var in OUTER_BUILD_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Whether the standard library for the wasm target is in `rustc`'s sysroot.
+fn wasm_target_installed(root: &std::path::Path) -> bool {
+    let Ok(out) = tool(root, "rustc")
+        .args(["--print", "target-libdir", "--target", WASM_TARGET])
+        .output()
+    else {
+        return false;
+    };
+    let dir = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    out.status.success()
+        && std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("libcore-") && name.ends_with(".rlib")
+            })
+        })
+}
+
+/// rustup adds the targets of `rust-toolchain.toml` only when it installs
+/// the toolchain, not to one already installed (a newcomer's usual case), so
+/// the first build adds the wasm target itself, once, and says so.
+fn ensure_wasm_target(root: &std::path::Path) -> Result<(), String> {
+    if wasm_target_installed(root) {
+        return Ok(());
+    }
+    println!(
+        "cargo:warning=adding the Rust target {WASM_TARGET} for the browser module \
+         (rustup target add {WASM_TARGET}); this happens once"
+    );
+    let out = tool(root, "rustup")
+        .args(["target", "add", WASM_TARGET])
+        .output()
+        .map_err(|e| format!("rustup could not be run: {e}"))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        let last = said
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        return Err(format!("rustup failed: {}", last.trim()));
+    }
+    if wasm_target_installed(root) {
+        Ok(())
+    } else {
+        Err("rustup reported success but the target's library is still missing".into())
+    }
 }
 
 /// Writes `assets.rs`: every file under `web/` as `(path, bytes)`, plus the

@@ -3,7 +3,8 @@
 # installs what is missing (the wasm target, cargo-nextest, openssl and curl
 # for the TLS test, Chromium for the browser tests), then checks formatting
 # and lints and runs all the tests: Rust (unit, property, integration through
-# the real binary), the wasm module in Node, and the pages in a real browser.
+# the real binary), the wasm module in Node, the pages in a real browser, and
+# last the README's first command as a newcomer meets it (scripts/fresh-clone.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,3 +47,6 @@ fi
 (cd tests/e2e && npm ci --no-audit --no-fund)
 [ -x target/debug/tinnhiem ] || cargo build
 TINNHIEM_BIN=target/debug/tinnhiem node --test --test-concurrency=1 tests/e2e/
+
+step "the README's first command, from a clean clone without the wasm target"
+bash scripts/fresh-clone.sh

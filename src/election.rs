@@ -541,6 +541,11 @@ pub struct ElectionView {
     pub log_length: u64,
     /// Head (hex).
     pub head: Option<String>,
+    /// The anchor the next committee statement signs (hex; PROTOCOL.md
+    /// §5.3): the entry hash of the last line that is not a ballot. `None`
+    /// before the log is sealed. Clients that verify the log compute it
+    /// themselves.
+    pub anchor: Option<String>,
 }
 
 /// The totals for the committee to decrypt: item `3·candidate + option`.
@@ -625,6 +630,7 @@ impl Election {
             log_length: st.durable as u64,
             head: (st.durable > 0)
                 .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
+            anchor: (!t.is_empty()).then(|| hex(&t.anchor())),
         }
     }
 
@@ -963,13 +969,50 @@ impl Election {
 
     /// The durable log as JSON Lines.
     pub fn log(&self) -> Vec<u8> {
-        let st = self.state.lock().expect("state lock");
-        let mut out = Vec::with_capacity(st.lines[..st.durable].iter().map(|l| l.len() + 1).sum());
-        for l in &st.lines[..st.durable] {
-            out.extend_from_slice(l);
-            out.push(b'\n');
+        match self.log_range(LogRange::default(), None) {
+            LogAnswer::Lines { bytes, .. } => bytes,
+            LogAnswer::NotModified { .. } => unreachable!("no tag was given"),
         }
-        out
+    }
+
+    /// Lines `range.from..range.to` of the durable log (`to` clamped to its
+    /// end, `from` past it giving no lines) as JSON Lines, exactly the
+    /// stored bytes each followed by `\n`; or [`LogAnswer::NotModified`]
+    /// when `if_none_match` names the log as it is ([`log_etag`]).
+    ///
+    /// The lock is held only to copy the lines' handles (reference counts,
+    /// not bytes); the bytes are hashed and joined after it is released, so
+    /// a reader of a large log never stalls the writer or the voters.
+    pub fn log_range(&self, range: LogRange, if_none_match: Option<&str>) -> LogAnswer {
+        let (last, count, lines) = {
+            let st = self.state.lock().expect("state lock");
+            let n = st.durable;
+            let to = range
+                .to
+                .map_or(n, |t| usize::try_from(t).unwrap_or(n).min(n));
+            let from = usize::try_from(range.from).unwrap_or(to).min(to);
+            let lines: Vec<Arc<[u8]>> = if if_none_match.is_some() {
+                Vec::new()
+            } else {
+                st.lines[from..to].to_vec()
+            };
+            (n.checked_sub(1).map(|i| st.lines[i].clone()), n, lines)
+        };
+        let head = last.map(|l| tinnhiem_core::log::entry_hash(&l));
+        let etag = log_etag(head.as_ref(), count as u64);
+        if let Some(tags) = if_none_match {
+            if etag_matches(tags, &etag) {
+                return LogAnswer::NotModified { etag };
+            }
+            // Not the same log: take the lines now (it may have grown).
+            return self.log_range(range, None);
+        }
+        let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for l in &lines {
+            bytes.extend_from_slice(l);
+            bytes.push(b'\n');
+        }
+        LogAnswer::Lines { etag, bytes }
     }
 
     /// The signed head.
@@ -1085,6 +1128,53 @@ impl Election {
         rx.await
             .map_err(|_| DomainError::Storage("the election's writer stopped".into()))?
     }
+}
+
+/// Which lines of the log to serve: `from..to`, `to` exclusive, both from 0
+/// (`GET /api/elections/{id}/log?from=A&to=B`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogRange {
+    /// The first line.
+    pub from: u64,
+    /// One past the last line; `None`: to the end.
+    pub to: Option<u64>,
+}
+
+/// The answer to a request for the log.
+#[derive(Debug)]
+pub enum LogAnswer {
+    /// The lines asked for.
+    Lines {
+        /// The log's tag ([`log_etag`]).
+        etag: String,
+        /// JSON Lines.
+        bytes: Vec<u8>,
+    },
+    /// The client's copy is the log as it is.
+    NotModified {
+        /// The log's tag.
+        etag: String,
+    },
+}
+
+/// The `ETag` of a log: its line count and head (the entry hash of its last
+/// line), `W/"<count>-<head hex>"` (weak, since the body may be sent
+/// compressed). Lines are only ever appended, so equal tags mean the same
+/// log, and the same range of it the same bytes.
+pub fn log_etag(head: Option<&[u8; 32]>, count: u64) -> String {
+    match head {
+        Some(h) => format!("W/\"{count}-{}\"", hex(h)),
+        None => format!("W/\"{count}\""),
+    }
+}
+
+/// Whether an `If-None-Match` value names `etag` (`*`, or one of a
+/// comma-separated list, compared weakly).
+fn etag_matches(header: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    header
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == bare(etag))
 }
 
 /// Context of a voter's request for the result (R11): a signature by the

@@ -1,4 +1,4 @@
-//! The scenario file of `tinnhiem simulate` (DESIGN.md, "Scenario file").
+//! The scenario file of `tinnhiem simulate` (docs/INTERFACES.md, "Scenario file").
 //!
 //! Decoding refuses unknown fields (a typo must not silently change a
 //! simulated meeting) and checks every count before anything runs.

@@ -1,7 +1,10 @@
 //! The printable credential sheet (R3): one slip per credential, each with a
-//! QR code of the voter URL `{base}/v/{election_id}#{credential}` and the same
-//! text printed under it for a voter without a camera. The credential sits in
-//! the URL fragment, which browsers never send to a server.
+//! QR code of the voter URL `{base}/v/{election_id}#{credential}.{check}` and
+//! the same text printed under it for a voter without a camera. The
+//! credential sits in the URL fragment, which browsers never send to a
+//! server; `check` is the election check (docs/PROTOCOL.md §5.10), computed
+//! from the log the committee member verified, with which the phone refuses
+//! an election the server substituted.
 //!
 //! The sheet is made where the committee prints it (this CLI, or the
 //! committee's browser) and is never sent to or stored on the server.
@@ -26,10 +29,15 @@ pub fn qr_svg(text: &str, size: u32) -> String {
     }
 }
 
-/// The voter URL of a credential.
-pub fn voter_url(base: &str, election_id: &str, credential: &str) -> Zeroizing<String> {
+/// The voter URL of a credential, with the election check after it.
+pub fn voter_url(
+    base: &str,
+    election_id: &str,
+    credential: &str,
+    check: &str,
+) -> Zeroizing<String> {
     Zeroizing::new(format!(
-        "{}/v/{election_id}#{credential}",
+        "{}/v/{election_id}#{credential}.{check}",
         base.trim_end_matches('/')
     ))
 }
@@ -41,11 +49,12 @@ pub fn sheet_html(
     base: &str,
     election_id: &str,
     fingerprint: &str,
+    check: &str,
     credentials: &[Zeroizing<String>],
 ) -> Zeroizing<String> {
     let mut slips = Zeroizing::new(String::new());
     for (i, c) in credentials.iter().enumerate() {
-        let url = voter_url(base, election_id, c);
+        let url = voter_url(base, election_id, c, check);
         let _ = write!(
             slips,
             r#"<div class="slip"><p class="t">{title}</p><p class="u">{unit}</p>{qr}

@@ -1,12 +1,12 @@
 //! The command line through the real binary: `simulate` writes the files of
-//! DESIGN.md, `verify` checks them with the exit codes 0 / 1 / 2, and the
+//! docs/INTERFACES.md, `verify` checks them with the exit codes 0 / 1 / 2, and the
 //! scenario's rules (R2 quorum, one credential per person present) stop a
 //! meeting with a clear message.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tinnhiem_core::encoding::hex;
 use tinnhiem_core::log::entry_hash;
 
@@ -166,7 +166,7 @@ fn simulate_writes_every_file_of_the_meeting() {
     tracking.dedup();
     assert_eq!(tracking.len(), 4, "tracking codes are distinct");
 
-    // The result of DESIGN.md, counted from the scenario's marks.
+    // The result.json of docs/INTERFACES.md, counted from the scenario's marks.
     let result: Value =
         serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
     assert_eq!(
@@ -233,12 +233,56 @@ fn verify_accepts_the_simulated_log_and_prints_the_table() {
 }
 
 #[test]
-fn verify_json_prints_exactly_result_json() {
+fn verify_json_prints_result_json_and_the_exclusions() {
+    // PROTOCOL.md §7.6: result.json's text, byte for byte, with one more
+    // member, `exclusions`, last.
     let (_dir, out) = simulated("verify-json");
     let o = verify(&out.join("log.jsonl"), true);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let expected = std::fs::read_to_string(out.join("result.json")).unwrap();
+    let expected = format!(
+        "{},\n  \"exclusions\": []\n}}\n",
+        expected.strip_suffix("\n}\n").unwrap()
+    );
     assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn verify_json_names_every_exclusion_with_its_fields() {
+    // The forced log of the test vectors: five ballots a compromised server
+    // forced in (PROTOCOL.md §8.2).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/tally/tests/vectors");
+    let o = verify(&Path::new(dir).join("forced.jsonl"), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    let forced: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(dir).join("forced.json")).unwrap())
+            .unwrap();
+    let names: Vec<&Value> = v["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["reason"])
+        .collect();
+    let want: Vec<&Value> = forced["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["reason"])
+        .collect();
+    assert_eq!(names, want);
+    assert_eq!(v["excluded"], want.len());
+    let x = &v["exclusions"];
+    assert_eq!(x[0]["fields"], json!({}));
+    assert_eq!(x[1]["fields"], json!({"used_by": 7}));
+    assert_eq!(
+        x[4]["fields"],
+        json!({"detail": "IdentityCiphertext", "candidate": 0, "option": 0})
+    );
+    assert_eq!(
+        x[3]["fields"],
+        json!({"detail": "ZeroOne", "candidate": 0, "option": 0})
+    );
 }
 
 #[test]
@@ -274,8 +318,15 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
     let o = verify(&tampered, true);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{{\"error\":{{\"seq\":9,\"reason\":\"ServerSignature\",\"fields\":{{}},\"message\":{},\"exclusions\":[]}}}}\n",
+            json!(v["error"]["message"])
+        )
+    );
     assert_eq!(v["error"]["seq"], 9);
-    assert!(v["error"]["reason"].as_str().is_some());
+    assert_eq!(v["error"]["reason"], "ServerSignature");
 }
 
 #[test]
@@ -378,4 +429,108 @@ fn malformed_scenario_is_a_scenario_error() {
         dir.path().join("out2").as_os_str(),
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Starts `serve --bind <bind>` on a fresh store and returns what it printed
+/// on stdout once it listens (it prints the addresses right after binding).
+fn serve_announcement(name: &str, bind: &str) -> String {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new(name);
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            bind,
+            "--organizer-password",
+            "a-test-password",
+        ])
+        .arg("--data")
+        .arg(dir.path().join("store"))
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start tinnhiem serve");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut text = String::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // The announcement ends with its English sentence (a single address or
+    // the loopback warning) or with the last address of the list, which is
+    // followed by nothing: read until a quiet half second after the first line.
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let wait = if text.is_empty() {
+            left
+        } else {
+            std::time::Duration::from_millis(500)
+        };
+        match rx.recv_timeout(wait) {
+            Ok(line) => {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    text
+}
+
+/// The port of the first `http://…:PORT/committee` URL in `text`.
+fn announced_port(text: &str) -> u16 {
+    let at = text.find("/committee").expect("a console URL");
+    let before = &text[..at];
+    let colon = before.rfind(':').expect("a port");
+    before[colon + 1..].parse().expect("a port number")
+}
+
+#[test]
+fn serve_on_loopback_warns_that_phones_cannot_reach_it_and_says_how() {
+    let text = serve_announcement("serve-loopback", "127.0.0.1:0");
+    let port = announced_port(&text);
+    assert_ne!(port, 0, "{text}");
+    assert!(
+        text.contains(&format!("http://127.0.0.1:{port}/committee")),
+        "{text}"
+    );
+    assert!(
+        text.contains("điện thoại của cử tri không kết nối được"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the voters' phones cannot reach it"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("--bind 0.0.0.0:{port}")), "{text}");
+}
+
+#[test]
+fn serve_on_every_network_lists_each_address_of_the_machine() {
+    let text = serve_announcement("serve-any", "0.0.0.0:0");
+    let port = announced_port(&text);
+    assert!(!text.contains("Warning"), "{text}");
+    let v4: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .expect("the machine's interfaces")
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(std::net::IpAddr::is_ipv4)
+        .collect();
+    assert!(
+        !v4.is_empty(),
+        "a machine has at least its loopback address"
+    );
+    for ip in v4 {
+        let url = format!("http://{ip}:{port}/committee");
+        assert!(text.contains(&url), "{url} missing from:\n{text}");
+    }
 }

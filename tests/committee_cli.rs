@@ -180,6 +180,17 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
         html.contains(&format!("{url}/v/{id}#")),
         "the QR text is the voter URL with the credential in the fragment"
     );
+    // Every voter URL ends with the election check of the log's election
+    // hash and key (docs/PROTOCOL.md §5.10), after the credential.
+    let check = tinnhiem_core::ballot::election_check(
+        &unhex_array(keyed.election_hash.as_deref().unwrap(), "h").unwrap(),
+        &unhex_array(keyed.election_key.as_deref().unwrap(), "k").unwrap(),
+    );
+    assert_eq!(
+        html.matches(&format!(".{check}</p>")).count(),
+        3,
+        "the election check ends each of the 3 printed voter URLs"
+    );
     ok(committee(&["open", "--server", &url, "--key-file", k0]));
 
     // Voters scan the sheet: read the credentials back from it.

@@ -733,9 +733,9 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
 
     // Signed by someone outside the committee, or for other content.
     let outsider = TrusteeKey::generate(&mut OsRng);
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     let (context, message, _, _) = Payload::Quorum(q.clone())
-        .statement(&m.election_hash)
+        .statement(&m.election_hash, &m.anchor().await)
         .expect("statement");
     q.signature = Hex(outsider.sign(context, &message, &mut OsRng).to_bytes());
     m.refused(
@@ -745,7 +745,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.present = 2;
     m.refused(
         "attendance changed after signing",
@@ -754,7 +754,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.signer = 1;
     m.refused(
         "attendance under another member's name",
@@ -763,7 +763,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.post("/quorum", &q, None),
     )
     .await;
-    let mut q = m.quorum_body(3);
+    let mut q = m.quorum_body(3).await;
     q.signer = 7;
     m.refused(
         "attendance by a member who does not exist",
@@ -774,7 +774,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
     .await;
     m.quorum(3).await.expect("attendance");
     m.issue(3).await;
-    let mut open = m.open_body();
+    let mut open = m.open_body().await;
     open.signature.0[5] ^= 1;
     m.refused(
         "an opening with a damaged signature",
@@ -789,7 +789,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         let ballot = m.ballot(&m.credentials[i], b, None).await;
         m.cast(&ballot).await.expect("an honest ballot");
     }
-    let close = json!({"signer": 1, "signature": m.close_body()["signature"]});
+    let close = json!({"signer": 1, "signature": m.close_body().await["signature"]});
     m.refused(
         "a close signed by member 0 sent as member 1",
         422,
@@ -843,7 +843,7 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
         m.publish(right[..1].to_vec()),
     )
     .await;
-    let mut forged = m.result_body(right.clone());
+    let mut forged = m.result_body(right.clone()).await;
     forged.counts[0] = [0, 0, 2];
     m.refused(
         "a result changed after signing",
@@ -1437,6 +1437,314 @@ async fn credential_status_follows_the_log() {
         assert!(a.code().is_some(), "a typed JSON error for {path}");
     }
     assert_eq!(m.log().await, log, "asking changes nothing");
+}
+
+// ---- The log route's ranges and tags (docs/INTERFACES.md, issue 10) ----
+
+/// `GET {base}{path}` with an optional `If-None-Match`: status, headers, body.
+async fn get_tagged(base: &str, path: &str, if_none_match: Option<&str>) -> common::Answer {
+    use http_body_util::{BodyExt, Full};
+    let http: hyper_util::client::legacy::Client<_, Full<axum::body::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
+    let mut req = hyper::Request::builder()
+        .method(Method::GET)
+        .uri(format!("{base}{path}"));
+    if let Some(t) = if_none_match {
+        req = req.header("if-none-match", t);
+    }
+    let resp = http
+        .request(req.body(Full::new(axum::body::Bytes::new())).unwrap())
+        .await
+        .expect("the server answers");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    common::Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A range of the log is exactly those stored lines; `to` past the end is
+/// clamped; without parameters the answer is the whole log as before; bad
+/// numbers and `from` after `to` are 400 with a typed error.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_route_serves_ranges_of_the_stored_lines() {
+    let dir = TempDir::new("log-range");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.prepare(3, 3).await;
+    let ballot = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&ballot).await.expect("an honest ballot");
+    let whole = m.log().await;
+    let lines = m.lines().await;
+    let n = lines.len();
+    assert!(
+        n >= 6,
+        "election, 2 keys, election key, quorum, credentials, open, ballot"
+    );
+    let log_path = format!("/api/elections/{}/log", m.id());
+    let joined = |a: usize, b: usize| -> Vec<u8> {
+        lines[a..b]
+            .iter()
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect()
+    };
+    // No parameters: the whole log, as today.
+    let all = get_tagged(&server.base, &log_path, None).await;
+    assert_eq!(all.status, 200);
+    assert!(all.body == whole, "the whole log without parameters");
+    for (q, a, b) in [
+        ("?from=0&to=1", 0, 1),
+        ("?to=1", 0, 1),
+        ("?from=1&to=3", 1, 3),
+        ("?from=2", 2, n),
+        (&format!("?from={}&to={}", n - 1, n) as &str, n - 1, n),
+        (&format!("?from=3&to={}", n + 50) as &str, 3, n),
+        (&format!("?from={n}") as &str, n, n),
+        ("?from=2&to=2", 2, 2),
+        ("?from=0&to=1&_=12345", 0, 1),
+    ] {
+        let r = get_tagged(&server.base, &format!("{log_path}{q}"), None).await;
+        assert_eq!(r.status, 200, "{q}");
+        assert!(
+            r.body.to_vec() == joined(a, b),
+            "{q}: lines {a}..{b} expected, got {} bytes",
+            r.body.len()
+        );
+        assert_eq!(
+            r.headers.get("content-type").unwrap(),
+            "application/jsonl; charset=utf-8"
+        );
+        assert_eq!(r.headers.get("etag"), all.headers.get("etag"), "{q}");
+    }
+    for q in [
+        "?from=3&to=2",
+        "?from=x",
+        "?to=-1",
+        "?from=",
+        "?from=1.5",
+        "?from=99999999999999999999999",
+        "?from=1&from=2",
+    ] {
+        let r = get_tagged(&server.base, &format!("{log_path}{q}"), None).await;
+        assert_eq!(r.status, 400, "{q}: {}", r.text());
+        assert_eq!(r.code().as_deref(), Some("malformed"), "{q}");
+    }
+    // The OpenAPI description names both parameters.
+    let api = get_tagged(&server.base, "/api/openapi.json", None).await;
+    let api: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
+    let params = api["paths"]["/api/elections/{id}/log"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    for want in ["from", "to"] {
+        assert!(params.iter().any(|p| p == want), "{want} in {params:?}");
+    }
+}
+
+/// The log's `ETag` names its line count and head; `If-None-Match` with it
+/// is a 304 without a body until a line is appended, then a 200 again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_route_answers_304_to_the_current_tag() {
+    let dir = TempDir::new("log-etag");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 1)).await;
+    m.prepare(3, 3).await;
+    let log_path = format!("/api/elections/{}/log", m.id());
+    let first = get_tagged(&server.base, &log_path, None).await;
+    let tag = first
+        .headers
+        .get("etag")
+        .expect("an ETag")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let lines = m.lines().await;
+    let head = hex(&entry_hash(lines.last().unwrap()));
+    assert!(
+        tag.contains(&head) && tag.contains(&lines.len().to_string()),
+        "{tag} names the head {head} and {} lines",
+        lines.len()
+    );
+    for (path, sent) in [
+        (log_path.clone(), tag.clone()),
+        (format!("{log_path}?from=0&to=1"), tag.clone()),
+        (log_path.clone(), format!("\"other\", {tag}")),
+        (log_path.clone(), tag.trim_start_matches("W/").to_owned()),
+    ] {
+        let r = get_tagged(&server.base, &path, Some(&sent)).await;
+        assert_eq!(r.status, 304, "{path} with {sent}");
+        assert!(r.body.is_empty());
+        assert_eq!(r.headers.get("etag").unwrap().to_str().unwrap(), tag);
+    }
+    let other = get_tagged(&server.base, &log_path, Some("W/\"1-00\"")).await;
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body, first.body);
+    // A ballot appended: the old tag no longer matches.
+    let ballot = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&ballot).await.expect("an honest ballot");
+    let after = get_tagged(&server.base, &log_path, Some(&tag)).await;
+    assert_eq!(after.status, 200);
+    assert_eq!(after.body, m.log().await);
+    assert_ne!(after.headers.get("etag").unwrap().to_str().unwrap(), tag);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_committee_statement_is_refused_and_changes_nothing() {
+    // Issue 10, item 3: the committee records 9 present, then corrects it to
+    // 7; anyone re-posting the first body from the public log must not bring
+    // the attendance (and so the number of credentials allowed) back to 9.
+    let dir = TempDir::new("replay");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 10, 2)).await;
+    m.seal().await;
+    m.enroll_all().await;
+    let first = m.quorum_body(9).await;
+    m.post("/quorum", &first, None).await.expect("attendance 9");
+    m.quorum(7).await.expect("attendance corrected to 7");
+    assert_eq!(m.view().await.present, Some(7));
+    m.refused(
+        "the first attendance posted again",
+        422,
+        "rejected",
+        m.post("/quorum", &first, None),
+    )
+    .await;
+    assert_eq!(m.view().await.present, Some(7));
+    // The statement as it is in the public log, byte for byte.
+    let lines = m.lines().await;
+    let logged = parse_line(&lines[lines.len() - 2]).expect("a logged line");
+    let Payload::Quorum(logged) = logged.payload else {
+        panic!("line {} is not the first attendance", lines.len() - 2)
+    };
+    assert_eq!(logged, first);
+    m.refused(
+        "the first attendance copied from the log",
+        422,
+        "rejected",
+        m.post("/quorum", &logged, None),
+    )
+    .await;
+    // The view tells a client where the next statement goes: after the
+    // last line (no ballot yet).
+    let view = m.view().await;
+    assert_eq!(
+        view.anchor.as_deref(),
+        Some(hex(&entry_hash(lines.last().expect("lines"))).as_str())
+    );
+    // Signed for its place, the same attendance is recorded again.
+    m.quorum(9).await.expect("attendance 9, signed anew");
+    assert_eq!(m.view().await.present, Some(9));
+}
+
+/// A ballot whose choice for candidate 0 is encrypted with randomness 0:
+/// `(A, B) = (0, G)`, with an honest 0/1 proof (the prover knows r = 0), so
+/// that its choice is public in the log. The other entries are honest.
+fn ballot_with_zero_randomness(
+    ctx: &tinnhiem_core::ballot::ElectionContext,
+    id: &str,
+    cred: &Credential,
+) -> tinnhiem_core::ballot::Ballot {
+    use tinnhiem_core::ballot::{ballot_digest, Answer, Ballot, Level, SIGNATURE_CONTEXT};
+    use tinnhiem_core::proofs::{OrContext, OrProof};
+    use tinnhiem_core::Scalar;
+    let public = *cred.public(id).as_bytes();
+    let key = *ctx.key.point();
+    let orc = |option| OrContext {
+        election: &ctx.election_hash,
+        key: ctx.key.as_bytes(),
+        credential: &public,
+        candidate: 0,
+        option,
+    };
+    let rs = [
+        Scalar::ZERO,
+        Scalar::random(&mut OsRng),
+        Scalar::random(&mut OsRng),
+    ];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        OrProof::prove(
+            &orc(k as u32),
+            &key,
+            &cts[k].a,
+            &cts[k].b,
+            &cts[k].compress(),
+            k == 0,
+            &rs[k],
+            &mut OsRng,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        &mut OsRng,
+    );
+    let mut answers = vec![Answer {
+        ciphertexts: cts.map(|c| c.compress()),
+        proofs,
+        sum_proof,
+    }];
+    for j in 1..ctx.candidates {
+        answers.push(Answer::encrypt(
+            ctx,
+            &public,
+            j,
+            Some(Level::Low),
+            &mut OsRng,
+        ));
+    }
+    let digest = ballot_digest(&ctx.election_hash, &public, &answers, None);
+    let signature = cred
+        .secret_key(id)
+        .sign(SIGNATURE_CONTEXT, &digest, &mut OsRng);
+    Ballot {
+        credential: public,
+        answers,
+        signed_by: None,
+        signature,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ballot_encrypted_with_zero_randomness_is_refused() {
+    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
+    // public in the log, yet its proofs verify.
+    let dir = TempDir::new("zero-r");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 3, 2)).await;
+    m.prepare(3, 3).await;
+    let ctx = m.context().await;
+    let ballot = ballot_with_zero_randomness(&ctx, m.id(), &m.credentials[0]);
+    m.refused(
+        "a ballot with randomness 0",
+        422,
+        "invalid_ballot",
+        m.cast(&ballot),
+    )
+    .await;
+    assert_eq!(m.view().await.returned, 0);
+    // The credential is not used up: an honest ballot with it counts.
+    let honest = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&honest).await.expect("an honest ballot");
+    assert_eq!(m.view().await.returned, 1);
 }
 
 /// The candidates, title and counts of line 0, the election every ballot is

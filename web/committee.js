@@ -191,6 +191,8 @@ const STRINGS = merge(SHARED, {
     'sheet.needpresent': 'Ghi nhận điểm danh trước: số phiếu mã không vượt quá số người có mặt.',
     'sheet.full': 'Đã phát đủ {issued} phiếu mã cho {present} người có mặt.',
     'sheet.invalid': 'Số phiếu mã: từ 1 đến {max}.',
+    'sheet.loopback': 'Địa chỉ {host} chỉ mở được trên chính máy này: điện thoại của cử tri sẽ không mở được phiếu mã. Nhập địa chỉ của máy chủ trên Wi-Fi phòng họp (máy chủ in danh sách địa chỉ khi khởi động), hoặc bấm tạo phiếu lần nữa nếu vẫn dùng địa chỉ này.',
+    'sheet.loopback.live': 'Điện thoại không mở được địa chỉ {host}: nhập địa chỉ của máy chủ trên Wi-Fi phòng họp.',
     'sheet.secret': 'Các mã trên phiếu là bí mật: chỉ in, không chụp, không gửi. Xoá khỏi trang sau khi in.',
     'sheet.print': 'In phiếu mã (A4)',
     'sheet.clear': 'Xoá phiếu mã khỏi trang',
@@ -409,6 +411,8 @@ const STRINGS = merge(SHARED, {
     'sheet.needpresent': 'Record the attendance first: slips may not exceed the people present.',
     'sheet.full': 'All {issued} slips for the {present} people present are issued.',
     'sheet.invalid': 'Slips: 1 to {max}.',
+    'sheet.loopback': 'The address {host} opens on this machine only: the voters\' phones will not open the slips. Enter the server\'s address on the meeting room\'s Wi-Fi (the server lists its addresses when it starts), or press make again to keep this address.',
+    'sheet.loopback.live': 'Phones cannot open {host}: enter the server\'s address on the meeting room\'s Wi-Fi.',
     'sheet.secret': 'The codes on the slips are secret: print only, never photograph or send. Remove them from the page after printing.',
     'sheet.print': 'Print the slips (A4)',
     'sheet.clear': 'Remove the slips from the page',
@@ -487,6 +491,10 @@ const S = {
   key: null, // the key in use: {member, secret, public, code}
   sheet: null, // the slips just made (secret)
   sheetNode: null,
+  loopbackOk: null, // a loopback slip address the member chose to keep
+  // Line 0 of the last log this device verified (what it shows of the
+  // meeting once sealed).
+  election: null,
   memberQr: null, // {id, node}
   keycardQr: null, // {secret, node}
   confirmSeal: false,
@@ -558,14 +566,25 @@ async function run(msgId, fn) {
   }
 }
 
-function sign(kind, extra = {}) {
+/// Signs a committee statement for the place after `anchor` (PROTOCOL.md
+/// §5.3): the entry hash of the last line that is not a ballot, from the
+/// log this device verified (`a.anchor`) or, for the statements made
+/// without downloading the log, from a fresh view (`viewAnchor`).
+function sign(kind, anchor, extra = {}) {
   return tn.callSync('sign_statement', {
     election_hash: S.view.election_hash,
+    anchor,
     secret: S.key.secret,
     signer: S.key.member,
     kind,
     ...extra,
   }).signature;
+}
+
+/// The anchor of the next statement as the server's view gives it now. A
+/// wrong one only gets the statement refused; it cannot place it elsewhere.
+async function viewAnchor() {
+  return (await api('GET', E())).anchor;
 }
 
 function remember(id) {
@@ -611,6 +630,7 @@ function setId(id, { push = true } = {}) {
   S.resultRun = false;
   S.sheet = null;
   S.sheetNode = null;
+  S.election = null;
   S.pending = null;
   if (S.key && S.key.election !== id) S.key = null;
   const url = id ? `/committee?id=${encodeURIComponent(id)}` : '/committee';
@@ -625,7 +645,10 @@ function render() {
   const v = S.view;
   const ph = v ? v.phase : null;
   const org = Boolean(S.token);
-  $('meeting-line').textContent = v ? t('meeting.line', { title: v.title, unit: v.unit, date: v.date, id: v.id }) : '';
+  // After sealing, the meeting as line 0 of the last log this device
+  // verified says it (the server's description only until then).
+  const m = v && ph !== 'draft' && S.election ? S.election : v;
+  $('meeting-line').textContent = v ? t('meeting.line', { title: m.title, unit: m.unit, date: m.date, id: v.id }) : '';
   renderPhases(ph);
   show('s-start', !org && !S.memberMode);
   show('s-org-home', org && !S.id && !S.draft && !S.created);
@@ -872,6 +895,7 @@ function renderSheet() {
   count.max = String(Math.min(5000, left));
   if (document.activeElement !== count && !count.dataset.touched) count.value = left > 0 ? String(left) : '';
   if (!base.value) base.value = location.origin;
+  renderBaseWarning();
   const make = $('sheet-make');
   if (v.present === null) {
     make.disabled = true;
@@ -890,12 +914,14 @@ function renderSheet() {
   if (!S.sheet) $('sheet-preview').replaceChildren();
 }
 
-/// The printable slips: each with the meeting, the QR code of the voter
-/// URL, the same code and URL in text, and short instructions in
-/// Vietnamese with English beside them (the printed sheet does not follow
-/// the page's language toggle: it is read in the room).
-function slipsNode(list, offset, fingerprint) {
-  const v = S.view;
+/// The printable slips: each with the meeting (from line 0 of the log this
+/// device verified, `election`), the QR code of the voter URL (which ends
+/// with the election check, PROTOCOL.md §5.10), the same code and URL in
+/// text, and short instructions in Vietnamese with English beside
+/// them (the printed sheet does not follow the page's language toggle: it
+/// is read in the room).
+function slipsNode(list, offset, fingerprint, election) {
+  const v = election;
   return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c, i) => {
     const n = offset + i + 1;
     return el('div', { class: 'c-slip', dataset: { slip: n } },
@@ -999,6 +1025,7 @@ async function verifiedLog({ progress = false } = {}) {
   } finally {
     if (progress) show('verify-box', false);
   }
+  if (a.election && a.election.id === S.id) S.election = a.election;
   return { a, bad: a.failure && a.failure.seq < a.total ? a.failure : null };
 }
 
@@ -1017,6 +1044,7 @@ async function verifyResult() {
   try {
     const text = await fetchLog();
     S.result = await verifyLog(text, progressTo('result-progress'));
+    if (S.result.election && S.result.election.id === S.id) S.election = S.result.election;
   } catch (e) {
     // Not retried by itself (that could loop); reloading the page retries.
     noteError('result-msg', e);
@@ -1249,7 +1277,7 @@ async function recordAttendance() {
   if (!Number.isInteger(p) || p < 0 || p > v.summoned) { note('att-msg', 'att.invalid', { summoned: v.summoned }, 'c-bad'); return; }
   await run('att-msg', async () => {
     await tn.load();
-    const signature = sign('quorum', { present: p });
+    const signature = sign('quorum', await viewAnchor(), { present: p });
     await api('POST', `${E()}/quorum`, { present: p, signer: S.key.member, signature });
     delete $('present').dataset.touched;
     note('att-msg', 'att.done', { present: p }, 'c-ok');
@@ -1257,11 +1285,42 @@ async function recordAttendance() {
   });
 }
 
+/// The host of `base` when it is one that only this machine can open
+/// (127.0.0.0/8, ::1, localhost): a slip whose QR code points there leads a
+/// phone nowhere. `null` otherwise, or when `base` is not a URL.
+function loopbackHost(base) {
+  let host;
+  try { host = new URL(base).hostname.toLowerCase(); } catch { return null; }
+  const bare = host.replace(/^\[|\]$/g, '');
+  const loop = bare === 'localhost' || bare.endsWith('.localhost') || /^127\./.test(bare)
+    || bare === '::1' || bare === '0:0:0:0:0:0:0:1' || bare === '0.0.0.0' || bare === '::';
+  return loop ? host : null;
+}
+
+function sheetBase() {
+  return ($('sheet-base').value.trim() || location.origin).replace(/\/+$/, '');
+}
+
+function renderBaseWarning() {
+  const host = loopbackHost(sheetBase());
+  const warn = $('sheet-base-warn');
+  warn.hidden = !host;
+  warn.textContent = host ? t('sheet.loopback.live', { host }) : '';
+}
+
 async function makeSheet() {
   const max = Math.min(5000, remaining());
   const n = Number($('sheet-count').value);
   if (!Number.isInteger(n) || n < 1 || n > max) { note('sheet-msg', 'sheet.invalid', { max }, 'c-bad'); return; }
-  const base = ($('sheet-base').value.trim() || location.origin).replace(/\/+$/, '');
+  const base = sheetBase();
+  // A phone cannot open a loopback address: say so before any slip is made,
+  // and make only on a second press with the same address.
+  const host = loopbackHost(base);
+  if (host && S.loopbackOk !== base) {
+    S.loopbackOk = base;
+    note('sheet-msg', 'sheet.loopback', { host }, 'c-bad');
+    return;
+  }
   await run('sheet-msg', async () => {
     note('sheet-msg', 'sheet.making', { count: n });
     await tn.load();
@@ -1269,20 +1328,25 @@ async function makeSheet() {
     // device verifies it, with this member's own share in the election key,
     // never from the server's word: a phone shown another key shows another
     // fingerprint (docs/SECURITY.md).
+    // The election check in every voter URL is made from the same log.
     const { a, bad } = await verifiedLog();
     const own = tn.callSync('trustee_public', { secret: S.key.secret }).public;
-    if (!a.fingerprint || bad || a.trustee_keys[S.key.member] !== own) {
+    if (!a.fingerprint || !a.election_check || !a.election || bad || a.trustee_keys[S.key.member] !== own) {
       note('sheet-msg', 'sheet.badlog', { reason: bad ? why(bad, tr.lang()) : '—' }, 'c-bad');
       return;
     }
     await tn.nextPaint();
-    const made = tn.callSync('make_credentials', { election_id: S.id, count: n, base, seed: tn.seed() }).credentials;
+    const sheet = tn.callSync('make_credentials', {
+      election_id: S.id, count: n, base, election_hash: a.election_hash, election_key: a.election_key, seed: tn.seed(),
+    });
+    if (sheet.check !== a.election_check) throw new Error('election check');
+    const made = sheet.credentials;
     const publics = made.map((c) => c.public);
-    const signature = sign('credentials', { credentials: publics });
+    const signature = sign('credentials', a.anchor, { credentials: publics });
     const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
     S.sheet = made;
-    S.sheetNode = slipsNode(made, offset, a.fingerprint);
+    S.sheetNode = slipsNode(made, offset, a.fingerprint, a.election);
     delete $('sheet-count').dataset.touched;
     await loadView();
     note('sheet-msg', 'sheet.made', { count: n, issued: S.view.issued, present: S.view.present }, 'c-ok');
@@ -1299,7 +1363,7 @@ function clearSheet() {
 async function openVoting() {
   await run('open-msg', async () => {
     await tn.load();
-    const signature = sign('open');
+    const signature = sign('open', await viewAnchor());
     await api('POST', `${E()}/open`, { signer: S.key.member, signature });
     note('voting-msg', 'open.done', null, 'c-ok');
     await loadView();
@@ -1309,7 +1373,7 @@ async function openVoting() {
 async function closeVoting() {
   await run('voting-msg', async () => {
     await tn.load();
-    const signature = sign('close');
+    const signature = sign('close', await viewAnchor());
     await api('POST', `${E()}/close`, { signer: S.key.member, signature });
     S.confirmClose = false;
     note('decrypt-msg', null);
@@ -1351,7 +1415,7 @@ async function publish() {
       return;
     }
     const counts = a.decrypted_counts;
-    const signature = sign('result', { counts });
+    const signature = sign('result', a.anchor, { counts });
     await api('POST', `${E()}/result`, { counts, signer: S.key.member, signature });
     note('decrypt-msg', 'publish.done', null, 'c-ok');
     note('result-msg', 'publish.done', null, 'c-ok');
@@ -1506,6 +1570,7 @@ function wire() {
   $('att-sign').addEventListener('click', recordAttendance);
   $('sheet-count').addEventListener('input', () => { $('sheet-count').dataset.touched = '1'; });
   $('sheet-make').addEventListener('click', makeSheet);
+  $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
   $('sheet-print').addEventListener('click', () => { if (S.sheetNode) printNode(S.sheetNode); });
   $('sheet-clear').addEventListener('click', clearSheet);
   $('open').addEventListener('click', openVoting);

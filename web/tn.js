@@ -22,6 +22,8 @@ export const OPS = Object.freeze({
   qr_svg: 11,
   fingerprint: 12,
   trustee_public: 13,
+  election_check: 14,
+  check_receipt: 15,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -81,10 +83,15 @@ export function callSync(op, request) {
   const bytes = new TextEncoder().encode(JSON.stringify(request ?? {}));
   const ptr = x.tn_alloc(bytes.length);
   new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+  // The request may hold a secret (a credential, a key share, a seed): the
+  // copy here is wiped at once, the module wipes its own after the call.
+  bytes.fill(0);
   const status = x.tn_call(code, ptr, bytes.length);
   // Read only after the call: the memory may have grown and moved.
   const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
   const answer = JSON.parse(new TextDecoder().decode(out));
+  // The answer too (a key share, a sheet's credentials): wiped once read.
+  if (x.tn_result_clear) x.tn_result_clear();
   if (status !== 0) throw new WasmError(op, answer.error || 'error');
   return answer;
 }
@@ -233,6 +240,26 @@ export async function api(method, path, body, { token, signal } = {}) {
 /// ApiError as `api` does.
 export async function fetchText(path, { token } = {}) {
   return (await send('GET', path, undefined, { token })).text;
+}
+
+/// Lines `from` to `to` − 1 of an election's log (`to` clamped by the
+/// server to the end; omitted: to the end), as the texts of the lines
+/// without their `\n`, exactly as served: what a page hashes and checks
+/// itself rather than taking the server's word.
+export async function logLines(id, from, to) {
+  const q = to === undefined ? `?from=${from}` : `?from=${from}&to=${to}`;
+  const text = await fetchText(`/api/elections/${encodeURIComponent(id)}/log${q}`);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/// Reads an election check as printed or typed (PROTOCOL.md §5.10,
+/// `ballot::read_election_check`): dashes and spaces skipped, upper case,
+/// O read as 0, I and L as 1; null unless 32 characters of the alphabet.
+export function readCheck(text) {
+  const out = String(text || '').replace(/[- ]/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{32}$/.test(out) ? out : null;
 }
 
 const LANG_KEY = 'tinnhiem.lang';

@@ -1,7 +1,14 @@
-// The voter's page (/v/{election}#{credential}): fill in the ballot, review
-// it, encrypt and sign it on the phone with the browser module, send it, and
-// keep the receipt. The credential never leaves the phone; the server sees
-// only the encrypted, signed ballot.
+// The voter's page (/v/{election}#{credential}.{check}): fill in the ballot,
+// review it, encrypt and sign it on the phone with the browser module, send
+// it, and keep the receipt. The credential never leaves the phone; the server
+// sees only the encrypted, signed ballot.
+//
+// What the page shows of the election and encrypts to comes from the log's
+// line 0 and election key line, never from the server's description: the
+// page hashes line 0 (the election hash) and, when the QR code carries the
+// election check (PROTOCOL.md §5.10), recomputes it from that hash and the
+// key and refuses to show the ballot when they differ. A code typed by hand
+// without the check shows the short fingerprint to compare with the slip.
 //
 // Screens: loading → (problem | wait | ballot → review → sending → receipt).
 // `#track=CODE` instead of a credential opens the small lookup screen (the
@@ -92,6 +99,15 @@ const STRINGS = {
     'p.forged': 'Máy chủ không nhận mã này: nó không nằm trong các mã Ban kiểm phiếu đã phát. Báo cho Ban kiểm phiếu.',
     'p.refused.h': 'Phiếu bị từ chối',
     'p.help.restart': 'Bạn có thể làm lại phiếu từ đầu.',
+    'p.mismatch.h': 'Dừng lại — báo ngay cho Ban kiểm phiếu',
+    'p.mismatch': 'Máy chủ đưa cho điện thoại này một cuộc bỏ phiếu khác với cuộc bỏ phiếu Ban kiểm phiếu đã in trên phiếu mã của bạn. Đừng bỏ phiếu. Báo ngay cho Ban kiểm phiếu và giữ lại phiếu mã.',
+    'p.badlog.h': 'Không đọc được nhật ký của cuộc bỏ phiếu',
+    'p.badlog': 'Điện thoại không đọc được dòng đầu của nhật ký công khai nên không thể kiểm tra phiếu. Đừng bỏ phiếu; thử lại, nếu vẫn lỗi thì báo cho Ban kiểm phiếu.',
+    'check.bad': 'Cảnh báo: nhật ký công khai máy chủ đưa ra không khớp với biên nhận của bạn ({why}). Báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'why.election': 'dòng đầu không phải cuộc bỏ phiếu của bạn',
+    'why.receipt': 'biên nhận không có chữ ký của máy chủ này',
+    'why.chain': 'các dòng sau phiếu của bạn không nối liền',
+    'why.head': 'chữ ký đầu nhật ký sai',
   },
   en: {
     skip: 'Skip to the main content',
@@ -172,6 +188,15 @@ const STRINGS = {
     'p.forged': 'The server does not accept this code: it is not one the counting committee issued. Tell the counting committee.',
     'p.refused.h': 'The ballot was refused',
     'p.help.restart': 'You can fill in the ballot again from the start.',
+    'p.mismatch.h': 'Stop — call the counting committee',
+    'p.mismatch': 'The server gave this phone a different vote from the one the counting committee printed on your slip. Do not vote. Tell the counting committee at once, and keep your slip.',
+    'p.badlog.h': 'The vote\'s log cannot be read',
+    'p.badlog': 'This phone cannot read the first line of the public log, so it cannot check the ballot. Do not vote; try again, and if it still fails tell the counting committee.',
+    'check.bad': 'Warning: the public log the server gives does not match your receipt ({why}). Tell the counting committee and the inspector now.',
+    'why.election': 'its first line is not your vote',
+    'why.receipt': 'the receipt is not signed by this server',
+    'why.chain': 'the lines after your ballot do not link up',
+    'why.head': 'the signature of the log\'s head is wrong',
   },
 };
 
@@ -185,6 +210,11 @@ const $ = (id) => document.getElementById(id);
 const state = {
   id: '',
   credential: null,
+  // The election check from the QR code (null: a code typed by hand).
+  check: null,
+  // The election as this page verified it from the log: line 0's hash and
+  // body, the election key, the fingerprint.
+  election: null,
   storeKey: null,
   view: null,
   choices: [],
@@ -223,6 +253,15 @@ function takeCredential(id) {
     return fragment;
   }
   try { return sessionStorage.getItem(key); } catch (_) { return null; }
+}
+
+// `credential.check` (the QR code, or the whole printed text typed in) or
+// the credential alone (typed by hand): the check is what follows the last
+// dot. A credential never holds a dot.
+function useCode(text) {
+  const at = text ? text.lastIndexOf('.') : -1;
+  state.credential = at < 0 ? text : text.slice(0, at);
+  state.check = at < 0 ? null : text.slice(at + 1);
 }
 
 function forgetCredential() {
@@ -283,6 +322,8 @@ function show(name, { focus = true } = {}) {
 
 function showMeeting(view) {
   if (!view) return;
+  // Once line 0 is verified, only it names the election on this page.
+  if (state.election && view !== state.election.body) return;
   const title = $('title');
   delete title.dataset.i18n;
   title.textContent = view.title;
@@ -316,10 +357,15 @@ function stopTimers() {
 
 // ---------------------------------------------------------------- ballot
 
+// The candidates of line 0 (never the server's description of them).
+function candidates() {
+  return state.election.body.candidates;
+}
+
 function renderBallot() {
   const root = $('candidates');
   root.replaceChildren();
-  state.view.candidates.forEach((c, i) => {
+  candidates().forEach((c, i) => {
     const fs = document.createElement('fieldset');
     fs.className = 'v-cand';
     fs.id = `cand-${i}`;
@@ -396,7 +442,7 @@ function paintCandidate(i) {
 }
 
 function paintCount() {
-  const total = state.view.candidates.length;
+  const total = candidates().length;
   const done = state.choices.filter(Boolean).length;
   tr.say($('ballot-count'), 'ballot.count', { done, total });
 }
@@ -405,7 +451,7 @@ function renderReview() {
   const list = $('review-list');
   list.replaceChildren();
   let empty = 0;
-  state.view.candidates.forEach((c, i) => {
+  candidates().forEach((c, i) => {
     const li = document.createElement('li');
     li.className = 'v-review-item';
     const who = document.createElement('p');
@@ -475,14 +521,14 @@ async function encryptAndSend() {
   tr.say($('sending-text'), 'sending.encrypting');
   $('resend').hidden = true;
   await tn.nextPaint();
-  const v = state.view;
+  const e = state.election;
   let answer;
   try {
     await tn.load();
     answer = tn.callSync('encrypt_ballot', {
       election_id: state.id,
-      election_hash: v.election_hash,
-      election_key: v.election_key,
+      election_hash: e.hash,
+      election_key: e.key,
       credential: state.credential,
       choices: state.choices.map((c) => c || null),
       signed_by: sig.name,
@@ -497,7 +543,7 @@ async function encryptAndSend() {
     return;
   }
   // Saved before the first send: from here a drop loses nothing.
-  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, saved: Date.now() });
+  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, election_hash: e.hash, saved: Date.now() });
   // The choices are not needed any more; the form is cleared so that the
   // phone, handed to someone, does not show them.
   state.choices = state.choices.map(() => null);
@@ -533,7 +579,7 @@ async function send() {
   }
   state.sending = false;
   state.attempt = 0;
-  saveRecord({ v: RECORD_VERSION, tracking: state.record.tracking, receipt, saved: Date.now() });
+  saveRecord({ v: RECORD_VERSION, tracking: state.record.tracking, receipt, election_hash: state.record.election_hash, saved: Date.now() });
   markVoted();
   showReceipt(false);
 }
@@ -631,15 +677,32 @@ async function checkReceipt() {
   out.hidden = false;
   out.className = 'v-note';
   tr.say(out, 'loading');
+  // The log itself, not the server's word (`/tracking`): the lines from
+  // the ballot's up to the signed head, and line 0 for the server's key.
+  // The module checks the receipt's signature, that the line at its place
+  // hashes to its entry hash and is this ballot, that every later line links
+  // to the one before up to the head, and the head's signature
+  // (PROTOCOL.md §5.8).
   try {
-    const found = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/tracking/${encodeURIComponent(code)}`);
-    const ok = found.entry_hash === r.entry_hash && found.seq === r.seq;
-    out.className = `v-note ${ok ? 'v-note-ok' : 'v-note-bad'}`;
-    tr.say(out, ok ? 'check.found' : 'check.mismatch', { seq: found.seq });
+    const head = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/head`);
+    const [election] = await tn.logLines(state.id, 0, 1);
+    const lines = head.seq >= r.seq ? await tn.logLines(state.id, r.seq, head.seq + 1) : [];
+    const res = await tn.call('check_receipt', {
+      election: election || '',
+      election_hash: state.record.election_hash || null,
+      receipt: { tracking: code, seq: r.seq, entry_hash: r.entry_hash, head_signature: r.head_signature },
+      head,
+      lines,
+    });
+    out.className = `v-note ${res.ok ? 'v-note-ok' : 'v-note-bad'}`;
+    if (res.ok) tr.say(out, 'check.found', { seq: r.seq });
+    else if (res.problem === 'missing') tr.say(out, 'check.missing');
+    else if (res.problem === 'mismatch') tr.say(out, 'check.mismatch', { seq: r.seq });
+    else tr.say(out, 'check.bad', { why: tr.t(`why.${res.problem}`) });
   } catch (e) {
     out.className = 'v-note v-note-bad';
-    if (e instanceof tn.ApiError && e.status === 404) tr.say(out, 'check.missing');
-    else tr.sayBoth(out, e.message_vi, e.message_en);
+    if (e instanceof tn.ApiError) tr.sayBoth(out, e.message_vi, e.message_en);
+    else tr.say(out, 'check.bad', { why: e.message });
   }
 }
 
@@ -668,7 +731,7 @@ async function lookup(code) {
 async function fetchView({ quiet = false } = {}) {
   try {
     state.view = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}`);
-    showMeeting(state.view);
+    showMeeting(state.election ? state.election.body : state.view);
     return true;
   } catch (e) {
     if (quiet) return false;
@@ -691,18 +754,18 @@ async function openBallot() {
   const v = state.view;
   if (v.phase === 'voting' && v.election_key && v.election_hash) {
     stopTimers();
+    if (!(await verifyElection())) return;
     if (!(await credentialUsable())) return;
     // The fingerprint of the key this phone will encrypt to, to compare
-    // with the one the committee printed on the slip (docs/SECURITY.md).
-    try {
-      const { fingerprint } = tn.callSync('fingerprint', { election_hash: v.election_hash, election_key: v.election_key });
-      tr.say($('ballot-fp'), 'ballot.fp', { code: fingerprint });
-      $('ballot-fp').dataset.fingerprint = fingerprint;
-      $('ballot-fp').hidden = false;
-    } catch (_) {
-      $('ballot-fp').hidden = true;
-    }
-    if (state.choices.length !== v.candidates.length) state.choices = v.candidates.map(() => null);
+    // with the one the committee printed on the slip (docs/SECURITY.md):
+    // what a voter who typed the code without the check relies on.
+    const fingerprint = state.election.fingerprint;
+    tr.say($('ballot-fp'), 'ballot.fp', { code: fingerprint });
+    $('ballot-fp').dataset.fingerprint = fingerprint;
+    $('ballot-fp').dataset.checked = state.check ? 'yes' : 'no';
+    $('ballot-fp').hidden = false;
+    const list = candidates();
+    if (state.choices.length !== list.length) state.choices = list.map(() => null);
     renderBallot();
     show('ballot');
     return;
@@ -716,6 +779,59 @@ async function openBallot() {
   if (document.body.dataset.screen !== 'wait') show('wait');
   clearTimeout(state.waitTimer);
   state.waitTimer = setTimeout(openBallot, 5000);
+}
+
+// The election from the log: line 0 (hashed here: the election hash) and
+// the election key line, fetched by range; the election check recomputed
+// from them must equal the QR code's (PROTOCOL.md §5.10), else the ballot is
+// never shown. True when the page may go on, with `state.election` set.
+async function verifyElection() {
+  if (state.election) return true;
+  let lines;
+  let keyLine;
+  try {
+    // Line 0, the members' key shares and, right after them, the election
+    // key; further lines only if other entries came in between.
+    lines = await tn.logLines(state.id, 0, (state.view.committee?.length || 0) + 2);
+    const find = () => lines.map(parseLine).find((e) => e && e.kind === 'election_key');
+    keyLine = find();
+    while (!keyLine) {
+      const more = await tn.logLines(state.id, lines.length, lines.length + 16);
+      if (!more.length) break;
+      lines = lines.concat(more);
+      keyLine = find();
+    }
+  } catch (e) {
+    problem('network', { retry: start });
+    return false;
+  }
+  const first = parseLine(lines[0]);
+  if (!first || first.seq !== 0 || first.kind !== 'election' || !first.body || !keyLine?.body?.key) {
+    problem('badlog', { retry: start });
+    return false;
+  }
+  const hash = tn.sha256(lines[0]);
+  let made;
+  try {
+    made = tn.callSync('election_check', { election_hash: hash, election_key: keyLine.body.key });
+  } catch (_) {
+    problem('badlog', { retry: start });
+    return false;
+  }
+  if (state.check !== null && tn.readCheck(state.check) !== made.check) {
+    // Not the election the committee printed on the slip: a server that
+    // served its own line 0 or key would read this ballot. Nothing of it is
+    // shown and the credential is kept (the slip is still good).
+    problem('mismatch');
+    return false;
+  }
+  state.election = { hash, key: keyLine.body.key, body: first.body, fingerprint: made.fingerprint };
+  showMeeting(first.body);
+  return true;
+}
+
+function parseLine(text) {
+  try { return JSON.parse(text); } catch (_) { return null; }
 }
 
 // R5: a code already used (on another phone) or never issued is told at
@@ -842,7 +958,7 @@ function wire() {
     if (code.includes('#')) code = code.slice(code.indexOf('#') + 1);
     if (!code) return;
     $('manual-code').value = '';
-    state.credential = code;
+    useCode(code);
     try { sessionStorage.setItem(`tinnhiem.credential.${state.id}`, code); } catch (_) { /* memory only */ }
     start();
   });
@@ -864,7 +980,7 @@ try {
 } catch (_) {
   state.id = location.pathname.split('/')[2] || '';
 }
-state.credential = takeCredential(state.id);
+useCode(takeCredential(state.id));
 wire();
 tr.apply();
 start();

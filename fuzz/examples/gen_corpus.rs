@@ -191,7 +191,7 @@ fn main() {
     write("encoding", "point-and-scalar", &b.signature.to_bytes());
     write("encoding", "credential", &b.credential);
 
-    // scenario: DESIGN.md's example and the demo's meeting.
+    // scenario: a one-candidate example and a two-candidate meeting.
     write(
         "scenario",
         "design-example.json",

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let msg = server_message(data).expect("signed part");
     assert_eq!(msg.len(), signed.map_or(0, |(h, t)| h.len() + t.len()));
     // What the verifier does next with a decoded entry must not panic either.
-    let _ = entry.payload.statement(&[0; 32]);
+    let _ = entry.payload.statement(&[0; 32], &[0; 32]);
     if let Payload::Election(b) = &entry.payload {
         let _ = check_election(b);
     }

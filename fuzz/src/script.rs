@@ -131,7 +131,8 @@ impl Harness {
     /// Signs a statement whose signature is all zeros, as its signer.
     fn sign(&mut self, payload: Payload) -> Payload {
         let hash = self.hash();
-        let Some((context, message, signer, sig)) = payload.statement(&hash) else {
+        let anchor = self.tally.anchor();
+        let Some((context, message, signer, sig)) = payload.statement(&hash, &anchor) else {
             return payload;
         };
         if sig.0 != [0; 64] || signer as usize >= TRUSTEES {

@@ -162,9 +162,19 @@ async fn load(common: &Common) -> Result<Member, String> {
 }
 
 impl Member {
-    fn sign(&self, payload: &Payload) -> Hex<64> {
-        let (context, message, _, _) = payload.statement(&self.hash).expect("a statement");
+    /// Signs a statement for the place after `anchor` (PROTOCOL.md §5.3).
+    fn sign(&self, payload: &Payload, anchor: &[u8; 32]) -> Hex<64> {
+        let (context, message, _, _) = payload.statement(&self.hash, anchor).expect("a statement");
         Hex(self.key.sign(context, &message, &mut OsRng).to_bytes())
+    }
+
+    /// The anchor of the next statement as the view fetched by [`load`]
+    /// gives it, for the statements made without downloading the log
+    /// (attendance, open, close). A wrong anchor only makes the server
+    /// refuse the statement; it cannot move it elsewhere in the log.
+    fn view_anchor(&self) -> Result<[u8; 32], String> {
+        unhex_array(self.view.anchor.as_deref().unwrap_or_default(), "anchor")
+            .map_err(|_| "the election is not sealed yet".to_string())
     }
 
     async fn post(&self, what: &str, body: &impl Serialize) -> Result<(), String> {
@@ -272,7 +282,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Quorum(b.clone()));
+            b.signature = m.sign(&Payload::Quorum(b.clone()), &m.view_anchor()?);
             m.post("quorum", &b).await?;
             Ok(format!(
                 "Đã ghi nhận {present} người có mặt (attendance recorded)"
@@ -288,7 +298,7 @@ async fn act(action: Action) -> Result<String, String> {
             // The fingerprint printed on every slip comes from the log as
             // this member verifies it, with this member's own share in the
             // election key: never from the server's word (docs/SECURITY.md).
-            let fingerprint = verified_fingerprint(&m).await?;
+            let (fingerprint, check, anchor) = verified_fingerprint(&m).await?;
             let creds: Vec<Credential> = (0..count)
                 .map(|_| Credential::generate(&mut OsRng))
                 .collect();
@@ -300,7 +310,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Credentials(b.clone()));
+            b.signature = m.sign(&Payload::Credentials(b.clone()), &anchor);
             let texts: Vec<Zeroizing<String>> = creds.iter().map(|c| c.to_text()).collect();
             let base = voter_base.unwrap_or_else(|| common.server.clone());
             let html = crate::sheet::sheet_html(
@@ -309,6 +319,7 @@ async fn act(action: Action) -> Result<String, String> {
                 &base,
                 &m.election,
                 &fingerprint,
+                &check,
                 &texts,
             );
             // The sheet is written before the public parts are posted, so a
@@ -328,7 +339,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Open(b.clone()));
+            b.signature = m.sign(&Payload::Open(b.clone()), &m.view_anchor()?);
             m.post("open", &b).await?;
             Ok("Đã mở bỏ phiếu (voting open)".into())
         }
@@ -339,7 +350,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            let signature = m.sign(&Payload::Close(b));
+            let signature = m.sign(&Payload::Close(b), &m.view_anchor()?);
             m.post("close", &json!({"signer": m.index, "signature": signature}))
                 .await?;
             Ok("Đã kết thúc bỏ phiếu (voting closed)".into())
@@ -376,7 +387,7 @@ async fn act(action: Action) -> Result<String, String> {
                 signer: m.index,
                 signature: Hex([0; 64]),
             };
-            b.signature = m.sign(&Payload::Result(b.clone()));
+            b.signature = m.sign(&Payload::Result(b.clone()), &tally.anchor());
             m.post("result", &b).await?;
             Ok("Đã công bố kết quả (result published)".into())
         }
@@ -412,10 +423,12 @@ fn logged_share(log: &[u8], member: u32, key: &[u8; 32]) -> bool {
     })
 }
 
-/// The election's fingerprint (`ballot::fingerprint`) from the verified log,
+/// The election's fingerprint (`ballot::fingerprint`) and election check
+/// (`ballot::election_check`, docs/PROTOCOL.md §5.10) from the verified log,
 /// once the log's share at this member's index is this member's own key
-/// (so the election key includes a share the server does not know).
-async fn verified_fingerprint(m: &Member) -> Result<String, String> {
+/// (so the election key includes a share the server does not know); with
+/// the anchor of the next statement in that log.
+async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), String> {
     let tally = replay(m).await?;
     let own = m.key.public();
     let logged = tally
@@ -432,9 +445,10 @@ async fn verified_fingerprint(m: &Member) -> Result<String, String> {
     let ctx = tally
         .ballot_context()
         .ok_or("chưa có khoá chung trong nhật ký (the log has no election key yet)".to_string())?;
-    Ok(tinnhiem_core::ballot::fingerprint(
-        &ctx.election_hash,
-        ctx.key.as_bytes(),
+    Ok((
+        tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes()),
+        tinnhiem_core::ballot::election_check(&ctx.election_hash, ctx.key.as_bytes()),
+        tally.anchor(),
     ))
 }
 

@@ -50,13 +50,28 @@ struct Committee {
 
 impl Committee {
     /// Member 0 signs a statement for `payload` (its signature field is
-    /// ignored) and returns the signature's hex.
-    fn sign(&self, election_hash: &[u8; 32], payload: &Payload) -> Hex<64> {
-        let (context, message, signer, _) = payload.statement(election_hash).expect("a statement");
+    /// ignored) at the place after `anchor` (PROTOCOL.md §5.3) and returns
+    /// the signature's hex.
+    fn sign(&self, election_hash: &[u8; 32], anchor: &[u8; 32], payload: &Payload) -> Hex<64> {
+        let (context, message, signer, _) = payload
+            .statement(election_hash, anchor)
+            .expect("a statement");
         Hex(self.keys[signer as usize]
             .sign(context, &message, &mut OsRng)
             .to_bytes())
     }
+}
+
+/// The anchor of the next committee statement, as the election's view
+/// gives it (the driver does not verify the log at every step; the
+/// inspector verifies all of it at the end).
+async fn anchor(client: &Client, base: &str) -> Result<[u8; 32], SimulateError> {
+    let view: ElectionView = client
+        .call(Method::GET, base, None::<&()>, None)
+        .await
+        .map_err(http)?;
+    unhex_array(view.anchor.as_deref().unwrap_or_default(), "anchor")
+        .map_err(|e| SimulateError::Unexpected(e.to_string()))
 }
 
 fn unsigned() -> Hex<64> {
@@ -172,7 +187,8 @@ pub(crate) async fn open_voting(
         signer: 0,
         signature: unsigned(),
     };
-    q.signature = committee.sign(&election_hash, &Payload::Quorum(q.clone()));
+    let at = anchor(client, &base).await?;
+    q.signature = committee.sign(&election_hash, &at, &Payload::Quorum(q.clone()));
     client
         .send(Method::POST, &format!("{base}/quorum"), Some(&q), None)
         .await
@@ -191,7 +207,8 @@ pub(crate) async fn open_voting(
         signer: 0,
         signature: unsigned(),
     };
-    cb.signature = committee.sign(&election_hash, &Payload::Credentials(cb.clone()));
+    let at = anchor(client, &base).await?;
+    cb.signature = committee.sign(&election_hash, &at, &Payload::Credentials(cb.clone()));
     client
         .send(
             Method::POST,
@@ -207,7 +224,8 @@ pub(crate) async fn open_voting(
         signer: 0,
         signature: unsigned(),
     };
-    open.signature = committee.sign(&election_hash, &Payload::Open(open.clone()));
+    let at = anchor(client, &base).await?;
+    open.signature = committee.sign(&election_hash, &at, &Payload::Open(open.clone()));
     match client
         .send(Method::POST, &format!("{base}/open"), Some(&open), None)
         .await
@@ -251,7 +269,7 @@ pub(crate) async fn open_voting(
 }
 
 /// Runs `scenario` against the server at `client`, logged in with
-/// `password`, writing the files of DESIGN.md to `out`.
+/// `password`, writing the files of docs/INTERFACES.md to `out`.
 pub async fn run(
     scenario: &Scenario,
     client: &Client,
@@ -450,7 +468,8 @@ pub(crate) async fn close_and_publish(
         signer: 0,
         signature: unsigned(),
     };
-    close.signature = committee.sign(&election_hash, &Payload::Close(close.clone()));
+    let at = anchor(client, base).await?;
+    close.signature = committee.sign(&election_hash, &at, &Payload::Close(close.clone()));
     client
         .send(
             Method::POST,
@@ -512,7 +531,11 @@ pub(crate) async fn close_and_publish(
         signer: 0,
         signature: unsigned(),
     };
-    rb.signature = committee.sign(&election_hash, &Payload::Result(rb.clone()));
+    rb.signature = committee.sign(
+        &election_hash,
+        &tally.anchor(),
+        &Payload::Result(rb.clone()),
+    );
     client
         .send(Method::POST, &format!("{base}/result"), Some(&rb), None)
         .await

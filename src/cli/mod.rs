@@ -1,4 +1,4 @@
-//! The command line: `verify`, `simulate` and `demo` (DESIGN.md,
+//! The command line: `verify`, `simulate` and `demo` (docs/INTERFACES.md,
 //! "Interfaces others rely on"). Exit codes: 0 when everything holds, 1 when
 //! the log (or the scenario's meeting) fails a rule, 2 for usage and I/O
 //! errors.
@@ -15,6 +15,7 @@ mod loadtest;
 mod local;
 mod meeting;
 mod progress;
+mod reach;
 mod simulate;
 mod verify;
 
@@ -72,7 +73,7 @@ enum Command {
     /// election.json, receipts.jsonl, log.jsonl, result.json and
     /// minutes.html to --out.
     Simulate {
-        /// The scenario (JSON, see DESIGN.md).
+        /// The scenario (JSON, see docs/INTERFACES.md).
         scenario: PathBuf,
         /// Output directory (created if missing).
         #[arg(long)]
@@ -210,7 +211,21 @@ pub fn main() -> ExitCode {
                 tls: tls_cert.zip(tls_key),
                 rate_limit,
             };
-            match runtime().block_on(crate::server::serve(config, None)) {
+            let https = config.tls.is_some();
+            let served = runtime().block_on(async move {
+                let (ready, bound) = tokio::sync::oneshot::channel();
+                let tell_the_room = async move {
+                    if let Ok(addr) = bound.await {
+                        print!(
+                            "{}",
+                            reach::announce(addr, https, &reach::machine_interfaces())
+                        );
+                        let _ = std::io::Write::flush(&mut std::io::stdout());
+                    }
+                };
+                tokio::join!(crate::server::serve(config, Some(ready)), tell_the_room).0
+            });
+            match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("tinnhiem serve: {e}");

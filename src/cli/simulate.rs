@@ -144,7 +144,7 @@ pub fn run(
         Ok(s) => s,
         Err(e) => {
             eprintln!(
-                "tinnhiem simulate: {}: {e}\nSee DESIGN.md, \"Scenario file\", for the format.",
+                "tinnhiem simulate: {}: {e}\nSee docs/INTERFACES.md, \"Scenario file\", for the format.",
                 scenario.display()
             );
             return ExitCode::from(2);

@@ -1,7 +1,12 @@
-//! `tinnhiem verify LOG.jsonl [--json]`.
+//! `tinnhiem verify LOG.jsonl [--json]` (PROTOCOL.md §7.6).
+//!
+//! Exit codes: 0 the log verifies; 1 it does not (the first failing line is
+//! printed); 2 the file cannot be read.
 
 use std::path::Path;
 use std::process::ExitCode;
+
+use tinnhiem_tally::json::{FailedJson, VerifiedJson};
 
 use super::progress::Progress;
 use crate::report;
@@ -18,12 +23,17 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
         }
     };
     let mut bar = Progress::new("Kiểm tra nhật ký (verifying)");
-    match tinnhiem_tally::verify_log(&bytes, &mut rand::rngs::OsRng, &mut |d, t| bar.update(d, t)) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match tinnhiem_tally::verify_log_report(&bytes, threads, &mut rand::rngs::OsRng, &mut |d, t| {
+        bar.update(d, t)
+    }) {
         Ok(outcome) => {
             if json {
+                // result.json's members, then the exclusions (§7.6).
+                let doc = VerifiedJson::new(&outcome.result, &outcome.exclusions);
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&outcome.result).expect("result serializes")
+                    serde_json::to_string_pretty(&doc).expect("result serializes")
                 );
             } else {
                 println!("Nhật ký hợp lệ (log verified): {} entries", outcome.entries);
@@ -32,15 +42,19 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
+        Err(failed) => {
+            let e = &failed.error;
             if json {
-                let v =
-                    serde_json::json!({"error": {"seq": e.seq, "reason": e.reason.to_string()}});
-                println!("{v}");
+                let doc = FailedJson::new(e, &failed.exclusions);
+                println!(
+                    "{}",
+                    serde_json::to_string(&doc).expect("failure serializes")
+                );
             } else {
                 println!("NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)");
                 println!("Dòng {}: {}", e.seq, tinnhiem_tally::vi::reason(&e.reason));
                 println!("(entry {}: {})", e.seq, e.reason);
+                print!("{}", report::exclusions(&failed.exclusions));
             }
             ExitCode::from(1)
         }

@@ -8,7 +8,7 @@
 //! server: `scripts/schemathesis.sh`, `docs/RELIABILITY.md`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
@@ -33,8 +33,8 @@ use tinnhiem_tally::ElectionResult;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::{
-    hex_field, Created, CredentialStatus, DomainError, ElectionInput, ElectionView, Reader,
-    SignedHead, Totals,
+    hex_field, Created, CredentialStatus, DomainError, ElectionInput, ElectionView, LogAnswer,
+    LogRange, Reader, SignedHead, Totals,
 };
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -618,7 +618,7 @@ pub struct VoterResultRequest {
     pub signature: String,
 }
 
-/// The receipt of a ballot (DESIGN.md).
+/// The receipt of a ballot (docs/INTERFACES.md, "Receipts").
 #[derive(Serialize, ToSchema)]
 pub struct ReceiptSchema {
     /// Tracking code.
@@ -732,16 +732,84 @@ pub async fn cast(
     Ok(Json(election.cast(ballot).await?))
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/log", params(("id" = String, Path, description = "The election id.")),
-    responses((status = 200, description = "JSON Lines, exactly the hashed bytes", content_type = "application/jsonl")))]
-/// The log as JSON Lines: line n is the entry with `"seq": n`.
-pub async fn log(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let bytes = state.registry.get(&id)?.log();
-    Ok((
-        [(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")],
-        bytes,
-    )
-        .into_response())
+/// Reads `from` and `to` of the log route's query: decimal line numbers,
+/// each at most once; anything else is a 400.
+fn log_range(query: Option<&str>) -> ApiResult<LogRange> {
+    let bad = |what: &str| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            format!("Khoảng dòng không hợp lệ: {what}"),
+            format!("Invalid range of lines: {what}"),
+        )
+    };
+    let mut from = None;
+    let mut to = None;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match name {
+            "from" => &mut from,
+            "to" => &mut to,
+            // Other parameters (a cache buster) are not this route's.
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(bad("a parameter given twice"));
+        }
+        if value.is_empty() || value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("`from` and `to` are line numbers"));
+        }
+        *slot = Some(
+            value
+                .parse::<u64>()
+                .map_err(|_| bad("`from` and `to` are line numbers"))?,
+        );
+    }
+    let from = from.unwrap_or(0);
+    if to.is_some_and(|t| from > t) {
+        return Err(bad("`from` is after `to`"));
+    }
+    Ok(LogRange { from, to })
+}
+
+#[utoipa::path(get, path = "/api/elections/{id}/log", params(("id" = String, Path, description = "The election id."),
+        ("from" = Option<u64>, Query, description = "The first line (default 0)."),
+        ("to" = Option<u64>, Query, description = "One past the last line (default: the end; clamped to it)."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of this route: 304 when the log is still that one.")),
+    responses((status = 200, description = "JSON Lines, exactly the hashed bytes: lines `from` to `to` − 1. `ETag`: the log's line count and head.", content_type = "application/jsonl"),
+        (status = 304, description = "The log is the one the `If-None-Match` tag names"),
+        (status = 400, description = "`from` or `to` not a line number, or `from` after `to` (`malformed`)", body = ErrorBody),
+        (status = 404, description = "No such election (`not_found`)", body = ErrorBody)))]
+/// The log as JSON Lines: line n is the entry with `"seq": n`. A range
+/// (`?from=A&to=B`) costs what its lines weigh, not the whole log; an
+/// `If-None-Match` naming the current log costs nothing but its tag.
+pub async fn log(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let election = state.registry.get(&id)?;
+    let range = log_range(query.as_deref())?;
+    let tags = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    Ok(match election.log_range(range, tags) {
+        LogAnswer::NotModified { etag } => {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
+        }
+        LogAnswer::Lines { etag, bytes } => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/jsonl; charset=utf-8".to_owned(),
+                ),
+                (header::ETAG, etag),
+            ],
+            bytes,
+        )
+            .into_response(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/elections/{id}/head", params(("id" = String, Path, description = "The election id.")),

@@ -502,11 +502,18 @@ impl Meeting {
         }
     }
 
+    /// The anchor of the next committee statement, from the public view.
+    pub async fn anchor(&self) -> [u8; 32] {
+        let view = self.view().await;
+        unhex_array(view.anchor.as_deref().expect("sealed"), "anchor").expect("hex anchor")
+    }
+
     /// Member `signer` signs a committee statement (its signature field is
-    /// ignored).
-    pub fn sign_as(&self, signer: usize, payload: &Payload) -> Hex<64> {
+    /// ignored) for the next place in the log: its anchor is the view's.
+    pub async fn sign_as(&self, signer: usize, payload: &Payload) -> Hex<64> {
+        let anchor = self.anchor().await;
         let (context, message, _, _) = payload
-            .statement(&self.election_hash)
+            .statement(&self.election_hash, &anchor)
             .expect("a committee statement");
         Hex(self.trustees[signer]
             .sign(context, &message, &mut OsRng)
@@ -514,19 +521,20 @@ impl Meeting {
     }
 
     /// A signed attendance.
-    pub fn quorum_body(&self, present: u32) -> QuorumBody {
+    pub async fn quorum_body(&self, present: u32) -> QuorumBody {
         let mut q = QuorumBody {
             present,
             signer: 0,
             signature: Hex([0; 64]),
         };
-        q.signature = self.sign_as(0, &Payload::Quorum(q.clone()));
+        q.signature = self.sign_as(0, &Payload::Quorum(q.clone())).await;
         q
     }
 
     /// Records attendance.
     pub async fn quorum(&self, present: u32) -> Result<Bytes, ClientError> {
-        self.post("/quorum", &self.quorum_body(present), None).await
+        self.post("/quorum", &self.quorum_body(present).await, None)
+            .await
     }
 
     /// The committee prints `n` more credentials and posts their public
@@ -541,7 +549,7 @@ impl Meeting {
             signer: 0,
             signature: Hex([0; 64]),
         };
-        cb.signature = self.sign_as(0, &Payload::Credentials(cb.clone()));
+        cb.signature = self.sign_as(0, &Payload::Credentials(cb.clone())).await;
         self.post("/credentials", &cb, None)
             .await
             .expect("post the credentials");
@@ -549,34 +557,34 @@ impl Meeting {
     }
 
     /// A signed opening.
-    pub fn open_body(&self) -> StatementBody {
+    pub async fn open_body(&self) -> StatementBody {
         let mut open = StatementBody {
             signer: 0,
             signature: Hex([0; 64]),
         };
-        open.signature = self.sign_as(0, &Payload::Open(open.clone()));
+        open.signature = self.sign_as(0, &Payload::Open(open.clone())).await;
         open
     }
 
     /// Opens voting.
     pub async fn open(&self) -> Result<Bytes, ClientError> {
-        self.post("/open", &self.open_body(), None).await
+        self.post("/open", &self.open_body().await, None).await
     }
 
     /// A signed close request `{signer, signature}`.
-    pub fn close_body(&self) -> serde_json::Value {
+    pub async fn close_body(&self) -> serde_json::Value {
         let close = CloseBody {
             refused: Refused::default(),
             signer: 0,
             signature: Hex([0; 64]),
         };
-        let signature = self.sign_as(0, &Payload::Close(close));
+        let signature = self.sign_as(0, &Payload::Close(close)).await;
         json!({ "signer": 0, "signature": signature })
     }
 
     /// Closes voting.
     pub async fn close(&self) -> Result<Bytes, ClientError> {
-        self.post("/close", &self.close_body(), None).await
+        self.post("/close", &self.close_body().await, None).await
     }
 
     /// The ballot context from the public view (election key published).
@@ -682,19 +690,20 @@ impl Meeting {
     }
 
     /// A signed result with `counts`.
-    pub fn result_body(&self, counts: Vec<[u64; 3]>) -> ResultBody {
+    pub async fn result_body(&self, counts: Vec<[u64; 3]>) -> ResultBody {
         let mut rb = ResultBody {
             counts,
             signer: 0,
             signature: Hex([0; 64]),
         };
-        rb.signature = self.sign_as(0, &Payload::Result(rb.clone()));
+        rb.signature = self.sign_as(0, &Payload::Result(rb.clone())).await;
         rb
     }
 
     /// Publishes the result.
     pub async fn publish(&self, counts: Vec<[u64; 3]>) -> Result<Bytes, ClientError> {
-        self.post("/result", &self.result_body(counts), None).await
+        self.post("/result", &self.result_body(counts).await, None)
+            .await
     }
 
     /// Set-up through opening: seal, key ceremony, attendance, `issued`

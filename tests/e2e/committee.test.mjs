@@ -235,7 +235,20 @@ test('the chair records the attendance with the R2 check, issues the credential 
   assert.equal(await chair.inputValue('#sheet-base'), server.url);
   const posted = [];
   chair.on('request', (r) => { if (r.method() === 'POST') posted.push({ url: r.url(), body: r.postData() || '' }); });
-  await chair.getByRole('button', { name: 'Tạo, ký và phát hành phiếu mã' }).click();
+  // The server here listens on 127.0.0.1, which no phone can open: the
+  // console says so beside the address and, on the first press, makes no
+  // slip; the second press with the same address goes ahead (this test's
+  // "phones" are on the same machine).
+  const warn = chair.locator('#sheet-base-warn');
+  assert.ok(await warn.isVisible(), 'a loopback voter address is flagged beside the field');
+  assert.match(await warn.textContent(), /Điện thoại không mở được địa chỉ 127\.0\.0\.1/);
+  const make = chair.getByRole('button', { name: 'Tạo, ký và phát hành phiếu mã' });
+  await make.click();
+  await c.noteWith(chair, 'sheet-msg', 'c-bad');
+  assert.match(await chair.textContent('#sheet-msg'), /chỉ mở được trên chính máy này/);
+  assert.ok(await chair.locator('#sheet-box').isHidden(), 'no slip before the warning is acknowledged');
+  assert.equal(posted.filter((p) => p.url.endsWith('/credentials')).length, 0, 'nothing issued on the first press');
+  await make.click();
   await c.shown(chair, 'sheet-box');
   const slips = await chair.evaluate(() => [...document.querySelectorAll('#sheet-preview .c-slip')].map((s) => ({
     code: s.querySelector('.c-slip-code').textContent,
@@ -245,7 +258,12 @@ test('the chair records the attendance with the R2 check, issues the credential 
   })));
   assert.equal(slips.length, PRESENT);
   for (const s of slips) {
-    assert.equal(s.url, `${server.url}/v/${M.id}#${s.code}`);
+    // The voter URL ends with the election check (PROTOCOL.md §5.10), the
+    // same on every slip.
+    const check = s.url.slice(s.url.lastIndexOf('.') + 1);
+    assert.match(check, /^[0-9A-Z]{32}$/);
+    assert.equal(s.url, `${server.url}/v/${M.id}#${s.code}.${check}`);
+    assert.equal(check, slips[0].url.slice(slips[0].url.lastIndexOf('.') + 1), 'one election check on every slip');
     assert.ok(s.qr);
     assert.match(s.fp, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     assert.equal(s.fp, slips[0].fp, 'one fingerprint on every slip');

@@ -50,7 +50,8 @@ after(async () => {
 /// is checked for the credentials, and a page watched for errors.
 async function phone(name, { problems }) {
   const context = await browser.newContext(h.PHONE);
-  const secrets = meeting.voterUrls.map((u) => u.split('#')[1]);
+  // The credential is the fragment up to the election check.
+  const secrets = meeting.voterUrls.map((u) => u.split('#')[1].split('.')[0]);
   context.on('request', (r) => {
     const text = `${r.url()} ${JSON.stringify(r.headers())} ${r.postData() || ''}`;
     for (const s of secrets) {
@@ -162,7 +163,7 @@ test('a voter opens the QR link, marks every candidate, reviews, and gets a rece
   // Nothing secret is left on the phone: no credential in either storage,
   // no choice in localStorage.
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-  assert.ok(!stored.includes(meeting.voterUrls[0].split('#')[1]), 'the credential is not kept after the receipt');
+  assert.ok(!stored.includes(meeting.voterUrls[0].split('#')[1].split('.')[0]), 'the credential is not kept after the receipt');
   assert.ok(!/"(high|confidence|low)"/.test(stored), 'the choices are not kept');
   // The receipt's QR code opens the lookup screen, on any phone.
   const { page: other } = await phone('v1-lookup', { problems });
@@ -317,6 +318,90 @@ test('the same QR code opened again on the same phone shows the stored receipt',
   assert.equal(await page.locator('#s-ballot').isHidden(), true, 'no second ballot is offered');
   await h.shot(page, 'voter-1-again');
   assertClean(problems);
+});
+
+test('a receipt checked against a log whose line was replaced or dropped is reported, though /tracking still answers', { timeout: 60000 }, async () => {
+  // The server (here a proxy in front of it, on this phone's requests)
+  // publishes a log where v1's ballot is replaced by v2's, then one where
+  // it is missing; it still answers /tracking for v1's code. The page must
+  // check the log itself.
+  const tracked = await lookUp(receipts.v1.tracking);
+  assert.equal(tracked.seq, receipts.v1.seq, 'the server still answers /tracking for the code');
+  const log = (await (await fetch(`${meeting.url}/api/elections/${meeting.id}/log`)).text()).trim().split('\n');
+  const other = log[receipts.v2.seq];
+  for (const [how, expected] of [['replaced', 'nhưng mã băm không khớp'], ['dropped', 'Không tìm thấy mã này']]) {
+    const problems = [];
+    const page = await contexts.v1.newPage();
+    h.watch(page, problems, `v1-${how}`);
+    await page.route(/\/log\?/, async (route) => {
+      const response = await route.fetch();
+      const lines = (await response.text()).split('\n').filter(Boolean);
+      const kept = [];
+      for (const l of lines) {
+        if (JSON.parse(l).seq !== receipts.v1.seq) kept.push(l);
+        else if (how === 'replaced') kept.push(other);
+      }
+      await route.fulfill({ response, body: kept.map((l) => `${l}\n`).join('') });
+    });
+    await page.goto(meeting.voterUrls[0]);
+    await screen(page, 'receipt');
+    await page.getByRole('button', { name: 'Tra cứu trên nhật ký công khai' }).tap();
+    await page.waitForFunction(() => !document.querySelector('#r-check-result').hidden && document.querySelector('#r-check-result').textContent !== 'Đang tải…', null, { timeout: 10000 });
+    const out = page.locator('#r-check-result');
+    assert.equal(await out.getAttribute('class'), 'v-note v-note-bad', `${how}: ${await out.textContent()}`);
+    assert.ok((await out.textContent()).includes(expected), `${how}: ${await out.textContent()}`);
+    await h.shot(page, `voter-receipt-${how}`);
+    await page.close();
+    assertClean(problems);
+  }
+  // The same check against the real log passes.
+  const page = await contexts.v1.newPage();
+  await page.goto(meeting.voterUrls[0]);
+  await screen(page, 'receipt');
+  await page.getByRole('button', { name: 'Tra cứu trên nhật ký công khai' }).tap();
+  await page.waitForFunction(() => document.querySelector('#r-check-result').classList.contains('v-note-ok'), null, { timeout: 10000 });
+  await page.close();
+});
+
+test('a phone served another election key, or a QR code with another election check, stops before the ballot', { timeout: 60000 }, async () => {
+  // The server answers its own election key (a key it would hold the
+  // secret of) in the log: the check the committee printed in the QR code
+  // no longer matches what the phone is served.
+  const log = (await (await fetch(`${meeting.url}/api/elections/${meeting.id}/log`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+  const own = log.find((e) => e.kind === 'trustee_key').body.key;
+  const cases = [
+    ['key', meeting.voterUrls[5], (l) => {
+      const e = JSON.parse(l);
+      return e.kind === 'election_key' ? l.replace(e.body.key, own) : l;
+    }],
+    // One character of the check changed: the genuine log, another check.
+    ['check', meeting.voterUrls[5].replace(/\.([0-9A-Z])([0-9A-Z]{31})$/, (m, c, rest) => `.${c === '0' ? '1' : '0'}${rest}`), (l) => l],
+  ];
+  for (const [how, url, change] of cases) {
+    if (how === 'check') assert.notEqual(url, meeting.voterUrls[5], 'the check was changed');
+    const problems = [];
+    const { page } = await phone(`tampered-${how}`, { problems });
+    let posted = false;
+    page.on('request', (r) => { if (r.method() === 'POST') posted = true; });
+    await page.route(/\/log\?/, async (route) => {
+      const response = await route.fetch();
+      const lines = (await response.text()).split('\n').filter(Boolean);
+      await route.fulfill({ response, body: lines.map((l) => `${change(l)}\n`).join('') });
+    });
+    await page.goto(url);
+    await screen(page, 'problem');
+    assert.equal(await page.locator('#problem-h').textContent(), 'Dừng lại — báo ngay cho Ban kiểm phiếu', how);
+    assert.ok((await page.locator('#problem-text').textContent()).includes('Đừng bỏ phiếu'), how);
+    assert.equal(await page.locator('#s-ballot').isHidden(), true, `${how}: no ballot`);
+    assert.equal(await page.locator('#candidates input').count(), 0, `${how}: no candidate`);
+    assert.equal(posted, false);
+    await h.shot(page, `voter-stop-${how}`);
+    await a11y(page, 'the stop screen');
+    await page.locator('#lang').tap();
+    assert.equal(await page.locator('#problem-h').textContent(), 'Stop — call the counting committee');
+    await page.locator('#lang').tap();
+    assertClean(problems);
+  }
 });
 
 test('the same QR code opened on another phone is told at once that it has voted, before any ballot (R5)', { timeout: 60000 }, async () => {

@@ -35,6 +35,7 @@ use crate::encoding::{base32, chunk32, hex, public_point, unhex, unhex_array};
 use crate::proofs::{OrContext, OrProof};
 use crate::schnorr::{KeyTerm, PublicKey, Signature};
 use crate::{DecodeError, ProofError};
+use zeroize::Zeroizing;
 
 /// Context string of the ballot signature.
 pub const SIGNATURE_CONTEXT: &str = "ballot";
@@ -114,6 +115,16 @@ pub enum BallotError {
     /// A signature or proof fails.
     #[error(transparent)]
     Proof(#[from] ProofError),
+    /// A ciphertext whose first component `A` is the identity: made with
+    /// randomness 0, it shows its plaintext (`B = m·G`) to every reader of
+    /// the log. Option 3 is the sum of the three ciphertexts.
+    #[error("candidate {candidate}, option {option}: the ciphertext's A is the identity (randomness 0: the choice would be public)")]
+    IdentityCiphertext {
+        /// 0-based candidate index.
+        candidate: u32,
+        /// 0 high, 1 confidence, 2 low, 3 the sum of the three.
+        option: u32,
+    },
     /// It has an answer count other than the number of candidates.
     #[error("ballot has {found} answers for {expected} candidates")]
     AnswerCount {
@@ -135,11 +146,14 @@ impl Answer {
     ) -> Answer {
         let key = ctx.key.point();
         let mut cts = [Ciphertext::zero(); 3];
-        let mut rs = [curve25519_dalek::Scalar::ZERO; 3];
+        // The randomness opens the ciphertexts (it is how a voter could
+        // prove the choice): every copy is wiped when this function returns.
+        let mut rs = Zeroizing::new([curve25519_dalek::Scalar::ZERO; 3]);
         let mut proofs = [None; 3];
         for k in 0..3 {
             let m = choice.map(|l| l.index()) == Some(k);
             let (ct, r) = Ciphertext::encrypt(key, u64::from(m), rng);
+            let r = Zeroizing::new(r);
             let orc = OrContext {
                 election: &ctx.election_hash,
                 key: ctx.key.as_bytes(),
@@ -158,7 +172,7 @@ impl Answer {
                 rng,
             ));
             cts[k] = ct;
-            rs[k] = r;
+            rs[k] = *r;
         }
         let sum = cts[0].add(&cts[1]).add(&cts[2]);
         let orc = OrContext {
@@ -168,7 +182,7 @@ impl Answer {
             candidate,
             option: 3,
         };
-        let r_sum = rs[0] + rs[1] + rs[2];
+        let r_sum = Zeroizing::new(rs[0] + rs[1] + rs[2]);
         let sum_proof = OrProof::prove(
             &orc,
             key,
@@ -229,6 +243,11 @@ impl Answer {
     /// Adds the answer's four proofs to `batch` (their coefficients on the
     /// ciphertexts folded into three terms each for `A` and `B`) and returns
     /// the decompressed ciphertexts.
+    ///
+    /// Refuses, before any proof, a ciphertext (or the sum of the three)
+    /// whose `A` is the identity ([`BallotError::IdentityCiphertext`]): it
+    /// was made with randomness 0, so its `B = m·G` shows the choice to
+    /// anyone who reads the log, although its 0/1 proof holds.
     pub fn add_to_batch(
         &self,
         ctx: &ElectionContext,
@@ -237,10 +256,18 @@ impl Answer {
         batch: &mut BatchVerifier,
         key: Base,
         rng: &mut impl CryptoRngCore,
-    ) -> Result<[Ciphertext; 3], DecodeError> {
+    ) -> Result<[Ciphertext; 3], BallotError> {
         let mut cts = [Ciphertext::zero(); 3];
         for (out, c) in cts.iter_mut().zip(self.ciphertexts.iter()) {
             *out = c.decompress()?;
+        }
+        // The identity's only encoding is 32 zero bytes (PROTOCOL.md §1.2).
+        let identity = |a: &CompressedRistretto| a.0 == [0u8; 32];
+        if let Some(option) = self.ciphertexts.iter().position(|c| identity(&c.a)) {
+            return Err(BallotError::IdentityCiphertext {
+                candidate,
+                option: option as u32,
+            });
         }
         let orc = |option| OrContext {
             election: &ctx.election_hash,
@@ -249,10 +276,16 @@ impl Answer {
             candidate,
             option,
         };
-        let sum = cts[0].add(&cts[1]).add(&cts[2]);
-        let (ka, kb) =
-            self.sum_proof
-                .add_to_batch(batch, rng, &orc(3), key, &sum.compress().to_bytes())?;
+        let sum = cts[0].add(&cts[1]).add(&cts[2]).compress();
+        if identity(&sum.a) {
+            return Err(BallotError::IdentityCiphertext {
+                candidate,
+                option: 3,
+            });
+        }
+        let (ka, kb) = self
+            .sum_proof
+            .add_to_batch(batch, rng, &orc(3), key, &sum.to_bytes())?;
         for (k, ((proof, encoded), ct)) in self
             .proofs
             .iter()
@@ -324,6 +357,55 @@ pub fn fingerprint(election_hash: &[u8; 32], election_key: &[u8; 32]) -> String 
     h.update(election_hash);
     h.update(election_key);
     tracking_code(&h.finalize().into())
+}
+
+/// Domain of [`election_check`] (PROTOCOL.md §5.10).
+pub const ELECTION_CHECK_DOMAIN: &str = "tinnhiem/election-check/v1";
+
+/// Length of [`election_check`]'s text: 20 bytes (160 bits) in base32.
+pub const ELECTION_CHECK_LEN: usize = 32;
+
+/// The election check (PROTOCOL.md §5.10): base32 of the first 20 bytes of
+/// SHA-256 over the framed fields (§3.1) `domain` =
+/// `tinnhiem/election-check/v1`, `election` = the election hash and `key` =
+/// the election key. The committee's device computes it from the log it
+/// verified and puts it in the QR code's fragment after the credential
+/// (`#credential.check`); the voter's phone recomputes it from the line 0
+/// and election key it is served and refuses to show the ballot when the
+/// two differ. At 160 bits, a server cannot search for an election hash and
+/// key of its own with the same check, as it could for the 40-bit
+/// [`fingerprint`].
+pub fn election_check(election_hash: &[u8; 32], election_key: &[u8; 32]) -> String {
+    let mut h = Sha256::new();
+    for (label, data) in [
+        ("domain", ELECTION_CHECK_DOMAIN.as_bytes()),
+        ("election", &election_hash[..]),
+        ("key", &election_key[..]),
+    ] {
+        h.update((label.len() as u32).to_le_bytes());
+        h.update(label.as_bytes());
+        h.update((data.len() as u32).to_le_bytes());
+        h.update(data);
+    }
+    let digest: [u8; 32] = h.finalize().into();
+    base32(&digest[..20])
+}
+
+/// Reads an election check as printed or typed: `-` and spaces skipped,
+/// case-insensitive, `O` read as 0 and `I`, `L` as 1 (PROTOCOL.md §1.6);
+/// `None` unless exactly [`ELECTION_CHECK_LEN`] characters of the alphabet
+/// remain. The canonical text is what [`election_check`] returns.
+pub fn read_election_check(text: &str) -> Option<String> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut out = String::with_capacity(ELECTION_CHECK_LEN);
+    for &c in text.as_bytes() {
+        if c == b'-' || c == b' ' {
+            continue;
+        }
+        let v = crate::encoding::base32_value(c)?;
+        out.push(ALPHABET[v as usize] as char);
+    }
+    (out.len() == ELECTION_CHECK_LEN).then_some(out)
 }
 
 /// Checks a declared name (R4): 1 to [`MAX_NAME`] bytes, no control characters.
@@ -521,5 +603,49 @@ impl From<Ballot> for BallotJson {
             signed_by: b.signed_by,
             signature: hex(&b.signature.to_bytes()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    /// The vector of PROTOCOL.md §5.10, computed from the spec alone
+    /// (Python's hashlib, struct and the base32 alphabet).
+    #[test]
+    fn election_check_matches_the_spec() {
+        let hash: [u8; 32] = core::array::from_fn(|i| i as u8);
+        let key: [u8; 32] = core::array::from_fn(|i| 100 + i as u8);
+        let check = election_check(&hash, &key);
+        assert_eq!(check, "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE");
+        assert_eq!(check.len(), ELECTION_CHECK_LEN);
+        // Each input is bound: one bit changed in either, another check.
+        let mut k2 = key;
+        k2[0] ^= 1;
+        assert_ne!(election_check(&hash, &k2), check);
+        let mut h2 = hash;
+        h2[31] ^= 0x80;
+        assert_ne!(election_check(&h2, &key), check);
+        // Swapping the fields changes it too (the labels frame them).
+        assert_ne!(election_check(&key, &hash), check);
+    }
+
+    #[test]
+    fn a_printed_or_typed_check_reads_back() {
+        let c = "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE";
+        assert_eq!(read_election_check(c).as_deref(), Some(c));
+        assert_eq!(
+            read_election_check("7t6h-2ii-ccmh hkvs-2nh3-5fpl-va1a-n9ek-e").as_deref(),
+            Some(c)
+        );
+        assert_eq!(read_election_check(&c[1..]), None, "too short");
+        assert_eq!(read_election_check(&format!("{c}0")), None, "too long");
+        assert_eq!(
+            read_election_check(&c.replace('T', "U")),
+            None,
+            "U is not a digit"
+        );
+        assert_eq!(read_election_check(""), None);
     }
 }

@@ -51,7 +51,9 @@ impl Ciphertext {
         }
     }
 
-    /// Encrypts `m` under `key` with fresh randomness, returned for the proofs.
+    /// Encrypts `m` under `key` with fresh randomness, returned for the
+    /// proofs. The randomness opens the ciphertext: the caller wipes it once
+    /// the proofs are made (as [`crate::ballot::Answer::encrypt`] does).
     pub fn encrypt(key: &RistrettoPoint, m: u64, rng: &mut impl CryptoRngCore) -> (Self, Scalar) {
         let r = Scalar::random(rng);
         (Self::encrypt_with(key, m, &r), r)

@@ -22,7 +22,8 @@
 //! Committee statements carry `signer` (the trustee index) and `signature`,
 //! a Schnorr signature by that trustee's key share on
 //! [`Payload::statement`]: a context string equal to the kind, and a message
-//! that starts with the election hash.
+//! that starts with the election hash and the statement's anchor (the entry
+//! hash of the last line before it that is not a ballot).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -148,7 +149,7 @@ pub struct StatementBody {
     pub signature: Hex<64>,
 }
 
-/// What the server turned away while voting was open (DESIGN.md `refused`).
+/// What the server turned away while voting was open (`refused`, docs/INTERFACES.md).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Refused {
@@ -290,10 +291,23 @@ impl Payload {
     }
 
     /// For a committee statement: `(context, message, signer, signature)`
-    /// where the message is the election hash followed by the statement's
-    /// own bytes (PROTOCOL.md §5.3). `None` for other kinds.
-    pub fn statement(&self, election: &[u8; 32]) -> Option<(&'static str, Vec<u8>, u32, &Hex<64>)> {
-        let mut m = Vec::from(&election[..]);
+    /// where the message is the election hash, then the statement's
+    /// *anchor*, then the statement's own bytes (PROTOCOL.md §5.2, §5.3).
+    /// `None` for other kinds.
+    ///
+    /// The anchor is the entry hash of the last line before the statement
+    /// whose kind is not `ballot` ([`is_anchor`]): a statement is valid at
+    /// one place of the log only, so that no one can append it again later
+    /// (a replayed attendance), while ballots that arrive between the
+    /// signing and the appending do not invalidate it (a `close`).
+    pub fn statement(
+        &self,
+        election: &[u8; 32],
+        anchor: &[u8; 32],
+    ) -> Option<(&'static str, Vec<u8>, u32, &Hex<64>)> {
+        let mut m = Vec::with_capacity(64 + 8);
+        m.extend_from_slice(election);
+        m.extend_from_slice(anchor);
         let (signer, sig) = match self {
             Payload::Quorum(b) => {
                 m.extend_from_slice(&b.present.to_le_bytes());
@@ -321,6 +335,12 @@ impl Payload {
         };
         Some((self.kind(), m, signer, sig))
     }
+}
+
+/// True for the kinds whose lines move the anchor of the next committee
+/// statement ([`Payload::statement`]): every kind but `ballot`.
+pub fn is_anchor(payload: &Payload) -> bool {
+    !matches!(payload, Payload::Ballot(_))
 }
 
 /// SHA-256 of a line's bytes.

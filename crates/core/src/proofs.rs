@@ -44,6 +44,7 @@ use crate::elgamal::CompressedCiphertext;
 use crate::encoding::{chunk32, point, scalar};
 use crate::transcript::Transcript;
 use crate::DecodeError;
+use zeroize::Zeroizing;
 
 /// What a 0/1 proof is bound to besides its ciphertext.
 #[derive(Clone, Copy, Debug)]
@@ -110,10 +111,14 @@ impl OrProof {
         rng: &mut impl CryptoRngCore,
     ) -> OrProof {
         let g = RISTRETTO_BASEPOINT_POINT;
-        let w = Scalar::random(rng);
+        // `w` would reveal `r`, and with it the choice, from `s_real`; it is
+        // wiped when this function returns (the simulated branch's values
+        // end up in the proof and are public anyway).
+        let w = Zeroizing::new(Scalar::random(rng));
+        let w = &*w;
         let c_fake = Scalar::random(rng);
         let s_fake = Scalar::random(rng);
-        let real = [(&w * RISTRETTO_BASEPOINT_TABLE), w * key];
+        let real = [(w * RISTRETTO_BASEPOINT_TABLE), w * key];
         // The other branch j = 1 − m is simulated.
         let b_j = if m { *b } else { b - g };
         let fake = [
@@ -261,14 +266,15 @@ impl DecryptionProof {
         share: &CompressedRistretto,
         rng: &mut impl CryptoRngCore,
     ) -> DecryptionProof {
-        let w = Scalar::random(rng);
-        let t1 = (&w * RISTRETTO_BASEPOINT_TABLE).compress();
-        let t2 = (w * a).compress();
+        // `w` would reveal the key share `x` from `s`: wiped on return.
+        let w = Zeroizing::new(Scalar::random(rng));
+        let t1 = (&*w * RISTRETTO_BASEPOINT_TABLE).compress();
+        let t2 = (*w * a).compress();
         let e = decryption_challenge(ctx, a.compress().as_bytes(), share.as_bytes(), &t1, &t2);
         DecryptionProof {
             t1,
             t2,
-            s: w + e * x,
+            s: *w + e * x,
         }
     }
 

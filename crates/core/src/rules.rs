@@ -1,4 +1,4 @@
-//! The arithmetic of the rules, in exact integers (DOMAIN.md).
+//! The arithmetic of the rules, in exact integers (docs/RULES.md).
 
 /// R2: the meeting may vote only when `present * 3 >= summoned * 2`.
 pub fn quorum_met(summoned: u32, present: u32) -> bool {

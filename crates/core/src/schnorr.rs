@@ -27,7 +27,7 @@ use curve25519_dalek::constants::RISTRETTO_BASEPOINT_TABLE;
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
 use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRngCore;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::batch::{Base, BatchVerifier};
 use crate::encoding::{chunk32, point, public_point, scalar};
@@ -97,12 +97,13 @@ impl SecretKey {
     /// Signs `message` in `context`.
     pub fn sign(&self, context: &str, message: &[u8], rng: &mut impl CryptoRngCore) -> Signature {
         let public = self.public();
-        let k = self.nonce(context, message, rng);
-        let r = (&k * RISTRETTO_BASEPOINT_TABLE).compress();
+        // The nonce would reveal the secret from `s`: wiped on return.
+        let k = Zeroizing::new(self.nonce(context, message, rng));
+        let r = (&*k * RISTRETTO_BASEPOINT_TABLE).compress();
         let e = challenge(context, &public.bytes, r.as_bytes(), message);
         Signature {
             r,
-            s: k + e * self.0,
+            s: *k + e * self.0,
         }
     }
 

@@ -1,4 +1,4 @@
-//! The arithmetic of the rules (DOMAIN.md), checked at their boundaries:
+//! The arithmetic of the rules (docs/RULES.md), checked at their boundaries:
 //! R2 (quorum of 2/3 of the people summoned), R6 (percentages of ballots
 //! returned, rounded half up to two decimals) and R7 (the consequences of
 //! more than 50% and of 2/3 or more "low").
@@ -124,7 +124,7 @@ fn r7_two_of_three_low_skips_rule_9_2() {
 }
 
 proptest! {
-    /// R7 in the exact integer arithmetic of DOMAIN.md, for every count.
+    /// R7 in the exact integer arithmetic of docs/RULES.md, for every count.
     #[test]
     fn r7_consequence_matches_the_integer_rule(returned in 1u64..10_000, low_frac in 0.0f64..=1.0) {
         let low = ((returned as f64) * low_frac).floor() as u64;

@@ -201,6 +201,11 @@ struct ConsequenceVector {
 // ---------------------------------------------------------------------------
 // Helpers written from PROTOCOL.md, independently of the crate.
 
+/// The nonce vector's inputs (PROTOCOL.md §3.3).
+const NONCE_SECRET: [u8; 32] = [0x03; 32];
+const NONCE_RANDOM: [u8; 32] = [0x44; 32];
+const NONCE_CONTEXT: &str = "ballot";
+
 fn rng(seed: [u8; 32]) -> ChaCha20Rng {
     ChaCha20Rng::from_seed(seed)
 }
@@ -332,11 +337,14 @@ fn generate() -> Vectors {
     let cred_secret = cred.secret_key(ELECTION_ID).to_bytes();
     let check_digest: [u8; 64] =
         Sha512::digest(frame("tinnhiem/v1/credential-check", &[("seed", &seed)])).into();
-    let nonce_secret = [0x33u8; 32];
-    let nonce_random = [0x44u8; 32];
+    // The secret is a canonical scalar, so that the test below can sign
+    // with it and check that the signer's nonce is this one.
+    let nonce_secret = NONCE_SECRET;
+    let nonce_random = NONCE_RANDOM;
     let mut nonce = Transcript::new("tinnhiem/v1/nonce");
     nonce.append("secret", &nonce_secret);
     nonce.append("random", &nonce_random);
+    nonce.append("context", NONCE_CONTEXT.as_bytes());
     nonce.append("message", message);
     let nonce_k = nonce.challenge();
     let transcripts = vec![
@@ -361,6 +369,7 @@ fn generate() -> Vectors {
             &[
                 ("secret", &nonce_secret),
                 ("random", &nonce_random),
+                ("context", NONCE_CONTEXT.as_bytes()),
                 ("message", message),
             ],
             nonce_k.as_bytes(),
@@ -1133,5 +1142,87 @@ fn fingerprint_matches_the_spec() {
     assert_ne!(
         tinnhiem_core::ballot::fingerprint(&hash, &other),
         "FXBT-11E4"
+    );
+}
+
+/// The election check (PROTOCOL.md §5.10), against a value computed from the
+/// spec alone (Python's hashlib and struct, and the base32 alphabet): the
+/// framed bytes are written out here as the section gives them.
+#[test]
+fn election_check_matches_the_spec() {
+    use sha2::{Digest, Sha256};
+    let hash: [u8; 32] = core::array::from_fn(|i| i as u8);
+    let key: [u8; 32] = core::array::from_fn(|i| 100 + i as u8);
+    let framed = tinnhiem_core::encoding::unhex(
+        "06000000646f6d61696e1a00000074696e6e6869656d2f656c656374696f6e2d636865636b2f7631\
+         08000000656c656374696f6e20000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
+         030000006b6579200000006465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f80818283",
+        "framed",
+    )
+    .unwrap();
+    let digest = Sha256::digest(&framed);
+    assert_eq!(
+        tinnhiem_core::encoding::base32(&digest[..20]),
+        "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE"
+    );
+    assert_eq!(
+        tinnhiem_core::ballot::election_check(&hash, &key),
+        "7T6H211CCMHHKVS2NH35FP1VA1AN9EKE"
+    );
+}
+
+/// A generator that gives the same byte every time: the signer's only draw
+/// is the nonce's 32 `random` bytes (PROTOCOL.md §8.4).
+struct Constant(u8);
+
+impl rand_chacha::rand_core::RngCore for Constant {
+    fn next_u32(&mut self) -> u32 {
+        u32::from_le_bytes([self.0; 4])
+    }
+    fn next_u64(&mut self) -> u64 {
+        u64::from_le_bytes([self.0; 8])
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        dest.fill(self.0);
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_chacha::rand_core::Error> {
+        dest.fill(self.0);
+        Ok(())
+    }
+}
+
+impl rand_chacha::rand_core::CryptoRng for Constant {}
+
+#[test]
+fn the_nonce_vector_is_the_nonce_the_signer_uses() {
+    // The vector frames the fields of PROTOCOL.md §3.3; the signer must
+    // draw exactly that nonce: R = k·G for a signature made with the same
+    // secret, random bytes, context and message.
+    let v = load();
+    let t = v
+        .transcripts
+        .iter()
+        .find(|t| t.domain == "tinnhiem/v1/nonce")
+        .expect("a nonce vector");
+    let labels: Vec<&str> = t.fields.iter().map(|f| f[0].as_str()).collect();
+    assert_eq!(
+        labels,
+        ["secret", "random", "context", "message"],
+        "§3.3's fields"
+    );
+    let field = |label: &'static str| {
+        let i = labels.iter().position(|l| *l == label).unwrap();
+        unhex(&t.fields[i][1], label).unwrap()
+    };
+    assert_eq!(field("random"), vec![NONCE_RANDOM[0]; 32]);
+    let secret: [u8; 32] = field("secret").try_into().unwrap();
+    let context = String::from_utf8(field("context")).unwrap();
+    let key = SecretKey::from_bytes(&secret).expect("a canonical secret");
+    let sig = key.sign(&context, &field("message"), &mut Constant(NONCE_RANDOM[0]));
+    let k = sc(&unhex(&t.output, "output").unwrap());
+    assert_eq!(
+        hex(&sig.to_bytes()[..32]),
+        hex((k * G).compress().as_bytes()),
+        "the signer's nonce is not the vector's"
     );
 }

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod json;
 mod result;
 mod state;
 mod verify;
@@ -35,6 +36,8 @@ pub mod vi;
 
 pub use result::{CandidateResult, ElectionResult, LevelCount, QuorumResult};
 pub use state::{Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError};
-pub use verify::{split_lines, verify_log, verify_log_with, verify_step, Outcome};
+pub use verify::{
+    split_lines, verify_log, verify_log_report, verify_log_with, verify_step, Failed, Outcome,
+};
 
 pub mod sim;

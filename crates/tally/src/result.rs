@@ -1,4 +1,4 @@
-//! The result table (R6, R7) in the shape of DESIGN.md's `result.json`.
+//! The result table (R6, R7) in the shape of `result.json` (docs/INTERFACES.md).
 
 use serde::{Deserialize, Serialize};
 use tinnhiem_core::log::Refused;

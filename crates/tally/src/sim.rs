@@ -12,16 +12,16 @@ use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{base32, hex};
 use tinnhiem_core::log::{
-    entry_hash, head_message, parse_line, Candidate, CloseBody, CredentialsBody, DecryptionBody,
-    ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody,
-    StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+    entry_hash, head_message, is_anchor, parse_line, Candidate, CloseBody, CredentialsBody,
+    DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused,
+    ResultBody, StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
 
 use crate::state::{ExclusionReason, Prechecked, Pushed, Tally, VerifyError};
 
-/// What a voter gets back for an acknowledged ballot (DESIGN.md).
+/// What a voter gets back for an acknowledged ballot (docs/INTERFACES.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The ballot's tracking code.
@@ -200,8 +200,21 @@ impl Meeting {
         self.tally.election_hash().expect("line 0")
     }
 
-    /// Signs a committee statement as trustee `signer` and returns the
-    /// signature (the payload's own signature field is replaced).
+    /// The anchor of a statement appended next (PROTOCOL.md §5.3): the
+    /// entry hash of the last line of [`Meeting::lines`] that is not a
+    /// ballot. Read from the lines themselves, so that it follows a test
+    /// that removes or forces lines.
+    pub fn anchor(&self) -> [u8; 32] {
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| parse_line(l).map_or(true, |e| is_anchor(&e.payload)))
+            .map_or([0; 32], |l| entry_hash(l))
+    }
+
+    /// Signs a committee statement as trustee `signer`, for the next place
+    /// in the log ([`Meeting::anchor`]), and returns the signature (the
+    /// payload's own signature field is replaced).
     pub fn sign_statement(
         &self,
         signer: u32,
@@ -209,7 +222,7 @@ impl Meeting {
         rng: &mut impl CryptoRngCore,
     ) -> Hex<64> {
         let (context, message, _, _) = payload
-            .statement(&self.election_hash())
+            .statement(&self.election_hash(), &self.anchor())
             .expect("a statement");
         Hex(self.trustees[signer as usize]
             .sign(context, &message, rng)

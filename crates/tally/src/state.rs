@@ -11,8 +11,8 @@ use tinnhiem_core::batch::BatchVerifier;
 use tinnhiem_core::elgamal::{small_dlog, Ciphertext};
 use tinnhiem_core::encoding::{hex, point};
 use tinnhiem_core::log::{
-    check_election, entry_hash, parse_line, server_message, ElectionBody, Entry, Payload, Refused,
-    SERVER_ENTRY_CONTEXT,
+    check_election, entry_hash, is_anchor, parse_line, server_message, ElectionBody, Entry,
+    Payload, Refused, SERVER_ENTRY_CONTEXT,
 };
 use tinnhiem_core::proofs::{DecryptionContext, DecryptionProof};
 use tinnhiem_core::rules::quorum_met;
@@ -74,8 +74,10 @@ pub enum Reason {
     /// A trustee's proof of knowledge fails.
     #[error("trustee {0}: proof of knowledge of the key share does not verify")]
     KeyProof(u32),
-    /// A committee signature fails.
-    #[error("the committee member's signature on this {0} entry does not verify")]
+    /// A committee signature fails: changed content, a signer outside the
+    /// committee, or a statement signed for another place in the log (its
+    /// anchor, PROTOCOL.md §5.3: a replayed statement).
+    #[error("the committee member's signature on this {0} entry does not verify at this place in the log")]
     CommitteeSignature(&'static str),
     /// The election key is not the sum of the shares, or comes too early.
     #[error("the election key is not the sum of all published key shares")]
@@ -139,19 +141,30 @@ pub enum Reason {
         /// Option.
         option: usize,
     },
-    /// The published counts differ from the decryption.
-    #[error("the published counts differ from the decrypted totals: candidate {candidate} published {published:?}, decrypted {decrypted:?}")]
+    /// The published counts differ from the decryption. When the entry has
+    /// fewer or more rows than there are candidates, `candidate` is the first
+    /// row only one side has, and the other side is `None` (no row).
+    #[error("the published counts differ from the decrypted totals: candidate {candidate} published {}, decrypted {}", row(.published), row(.decrypted))]
     WrongResult {
         /// Candidate.
         candidate: usize,
-        /// What the entry says.
-        published: [u64; 3],
-        /// What the decryption gives.
-        decrypted: [u64; 3],
+        /// What the entry says (`None`: the entry has no row for it).
+        published: Option<[u64; 3]>,
+        /// What the decryption gives (`None`: there is no such candidate).
+        decrypted: Option<[u64; 3]>,
     },
     /// The log stops before the result.
     #[error("the log ends in phase {0:?}, before the result was published")]
     Incomplete(Phase),
+}
+
+/// A row of counts as the messages print it: `[high, confidence, low]`, or
+/// `no row`.
+fn row(r: &Option<[u64; 3]>) -> String {
+    match r {
+        Some(c) => format!("{c:?}"),
+        None => "no row".into(),
+    }
 }
 
 /// A failure: the first entry at which the log is wrong.
@@ -220,6 +233,9 @@ struct Election {
 pub struct Tally {
     next_seq: u64,
     head: [u8; 32],
+    /// Entry hash of the last line read that is not a ballot: what the next
+    /// committee statement signs (PROTOCOL.md §5.3).
+    anchor: [u8; 32],
     phase: Phase,
     election: Option<Election>,
     trustee_keys: Vec<Option<PublicKey>>,
@@ -252,6 +268,7 @@ impl Tally {
         Tally {
             next_seq: 0,
             head: [0; 32],
+            anchor: [0; 32],
             phase: Phase::Empty,
             election: None,
             trustee_keys: Vec::new(),
@@ -276,6 +293,12 @@ impl Tally {
     /// Entry hash of the last line read (zeros before any).
     pub fn head(&self) -> [u8; 32] {
         self.head
+    }
+
+    /// The anchor of the next committee statement: the entry hash of the
+    /// last line read whose kind is not `ballot` (zeros before any line).
+    pub fn anchor(&self) -> [u8; 32] {
+        self.anchor
     }
 
     /// Number of lines read.
@@ -501,6 +524,7 @@ impl Tally {
                     reason: Reason::ServerSignature,
                 })?;
         }
+        let moves_anchor = is_anchor(&entry.payload);
         let outcome = self.apply_payload(seq, line, entry.payload, ballot, rng)?;
         if let Pushed::Excluded(reason) = &outcome {
             self.excluded.push(Exclusion {
@@ -510,13 +534,17 @@ impl Tally {
         }
         self.next_seq += 1;
         self.head = entry_hash(line);
+        if moves_anchor {
+            self.anchor = self.head;
+        }
         Ok(outcome)
     }
 
     fn check_signer(&self, seq: u64, payload: &Payload) -> Result<(), VerifyError> {
         let e = self.election.as_ref().expect("after line 0");
-        let (context, message, signer, sig) =
-            payload.statement(&e.hash).expect("a committee statement");
+        let (context, message, signer, sig) = payload
+            .statement(&e.hash, &self.anchor)
+            .expect("a committee statement");
         let key = self
             .trustee_keys
             .get(signer as usize)
@@ -796,19 +824,21 @@ impl Tally {
                             seq,
                             Reason::WrongResult {
                                 candidate,
-                                published: *published,
-                                decrypted: *decrypted,
+                                published: Some(*published),
+                                decrypted: Some(*decrypted),
                             },
                         );
                     }
                 }
                 if b.counts.len() != counts.len() {
+                    // The first row only one side has; the other has none.
+                    let candidate = b.counts.len().min(counts.len());
                     return fail(
                         seq,
                         Reason::WrongResult {
-                            candidate: b.counts.len().min(counts.len()),
-                            published: b.counts.get(counts.len()).copied().unwrap_or_default(),
-                            decrypted: counts.get(b.counts.len()).copied().unwrap_or_default(),
+                            candidate,
+                            published: b.counts.get(candidate).copied(),
+                            decrypted: counts.get(candidate).copied(),
                         },
                     );
                 }

@@ -78,11 +78,44 @@ pub fn verify_log_with(
     rng: &mut impl CryptoRngCore,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Outcome, VerifyError> {
+    verify_log_report(bytes, threads, rng, progress).map_err(|f| f.error)
+}
+
+/// A log that fails: the failure and the exclusions found before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// The first failing line and why.
+    pub error: VerifyError,
+    /// The ballot entries left out before that line, in log order.
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// [`verify_log_with`], with the exclusions found before a failure
+/// (what `tinnhiem verify --json` reports).
+pub fn verify_log_report(
+    bytes: &[u8],
+    threads: usize,
+    rng: &mut impl CryptoRngCore,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Outcome, Failed> {
+    let mut tally = Tally::new();
+    run(&mut tally, bytes, threads, rng, progress).map_err(|error| Failed {
+        error,
+        exclusions: tally.exclusions().to_vec(),
+    })
+}
+
+fn run(
+    tally: &mut Tally,
+    bytes: &[u8],
+    threads: usize,
+    rng: &mut impl CryptoRngCore,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Outcome, VerifyError> {
     let lines = split_lines(bytes);
     let total = lines.len() as u64;
-    let mut tally = Tally::new();
-    let i = read_header(&mut tally, &lines, rng)?;
-    if let Some(header) = Header::of(&tally).filter(|_| i < lines.len()) {
+    let i = read_header(tally, &lines, rng)?;
+    if let Some(header) = Header::of(tally).filter(|_| i < lines.len()) {
         let chunks: Vec<&[&[u8]]> = lines[i..].chunks(CHUNK).collect();
         let mut applied = i as u64;
         let mut apply = |tally: &mut Tally,
@@ -97,18 +130,18 @@ pub fn verify_log_with(
         };
         #[cfg(not(target_arch = "wasm32"))]
         if threads > 1 && chunks.len() > 1 {
-            parallel(&mut tally, &chunks, threads, &header, rng, &mut apply)?;
-            return finish(&tally, total);
+            parallel(tally, &chunks, threads, &header, rng, &mut apply)?;
+            return finish(tally, total);
         }
         #[cfg(target_arch = "wasm32")]
         let _ = threads;
         let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
         for chunk in &chunks {
             let pre = precheck(chunk, &mut batch_rng, &header);
-            apply(&mut tally, chunk, pre, rng)?;
+            apply(tally, chunk, pre, rng)?;
         }
     }
-    finish(&tally, total)
+    finish(tally, total)
 }
 
 /// Verifies the next `lines` of a log into `tally`, in steps chosen by the

@@ -5,6 +5,8 @@
 //! (a field name, a byte count), it is kept in English inside the Vietnamese
 //! sentence: it names a field of PROTOCOL.md.
 
+use tinnhiem_core::ballot::BallotError;
+
 use crate::state::{ExclusionReason, Phase, Reason};
 
 /// The phase in Vietnamese.
@@ -61,7 +63,9 @@ pub fn reason(r: &Reason) -> String {
             format!("thành viên số {t}: chứng minh sở hữu phần khoá không hợp lệ")
         }
         Reason::CommitteeSignature(k) => format!(
-            "chữ ký của thành viên Ban kiểm phiếu trên dòng “{}” không hợp lệ",
+            "chữ ký của thành viên Ban kiểm phiếu trên dòng “{}” không hợp lệ ở vị trí này \
+             (nội dung đã bị sửa, người ký không phải thành viên, hoặc một văn bản đã ký \
+             cho vị trí khác trong nhật ký bị gửi lại)",
             kind(k)
         ),
         Reason::ElectionKey => {
@@ -100,10 +104,10 @@ pub fn reason(r: &Reason) -> String {
             published,
             decrypted,
         } => format!(
-            "kết quả công bố khác kết quả giải mã: người thứ {}, công bố {:?}, giải mã {:?}",
+            "kết quả công bố khác kết quả giải mã: người thứ {}, công bố {}, giải mã {}",
             candidate + 1,
-            published,
-            decrypted
+            row(published),
+            row(decrypted)
         ),
         Reason::Incomplete(p) => format!(
             "nhật ký dừng ở giai đoạn “{}”, trước khi công bố kết quả",
@@ -112,9 +116,25 @@ pub fn reason(r: &Reason) -> String {
     }
 }
 
+/// A row of counts, or its absence.
+fn row(r: &Option<[u64; 3]>) -> String {
+    match r {
+        Some(c) => format!("{c:?}"),
+        None => "không có dòng nào".into(),
+    }
+}
+
 /// Why a ballot is left out of the count, in Vietnamese.
 pub fn exclusion(x: &ExclusionReason) -> String {
     match x {
+        ExclusionReason::Invalid(BallotError::IdentityCiphertext { candidate, option }) => {
+            format!(
+                "phiếu không hợp lệ: người thứ {}, ô {} được mã hoá với độ ngẫu nhiên 0 \
+                 (lựa chọn lộ công khai trong nhật ký)",
+                candidate + 1,
+                option + 1
+            )
+        }
         ExclusionReason::OutsideVoting => "gửi ngoài thời gian bỏ phiếu".to_string(),
         ExclusionReason::NotIssued => {
             "mã không do Ban kiểm phiếu phát hành (giả mạo, R5)".to_string()
@@ -176,8 +196,13 @@ mod tests {
             },
             Reason::WrongResult {
                 candidate: 1,
-                published: [1, 2, 3],
-                decrypted: [3, 2, 1],
+                published: Some([1, 2, 3]),
+                decrypted: Some([3, 2, 1]),
+            },
+            Reason::WrongResult {
+                candidate: 2,
+                published: None,
+                decrypted: Some([3, 2, 1]),
             },
             Reason::Incomplete(Phase::Voting),
         ]
@@ -223,6 +248,19 @@ mod tests {
     fn exclusions_and_phases_are_translated() {
         assert!(exclusion(&ExclusionReason::Repeated(42)).contains("42"));
         assert!(exclusion(&ExclusionReason::NotIssued).contains("R5"));
+        assert!(
+            exclusion(&ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+                candidate: 0,
+                option: 3
+            }))
+            .contains("người thứ 1, ô 4")
+        );
+        let missing = reason(&Reason::WrongResult {
+            candidate: 1,
+            published: None,
+            decrypted: Some([0, 0, 0]),
+        });
+        assert!(missing.contains("công bố không có dòng nào"), "{missing}");
         for p in [
             Phase::Empty,
             Phase::Setup,

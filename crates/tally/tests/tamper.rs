@@ -1018,8 +1018,8 @@ fn wrong_result_entry_fails_at_the_result() {
         e.reason,
         Reason::WrongResult {
             candidate: 1,
-            published: [1, 1, 1],
-            decrypted: [0, 1, 2]
+            published: Some([1, 1, 1]),
+            decrypted: Some([0, 1, 2])
         }
     );
 }
@@ -1028,7 +1028,8 @@ fn wrong_result_entry_fails_at_the_result() {
 fn result_with_a_missing_candidate_fails_at_the_result() {
     let (mut m, mut rng) = closed(31);
     m.decrypt(&mut rng).unwrap();
-    let counts = m.tally.counts().unwrap()[..1].to_vec();
+    let all = m.tally.counts().unwrap().to_vec();
+    let counts = all[..1].to_vec();
     m.lines.pop();
     let mut body = ResultBody {
         counts,
@@ -1039,7 +1040,42 @@ fn result_with_a_missing_candidate_fails_at_the_result() {
     m.force(Payload::Result(body), &mut rng);
     let e = failure(&m.lines);
     assert_eq!(e.seq, m.lines.len() as u64 - 1);
-    assert!(matches!(e.reason, Reason::WrongResult { .. }), "{e}");
+    // The missing row is named as missing, not printed as [0, 0, 0].
+    assert_eq!(
+        e.reason,
+        Reason::WrongResult {
+            candidate: 1,
+            published: None,
+            decrypted: Some(all[1]),
+        }
+    );
+    assert!(e.to_string().contains("published no row"), "{e}");
+}
+
+#[test]
+fn result_with_an_extra_candidate_fails_at_the_result() {
+    let (mut m, mut rng) = closed(32);
+    m.decrypt(&mut rng).unwrap();
+    let mut counts = m.tally.counts().unwrap().to_vec();
+    counts.push([0, 0, 0]);
+    m.lines.pop();
+    let mut body = ResultBody {
+        counts,
+        signer: 0,
+        signature: Hex([0; 64]),
+    };
+    body.signature = m.sign_statement(0, &Payload::Result(body.clone()), &mut rng);
+    m.force(Payload::Result(body), &mut rng);
+    let e = failure(&m.lines);
+    assert_eq!(e.seq, m.lines.len() as u64 - 1);
+    assert_eq!(
+        e.reason,
+        Reason::WrongResult {
+            candidate: 2,
+            published: Some([0, 0, 0]),
+            decrypted: None,
+        }
+    );
 }
 
 #[test]
@@ -1168,7 +1204,9 @@ fn credentials_signed_by_a_non_trustee_key_fail_at_that_entry() {
         signer: 0,
         signature: Hex([0; 64]),
     };
-    let (context, message, _, _) = Payload::Credentials(body.clone()).statement(&hash).unwrap();
+    let (context, message, _, _) = Payload::Credentials(body.clone())
+        .statement(&hash, &m.anchor())
+        .unwrap();
     body.signature = Hex(m.server.sign(context, &message, &mut rng).to_bytes());
     m.force(Payload::Credentials(body), &mut rng);
     let e = failure(&m.lines);
@@ -1186,7 +1224,9 @@ fn open_signed_by_a_non_trustee_key_fails_at_that_entry() {
         signer: 1,
         signature: Hex([0; 64]),
     };
-    let (context, message, _, _) = Payload::Open(body.clone()).statement(&hash).unwrap();
+    let (context, message, _, _) = Payload::Open(body.clone())
+        .statement(&hash, &m.anchor())
+        .unwrap();
     body.signature = Hex(outsider.sign(context, &message, &mut rng).to_bytes());
     m.force(Payload::Open(body), &mut rng);
     let e = failure(&m.lines);
@@ -1228,7 +1268,9 @@ fn statement_by_a_trustee_who_does_not_exist_fails_at_that_entry() {
         signature: Hex([0; 64]),
     };
     let hash = m.tally.election_hash().unwrap();
-    let (context, message, _, _) = Payload::Open(body.clone()).statement(&hash).unwrap();
+    let (context, message, _, _) = Payload::Open(body.clone())
+        .statement(&hash, &m.anchor())
+        .unwrap();
     body.signature = Hex(m.server.sign(context, &message, &mut rng).to_bytes());
     m.force(Payload::Open(body), &mut rng);
     let e = failure(&m.lines);
@@ -1303,4 +1345,138 @@ fn identity_point_as_a_credential_fails_at_that_entry() {
     let e = failure(&m.lines);
     assert_eq!(e.seq, m.lines.len() as u64 - 1);
     assert_eq!(e.reason, Reason::BadCredential { index: 1 });
+}
+
+// ------------------------------------------- issue 10: replay, randomness 0
+
+#[test]
+fn a_replayed_attendance_fails_at_that_entry() {
+    // The committee records 9 present, then corrects it to 7; the server
+    // appends the first statement again. Its signature covers the election
+    // and the count but must also cover its place in the log.
+    let mut rng = ChaCha20Rng::seed_from_u64(60);
+    let mut m = Meeting::create(setup(2, 2, 10), &mut rng).unwrap();
+    m.record_quorum(9, &mut rng).unwrap();
+    let first = tinnhiem_core::log::parse_line(m.lines.last().unwrap())
+        .unwrap()
+        .payload;
+    m.record_quorum(7, &mut rng).unwrap();
+    m.force(first, &mut rng);
+    let e = failure(&m.lines);
+    assert_eq!(e.seq, m.lines.len() as u64 - 1);
+    assert_eq!(e.reason, Reason::CommitteeSignature("quorum"));
+}
+
+#[test]
+fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
+    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
+    // public in the log, yet an honest proof for it verifies.
+    let mut v = Voting::new(61);
+    let ctx = v.ctx();
+    let id = v.m.id.clone();
+    let cred = v.creds[2].clone();
+    let public = *cred.public(&id).as_bytes();
+    let key = *ctx.key.point();
+    let mut answers: Vec<Answer> = (0..2)
+        .map(|j| Answer::encrypt(&ctx, &public, j, Some(Level::Low), &mut v.rng))
+        .collect();
+    let rs = [
+        Scalar::ZERO,
+        Scalar::random(&mut v.rng),
+        Scalar::random(&mut v.rng),
+    ];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        OrProof::prove(
+            &orc(&ctx, &public, 0, k as u32),
+            &key,
+            &cts[k].a,
+            &cts[k].b,
+            &cts[k].compress(),
+            k == 0,
+            &rs[k],
+            &mut v.rng,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(&ctx, &public, 0, 3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        &mut v.rng,
+    );
+    answers[0] = Answer {
+        ciphertexts: cts.map(|c| c.compress()),
+        proofs,
+        sum_proof,
+    };
+    let b = sign_ballot(&ctx, &id, &cred, public, answers, &mut v.rng);
+    assert_eq!(
+        v.m.tally.check_ballot(&b, &mut v.rng),
+        Err(ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+            candidate: 0,
+            option: 0
+        })),
+        "the server's check"
+    );
+    let seq = v.force(b);
+    v.vote(2, [Some(Level::High), None]);
+    let ex = v.finish();
+    assert_eq!(
+        ex,
+        [Exclusion {
+            seq,
+            reason: ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+                candidate: 0,
+                option: 0
+            })
+        }]
+    );
+}
+
+#[test]
+fn a_close_signed_before_more_ballots_arrive_still_holds() {
+    // The anchor is the last line that is not a ballot: ballots appended
+    // between the signing and the appending of a close do not move it.
+    let mut v = Voting::new(62);
+    v.vote(0, [Some(Level::High), None]);
+    let mut body = tinnhiem_core::log::CloseBody {
+        refused: Default::default(),
+        signer: 1,
+        signature: Hex([0; 64]),
+    };
+    body.signature =
+        v.m.sign_statement(1, &Payload::Close(body.clone()), &mut v.rng);
+    v.vote(1, [Some(Level::Low), Some(Level::Low)]);
+    v.vote(2, [None, Some(Level::Confidence)]);
+    v.m.append(Payload::Close(body), &mut v.rng)
+        .expect("the close holds after the ballots");
+    v.m.decrypt(&mut v.rng).unwrap();
+    let (result, exclusions) = verify(&v.m.lines).expect("the log verifies");
+    assert_eq!(result.returned, 3);
+    assert!(exclusions.is_empty());
+}
+
+#[test]
+fn a_statement_signed_before_another_statement_fails() {
+    // Two members sign at once: the second to arrive no longer holds, as
+    // the first moved the anchor (its member signs again).
+    let (mut m, mut rng) = attended(63);
+    let mut body = CredentialsBody {
+        credentials: vec![Hex(*Credential::generate(&mut rng)
+            .public(&m.id)
+            .as_bytes())],
+        signer: 1,
+        signature: Hex([0; 64]),
+    };
+    body.signature = m.sign_statement(1, &Payload::Credentials(body.clone()), &mut rng);
+    m.issue_credentials(2, &mut rng).unwrap();
+    m.force(Payload::Credentials(body), &mut rng);
+    let e = failure(&m.lines);
+    assert_eq!(e.seq, m.lines.len() as u64 - 1);
+    assert_eq!(e.reason, Reason::CommitteeSignature("credentials"));
 }

@@ -330,6 +330,67 @@ fn force(m: &mut Meeting, payload: Payload, r: &mut ChaCha20Rng) -> ExclusionRea
     }
 }
 
+/// A ballot with `cred` whose candidate 0 "high" is encrypted with
+/// randomness 0, with honest proofs (candidate 1: "low", honest).
+fn zero_randomness(m: &Meeting, cred: &Credential, r: &mut ChaCha20Rng) -> Ballot {
+    use tinnhiem_core::ballot::{ballot_digest, Answer};
+    use tinnhiem_core::elgamal::Ciphertext;
+    use tinnhiem_core::proofs::{OrContext, OrProof};
+    use tinnhiem_core::Scalar;
+    let ctx = m.tally.ballot_context().unwrap();
+    let public = *cred.public(&m.id).as_bytes();
+    let key = *ctx.key.point();
+    let orc = |option| OrContext {
+        election: &ctx.election_hash,
+        key: ctx.key.as_bytes(),
+        credential: &public,
+        candidate: 0,
+        option,
+    };
+    let rs = [Scalar::ZERO, Scalar::random(r), Scalar::random(r)];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        let ct = &cts[k];
+        OrProof::prove(
+            &orc(k as u32),
+            &key,
+            &ct.a,
+            &ct.b,
+            &ct.compress(),
+            k == 0,
+            &rs[k],
+            r,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        r,
+    );
+    let answers = vec![
+        Answer {
+            ciphertexts: cts.map(|c| c.compress()),
+            proofs,
+            sum_proof,
+        },
+        Answer::encrypt(&ctx, &public, 1, LOW, r),
+    ];
+    let digest = ballot_digest(&ctx.election_hash, &public, &answers, None);
+    let signature = cred.secret_key(&m.id).sign("ballot", &digest, r);
+    Ballot {
+        credential: public,
+        answers,
+        signed_by: None,
+        signature,
+    }
+}
+
 /// A log in which a compromised server appended ballots the protocol does
 /// not count: each is an exclusion, and the count goes on without it.
 fn forced(files: &mut Files) {
@@ -395,7 +456,12 @@ fn forced(files: &mut Files) {
     b.signature = creds[1].secret_key(&m.id).sign("ballot", &digest, &mut r);
     let reason = force(&mut m, Payload::Ballot(b), &mut r);
     note(&m, reason);
-    // Credential 2 votes (the bad ballot above did not use it up).
+    // Credential 1, candidate 0's "high" encrypted with randomness 0: the
+    // ciphertext is (0, G), the choice public, its proofs honest.
+    let b = zero_randomness(&m, &creds[1], &mut r);
+    let reason = force(&mut m, Payload::Ballot(b), &mut r);
+    note(&m, reason);
+    // Credential 2 votes (the bad ballots above did not use it up).
     let b = m.fill(&creds[2], &ballots[1].choices, None, &mut r);
     m.submit(b, &mut r).unwrap();
     m.close(&mut r).unwrap();
@@ -421,6 +487,8 @@ fn forced(files: &mut Files) {
             "forced: a ballot with credential 0 again".into(),
             "forced: credential 2's public part with credential 1's signature".into(),
             "forced: credential 1, signed, candidate 0 high encrypts 2 (proof fails)".into(),
+            "forced: credential 1, candidate 0 high encrypted with randomness 0 (A is the identity)"
+                .into(),
             "ballot 1 (credential 2) accepted".into(),
             "close".into(),
             "forced: credential 1 after close".into(),
@@ -824,8 +892,15 @@ fn forced_log_counts_without_its_excluded_ballots() {
             "Repeated",
             "Invalid",
             "Invalid",
+            "Invalid",
             "OutsideVoting"
         ]
+    );
+    // The ballot with randomness 0 is named as such.
+    assert!(
+        v.exclusions[4].message.contains("A is the identity"),
+        "{}",
+        v.exclusions[4].message
     );
     assert_eq!((result.issued, result.returned), (3, 2));
 }

@@ -49,3 +49,31 @@ test('a mistyped credential is an error', () => {
   assert.equal(code, 1);
   assert.match(answer.error, /mistyped/);
 });
+
+test('election_check answers the 32-character check and the fingerprint of an election', () => {
+  const { code, answer } = call(14, { election_hash: '00'.repeat(32), election_key: BASEPOINT });
+  assert.equal(code, 0, JSON.stringify(answer));
+  assert.match(answer.check, /^[0-9A-HJKMNP-TV-Z]{32}$/);
+  assert.match(answer.fingerprint, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  // Another election hash, another check.
+  const other = call(14, { election_hash: '01'.repeat(32), election_key: BASEPOINT });
+  assert.notEqual(other.answer.check, answer.check);
+});
+
+test('neither the credential nor the answer stays in the module\'s memory', () => {
+  const { answer } = call(1, {
+    election_id: 'smoke', election_hash: '00'.repeat(32), election_key: BASEPOINT,
+    credential: CREDENTIAL, choices: ['high'], seed: seed(),
+  });
+  const ptr = x.tn_result_ptr();
+  const len = x.tn_result_len();
+  assert.ok(len > 0 && answer.tracking);
+  x.tn_result_clear();
+  assert.equal(x.tn_result_len(), 0);
+  const memory = new TextDecoder('latin1').decode(new Uint8Array(x.memory.buffer));
+  // The answer's place no longer holds it (its first bytes may be the
+  // allocator's own once freed).
+  assert.ok(!memory.slice(ptr, ptr + len).includes(answer.tracking), 'the answer is wiped');
+  // The request (the credential text) was wiped after the call.
+  assert.ok(!memory.includes(CREDENTIAL), 'the credential text is not left in memory');
+});

@@ -13,11 +13,18 @@
 //! | 9 | `tally_finish` | `{}` | [`TallyAnswer`] |
 //! | 10 | `voter_result_signature` | [`VoterSignatureRequest`] | [`VoterSignatureAnswer`] |
 //! | 11 | `qr_svg` | [`QrRequest`] | [`QrAnswer`] |
+//! | 12 | `fingerprint` | [`FingerprintRequest`] | [`FingerprintAnswer`] |
+//! | 13 | `trustee_public` | [`TrusteePublicRequest`] | [`TrusteePublicAnswer`] |
+//! | 14 | `election_check` | [`ElectionCheckRequest`] | [`ElectionCheckAnswer`] |
+//! | 15 | `check_receipt` | [`ReceiptCheckRequest`] | [`ReceiptCheckAnswer`] |
 //!
 //! Errors are answered as `{"error": "..."}`; an error message never
 //! contains the credential or any other secret. Secrets that the page must
 //! keep (a trustee's key share, for the key file the member downloads) are
-//! returned to the page only by the operation that makes them.
+//! returned to the page only by the operation that makes them. The request
+//! fields that carry a secret (a credential text, a key share, a random
+//! seed) are wiped as soon as they are read, and the export shims wipe the
+//! request and answer buffers (`shim.rs`).
 
 use std::cell::RefCell;
 
@@ -36,7 +43,7 @@ use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
 use tinnhiem_tally::{Tally, VerifyError};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Operation codes of `tn_call`.
 pub mod op {
@@ -66,6 +73,10 @@ pub mod op {
     pub const FINGERPRINT: u32 = 12;
     /// [`super::trustee_public`].
     pub const TRUSTEE_PUBLIC: u32 = 13;
+    /// [`super::election_check`].
+    pub const ELECTION_CHECK: u32 = 14;
+    /// [`super::check_receipt`].
+    pub const CHECK_RECEIPT: u32 = 15;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -121,17 +132,19 @@ fn err(e: impl core::fmt::Display) -> String {
 
 /// Encrypts and signs a ballot.
 pub fn encrypt_ballot(req: EncryptRequest) -> Result<EncryptAnswer, String> {
+    let secret_text = Zeroizing::new(req.credential);
+    let seed_text = Zeroizing::new(req.seed);
     let election_hash = unhex_array::<32>(&req.election_hash, "election_hash").map_err(err)?;
     let key = PublicKey::from_bytes(
         &unhex_array(&req.election_key, "election_key").map_err(err)?,
         "election_key",
     )
     .map_err(err)?;
-    let credential = Credential::from_text(&req.credential).map_err(err)?;
+    let credential = Credential::from_text(&secret_text).map_err(err)?;
     if let Some(n) = &req.signed_by {
         check_name(n).map_err(err)?;
     }
-    let mut rng = ChaCha20Rng::from_seed(unhex_array(&req.seed, "seed").map_err(err)?);
+    let mut rng = rng(&seed_text)?;
     let ctx = ElectionContext {
         election_hash,
         key,
@@ -151,7 +164,8 @@ pub fn encrypt_ballot(req: EncryptRequest) -> Result<EncryptAnswer, String> {
 
 /// The public credential of a credential text.
 pub fn credential_public(req: CredentialRequest) -> Result<CredentialAnswer, String> {
-    let c = Credential::from_text(&req.credential).map_err(err)?;
+    let text = Zeroizing::new(req.credential);
+    let c = Credential::from_text(&text).map_err(err)?;
     Ok(CredentialAnswer {
         public: hex(c.public(&req.election_id).as_bytes()),
     })
@@ -165,7 +179,7 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     ) -> Result<Vec<u8>, String> {
         let q: Q = serde_json::from_slice(input).map_err(|e| format!("bad request: {e}"))?;
         let a = f(q)?;
-        serde_json::to_vec(&a).map_err(err)
+        answer_bytes(&a)
     }
     let r = match op {
         op::ENCRYPT_BALLOT => run(input, encrypt_ballot),
@@ -181,6 +195,8 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::QR_SVG => run(input, qr_svg),
         op::FINGERPRINT => run(input, fingerprint),
         op::TRUSTEE_PUBLIC => run(input, trustee_public),
+        op::ELECTION_CHECK => run(input, election_check),
+        op::CHECK_RECEIPT => run(input, check_receipt),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -191,10 +207,30 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     })
 }
 
+/// Serializes an answer into a buffer of exactly its size, so that growing
+/// the buffer never leaves copies of an answer's secrets (a key share, a
+/// sheet's credentials) behind in freed memory.
+fn answer_bytes<A: Serialize>(a: &A) -> Result<Vec<u8>, String> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    serde_json::to_writer(&mut n, a).map_err(err)?;
+    let mut out = Vec::with_capacity(n.0);
+    serde_json::to_writer(&mut out, a).map_err(err)?;
+    Ok(out)
+}
+
 fn rng(seed: &str) -> Result<ChaCha20Rng, String> {
-    Ok(ChaCha20Rng::from_seed(
-        unhex_array(seed, "seed").map_err(err)?,
-    ))
+    let bytes = Zeroizing::new(unhex_array::<32>(seed, "seed").map_err(err)?);
+    Ok(ChaCha20Rng::from_seed(*bytes))
 }
 
 fn hash32(s: &str, field: &'static str) -> Result<[u8; 32], String> {
@@ -255,8 +291,193 @@ pub struct TrusteePublicAnswer {
 /// that the console compares the log with the member's own key, not with
 /// what a server says it is).
 pub fn trustee_public(req: TrusteePublicRequest) -> Result<TrusteePublicAnswer, String> {
+    let secret = Zeroizing::new(req.secret);
     Ok(TrusteePublicAnswer {
-        public: hex(trustee(&req.secret)?.public().as_bytes()),
+        public: hex(trustee(&secret)?.public().as_bytes()),
+    })
+}
+
+/// The election check (PROTOCOL.md §5.10).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionCheckRequest {
+    /// Election hash, hex: on the voter's phone, the SHA-256 of the line 0
+    /// it was served; on the committee's device, from the log it verified.
+    pub election_hash: String,
+    /// Election key, hex.
+    pub election_key: String,
+}
+
+/// The check and the fingerprint of one election hash and key.
+#[derive(Serialize)]
+pub struct ElectionCheckAnswer {
+    /// 32 base32 characters (160 bits), as in the QR code's fragment.
+    pub check: String,
+    /// `XXXX-XXXX` (PROTOCOL.md §5.9), for the slip printed by hand.
+    pub fingerprint: String,
+}
+
+fn check_of(election_hash: &str, election_key: &str) -> Result<(String, String), String> {
+    let hash = hash32(election_hash, "election_hash")?;
+    let key = hash32(election_key, "election_key")?;
+    PublicKey::from_bytes(&key, "election_key").map_err(err)?;
+    Ok((
+        tinnhiem_core::ballot::election_check(&hash, &key),
+        tinnhiem_core::ballot::fingerprint(&hash, &key),
+    ))
+}
+
+/// What the QR code carries after the credential, and what the phone
+/// compares it with before it shows the ballot.
+pub fn election_check(req: ElectionCheckRequest) -> Result<ElectionCheckAnswer, String> {
+    let (check, fingerprint) = check_of(&req.election_hash, &req.election_key)?;
+    Ok(ElectionCheckAnswer { check, fingerprint })
+}
+
+/// A receipt as the server gave it (PROTOCOL.md §5.8).
+#[derive(Deserialize)]
+pub struct ReceiptIn {
+    /// Tracking code.
+    pub tracking: String,
+    /// The ballot's line.
+    pub seq: u64,
+    /// SHA-256 of that line, hex.
+    pub entry_hash: String,
+    /// The server's `log-head` signature on `entry_hash ‖ u64le(seq)`, hex.
+    pub head_signature: String,
+}
+
+/// A signed head (`GET /api/elections/{id}/head`).
+#[derive(Deserialize)]
+pub struct HeadIn {
+    /// The line the head is the hash of.
+    pub seq: u64,
+    /// Its entry hash, hex.
+    pub head: String,
+    /// The server's `log-head` signature, hex.
+    pub signature: String,
+}
+
+/// Check a receipt against the published log.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptCheckRequest {
+    /// Line 0 of the log, as served (without its `\n`).
+    pub election: String,
+    /// The election hash the phone verified before it voted (against the
+    /// QR code's check), hex; line 0 must hash to it. Optional for a page
+    /// that knows no election hash of its own.
+    #[serde(default)]
+    pub election_hash: Option<String>,
+    /// The receipt the phone kept.
+    pub receipt: ReceiptIn,
+    /// The current signed head.
+    pub head: HeadIn,
+    /// Lines `receipt.seq ..= head.seq` as served, without their `\n`.
+    pub lines: Vec<String>,
+}
+
+/// The outcome: `ok`, or the first thing that does not hold.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct ReceiptCheckAnswer {
+    /// Everything holds.
+    pub ok: bool,
+    /// `election` (line 0 is not the election the phone voted in),
+    /// `receipt` (the receipt is not signed by line 0's server key),
+    /// `missing` (the log served does not reach the receipt's line),
+    /// `mismatch` (the line at the receipt's place is not this ballot),
+    /// `chain` (the lines after it do not chain up to the head),
+    /// `head` (the head is not signed by line 0's server key).
+    pub problem: Option<String>,
+}
+
+/// Checks a receipt against the log itself rather than the server's word
+/// (`/tracking`): line 0 is the election (and hashes to `election_hash`),
+/// the receipt is signed with line 0's server key, the line at the
+/// receipt's `seq` hashes to its `entry_hash` and is a ballot with its
+/// tracking code, every line after it links to the one before (`seq`,
+/// `prev`) up to the signed head, and the head's signature verifies with
+/// line 0's server key (PROTOCOL.md §5.8).
+pub fn check_receipt(req: ReceiptCheckRequest) -> Result<ReceiptCheckAnswer, String> {
+    use tinnhiem_core::log::{entry_hash, head_message, parse_line, SERVER_HEAD_CONTEXT};
+    use tinnhiem_core::schnorr::Signature;
+    let fail = |p: &str| {
+        Ok(ReceiptCheckAnswer {
+            ok: false,
+            problem: Some(p.to_owned()),
+        })
+    };
+    let hash = entry_hash(req.election.as_bytes());
+    if let Some(h) = &req.election_hash {
+        if hash32(h, "election_hash")? != hash {
+            return fail("election");
+        }
+    }
+    let server_key = match parse_line(req.election.as_bytes()) {
+        Ok(e) => match e.payload {
+            Payload::Election(b) if e.seq == 0 => b.server_key.0,
+            _ => return fail("election"),
+        },
+        Err(_) => return fail("election"),
+    };
+    let Ok(server_key) = PublicKey::from_bytes(&server_key, "server_key") else {
+        return fail("election");
+    };
+    let signed = |head: &[u8; 32], seq: u64, sig: &str| -> Result<bool, String> {
+        let sig: [u8; 64] = unhex_array(sig, "signature").map_err(err)?;
+        Ok(Signature::from_bytes(&sig).is_ok_and(|s| {
+            s.verify(&server_key, SERVER_HEAD_CONTEXT, &head_message(head, seq))
+                .is_ok()
+        }))
+    };
+    let r = &req.receipt;
+    let receipt_hash = hash32(&r.entry_hash, "entry_hash")?;
+    if !signed(&receipt_hash, r.seq, &r.head_signature)? {
+        return fail("receipt");
+    }
+    let head_hash = hash32(&req.head.head, "head")?;
+    let want = req.head.seq.checked_sub(r.seq).map(|n| n as usize + 1);
+    if want != Some(req.lines.len()) || req.lines.is_empty() {
+        return fail("missing");
+    }
+    let first = req.lines[0].as_bytes();
+    if entry_hash(first) != receipt_hash {
+        return fail("mismatch");
+    }
+    match parse_line(first) {
+        Ok(e) if e.seq == r.seq => match e.payload {
+            Payload::Ballot(b) => {
+                let digest = tinnhiem_core::ballot::ballot_digest(
+                    &hash,
+                    &b.credential,
+                    &b.answers,
+                    b.signed_by.as_deref(),
+                );
+                if tracking_code(&digest) != r.tracking.trim().to_ascii_uppercase() {
+                    return fail("mismatch");
+                }
+            }
+            _ => return fail("mismatch"),
+        },
+        _ => return fail("mismatch"),
+    }
+    let mut prev = receipt_hash;
+    for (i, line) in req.lines.iter().enumerate().skip(1) {
+        match parse_line(line.as_bytes()) {
+            Ok(e) if e.seq == r.seq + i as u64 && e.prev == prev => {}
+            _ => return fail("chain"),
+        }
+        prev = entry_hash(line.as_bytes());
+    }
+    if prev != head_hash {
+        return fail("chain");
+    }
+    if !signed(&head_hash, req.head.seq, &req.head.signature)? {
+        return fail("head");
+    }
+    Ok(ReceiptCheckAnswer {
+        ok: true,
+        problem: None,
     })
 }
 
@@ -283,10 +504,17 @@ pub struct KeygenAnswer {
     pub proof: String,
 }
 
+impl Drop for KeygenAnswer {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+    }
+}
+
 /// Makes a key share with its proof of knowledge.
 pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
-    let mut rng = rng(&req.seed)?;
+    let seed = Zeroizing::new(req.seed);
+    let mut rng = rng(&seed)?;
     let key = TrusteeKey::generate(&mut rng);
     let share = key.key_share(&hash, req.trustee, &mut rng);
     Ok(KeygenAnswer {
@@ -302,6 +530,10 @@ pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
 pub struct StatementRequest {
     /// Election hash, hex.
     pub election_hash: String,
+    /// The statement's anchor, hex (PROTOCOL.md §5.3): the entry hash of the
+    /// last line that is not a ballot in the log the page verified
+    /// ([`TallyAnswer::anchor`]) or, without that log, the view's `anchor`.
+    pub anchor: String,
     /// The member's key share, hex (from the key file).
     pub secret: String,
     /// The member's index.
@@ -329,6 +561,7 @@ pub struct SignatureAnswer {
 /// Signs a committee statement with the member's key share.
 pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
+    let anchor = hash32(&req.anchor, "anchor")?;
     let key = trustee(&req.secret)?;
     let zero = Hex([0u8; 64]);
     let payload = match req.kind.as_str() {
@@ -363,7 +596,7 @@ pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> 
         }),
         other => return Err(format!("unknown statement kind {other:?}")),
     };
-    let (context, message, _, _) = payload.statement(&hash).expect("a statement kind");
+    let (context, message, _, _) = payload.statement(&hash, &anchor).expect("a statement kind");
     let mut seed = [0u8; 32];
     // The nonce is hedged with the key and message; no page seed is needed.
     seed[..32].copy_from_slice(&tinnhiem_core::log::entry_hash(&message));
@@ -383,6 +616,10 @@ pub struct MakeCredentialsRequest {
     pub count: u32,
     /// The address voters' phones use (`https://host:port`).
     pub base: String,
+    /// The election hash, hex, from the log this device verified.
+    pub election_hash: String,
+    /// The election key, hex, from the same log.
+    pub election_key: String,
     /// 32 random bytes, hex.
     pub seed: String,
 }
@@ -392,7 +629,7 @@ pub struct MakeCredentialsRequest {
 pub struct SheetCredential {
     /// The credential text (secret: print it, never send it).
     pub text: String,
-    /// The voter URL (secret, same reason).
+    /// The voter URL `{base}/v/{id}#{text}.{check}` (secret, same reason).
     pub url: String,
     /// The QR code of the URL, SVG.
     pub qr: String,
@@ -400,11 +637,23 @@ pub struct SheetCredential {
     pub public: String,
 }
 
+impl Drop for SheetCredential {
+    fn drop(&mut self) {
+        self.text.zeroize();
+        self.url.zeroize();
+        self.qr.zeroize();
+    }
+}
+
 /// A sheet's credentials.
 #[derive(Serialize)]
 pub struct MakeCredentialsAnswer {
     /// The credentials.
     pub credentials: Vec<SheetCredential>,
+    /// The election check in every URL (PROTOCOL.md §5.10).
+    pub check: String,
+    /// The election's fingerprint (PROTOCOL.md §5.9), for the slips.
+    pub fingerprint: String,
 }
 
 /// Makes credentials with their voter URLs and QR codes.
@@ -412,13 +661,15 @@ pub fn make_credentials(req: MakeCredentialsRequest) -> Result<MakeCredentialsAn
     if req.count == 0 || req.count > 5000 {
         return Err("count: 1 to 5000".into());
     }
-    let mut rng = rng(&req.seed)?;
+    let (check, fingerprint) = check_of(&req.election_hash, &req.election_key)?;
+    let seed = Zeroizing::new(req.seed);
+    let mut rng = rng(&seed)?;
     let base = req.base.trim_end_matches('/');
     let credentials = (0..req.count)
         .map(|_| {
             let c = Credential::generate(&mut rng);
             let text = c.to_text().to_string();
-            let url = format!("{base}/v/{}#{text}", req.election_id);
+            let url = format!("{base}/v/{}#{text}.{check}", req.election_id);
             SheetCredential {
                 qr: svg(&url),
                 public: hex(c.public(&req.election_id).as_bytes()),
@@ -427,7 +678,11 @@ pub fn make_credentials(req: MakeCredentialsRequest) -> Result<MakeCredentialsAn
             }
         })
         .collect();
-    Ok(MakeCredentialsAnswer { credentials })
+    Ok(MakeCredentialsAnswer {
+        credentials,
+        check,
+        fingerprint,
+    })
 }
 
 /// Partial decryption of the totals.
@@ -456,7 +711,9 @@ pub struct DecryptAnswer {
 /// Computes the member's partial decryptions with their proofs.
 pub fn partial_decrypt(req: DecryptRequest) -> Result<DecryptAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
-    let key = trustee(&req.secret)?;
+    let secret = Zeroizing::new(req.secret);
+    let seed = Zeroizing::new(req.seed);
+    let key = trustee(&secret)?;
     let totals = req
         .totals
         .iter()
@@ -474,7 +731,7 @@ pub fn partial_decrypt(req: DecryptRequest) -> Result<DecryptAnswer, String> {
             .map_err(err)
         })
         .collect::<Result<Vec<Ciphertext>, String>>()?;
-    let parts = key.partial_decrypt(&hash, req.trustee, &totals, &mut rng(&req.seed)?);
+    let parts = key.partial_decrypt(&hash, req.trustee, &totals, &mut rng(&seed)?);
     Ok(DecryptAnswer {
         shares: parts.iter().map(|p| hex(&p.to_bytes())).collect(),
     })
@@ -569,10 +826,18 @@ pub struct TallyAnswer {
     pub trustee_keys: Vec<Option<String>>,
     /// The election's fingerprint (PROTOCOL.md §5.9), once there is a key.
     pub fingerprint: Option<String>,
+    /// The election check (PROTOCOL.md §5.10), once there is a key.
+    pub election_check: Option<String>,
+    /// Line 0's election (title, unit, date, candidates, committee): what
+    /// a page shows of the election once the log is sealed.
+    pub election: Option<tinnhiem_core::log::ElectionBody>,
     /// The encrypted totals of the counted ballots as this verifier summed
     /// them (hex, 64 bytes each), once voting is closed. What a committee
     /// member decrypts: never the server's word for them.
     pub totals: Option<Vec<String>>,
+    /// The anchor of the next committee statement after the lines verified
+    /// (hex, PROTOCOL.md §5.3), once line 0 is read.
+    pub anchor: Option<String>,
 }
 
 /// Loads a log for stepwise verification.
@@ -694,9 +959,14 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                 .iter()
                 .map(|k| k.as_ref().map(|k| hex(k.as_bytes())))
                 .collect(),
+            anchor: (!sess.tally.is_empty()).then(|| hex(&sess.tally.anchor())),
             fingerprint: ctx
                 .as_ref()
                 .map(|c| tinnhiem_core::ballot::fingerprint(&c.election_hash, c.key.as_bytes())),
+            election_check: ctx
+                .as_ref()
+                .map(|c| tinnhiem_core::ballot::election_check(&c.election_hash, c.key.as_bytes())),
+            election: sess.tally.election().cloned(),
             totals: matches!(
                 sess.tally.phase(),
                 tinnhiem_tally::Phase::Closed | tinnhiem_tally::Phase::Done
@@ -738,9 +1008,11 @@ pub struct VoterSignatureAnswer {
 /// Signs the election hash with the credential, to ask for the result.
 pub fn voter_result_signature(req: VoterSignatureRequest) -> Result<VoterSignatureAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
-    let c = Credential::from_text(&req.credential).map_err(err)?;
+    let text = Zeroizing::new(req.credential);
+    let seed = Zeroizing::new(req.seed);
+    let c = Credential::from_text(&text).map_err(err)?;
     let secret = c.secret_key(&req.election_id);
-    let sig = secret.sign("result-access", &hash, &mut rng(&req.seed)?);
+    let sig = secret.sign("result-access", &hash, &mut rng(&seed)?);
     Ok(VoterSignatureAnswer {
         credential: hex(secret.public().as_bytes()),
         signature: hex(&sig.to_bytes()),

@@ -150,10 +150,21 @@ fn committee_operations_make_what_the_log_accepts() {
         tinnhiem_core::ballot::fingerprint(&hash, ctx.key.as_bytes())
     );
     assert_eq!(fp["fingerprint"].as_str().unwrap().len(), 9);
+    // The election check the slips carry is the core's (PROTOCOL.md §5.10).
+    let check = tinnhiem_core::ballot::election_check(&hash, ctx.key.as_bytes());
+    let ec = ask(
+        op::ELECTION_CHECK,
+        serde_json::json!({"election_hash": hex(&hash), "election_key": hex(ctx.key.as_bytes())}),
+    );
+    assert_eq!(ec["check"].as_str().unwrap(), check);
+    assert_eq!(ec["fingerprint"], fp["fingerprint"]);
     let creds = ask(
         op::MAKE_CREDENTIALS,
-        serde_json::json!({"election_id": m.id, "count": 2, "base": "https://phong-hop:8443", "seed": seed()}),
+        serde_json::json!({"election_id": m.id, "count": 2, "base": "https://phong-hop:8443",
+            "election_hash": hex(&hash), "election_key": hex(ctx.key.as_bytes()), "seed": seed()}),
     );
+    assert_eq!(creds["check"].as_str().unwrap(), check);
+    assert_eq!(creds["fingerprint"], fp["fingerprint"]);
     let list: Vec<String> = creds["credentials"]
         .as_array()
         .unwrap()
@@ -164,7 +175,7 @@ fn committee_operations_make_what_the_log_accepts() {
     let text = first["text"].as_str().unwrap();
     assert_eq!(
         first["url"].as_str().unwrap(),
-        format!("https://phong-hop:8443/v/{}#{text}", m.id)
+        format!("https://phong-hop:8443/v/{}#{text}.{check}", m.id)
     );
     assert!(
         first["qr"].as_str().unwrap().starts_with("<?xml")
@@ -313,4 +324,141 @@ fn committee_operations_make_what_the_log_accepts() {
 
     let q = ask(op::QR_SVG, serde_json::json!({"text": "ABCD-EFGH"}));
     assert!(q["svg"].as_str().unwrap().contains("<svg"));
+}
+
+/// The election check of a key that is not a point is an error, and a
+/// request without the election is refused (no URL without a check).
+#[test]
+fn election_check_needs_a_real_key_and_credentials_need_the_election() {
+    let bad = call(
+        op::ELECTION_CHECK,
+        serde_json::json!({"election_hash": "00".repeat(32), "election_key": "ff".repeat(32)})
+            .to_string()
+            .as_bytes(),
+    )
+    .expect_err("not a point");
+    assert!(String::from_utf8(bad).unwrap().contains("election_key"));
+    call(
+        op::MAKE_CREDENTIALS,
+        serde_json::json!({"election_id": "x", "count": 1, "base": "https://h", "seed": seed()})
+            .to_string()
+            .as_bytes(),
+    )
+    .expect_err("the election hash and key are required");
+}
+
+const HONEST: &str = include_str!("../../tally/tests/vectors/honest.jsonl");
+const HONEST_RECEIPTS: &str = include_str!("../../tally/tests/vectors/honest.receipts.jsonl");
+
+/// The honest vector log's lines and receipts: each receipt's own head and
+/// signature is a signed head of the log (the server's key of line 0).
+struct Log {
+    lines: Vec<String>,
+    receipts: Vec<serde_json::Value>,
+}
+
+fn honest_log() -> Log {
+    Log {
+        lines: HONEST.lines().map(str::to_owned).collect(),
+        receipts: HONEST_RECEIPTS
+            .lines()
+            .map(|r| serde_json::from_str(r).unwrap())
+            .collect(),
+    }
+}
+
+impl Log {
+    /// The signed head that receipt `i` carries.
+    fn head(&self, i: usize) -> serde_json::Value {
+        let r = &self.receipts[i];
+        serde_json::json!({"seq": r["seq"], "head": r["head"], "signature": r["head_signature"]})
+    }
+
+    fn seq(&self, i: usize) -> usize {
+        self.receipts[i]["seq"].as_u64().unwrap() as usize
+    }
+
+    fn check(
+        &self,
+        receipt: &serde_json::Value,
+        head: serde_json::Value,
+        lines: &[String],
+    ) -> serde_json::Value {
+        ask(
+            op::CHECK_RECEIPT,
+            serde_json::json!({
+                "election": self.lines[0],
+                "election_hash": hex(&tinnhiem_core::log::entry_hash(self.lines[0].as_bytes())),
+                "receipt": receipt,
+                "head": head,
+                "lines": lines,
+            }),
+        )
+    }
+}
+
+fn problem(out: serde_json::Value) -> String {
+    out["problem"].as_str().unwrap_or("none").to_owned()
+}
+
+#[test]
+fn a_receipt_checks_against_the_log_up_to_the_signed_head() {
+    let log = honest_log();
+    let last = log.receipts.len() - 1;
+    assert!(last >= 2, "the vectors hold several receipts");
+    for (i, r) in log.receipts.iter().enumerate() {
+        let seq = log.seq(i);
+        // Against its own head, and against the last receipt's head.
+        let out = log.check(r, log.head(i), &log.lines[seq..=seq]);
+        assert_eq!(out, serde_json::json!({"ok": true, "problem": null}));
+        let out = log.check(r, log.head(last), &log.lines[seq..=log.seq(last)]);
+        assert_eq!(out, serde_json::json!({"ok": true, "problem": null}));
+    }
+}
+
+/// A server that dropped or replaced the ballot in the log it publishes
+/// cannot pass the check, however it answers `/tracking`.
+#[test]
+fn a_dropped_or_replaced_ballot_fails_the_receipt_check() {
+    let log = honest_log();
+    let last = log.receipts.len() - 1;
+    let r = &log.receipts[0];
+    let (seq, end) = (log.seq(0), log.seq(last));
+    // Another ballot's line served in its place.
+    let mut lines = log.lines[seq..=end].to_vec();
+    lines[0] = log.lines[log.seq(1)].clone();
+    assert_eq!(problem(log.check(r, log.head(last), &lines)), "mismatch");
+    // The line dropped: one line short of the head.
+    assert_eq!(
+        problem(log.check(r, log.head(last), &log.lines[seq + 1..=end])),
+        "missing"
+    );
+    // A line after it changed: the chain no longer reaches the head.
+    let mut lines = log.lines[seq..=end].to_vec();
+    let n = lines.len() - 1;
+    lines[n] = lines[n].replacen("\"seq\":", "\"seq\": ", 1);
+    assert_eq!(problem(log.check(r, log.head(last), &lines)), "chain");
+    // A head whose signature is another head's.
+    let mut head = log.head(last);
+    head["signature"] = log.head(0)["signature"].clone();
+    assert_eq!(problem(log.check(r, head, &log.lines[seq..=end])), "head");
+    // A receipt not signed by line 0's server.
+    let mut forged = r.clone();
+    forged["head_signature"] = log.receipts[1]["head_signature"].clone();
+    assert_eq!(
+        problem(log.check(&forged, log.head(last), &log.lines[seq..=end])),
+        "receipt"
+    );
+    // Another election's line 0 than the one the phone voted in.
+    let out = ask(
+        op::CHECK_RECEIPT,
+        serde_json::json!({
+            "election": log.lines[0],
+            "election_hash": "00".repeat(32),
+            "receipt": r,
+            "head": log.head(last),
+            "lines": &log.lines[seq..=end],
+        }),
+    );
+    assert_eq!(problem(out), "election");
 }
