@@ -1,7 +1,7 @@
 //! Roles and authentication.
 //!
 //! - The **organizer** has one account, created on first run: its password
-//!   is printed once (or set with `--organizer-password`), and only its
+//!   is printed once (or set with `--organizer-password-file`), and only its
 //!   argon2 hash is stored. Logging in gives a session token, kept in memory
 //!   as a SHA-256 hash.
 //! - A **committee member** enrolls his or her key share with a one-time

@@ -50,6 +50,9 @@ pub enum DomainError {
     /// No such election.
     #[error("no such election")]
     NotFound,
+    /// No ballot in the log has this tracking code.
+    #[error("no ballot in the log has this tracking code")]
+    NoSuchBallot,
     /// Missing or wrong credentials for this role.
     #[error("not allowed for this role")]
     Unauthorized,
@@ -155,6 +158,10 @@ struct Meta {
     trustee_codes: Vec<Hex<32>>,
     candidate_codes: Vec<Hex<32>>,
     refused: Refused,
+    /// Line 0 has been handed to the writer (in memory only): from then on
+    /// the draft may not change, so that line 0 is the draft as sealed.
+    #[serde(skip)]
+    sealing: bool,
 }
 
 struct LogState {
@@ -171,6 +178,9 @@ struct LogState {
 enum Job {
     Ballot(Box<Ballot>, [u8; 32], Vec<[Ciphertext; 3]>),
     Entry(Payload),
+    /// The election key, when every share is in and it is not (see
+    /// [`append_election_key`]).
+    ElectionKey,
     /// Nothing to append: makes the refusal counts durable.
     Sync,
 }
@@ -290,6 +300,7 @@ impl Registry {
             )),
         });
         let metas = reg.store.metas()?;
+        let mut recovered = Vec::new();
         for id in reg.store.witnessed()? {
             if !metas.iter().any(|(m, _)| *m == id) {
                 return Err(DomainError::Storage(format!(
@@ -340,12 +351,39 @@ impl Registry {
                     digests.insert(b.digest(&ctx), seq);
                 }
             }
-            if meta.sealed == lines.is_empty() {
-                return Err(DomainError::Storage(format!(
-                    "election {id}: metadata and log disagree (sealed: {}, {} lines)",
-                    meta.sealed,
-                    lines.len()
-                )));
+            let mut meta = meta;
+            match tally.election() {
+                None if meta.sealed => {
+                    return Err(DomainError::Storage(format!(
+                        "election {id}: metadata and log disagree (sealed, but the log is empty)"
+                    )))
+                }
+                None => {}
+                Some(line0) => {
+                    // Everything the pages show comes from line 0; settings
+                    // that say otherwise are damage, not a newer draft.
+                    let server_key = SecretKey::from_bytes(&meta.server_key.0).map_err(|_| {
+                        DomainError::Storage(format!(
+                            "election {id}: metadata damaged: the server key"
+                        ))
+                    })?;
+                    if body_of(&id, &meta.input, *server_key.public().as_bytes()) != *line0 {
+                        return Err(DomainError::Storage(format!(
+                            "election {id}: the stored settings differ from line 0 of its log \
+                             (the election every ballot is bound to); the data directory is \
+                             damaged or was edited"
+                        )));
+                    }
+                    if !meta.sealed {
+                        // Line 0 was durable, the settings not yet saved as
+                        // sealed (a crash in between): line 0 decides.
+                        meta.sealed = true;
+                        recovered.push((
+                            id.clone(),
+                            serde_json::to_vec(&meta).expect("meta serializes"),
+                        ));
+                    }
+                }
             }
             let state = LogState {
                 tally,
@@ -355,7 +393,27 @@ impl Registry {
                 refused: meta.refused,
                 failed: None,
             };
-            reg.insert(id, meta, state);
+            let missing_key = state.tally.ballot_context().is_none()
+                && !state.tally.trustee_keys().is_empty()
+                && state.tally.trustee_keys().iter().all(Option::is_some);
+            let e = reg.insert(id, meta, state);
+            if missing_key {
+                // Every share, no election key: a crash between the two
+                // (or a store written before they were appended together).
+                tokio::spawn(async move {
+                    if let Err(err) = e.submit(Job::ElectionKey).await {
+                        tracing::error!(election = %e.id, error = %err, "cannot append the election key");
+                    }
+                });
+            }
+        }
+        // Written only once every election has been checked: a damaged
+        // store is refused before anything is written to it.
+        if !recovered.is_empty() {
+            for (id, meta) in recovered {
+                reg.store.put_meta(&id, &meta)?;
+            }
+            reg.store.flush()?;
         }
         Ok(reg)
     }
@@ -413,6 +471,7 @@ impl Registry {
             input,
             sealed: false,
             refused: Refused::default(),
+            sealing: false,
         };
         self.store
             .put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
@@ -523,43 +582,50 @@ impl Election {
         &self.id
     }
 
-    /// A snapshot for the pages.
+    /// A snapshot for the pages. Once sealed, everything it says about the
+    /// election (title, candidates in their order, committee, ...) is line
+    /// 0's, the election every ballot is bound to: never the stored draft.
     pub fn view(&self) -> ElectionView {
         let meta = self.meta.lock().expect("meta lock");
         let st = self.state.lock().expect("state lock");
         let t = &st.tally;
-        let input = &meta.input;
+        let draft;
+        let (sealed, election) = match t.election() {
+            Some(line0) => (true, line0),
+            None => {
+                draft = body_of(&self.id, &meta.input, [0; 32]);
+                (false, &draft)
+            }
+        };
         ElectionView {
             id: self.id.clone(),
-            phase: phase_name(meta.sealed, t.phase()).into(),
-            title: input.title.clone(),
-            unit: input.unit.clone(),
-            date: input.date.clone(),
-            candidates: body_of(&self.id, input, [0; 32]).candidates,
-            summoned: input.summoned,
-            committee: input.committee.clone(),
+            phase: phase_name(sealed, t.phase()).into(),
+            title: election.title.clone(),
+            unit: election.unit.clone(),
+            date: election.date.clone(),
+            candidates: election.candidates.clone(),
+            summoned: election.summoned,
+            committee: election.trustees.clone(),
             election_hash: t.election_hash().map(|h| hex(&h)),
-            server_key: meta
-                .sealed
-                .then(|| hex(self.server_key.public().as_bytes())),
+            server_key: sealed.then(|| hex(self.server_key.public().as_bytes())),
             election_key: t.ballot_context().map(|c| hex(c.key.as_bytes())),
-            trustee_keys: if meta.sealed {
+            trustee_keys: if sealed {
                 t.trustee_keys()
                     .iter()
                     .map(|k| k.map(|k| hex(k.as_bytes())))
                     .collect()
             } else {
-                vec![None; input.committee.len()]
+                vec![None; election.trustees.len()]
             },
             present: t.present(),
             issued: t.issued(),
             returned: t.returned(),
             unused: t.issued() - t.returned(),
             refused: st.refused,
-            decrypted_by: if meta.sealed {
+            decrypted_by: if sealed {
                 t.decrypted_by()
             } else {
-                vec![false; input.committee.len()]
+                vec![false; election.trustees.len()]
             },
             log_length: st.durable as u64,
             head: (st.durable > 0)
@@ -571,8 +637,11 @@ impl Election {
     /// The organizer edits the draft (refused once the log is sealed).
     pub fn edit(&self, store: &dyn Store, input: ElectionInput) -> Result<(), DomainError> {
         check_input(&input)?;
+        // The meta lock is held to the end: sealing takes it to read the
+        // draft it writes as line 0, so an edit lands wholly before the seal
+        // (and is in line 0) or is refused.
         let mut meta = self.meta.lock().expect("meta lock");
-        if meta.sealed {
+        if meta.sealed || meta.sealing {
             return Err(DomainError::Phase("setup"));
         }
         if input.committee.len() != meta.input.committee.len() {
@@ -596,27 +665,50 @@ impl Election {
     }
 
     /// Seals the draft: writes line 0, which starts the key ceremony.
-    pub async fn seal(&self, store: &dyn Store) -> Result<(), DomainError> {
+    ///
+    /// The draft is read and marked as sealing under one lock, so no edit
+    /// can come between what line 0 says and what the settings say. The
+    /// work runs in its own task: a request dropped half-way (the client
+    /// gone, the time limit) cannot leave line 0 written and the settings
+    /// unmarked. A crash in between is recovered from line 0 on start
+    /// ([`Registry::open`]).
+    pub async fn seal(self: Arc<Self>, store: Arc<dyn Store>) -> Result<(), DomainError> {
         let payload = {
-            let meta = self.meta.lock().expect("meta lock");
-            if meta.sealed {
+            let mut meta = self.meta.lock().expect("meta lock");
+            if meta.sealed || meta.sealing {
                 return Err(DomainError::Phase("setup"));
             }
+            meta.sealing = true;
             Payload::Election(body_of(
                 &self.id,
                 &meta.input,
                 *self.server_key.public().as_bytes(),
             ))
         };
-        self.submit(Job::Entry(payload)).await?;
-        let mut meta = self.meta.lock().expect("meta lock");
-        meta.sealed = true;
-        store.put_meta(
-            &self.id,
-            &serde_json::to_vec(&*meta).expect("meta serializes"),
-        )?;
-        store.flush()?;
-        Ok(())
+        tokio::spawn(async move {
+            let written = self.submit(Job::Entry(payload)).await;
+            let mut meta = self.meta.lock().expect("meta lock");
+            if let Err(e) = written {
+                // Still a draft only when line 0 is not in the log.
+                meta.sealing = self
+                    .state
+                    .lock()
+                    .expect("state lock")
+                    .tally
+                    .election()
+                    .is_some();
+                return Err(e);
+            }
+            meta.sealed = true;
+            store.put_meta(
+                &self.id,
+                &serde_json::to_vec(&*meta).expect("meta serializes"),
+            )?;
+            store.flush()?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| DomainError::Storage(format!("sealing task: {e}")))?
     }
 
     fn trustee_code_ok(&self, index: usize, code: &str) -> bool {
@@ -635,7 +727,8 @@ impl Election {
     }
 
     /// A committee member enrolls a key share with the enrollment code.
-    /// When the last share arrives, the election key follows.
+    /// When the last share arrives, the election key follows. A share that
+    /// is in the log already (the member sent it again) is a success.
     pub async fn add_trustee_key(
         &self,
         body: TrusteeKeyBody,
@@ -644,20 +737,10 @@ impl Election {
         if !self.trustee_code_ok(body.trustee as usize, code) {
             return Err(DomainError::Unauthorized);
         }
+        // The writer appends the election key right after the last share,
+        // in the same commit: members enrolling at the same moment cannot
+        // each try to append it.
         self.submit(Job::Entry(Payload::TrusteeKey(body))).await?;
-        let all = {
-            let st = self.state.lock().expect("state lock");
-            st.tally
-                .trustee_keys()
-                .iter()
-                .copied()
-                .collect::<Option<Vec<_>>>()
-        };
-        if let Some(keys) = all {
-            let key = Hex(combine(&keys).compress().to_bytes());
-            self.submit(Job::Entry(Payload::ElectionKey(ElectionKeyBody { key })))
-                .await?;
-        }
         Ok(())
     }
 
@@ -726,28 +809,43 @@ impl Election {
         // Hashing the ballot (tens of KB) needs no lock.
         let digest = ballot.digest(&ctx);
         let existing = {
-            let mut st = self.state.lock().expect("state lock");
+            let st = self.state.lock().expect("state lock");
             if let Some(&seq) = st.digests.get(&digest) {
                 Ok(Some(seq))
             } else if let Err(r) = st.tally.ballot_admissible(&ballot) {
-                Err((count_refusal(&mut st, &r), r))
+                Err(r)
             } else {
                 Ok(None)
             }
         };
         let existing = match existing {
             Ok(existing) => existing,
-            Err((counted, r)) => {
-                // What the server turned away goes into the close entry
-                // (`refused`, docs/INTERFACES.md): the count is made durable before
-                // the answer, so that a crash does not forget it.
-                if counted {
-                    let _ = self.submit(Job::Sync).await;
+            Err(r) => {
+                // A forgery or a repeat is counted only when the credential
+                // signed it: anyone can post a random credential and a
+                // zero signature, which is a malformed request, not a
+                // forgery (and must not cost a disk flush).
+                if matches!(r, ExclusionReason::NotIssued | ExclusionReason::Repeated(_)) {
+                    credential_signed(&ballot, &digest)?;
+                    let counted = {
+                        let mut st = self.state.lock().expect("state lock");
+                        count_refusal(&mut st, &r)
+                    };
+                    // What the server turned away goes into the close entry
+                    // (docs/INTERFACES.md `refused`): the count is made
+                    // durable before the answer, so that a crash does not
+                    // forget it.
+                    if counted {
+                        let _ = self.submit(Job::Sync).await;
+                    }
                 }
                 return Err(exclusion_error(r));
             }
         };
         if let Some(seq) = existing {
+            // The digest leaves the signature out: the stored receipt goes
+            // only to the ballot as the credential signed it.
+            credential_signed(&ballot, &digest)?;
             return self.wait_durable(seq).await.map(|_| self.receipt(seq));
         }
         // Wait for a verification slot; the permit goes with the work, so
@@ -1083,6 +1181,18 @@ fn etag_matches(header: &str, etag: &str) -> bool {
 /// credential on the election hash.
 pub const RESULT_ACCESS_CONTEXT: &str = "result-access";
 
+/// Checks the credential's signature on a ballot whose digest is `digest`
+/// (one signature, not the proofs): refused as an invalid ballot otherwise.
+fn credential_signed(ballot: &Ballot, digest: &[u8; 32]) -> Result<(), DomainError> {
+    let bad = || DomainError::InvalidBallot("the credential signature does not verify".into());
+    let key = tinnhiem_core::schnorr::PublicKey::from_bytes(&ballot.credential, "credential")
+        .map_err(|_| bad())?;
+    ballot
+        .signature
+        .verify(&key, tinnhiem_core::ballot::SIGNATURE_CONTEXT, digest)
+        .map_err(|_| bad())
+}
+
 /// Counts a forged or repeated ballot; true when it was one.
 fn count_refusal(st: &mut LogState, r: &ExclusionReason) -> bool {
     match r {
@@ -1210,7 +1320,28 @@ fn append_one(
             Ok(seq)
         }
         Job::Sync => Ok(seq),
+        Job::ElectionKey => {
+            append_election_key(e, st, rng);
+            Ok(seq)
+        }
         Job::Entry(payload) => {
+            let share = match &payload {
+                Payload::TrusteeKey(b) => {
+                    let logged = st
+                        .tally
+                        .trustee_keys()
+                        .get(b.trustee as usize)
+                        .copied()
+                        .flatten();
+                    if logged.is_some_and(|k| k.as_bytes() == &b.key.0) {
+                        // Sent again (an answer lost, a member's retry):
+                        // the share is in the log, which is success.
+                        return Ok(seq);
+                    }
+                    true
+                }
+                _ => false,
+            };
             let (entry, line) = Entry::seal(seq, prev, payload, &e.server_key, rng);
             st.tally
                 .push_sealed(&line, entry, None, rng)
@@ -1227,8 +1358,44 @@ fn append_one(
                     r => DomainError::Rejected(r),
                 })?;
             st.lines.push(line.into());
+            if share {
+                append_election_key(e, st, rng);
+            }
             Ok(seq)
         }
+    }
+}
+
+/// Appends the election key when every share is in the log and the key is
+/// not: right after the last share, in the same commit, so that it is
+/// appended exactly once however the members' requests interleave.
+fn append_election_key(e: &Election, st: &mut LogState, rng: &mut rand::rngs::OsRng) {
+    if st.tally.ballot_context().is_some() {
+        return;
+    }
+    let Some(keys) = st
+        .tally
+        .trustee_keys()
+        .iter()
+        .copied()
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    let key = Hex(combine(&keys).compress().to_bytes());
+    let seq = st.lines.len() as u64;
+    let (entry, line) = Entry::seal(
+        seq,
+        st.tally.head(),
+        Payload::ElectionKey(ElectionKeyBody { key }),
+        &e.server_key,
+        rng,
+    );
+    match st.tally.push_sealed(&line, entry, None, rng) {
+        Ok(_) => st.lines.push(line.into()),
+        // Every share is in and there is no key yet: the log's rules take
+        // it. Should they not, the share stays, and the log says why.
+        Err(v) => tracing::error!(election = %e.id, error = %v, "the election key was refused"),
     }
 }
 

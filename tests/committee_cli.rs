@@ -380,6 +380,12 @@ fn server_speaks_https_with_the_given_certificate() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("\"openapi\""));
     assert!(text.to_ascii_lowercase().contains("x-frame-options: deny"));
+    // Under TLS, browsers are told to come back over HTTPS only.
+    assert!(
+        text.to_ascii_lowercase()
+            .contains("strict-transport-security: max-age=31536000"),
+        "{text}"
+    );
     // Plain HTTP to the TLS port gets no answer.
     let plain = Command::new("curl")
         .args([
@@ -432,6 +438,12 @@ fn keygen(url: &str, ca: Option<&Path>, id: &str, member: u32, code: &str, key: 
 /// Logs in as the organizer, creates an election with a committee of two
 /// and these candidates (`[name, position]`), and seals it.
 async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
+    sealed_election_of(client, candidates, 2).await
+}
+
+/// [`sealed_election`] with a committee of `members`.
+async fn sealed_election_of(client: &Client, candidates: &[[&str; 2]], members: usize) -> Created {
+    let committee: Vec<String> = (1..=members).map(|i| format!("Uỷ viên {i}")).collect();
     let candidates: Vec<serde_json::Value> = candidates
         .iter()
         .map(|[name, position]| json!({"name": name, "position": position}))
@@ -453,7 +465,7 @@ async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
             Some(&json!({
                 "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
                 "candidates": candidates,
-                "summoned": 4, "committee": ["Uỷ viên 1", "Uỷ viên 2"]
+                "summoned": 4, "committee": committee
             })),
             Some(&token),
         )
@@ -886,5 +898,67 @@ async fn cli_trusts_a_ca_signed_server_through_its_ca_or_its_own_certificate_onl
         );
     }
     assert!(!refused_file.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 10, item 5: the members enroll at the same moment. Each gets
+/// success and keeps the key file (with n-of-n decryption a lost key file
+/// means an election that can never be counted); the election key is in the
+/// log once, after the last share.
+#[tokio::test(flavor = "multi_thread")]
+async fn members_enrolling_at_once_all_succeed_and_keep_their_key_files() {
+    let dir = temp("keygen-race");
+    let (_server, port) = start(&dir, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    let client = Client::new(&url);
+    for round in 0..8 {
+        let created = sealed_election_of(&client, &[["Nguyễn Văn A", "Giám đốc"]], 3).await;
+        let keys: Vec<PathBuf> = (0..3)
+            .map(|i| dir.join(format!("r{round}-member{i}.key")))
+            .collect();
+        let children: Vec<Child> = (0..3)
+            .map(|i| {
+                keygen(
+                    &url,
+                    None,
+                    &created.id,
+                    i,
+                    &created.trustee_codes[i as usize],
+                    &keys[i as usize],
+                )
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+            })
+            .collect();
+        for (i, c) in children.into_iter().enumerate() {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}, member {i}: {}",
+                stderr(&out)
+            );
+            assert!(
+                keys[i].exists(),
+                "round {round}: member {i} keeps the key file"
+            );
+        }
+        let log = log_of(&client, &created.id).await;
+        let kinds = kinds(&log);
+        assert_eq!(
+            kinds,
+            [
+                "election",
+                "trustee_key",
+                "trustee_key",
+                "trustee_key",
+                "election_key"
+            ],
+            "round {round}"
+        );
+        let view: ElectionView = view_of(&client, &created.id).await;
+        assert!(view.election_key.is_some());
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -348,13 +348,33 @@ async fn wrong_phase_is_refused_and_changes_nothing() {
         .await;
 
     m.enroll_all().await;
+    // A member's own share sent again is in the log already: a success
+    // that adds nothing. Another key for the slot is refused.
+    let before = m.log().await;
+    m.post(
+        "/trustees",
+        &m.key_share(0, &m.created.trustee_codes[0]),
+        None,
+    )
+    .await
+    .expect("the member's own share again");
+    assert!(
+        m.log().await == before,
+        "a share sent again changed the log"
+    );
+    let other = TrusteeKey::generate(&mut OsRng).key_share(&m.election_hash, 0, &mut OsRng);
     m.refused(
         "a key share after the key ceremony",
         409,
         "phase",
         m.post(
             "/trustees",
-            &m.key_share(0, &m.created.trustee_codes[0]),
+            &json!({
+                "trustee": 0,
+                "key": hex(other.key.as_bytes()),
+                "proof": hex(&other.proof.to_bytes()),
+                "code": m.created.trustee_codes[0],
+            }),
             None,
         ),
     )
@@ -1725,4 +1745,373 @@ async fn a_ballot_encrypted_with_zero_randomness_is_refused() {
         .await;
     m.cast(&honest).await.expect("an honest ballot");
     assert_eq!(m.view().await.returned, 1);
+}
+
+/// The candidates, title and counts of line 0, the election every ballot is
+/// bound to.
+fn line0_body(lines: &[Vec<u8>]) -> tinnhiem_core::log::ElectionBody {
+    match parse_line(&lines[0]).expect("line 0").payload {
+        Payload::Election(b) => b,
+        other => panic!("line 0 is {other:?}"),
+    }
+}
+
+/// Issue 10, item 1: sealing and an edit sent at the same moment. Whatever
+/// order they land in, the page's view of the election is line 0's, before
+/// and after a restart: never the edit that arrived while line 0 was being
+/// written.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_racing_the_seal_never_shows_other_candidates_than_line_0() {
+    let dir = TempDir::new("seal-race");
+    // Every meeting logs in: no limit on the logins.
+    let no_limit = ["--rate-limit", "0"];
+    let mut server = Server::start_args(dir.path(), Some(PASSWORD), "warn", &no_limit).await;
+    let token = login(&server.client, PASSWORD).await.expect("login");
+    let original = input(2, 3, 1);
+    let mut swapped = original.clone();
+    swapped.candidates.swap(0, 1);
+    let mut meetings = Vec::new();
+    let (mut edits_won, mut seals_won) = (0, 0);
+    for i in 0..200 {
+        let m = Meeting::create(&server.client, &original).await;
+        let empty = json!({});
+        let seal_path = m.path("/seal");
+        let seal = m
+            .client
+            .send(Method::POST, &seal_path, Some(&empty), Some(&token));
+        let edit = m
+            .client
+            .send(Method::PUT, &m.base, Some(&swapped), Some(&token));
+        let (sealed, edited) = tokio::join!(seal, edit);
+        sealed.expect("the seal succeeds");
+        match edited {
+            Ok(_) => edits_won += 1,
+            Err(e) => {
+                assert_refused::<()>(Err(e), 409, "phase", "an edit after the seal");
+                seals_won += 1;
+            }
+        }
+        let view = m.view().await;
+        let body = line0_body(&m.lines().await);
+        assert_eq!(view.candidates, body.candidates, "iteration {i}");
+        assert_eq!(
+            (
+                &view.title,
+                &view.unit,
+                &view.date,
+                view.summoned,
+                &view.committee
+            ),
+            (
+                &body.title,
+                &body.unit,
+                &body.date,
+                body.summoned,
+                &body.trustees
+            ),
+            "iteration {i}"
+        );
+        meetings.push(m);
+    }
+    eprintln!("edits before the seal: {edits_won}, refused: {seals_won}");
+    server.kill();
+    let server = Server::start_args(dir.path(), Some(PASSWORD), "warn", &no_limit).await;
+    for mut m in meetings {
+        m.client = server.client.clone();
+        let view = m.view().await;
+        assert_eq!(view.phase, "setup");
+        assert_eq!(
+            view.candidates,
+            line0_body(&m.lines().await).candidates,
+            "after a restart"
+        );
+    }
+}
+
+/// Issue 10, item 4: posts that no secret key signed are malformed
+/// requests, not forgeries or repeats: they leave the refusal counts (the
+/// close entry's, the minutes') alone. A properly signed forged or repeated
+/// ballot is still counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn unsigned_junk_does_not_inflate_the_refusal_counts() {
+    let dir = TempDir::new("junk");
+    let server =
+        Server::start_args(dir.path(), Some(PASSWORD), "warn", &["--rate-limit", "0"]).await;
+    let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    m.prepare(4, 4).await;
+    let honest = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    m.cast(&honest).await.expect("an honest ballot");
+    let used = hex(&honest.credential);
+    let junk = |credential: String| {
+        json!({
+            "credential": credential,
+            "answers": [],
+            "signed_by": null,
+            "signature": "00".repeat(64),
+        })
+    };
+    for i in 0..40 {
+        let credential = if i % 2 == 0 {
+            let mut c = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut OsRng, &mut c);
+            hex(&c)
+        } else {
+            used.clone()
+        };
+        let a = raw(
+            &server.base,
+            Method::POST,
+            &m.path("/ballots"),
+            Some("application/json"),
+            serde_json::to_vec(&junk(credential)).unwrap(),
+            None,
+        )
+        .await;
+        assert!(
+            a.status.is_client_error(),
+            "junk is refused: {} {}",
+            a.status,
+            a.text()
+        );
+        assert!(
+            !matches!(a.code().as_deref(), Some("forged" | "repeated")),
+            "junk is not a forgery or a repeat: {}",
+            a.text()
+        );
+    }
+    // An honest ballot whose signature is someone else's.
+    let mut stolen = m
+        .ballot(&m.credentials[1], &marks(&["low", "low"]), None)
+        .await;
+    stolen.signature = honest.signature;
+    m.refused("a copied signature", 422, "invalid_ballot", m.cast(&stolen))
+        .await;
+    assert_eq!(m.view().await.refused, Refused::default(), "junk counted");
+    // Signed by a key the committee never issued; signed again by a used
+    // credential: each counts once.
+    let forged = m
+        .ballot(
+            &Credential::generate(&mut OsRng),
+            &marks(&["high", "high"]),
+            None,
+        )
+        .await;
+    m.refused("a forged ballot", 403, "forged", m.cast(&forged))
+        .await;
+    let repeated = m
+        .ballot(&m.credentials[0], &marks(&["low", "high"]), None)
+        .await;
+    m.refused("a repeated ballot", 409, "repeated", m.cast(&repeated))
+        .await;
+    assert_eq!(
+        m.view().await.refused,
+        Refused {
+            forged: 1,
+            repeated: 1
+        }
+    );
+    let outcome = m.finish().await;
+    assert_eq!(
+        outcome.result.refused,
+        Refused {
+            forged: 1,
+            repeated: 1
+        }
+    );
+}
+
+/// Issue 10, item 8: the ballot body refuses unknown fields like every other
+/// body; a cast ballot's content with a signature that is not its own gets
+/// no receipt; an unknown tracking code is not "no such election".
+#[tokio::test(flavor = "multi_thread")]
+async fn ballot_bodies_are_strict_and_a_receipt_needs_the_ballots_own_signature() {
+    let dir = TempDir::new("strict-ballot");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    m.prepare(4, 4).await;
+    let honest = m
+        .ballot(&m.credentials[0], &marks(&["high", "low"]), None)
+        .await;
+    let mut extra = serde_json::to_value(&honest).unwrap();
+    extra["note"] = json!("x");
+    m.refused("a ballot with an unknown field", 400, "malformed", async {
+        m.client
+            .send(Method::POST, &m.path("/ballots"), Some(&extra), None)
+            .await
+    })
+    .await;
+    let receipt = m.cast(&honest).await.expect("the ballot itself");
+    // The same content (so the same digest) under a garbage signature, and
+    // under the signature of another ballot.
+    let other = m
+        .ballot(&m.credentials[1], &marks(&["low", "low"]), None)
+        .await;
+    for (what, signature) in [
+        (
+            "zero",
+            tinnhiem_core::schnorr::Signature::from_bytes(&[0; 64]).unwrap(),
+        ),
+        ("another ballot's", other.signature),
+    ] {
+        let mut b = honest.clone();
+        b.signature = signature;
+        m.refused(
+            &format!("a cast ballot with a {what} signature"),
+            422,
+            "invalid_ballot",
+            m.cast(&b),
+        )
+        .await;
+    }
+    assert_eq!(m.view().await.refused, Refused::default());
+    let again = m.cast(&honest).await.expect("resent as it was");
+    assert_eq!(
+        (again.seq, &again.entry_hash),
+        (receipt.seq, &receipt.entry_hash)
+    );
+    match m.get::<Receipt>("/tracking/ZZZZ-ZZZZ", None).await {
+        Err(tinnhiem::client::ClientError::Refused {
+            status,
+            error,
+            message_en,
+            ..
+        }) => {
+            assert_eq!((status.as_u16(), error.as_str()), (404, "not_found"));
+            assert!(
+                !message_en.contains("no such election") && message_en.contains("tracking code"),
+                "{message_en}"
+            );
+        }
+        other => panic!("an unknown tracking code: {other:?}"),
+    }
+    assert_refused(
+        server
+            .client
+            .call::<Receipt>(
+                Method::GET,
+                "/api/elections/nope/tracking/ZZZZ-ZZZZ",
+                None::<&()>,
+                None,
+            )
+            .await,
+        404,
+        "not_found",
+        "no such election",
+    );
+}
+
+/// Issue 10, item 8: over plain HTTP there is no `Strict-Transport-Security`
+/// (it would lock browsers out of a server without TLS); the TLS test in
+/// tests/committee_cli.rs checks that HTTPS sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_http_sends_no_hsts() {
+    let dir = TempDir::new("no-hsts");
+    let server = Server::start(dir.path()).await;
+    let a = raw(
+        &server.base,
+        Method::GET,
+        "/api/openapi.json",
+        None,
+        Vec::new(),
+        None,
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 200);
+    assert!(a.headers.get("strict-transport-security").is_none());
+}
+
+/// `tinnhiem serve` with the organizer's password read from a file or from
+/// standard input: logging in works with it, and it never appears in what
+/// the server prints.
+async fn serve_with_password_from(dir: &std::path::Path, from: &str, stdin: &[u8]) {
+    use std::io::Write;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(common::BIN)
+        .arg("serve")
+        .arg("--data")
+        .arg(dir.join("store"))
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .args(["--organizer-password-file", from])
+        .env_remove("TINNHIEM_ORGANIZER_PASSWORD")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin).unwrap();
+    }
+    let base = format!("http://127.0.0.1:{port}");
+    let client = tinnhiem::client::Client::new(&base);
+    let mut token = None;
+    for _ in 0..300 {
+        if let Ok(t) = login(&client, "mat khau tu tep").await {
+            token = Some(t);
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_refused(
+        login(&client, "mat khau tu tep\n").await,
+        403,
+        "forbidden",
+        "the newline is not part of it",
+    );
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        token.is_some(),
+        "logged in with the password from {from}: {printed}"
+    );
+    assert!(
+        !printed.contains("mat khau"),
+        "the password is never echoed: {printed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_organizer_password_comes_from_a_file_or_standard_input() {
+    let dir = TempDir::new("password-file");
+    let file = dir.path().join("password.txt");
+    std::fs::write(&file, "mat khau tu tep\n").unwrap();
+    serve_with_password_from(&dir.path().join("a"), file.to_str().unwrap(), b"").await;
+    serve_with_password_from(&dir.path().join("b"), "-", b"mat khau tu tep\r\n").await;
+    // --help says where the password is safe to give.
+    let help = std::process::Command::new(common::BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--organizer-password-file"), "{help}");
+    assert!(help.contains("process list"), "{help}");
+    // An empty file is refused, naming the file, before anything starts.
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n").unwrap();
+    let out = std::process::Command::new(common::BIN)
+        .arg("serve")
+        .arg("--data")
+        .arg(dir.path().join("c"))
+        .args(["--bind", "127.0.0.1:0", "--organizer-password-file"])
+        .arg(&empty)
+        .env_remove("TINNHIEM_ORGANIZER_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty.txt"));
 }

@@ -20,22 +20,37 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `serve` on `store` must refuse to start, with `expect` in its message.
+/// `serve` on `store` must refuse to start, with `expect` in its message
+/// (a server that starts instead is stopped after 30 s and fails the test).
 fn refuses_to_start(store: &Path, expect: &str) {
-    let out = Command::new(BIN)
+    let err_path = store.with_extension("refused.err");
+    let mut serve = Command::new(BIN)
         .arg("serve")
         .arg("--data")
         .arg(store)
         .args(["--bind", "127.0.0.1:0"])
         .env("RUST_LOG", "warn")
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "refused with exit code 2: {err}"
-    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(st) = serve.try_wait().unwrap() {
+            break Some(st);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = serve.kill();
+            let _ = serve.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let err = std::fs::read_to_string(&err_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&err_path);
+    let status = status.unwrap_or_else(|| panic!("the server started on the store: {err}"));
+    assert_eq!(status.code(), Some(2), "refused with exit code 2: {err}");
     assert!(
         err.contains(expect),
         "the message says what is damaged: {err}"
@@ -213,4 +228,76 @@ async fn a_truncated_or_garbled_store_is_refused_or_served_whole() {
             );
         }
     }
+}
+
+/// Rewrites the stored settings of election `id` (the server stopped).
+fn edit_settings(store: &Path, id: &str, change: impl FnOnce(&mut serde_json::Value)) {
+    use tinnhiem::store::{SledStore, Store};
+    let s = SledStore::open(store).unwrap();
+    let (_, bytes) = s
+        .metas()
+        .unwrap()
+        .into_iter()
+        .find(|(m, _)| m == id)
+        .expect("the election's settings");
+    let mut meta: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    change(&mut meta);
+    s.put_meta(id, &serde_json::to_vec(&meta).unwrap()).unwrap();
+    s.flush().unwrap();
+}
+
+/// Issue 10, item 1: settings that differ from line 0 (what every ballot is
+/// bound to) are refused on start, naming the election: the pages would
+/// otherwise show another election than the one voted on.
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_that_differ_from_line_0_are_refused_naming_the_election() {
+    let dir = TempDir::new("settings-differ");
+    let store = dir.path().join("store");
+    let mut server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 6, 1)).await;
+    m.seal().await;
+    server.kill();
+    edit_settings(&store, m.id(), |meta| {
+        meta["input"]["candidates"]
+            .as_array_mut()
+            .expect("candidates")
+            .swap(0, 1);
+    });
+    refuses_to_start(&store, &format!("election {}", m.created.id));
+    refuses_to_start(&store, "line 0");
+}
+
+/// Issue 10, item 8: a crash after line 0 is durable but before the
+/// settings say "sealed" leaves a store that starts: line 0 decides.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_between_line_0_and_the_settings_is_recovered_from_line_0() {
+    let dir = TempDir::new("seal-crash");
+    let store = dir.path().join("store");
+    let mut server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 6, 1)).await;
+    m.seal().await;
+    let log = m.log().await;
+    server.kill();
+    // The settings as they were before the seal was recorded in them.
+    edit_settings(&store, m.id(), |meta| meta["sealed"] = false.into());
+    let server = Server::start(dir.path()).await;
+    m.client = server.client.clone();
+    let view = m.view().await;
+    assert_eq!((view.phase.as_str(), view.log_length), ("setup", 1));
+    assert_eq!(m.log().await, log);
+    // An edit is refused: line 0 is written.
+    let mut edited = input(2, 6, 1);
+    edited.title = "Khác".into();
+    let token = common::login(&m.client, common::PASSWORD).await.unwrap();
+    let r = m
+        .client
+        .send(hyper::Method::PUT, &m.base, Some(&edited), Some(&token))
+        .await;
+    assert_eq!(
+        r.err().and_then(|e| e.code().map(str::to_owned)).as_deref(),
+        Some("phase")
+    );
+    // The meeting goes on.
+    m.enroll_all().await;
+    assert!(m.view().await.election_key.is_some());
 }

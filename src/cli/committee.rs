@@ -242,18 +242,34 @@ async fn act(action: Action) -> Result<String, String> {
             // The file first: a key enrolled but lost could never decrypt.
             write_private(&key_file, file.as_bytes())?;
             let share = key.key_share(&hash, member, &mut OsRng);
-            client
+            let enrolled = client
                 .send(
                     Method::POST,
                     &format!("/api/elections/{election}/trustees"),
                     Some(&json!({"trustee": member, "key": hex(share.key.as_bytes()), "proof": hex(&share.proof.to_bytes()), "code": code})),
                     None,
                 )
-                .await
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&key_file);
-                    fail(e)
-                })?;
+                .await;
+            if let Err(e) = enrolled {
+                // The share may be in the log all the same (an answer lost,
+                // a refusal after the append): the key file is deleted only
+                // when the log shows that this share is not there.
+                match share_in_log(&client, &election, member, share.key.as_bytes()).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let _ = std::fs::remove_file(&key_file);
+                        return Err(fail(e));
+                    }
+                    Err(check) => {
+                        return Err(format!(
+                            "{e}; không kiểm tra được nhật ký nên tệp khoá được giữ lại \
+                             (the log could not be checked for this share, so the key file \
+                             is kept: {check}): {}",
+                            key_file.display()
+                        ))
+                    }
+                }
+            }
             Ok(format!(
                 "Đã đăng ký khoá của thành viên {member} (key share enrolled); key file: {}",
                 key_file.display()
@@ -378,6 +394,35 @@ async fn act(action: Action) -> Result<String, String> {
     }
 }
 
+/// Whether the log of `election` holds `key` as member `member`'s share.
+async fn share_in_log(
+    client: &Client,
+    election: &str,
+    member: u32,
+    key: &[u8; 32],
+) -> Result<bool, String> {
+    let log = client
+        .send(
+            Method::GET,
+            &format!("/api/elections/{election}/log"),
+            None::<&()>,
+            None,
+        )
+        .await
+        .map_err(fail)?;
+    Ok(logged_share(&log, member, key))
+}
+
+/// Whether `log` has a `trustee_key` line with `key` for member `member`.
+fn logged_share(log: &[u8], member: u32, key: &[u8; 32]) -> bool {
+    tinnhiem_tally::split_lines(log).into_iter().any(|line| {
+        matches!(
+            tinnhiem_core::log::parse_line(line).map(|e| e.payload),
+            Ok(Payload::TrusteeKey(b)) if b.trustee == member && &b.key.0 == key
+        )
+    })
+}
+
 /// The election's fingerprint (`ballot::fingerprint`) and election check
 /// (`ballot::election_check`, docs/PROTOCOL.md §5.10) from the verified log,
 /// once the log's share at this member's index is this member's own key
@@ -449,5 +494,36 @@ pub fn run(action: Action) -> ExitCode {
             eprintln!("tinnhiem committee: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tinnhiem_core::log::{Entry, TrusteeKeyBody};
+    use tinnhiem_core::schnorr::SecretKey;
+
+    #[test]
+    fn a_logged_share_is_found_only_under_its_member_and_key() {
+        let server = SecretKey::random(&mut OsRng);
+        let key = *TrusteeKey::generate(&mut OsRng).public().as_bytes();
+        let (_, line) = Entry::seal(
+            1,
+            [0; 32],
+            Payload::TrusteeKey(TrusteeKeyBody {
+                trustee: 2,
+                key: Hex(key),
+                proof: Hex([0; 64]),
+            }),
+            &server,
+            &mut OsRng,
+        );
+        let mut log = line;
+        log.push(b'\n');
+        assert!(logged_share(&log, 2, &key));
+        assert!(!logged_share(&log, 1, &key), "another member");
+        let other = *TrusteeKey::generate(&mut OsRng).public().as_bytes();
+        assert!(!logged_share(&log, 2, &other), "another key");
+        assert!(!logged_share(b"", 2, &key), "an empty log");
     }
 }

@@ -109,9 +109,16 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: std::net::SocketAddr,
         /// Set (or reset) the organizer's password instead of generating one
-        /// on first run (or TINNHIEM_ORGANIZER_PASSWORD).
-        #[arg(long)]
+        /// on first run (or TINNHIEM_ORGANIZER_PASSWORD). A password given
+        /// here is visible to every user of this machine in the process
+        /// list: prefer --organizer-password-file.
+        #[arg(long, conflicts_with = "organizer_password_file")]
         organizer_password: Option<String>,
+        /// Read the organizer's password to set from FILE (its first line),
+        /// or from standard input with `-`: unlike --organizer-password it
+        /// does not appear in the process list.
+        #[arg(long, value_name = "FILE")]
+        organizer_password_file: Option<PathBuf>,
         /// Requests per second per address on the open endpoints (casting,
         /// the voter's result, the login); 0 turns the limit off (a load
         /// test from one address).
@@ -178,15 +185,28 @@ pub fn main() -> ExitCode {
             data,
             bind,
             organizer_password,
+            organizer_password_file,
             tls_cert,
             tls_key,
             rate_limit,
         } => {
             init_tracing("info");
+            let from_file = match organizer_password_file
+                .as_deref()
+                .map(read_password)
+                .transpose()
+            {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("tinnhiem serve: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let config = crate::server::Config {
                 data,
                 bind,
-                organizer_password: organizer_password
+                organizer_password: from_file
+                    .or(organizer_password)
                     .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
                 tls: tls_cert.zip(tls_key),
                 rate_limit,
@@ -214,6 +234,32 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The organizer's password from `path` (`-`: standard input): its first
+/// line, without the line ending. The error names the file, never what it
+/// holds.
+fn read_password(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut text = zeroize::Zeroizing::new(String::new());
+    let read = if path == std::path::Path::new("-") {
+        std::io::stdin().read_line(&mut text).map(|_| ())
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(|_| ())
+    };
+    let name = if path == std::path::Path::new("-") {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    read.map_err(|e| format!("cannot read the organizer's password from {name}: {e}"))?;
+    let line = text.lines().next().unwrap_or_default();
+    if line.is_empty() {
+        return Err(format!("{name}: the organizer's password is empty"));
+    }
+    Ok(line.to_owned())
 }
 
 /// The tokio runtime of the commands that need one.

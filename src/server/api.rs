@@ -444,7 +444,7 @@ pub async fn seal(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     organizer(&state, &headers)?;
-    state.registry.get(&id)?.seal(state.store.as_ref()).await?;
+    state.registry.get(&id)?.seal(state.store.clone()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -574,6 +574,7 @@ pub struct ResultRequest {
 /// (whose answers must also be curve points and proofs, refused with
 /// `invalid_ballot` when they are not).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BallotRequest {
     /// Public credential (32 bytes), hex.
     #[schema(pattern = "^[0-9a-f]{64}$")]
@@ -591,6 +592,18 @@ pub struct BallotRequest {
     /// Credential signature (64 bytes), hex.
     #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
+}
+
+/// The field names of [`BallotRequest`], and no others.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // read for their names only
+struct BallotFields {
+    credential: serde::de::IgnoredAny,
+    answers: serde::de::IgnoredAny,
+    #[serde(default)]
+    signed_by: Option<serde::de::IgnoredAny>,
+    signature: serde::de::IgnoredAny,
 }
 
 /// A voter's request for the result (R11).
@@ -709,6 +722,11 @@ pub async fn cast(
     body: Bytes,
 ) -> ApiResult<Json<Receipt>> {
     let election = state.registry.get(&id)?;
+    check_json(&headers)?;
+    // The core's ballot decoder ignores fields it does not know; the body
+    // of a request refuses them, as every other body does. Only the names
+    // are read here (no copy of the answers).
+    serde_json::from_slice::<BallotFields>(&body).map_err(ApiError::malformed)?;
     let ballot: Ballot =
         parse_shaped::<BallotRequest, _>(&headers, &body, DomainError::InvalidBallot)?;
     Ok(Json(election.cast(ballot).await?))
@@ -823,7 +841,7 @@ pub async fn tracking(
         .get(&id)?
         .lookup(&code)
         .map(Json)
-        .ok_or_else(|| DomainError::NotFound.into())
+        .ok_or_else(|| DomainError::NoSuchBallot.into())
 }
 
 #[utoipa::path(get, path = "/api/elections/{id}/credentials/{public}", params(("id" = String, Path, description = "The election id."), ("public" = String, Path, description = "A public credential, 64 lowercase hex digits.", pattern = "^[0-9a-f]{64}$")),

@@ -70,6 +70,11 @@ impl From<DomainError> for ApiError {
                 "not_found",
                 "Không tìm thấy cuộc lấy phiếu này.".to_string(),
             ),
+            D::NoSuchBallot => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không có phiếu nào với mã theo dõi này trong nhật ký.".to_string(),
+            ),
             D::Unauthorized => (
                 StatusCode::FORBIDDEN,
                 "forbidden",

@@ -42,6 +42,16 @@ pub fn load(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
+/// `Strict-Transport-Security` on every answer over TLS (only there: sent
+/// over plain HTTP it would lock browsers out of a server without TLS).
+async fn hsts(mut r: axum::response::Response) -> axum::response::Response {
+    r.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    r
+}
+
 /// Serves `app` over TLS until `shutdown`, then lets open connections finish.
 pub async fn serve(
     listener: TcpListener,
@@ -66,6 +76,7 @@ pub async fn serve(
         let acceptor = acceptor.clone();
         let service = TowerToHyperService::new(
             app.clone()
+                .layer(axum::middleware::map_response(hsts))
                 .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
         );
         let watcher = graceful.watcher();
