@@ -214,8 +214,24 @@ pub struct CredentialStatus {
     /// A ballot signed with it is in the log (counted once, R5).
     pub voted: bool,
     /// That ballot's receipt, once its line is durable.
-    #[schema(value_type = Option<crate::server::api::ReceiptSchema>)]
+    #[schema(value_type = Option<ReceiptSchema>)]
     pub receipt: Option<Receipt>,
+}
+
+/// The OpenAPI shape of a receipt ([`Receipt`]), for the routes' description:
+/// the receipt of a ballot (docs/INTERFACES.md, "Receipts").
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReceiptSchema {
+    /// Tracking code.
+    pub tracking: String,
+    /// Line.
+    pub seq: u64,
+    /// Entry hash, hex.
+    pub entry_hash: String,
+    /// Head after the append, hex.
+    pub head: String,
+    /// Server signature on the head, hex.
+    pub head_signature: String,
 }
 
 /// Every election, and the organizer's sessions.

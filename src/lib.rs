@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod client;
 pub mod election;
+pub mod html;
 pub mod report;
 pub mod scenario;
 pub mod server;

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use tinnhiem_core::log::ElectionBody;
 use tinnhiem_tally::{ElectionResult, Exclusion};
 
+use crate::html::esc;
+
 /// The minutes' only style sheet, inline so that the page stays whole when
 /// saved and archived (R10). Its hash is in [`minutes_csp`].
 const MINUTES_CSS: &str = "\
@@ -129,22 +131,6 @@ pub fn exclusions(list: &[Exclusion]) -> String {
         .collect()
 }
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The minutes of the count (R10) as a printable HTML page.
 pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
     let mut rows = String::new();
@@ -225,7 +211,7 @@ pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
         repeated = r.refused.repeated,
         excluded = r.excluded,
         head = esc(&r.log_head),
-        head_qr = crate::sheet::qr_svg(&r.log_head, 160),
+        head_qr = crate::html::qr_svg(&r.log_head, 160),
         css = MINUTES_CSS,
     )
 }

@@ -11,23 +11,9 @@
 
 use std::fmt::Write as _;
 
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode};
 use zeroize::Zeroizing;
 
-use crate::report::esc;
-
-/// An SVG QR code of `text` (error correction M), or a note if it is too long.
-pub fn qr_svg(text: &str, size: u32) -> String {
-    match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) {
-        Ok(code) => code
-            .render::<svg::Color<'_>>()
-            .min_dimensions(size, size)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => "<p>(QR)</p>".into(),
-    }
-}
+use crate::html::{esc, qr_svg};
 
 /// The voter URL of a credential, with the election check after it.
 pub fn voter_url(

@@ -49,8 +49,8 @@ use tinnhiem_core::schnorr::{PublicKey, Signature};
 use tinnhiem_tally::sim::Receipt;
 
 use super::meeting::{self, Opened};
+use super::meeting::{today, SimulateError};
 use super::progress::Progress;
-use super::simulate::{today, SimulateError};
 use crate::client::{Client, ClientError};
 use crate::election::{CandidateInput, ElectionInput, ElectionView};
 

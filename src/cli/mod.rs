@@ -20,7 +20,8 @@ mod simulate;
 mod verify;
 
 pub use local::LocalServer;
-pub use simulate::{run_scenario, SimulateError};
+pub use meeting::SimulateError;
+pub use simulate::run_scenario;
 
 use crate::client::{Client, ClientError};
 

@@ -8,81 +8,10 @@ use std::process::ExitCode;
 use thiserror::Error;
 use tinnhiem_tally::{ElectionResult, VerifyError};
 
+use super::meeting::{SimulateError, Summary};
 use super::progress::Progress;
 use crate::report;
 use crate::scenario::{Scenario, ScenarioError};
-
-/// Why a simulation stopped.
-#[derive(Debug, Error)]
-pub enum SimulateError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// The scenario file is wrong.
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-    /// R2: not enough people present; voting never opened.
-    #[error("không đủ 2/3 số người được triệu tập (quorum not met, R2): {present} present of {summoned} summoned, {needed} needed; voting was not opened")]
-    NoQuorum {
-        /// Present.
-        present: u32,
-        /// Summoned.
-        summoned: u32,
-        /// Smallest quorum.
-        needed: u32,
-    },
-    /// The meeting's own log failed verification (a bug: report it).
-    #[error("the meeting's log failed verification: {0}")]
-    Verify(#[from] VerifyError),
-    /// The server did something the scenario did not expect.
-    #[error("unexpected answer from the server: {0}")]
-    Unexpected(String),
-}
-
-impl SimulateError {
-    /// 1 for a rule that stopped the meeting, 2 for input and I/O problems.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            SimulateError::NoQuorum { .. }
-            | SimulateError::Verify(_)
-            | SimulateError::Unexpected(_) => 1,
-            SimulateError::Io { .. } | SimulateError::Scenario(_) => 2,
-        }
-    }
-}
-
-/// What a finished simulation produced.
-pub struct Summary {
-    /// The result.
-    pub result: ElectionResult,
-    /// Paths written.
-    pub log: PathBuf,
-    /// The minutes.
-    pub minutes: PathBuf,
-}
-
-/// Today's date, `YYYY-MM-DD` (UTC).
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    // Days to civil date (Howard Hinnant's algorithm).
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 /// Runs a scenario against `server` (with the organizer's `password`) or,
 /// without one, against a fresh local server.

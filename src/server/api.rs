@@ -34,7 +34,7 @@ use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::{
     hex_field, Created, CredentialStatus, DomainError, ElectionInput, ElectionView, LogAnswer,
-    LogRange, Reader, SignedHead, Totals,
+    LogRange, Reader, ReceiptSchema, SignedHead, Totals,
 };
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -616,21 +616,6 @@ pub struct VoterResultRequest {
     /// Signature by the credential (context `result-access`) on the election hash (64 bytes), hex.
     #[schema(pattern = "^[0-9a-f]{128}$")]
     pub signature: String,
-}
-
-/// The receipt of a ballot (docs/INTERFACES.md, "Receipts").
-#[derive(Serialize, ToSchema)]
-pub struct ReceiptSchema {
-    /// Tracking code.
-    pub tracking: String,
-    /// Line.
-    pub seq: u64,
-    /// Entry hash, hex.
-    pub entry_hash: String,
-    /// Head after the append, hex.
-    pub head: String,
-    /// Server signature on the head, hex.
-    pub head_signature: String,
 }
 
 macro_rules! statement_handler {
