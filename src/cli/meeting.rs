@@ -7,12 +7,13 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use hyper::Method;
 use rand::rngs::OsRng;
 use serde_json::json;
+use thiserror::Error;
 use tinnhiem_core::ballot::{Ballot, ElectionContext};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
@@ -24,11 +25,11 @@ use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
 use tinnhiem_tally::sim::Receipt;
-use tinnhiem_tally::{ElectionResult, Tally};
+use tinnhiem_tally::{ElectionResult, Tally, VerifyError};
 
 use crate::client::{Client, ClientError};
 use crate::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioError};
 use crate::server::api::LoginAnswer;
 
 /// Why a simulation stopped.

@@ -2,16 +2,13 @@
 //! meeting driven by a scenario file, over the HTTP API, against a fresh
 //! local server or a running one.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-
-use thiserror::Error;
-use tinnhiem_tally::{ElectionResult, VerifyError};
 
 use super::meeting::{SimulateError, Summary};
 use super::progress::Progress;
 use crate::report;
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::Scenario;
 
 /// Runs a scenario against `server` (with the organizer's `password`) or,
 /// without one, against a fresh local server.
