@@ -534,3 +534,27 @@ fn serve_on_every_network_lists_each_address_of_the_machine() {
         assert!(text.contains(&url), "{url} missing from:\n{text}");
     }
 }
+
+#[test]
+fn verify_into_a_closed_pipe_keeps_its_exit_code() {
+    // `tinnhiem verify log --json | head -c 1`: the reader leaves before the
+    // verdict is written. The exit code must still be the verdict (0 here),
+    // never a panic's 101.
+    let (_dir, out) = simulated("closed-pipe");
+    for json in [true, false] {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("verify").arg(out.join("log.jsonl"));
+        if json {
+            cmd.arg("--json");
+        }
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run tinnhiem verify");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait for verify");
+        assert_eq!(o.status.code(), Some(0), "json {json}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}

@@ -31,14 +31,17 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
             if json {
                 // result.json's members, then the exclusions (§7.6).
                 let doc = VerifiedJson::new(&outcome.result, &outcome.exclusions);
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&doc).expect("result serializes")
-                );
+                ));
             } else {
-                println!("Nhật ký hợp lệ (log verified): {} entries", outcome.entries);
-                print!("{}", report::exclusions(&outcome.exclusions));
-                print!("{}", report::table(&outcome.result));
+                emit(&format!(
+                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}",
+                    outcome.entries,
+                    report::exclusions(&outcome.exclusions),
+                    report::table(&outcome.result)
+                ));
             }
             ExitCode::SUCCESS
         }
@@ -46,17 +49,30 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
             let e = &failed.error;
             if json {
                 let doc = FailedJson::new(e, &failed.exclusions);
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string(&doc).expect("failure serializes")
-                );
+                ));
             } else {
-                println!("NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)");
-                println!("Dòng {}: {}", e.seq, tinnhiem_tally::vi::reason(&e.reason));
-                println!("(entry {}: {})", e.seq, e.reason);
-                print!("{}", report::exclusions(&failed.exclusions));
+                emit(&format!(
+                    "NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)\nDòng {}: {}\n(entry {}: {})\n{}",
+                    e.seq,
+                    tinnhiem_tally::vi::reason(&e.reason),
+                    e.seq,
+                    e.reason,
+                    report::exclusions(&failed.exclusions)
+                ));
             }
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes the verdict to stdout. A reader that went away (`verify … | head`)
+/// does not change the exit code, which is the verdict: the write error is
+/// ignored instead of panicking as `print!` does.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
