@@ -1,0 +1,169 @@
+// console/main.js: the counting committee's console (/committee).
+//
+// One page for the two roles of the meeting's set-up:
+// - the organizer (password → session token) creates the election
+//   (candidates pasted or imported from CSV, R9 exclusions left out), hands
+//   out the codes shown once, edits the draft and seals it;
+// - each committee member, in his or her own browser, makes a key share
+//   with the browser module (the secret never leaves the page except in the
+//   key file and key card the member keeps), enrolls its public part with
+//   the enrollment code, and later signs the attendance (R2), the credential
+//   sheet (R3, made and printed here; the server gets only the public
+//   parts), the opening and the close, decrypts his or her share of the
+//   totals from the key file, and signs the counts the browser computed
+//   from the published decryptions.
+// Everyone sees the public figures (present, issued, returned, unused,
+// refused), never a ballot's content. After the result the page re-verifies
+// the whole log in the browser, shows the table of R6 with the consequences
+// of R7, and opens the printable minutes (R10).
+//
+// No inline script or style (CSP). Secrets (key share, credentials) are held
+// in memory only, never in storage; the organizer's session token is kept in
+// sessionStorage (this tab).
+//
+// The phases are modules of this folder (setup, keys, attendance, sheet,
+// voting, count, with status for the figures everyone sees); state.js holds
+// what they share and strings.js the texts. This module wires the page's
+// controls to them and starts it.
+
+import * as tn from '../tn.js';
+import { printNode } from '../results.js';
+import { tr, t } from './strings.js';
+import {
+  $, S, TOKEN_KEY, note, loadView, setId, render, painter, dropToken,
+} from './state.js';
+import {
+  renderOrgHome, renderCodes, renderOrg, renderPreview, openDraft, submitDraft, logIn, seal,
+} from './setup.js';
+import { renderStatus } from './status.js';
+import {
+  renderMember, makeKey, saveKeyFile, printKeycard, enroll, loadKeyFile, loadKeyText,
+} from './keys.js';
+import { renderAttendance, renderR2, recordAttendance } from './attendance.js';
+import {
+  renderSheet, renderBaseWarning, makeSheet, clearSheet,
+} from './sheet.js';
+import {
+  renderOpen, renderVoting, openVoting, closeVoting,
+} from './voting.js';
+import {
+  renderDecrypt, renderResult, decryptMine, publish, openMinutes, saveMinutes,
+} from './count.js';
+
+/// Each section's painter, for `render` (state.js).
+function paint() {
+  painter('s-org-home', renderOrgHome);
+  painter('s-codes', renderCodes);
+  painter('s-org', renderOrg);
+  painter('s-status', renderStatus);
+  painter('s-member', renderMember);
+  painter('s-attendance', renderAttendance);
+  painter('s-sheet', renderSheet);
+  painter('s-open', renderOpen);
+  painter('s-voting', renderVoting);
+  painter('s-decrypt', renderDecrypt);
+  painter('s-result', renderResult);
+}
+
+function wire() {
+  tn.langButton($('lang'), tr);
+  tr.onChange(() => {
+    if (S.draft) {
+      $('draft-h').textContent = t(S.draft.editing ? 'draft.edit' : 'draft.new');
+      $('draft-submit').textContent = t(S.draft.editing ? 'draft.save' : 'draft.create');
+      renderPreview();
+    }
+    $('member-index').dataset.options = '';
+    render();
+  });
+
+  $('login-form').addEventListener('submit', (ev) => { ev.preventDefault(); logIn(); });
+  $('member-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const id = $('member-eid').value.trim();
+    if (!id) return;
+    S.memberMode = true;
+    if (id !== S.id) await setId(id);
+    else render();
+    if (S.view) $('member-h').focus();
+  });
+  $('logout').addEventListener('click', () => { dropToken(); render(); });
+  $('new-election').addEventListener('click', () => openDraft(false));
+  $('org-open-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const id = $('org-eid').value.trim();
+    if (id) await setId(id);
+  });
+  $('org-home').addEventListener('click', () => { setId(''); render(); });
+
+  $('f-candidates').addEventListener('input', renderPreview);
+  $('f-csv').addEventListener('change', async () => {
+    const f = $('f-csv').files[0];
+    if (!f) return;
+    $('f-candidates').value = (await f.text()).replace(/^\uFEFF/, '');
+    $('f-csv').value = '';
+    renderPreview();
+  });
+  $('s-draft').addEventListener('submit', (ev) => { ev.preventDefault(); submitDraft(); });
+  $('draft-cancel').addEventListener('click', () => { S.draft = null; note('draft-msg', null); render(); });
+
+  $('codes-printbtn').addEventListener('click', () => printNode($('codes-print')));
+  $('codes-done').addEventListener('click', () => { S.created = null; render(); $('org-h').focus?.(); });
+
+  $('edit-draft').addEventListener('click', () => openDraft(true));
+  $('seal').addEventListener('click', () => { S.confirmSeal = true; render(); $('seal-yes').focus(); });
+  $('seal-no').addEventListener('click', () => { S.confirmSeal = false; render(); $('seal').focus(); });
+  $('seal-yes').addEventListener('click', seal);
+
+  $('member-index').addEventListener('change', () => {
+    const v = $('member-index').value;
+    S.memberIndex = v === '' ? null : Number(v);
+    note('member-msg', null);
+    render();
+  });
+  $('keygen').addEventListener('click', makeKey);
+  $('keyfile-save').addEventListener('click', saveKeyFile);
+  $('keycard-print').addEventListener('click', printKeycard);
+  $('enroll').addEventListener('click', enroll);
+  $('keyfile').addEventListener('change', () => { const f = $('keyfile').files[0]; if (f) loadKeyFile(f); });
+  $('keytext-load').addEventListener('click', loadKeyText);
+  $('key-forget').addEventListener('click', () => { S.key = null; note('member-msg', null); render(); });
+
+  $('present').addEventListener('input', () => { $('present').dataset.touched = '1'; note('att-msg', null); renderR2(); });
+  $('att-sign').addEventListener('click', recordAttendance);
+  $('sheet-count').addEventListener('input', () => { $('sheet-count').dataset.touched = '1'; });
+  $('sheet-make').addEventListener('click', makeSheet);
+  $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
+  $('sheet-print').addEventListener('click', () => { if (S.sheetNode) printNode(S.sheetNode); });
+  $('sheet-clear').addEventListener('click', clearSheet);
+  $('open').addEventListener('click', openVoting);
+  $('close').addEventListener('click', () => { S.confirmClose = true; render(); $('close-yes').focus(); });
+  $('close-no').addEventListener('click', () => { S.confirmClose = false; render(); $('close').focus(); });
+  $('close-yes').addEventListener('click', closeVoting);
+  $('decrypt').addEventListener('click', decryptMine);
+  $('publish').addEventListener('click', publish);
+  $('minutes-open').addEventListener('click', openMinutes);
+  $('minutes-save').addEventListener('click', saveMinutes);
+}
+
+async function main() {
+  paint();
+  wire();
+  tr.apply();
+  try { S.token = sessionStorage.getItem(TOKEN_KEY) || ''; } catch (_) { S.token = ''; }
+  const params = new URLSearchParams(location.search);
+  const id = params.get('id') || '';
+  if (id) {
+    $('member-eid').value = id;
+    $('org-eid').value = id;
+  }
+  tn.load().catch(() => { /* reported when used */ });
+  render();
+  if (id) await setId(id, { push: false });
+  // The public figures follow the meeting (never a ballot's content).
+  setInterval(() => {
+    if (S.id && S.view && S.view.phase !== 'done' && !S.busy && !document.hidden) loadView();
+  }, 2000);
+}
+
+main();

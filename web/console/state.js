@@ -1,0 +1,265 @@
+// console/state.js: what the console knows (`S`) and the helpers every
+// phase uses: the sections' messages, the R2 arithmetic, the API calls and
+// the one-action-at-a-time runner, the committee's signatures, the server's
+// view and the verified log, and `render`, which shows the sections of the
+// current phase and paints each with the painter its phase module gave it
+// (`painter`): the phase modules never import one another.
+
+import * as tn from '../tn.js';
+import { el, verifyLog } from '../results.js';
+import { tr, t } from './strings.js';
+
+export const $ = (id) => document.getElementById(id);
+
+export const TOKEN_KEY = 'tinnhiem.organizer';
+
+const RECENT_KEY = 'tinnhiem.console.recent';
+
+const PHASES = ['draft', 'setup', 'voting', 'closed', 'done'];
+
+/// Everything the page knows. Secrets (`pending.secret`, `key.secret`,
+/// `sheet`) live here only.
+export const S = {
+  id: '',
+  view: null,
+  token: '',
+  memberMode: false,
+  memberIndex: null, // chosen in the select
+  draft: null, // {editing}
+  created: null, // {id, trustee_codes, candidate_codes, input}
+  r9: new Map(), // candidate name → {retiring, appointed}
+  pending: null, // a key made but not enrolled: {member, secret, key, proof, code, saved}
+  key: null, // the key in use: {member, secret, public, code}
+  sheet: null, // the slips just made (secret)
+  sheetNode: null,
+  loopbackOk: null, // a loopback slip address the member chose to keep
+  // Line 0 of the last log this device verified (what it shows of the
+  // meeting once sealed).
+  election: null,
+  memberQr: null, // {id, node}
+  keycardQr: null, // {secret, node}
+  confirmSeal: false,
+  confirmClose: false,
+  result: null, // {answer} once verified
+  resultRun: false,
+  busy: false,
+  minutesUrl: null,
+  notes: {}, // section message id → {key, vars, cls} or {text, cls}
+};
+
+export function show(id, on) {
+  const e = $(id);
+  if (e) e.hidden = !on;
+}
+
+/// A message in a section's status line, kept as a key so that it follows
+/// the language toggle.
+export function note(id, key, vars, cls = '') {
+  S.notes[id] = key ? { key, vars, cls } : null;
+  paintNote(id);
+}
+
+export function noteError(id, e) {
+  if (e instanceof tn.ApiError) S.notes[id] = { vi: e.text('vi'), en: e.text('en'), cls: 'c-bad' };
+  else S.notes[id] = { vi: String(e && e.message ? e.message : e), en: String(e && e.message ? e.message : e), cls: 'c-bad' };
+  paintNote(id);
+}
+
+function paintNote(id) {
+  const box = $(id);
+  if (!box) return;
+  const n = S.notes[id];
+  if (!n) { box.textContent = ''; box.className = 'c-note'; return; }
+  box.className = `c-note ${n.cls || ''}`;
+  box.textContent = n.key ? t(n.key, n.vars) : (tr.lang() === 'en' ? n.en : n.vi);
+}
+
+export function need(summoned) {
+  // The smallest `present` with present * 3 >= summoned * 2.
+  return Math.floor((2 * summoned + 2) / 3);
+}
+
+export function quorumMet(present, summoned) {
+  return present * 3 >= summoned * 2;
+}
+
+export function api(method, path, body, opts) {
+  return tn.api(method, path, body, opts);
+}
+
+export const E = () => `/api/elections/${encodeURIComponent(S.id)}`;
+
+/// Runs one action at a time (a second click while one runs is ignored);
+/// its errors land in the section's message.
+export async function run(msgId, fn) {
+  if (S.busy) return;
+  S.busy = true;
+  document.body.setAttribute('aria-busy', 'true');
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof tn.ApiError && e.status === 403 && S.token && ['draft-msg', 'org-msg'].includes(msgId)) {
+      dropToken('login.expired');
+    }
+    noteError(msgId, e);
+  } finally {
+    S.busy = false;
+    document.body.removeAttribute('aria-busy');
+    render();
+  }
+}
+
+/// Signs a committee statement for the place after `anchor` (PROTOCOL.md
+/// §5.3): the entry hash of the last line that is not a ballot, from the
+/// log this device verified (`a.anchor`) or, for the statements made
+/// without downloading the log, from a fresh view (`viewAnchor`).
+export function sign(kind, anchor, extra = {}) {
+  return tn.callSync('sign_statement', {
+    election_hash: S.view.election_hash,
+    anchor,
+    secret: S.key.secret,
+    signer: S.key.member,
+    kind,
+    ...extra,
+  }).signature;
+}
+
+/// The anchor of the next statement as the server's view gives it now. A
+/// wrong one only gets the statement refused; it cannot place it elsewhere.
+export async function viewAnchor() {
+  return (await api('GET', E())).anchor;
+}
+
+export function remember(id) {
+  try {
+    const list = JSON.parse(localStorage.getItem(RECENT_KEY) || '[]').filter((x) => x !== id);
+    list.unshift(id);
+    localStorage.setItem(RECENT_KEY, JSON.stringify(list.slice(0, 10)));
+  } catch (_) { /* not remembered */ }
+}
+
+export function recent() {
+  try { return JSON.parse(localStorage.getItem(RECENT_KEY) || '[]'); } catch (_) { return []; }
+}
+
+export function dropToken(key) {
+  S.token = '';
+  try { sessionStorage.removeItem(TOKEN_KEY); } catch (_) { /* none */ }
+  if (key) note('login-msg', key, null, 'c-warn');
+}
+
+export async function loadView() {
+  if (!S.id) return;
+  try {
+    const v = await api('GET', E());
+    const before = S.view ? S.view.phase : null;
+    S.view = v;
+    if (S.notes.msg && S.notes.msg.key === 'err.notfound') note('msg', null);
+    if (before && before !== v.phase) { S.confirmClose = false; S.confirmSeal = false; }
+  } catch (e) {
+    if (e instanceof tn.ApiError && e.status === 404) {
+      S.view = null;
+      note('msg', 'err.notfound', { id: S.id }, 'c-bad');
+    } else if (!S.view) noteError('msg', e);
+  }
+  render();
+}
+
+export function setId(id, { push = true } = {}) {
+  S.id = id;
+  S.view = null;
+  S.result = null;
+  S.resultRun = false;
+  S.sheet = null;
+  S.sheetNode = null;
+  S.election = null;
+  S.pending = null;
+  if (S.key && S.key.election !== id) S.key = null;
+  const url = id ? `/committee?id=${encodeURIComponent(id)}` : '/committee';
+  if (push) history.replaceState(null, '', url);
+  if (id && S.token) remember(id);
+  return loadView();
+}
+
+/// The sections a phase module paints, in the order they are painted.
+const SECTIONS = ['s-org-home', 's-codes', 's-org', 's-status', 's-member', 's-attendance', 's-sheet', 's-open', 's-voting', 's-decrypt', 's-result'];
+const PAINTERS = new Map();
+
+/// Gives section `id` its painter, called by `render` while it is shown.
+export function painter(id, paint) {
+  if (!SECTIONS.includes(id)) throw new Error(`no section ${id}`);
+  PAINTERS.set(id, paint);
+}
+
+export function render() {
+  const v = S.view;
+  const ph = v ? v.phase : null;
+  const org = Boolean(S.token);
+  // After sealing, the meeting as line 0 of the last log this device
+  // verified says it (the server's description only until then).
+  const m = v && ph !== 'draft' && S.election ? S.election : v;
+  $('meeting-line').textContent = v ? t('meeting.line', { title: m.title, unit: m.unit, date: m.date, id: v.id }) : '';
+  renderPhases(ph);
+  show('s-start', !org && !S.memberMode);
+  show('s-org-home', org && !S.id && !S.draft && !S.created);
+  show('s-draft', org && Boolean(S.draft));
+  show('s-codes', org && Boolean(S.created));
+  const main = v && !S.draft && !S.created;
+  show('s-org', org && main);
+  show('s-status', main && ph !== 'draft');
+  show('s-member', S.memberMode && main && ph !== 'draft');
+  const k = Boolean(S.key) && main;
+  show('s-attendance', k && ph === 'setup');
+  show('s-sheet', k && (ph === 'setup' || (ph === 'voting' && v.present !== null && v.issued < v.present) || Boolean(S.sheet)));
+  show('s-open', k && ph === 'setup');
+  show('s-voting', main && ph === 'voting');
+  show('s-decrypt', main && ph === 'closed');
+  show('s-result', main && ph === 'done');
+  if (S.memberMode && v && ph === 'draft' && !org) note('msg', 'member.draft', null, 'c-warn');
+  else if (S.notes.msg && S.notes.msg.key === 'member.draft') note('msg', null);
+
+  for (const id of SECTIONS) {
+    if (!$(id).hidden && PAINTERS.has(id)) PAINTERS.get(id)();
+  }
+  for (const id of Object.keys(S.notes)) paintNote(id);
+}
+
+function renderPhases(ph) {
+  const list = $('phases');
+  list.hidden = !ph;
+  if (!ph) return;
+  const at = PHASES.indexOf(ph);
+  list.replaceChildren(...PHASES.map((p, i) => el('li', {
+    'aria-current': i === at ? 'step' : null,
+    class: i < at ? 'c-past' : null,
+    text: t(`phase.${p}`),
+  })));
+}
+
+export function fetchLog() {
+  return tn.fetchText(`${E()}/log`);
+}
+
+/// The server's log as this device verifies it (with the progress box when
+/// `progress`), and `bad`: the first line that fails before the end, if
+/// any (running out of lines, "no result yet", is not one).
+export async function verifiedLog({ progress = false } = {}) {
+  if (progress) show('verify-box', true);
+  let a;
+  try {
+    a = await verifyLog(await fetchLog(), progress ? progressTo('verify-progress', 'verify-text') : undefined);
+  } finally {
+    if (progress) show('verify-box', false);
+  }
+  if (a.election && a.election.id === S.id) S.election = a.election;
+  return { a, bad: a.failure && a.failure.seq < a.total ? a.failure : null };
+}
+
+export function progressTo(barId, textId) {
+  return (done, total) => {
+    const bar = $(barId);
+    bar.max = Math.max(1, total);
+    bar.value = done;
+    if (textId) $(textId).textContent = t('verify.text', { done, total });
+  };
+}
