@@ -44,7 +44,7 @@ use crate::auth::{code_hash, code_matches, new_code, Sessions};
 use crate::store::{Store, StoreError};
 
 /// Why a request was refused. Each maps to an HTTP status and a message in
-/// Vietnamese and English at the edge ([`crate::server`]).
+/// Vietnamese and English at the edge ([`crate::http`]).
 #[derive(Debug, Error)]
 pub enum DomainError {
     /// No such election.
