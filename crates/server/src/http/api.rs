@@ -965,7 +965,7 @@ pub(crate) async fn minutes(
     ),
     modifiers(&Refusals)
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// Adds to the description what the layers of [`super::router`] answer on
 /// every route, so that each operation lists every status it can return:
