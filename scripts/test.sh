@@ -34,7 +34,7 @@ step "tests"
 cargo nextest run --workspace --no-fail-fast
 
 step "wasm in node"
-# build.rs built the browser module for the binary; test that very file.
+# crates/server/build.rs built the browser module for the binary; test that very file.
 wasm=target/wasm-build/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
 ls -l "$wasm"
 cred=$(cargo run -q --example credential -p tinnhiem-core)

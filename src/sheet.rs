@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use zeroize::Zeroizing;
 
-use crate::html::{esc, qr_svg};
+use tinnhiem_server::html::{esc, qr_svg};
 
 /// The voter URL of a credential, with the election check after it.
 pub fn voter_url(

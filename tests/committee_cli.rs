@@ -11,12 +11,12 @@ use hyper::Method;
 use rand::rngs::OsRng;
 use serde_json::json;
 use tinnhiem::client::Client;
-use tinnhiem::election::{Created, ElectionView};
-use tinnhiem::server::api::LoginAnswer;
 use tinnhiem_core::ballot::{Ballot, ElectionContext, Level};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::encoding::unhex_array;
 use tinnhiem_core::schnorr::PublicKey;
+use tinnhiem_server::election::{Created, ElectionView};
+use tinnhiem_server::http::api::LoginAnswer;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tinnhiem");
 
@@ -32,7 +32,7 @@ fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!(
         "tinnhiem-{name}-{}-{}",
         std::process::id(),
-        tinnhiem::auth::new_code()
+        tinnhiem_server::auth::new_code()
     ));
     std::fs::create_dir_all(&d).unwrap();
     d

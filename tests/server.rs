@@ -12,13 +12,13 @@ use common::{
 use hyper::Method;
 use rand::rngs::OsRng;
 use serde_json::json;
-use tinnhiem::election::ElectionView;
 use tinnhiem_core::ballot::Choice;
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::hex;
 use tinnhiem_core::log::{entry_hash, parse_line, Hex, Payload, Refused};
 use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_server::election::ElectionView;
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::ElectionResult;
 
@@ -146,7 +146,7 @@ async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
         .expect("the organizer reads the result");
     assert_eq!(served, outcome.result);
     // The signed head names the last line.
-    let head: tinnhiem::election::SignedHead = m.get("/head", None).await.expect("head");
+    let head: tinnhiem_server::election::SignedHead = m.get("/head", None).await.expect("head");
     let last = tinnhiem_tally::split_lines(&log).len() as u64 - 1;
     assert_eq!(head.seq, last);
     assert_eq!(head.head, outcome.result.log_head);
@@ -197,7 +197,7 @@ async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
     assert!(!page.contains(" style="), "no style attribute");
     let csp = a.headers["content-security-policy"].to_str().unwrap();
     use sha2::{Digest, Sha256};
-    let hash = tinnhiem::report::base64(&Sha256::digest(sheet.as_bytes()));
+    let hash = tinnhiem_server::minutes::base64(&Sha256::digest(sheet.as_bytes()));
     assert_eq!(
         csp,
         format!(
@@ -884,7 +884,7 @@ async fn results_reach_only_those_r11_allows() {
         let key = c.secret_key(m.id());
         json!({
             "credential": hex(key.public().as_bytes()),
-            "signature": hex(&key.sign(tinnhiem::election::RESULT_ACCESS_CONTEXT, hash, &mut OsRng).to_bytes()),
+            "signature": hex(&key.sign(tinnhiem_server::election::RESULT_ACCESS_CONTEXT, hash, &mut OsRng).to_bytes()),
         })
     };
     let voter = sign_access(&m.credentials[0], &m.election_hash);
@@ -1387,7 +1387,7 @@ async fn a_tracking_code_finds_its_cast_ballot() {
 /// before showing the ballot; the answer follows the log.
 #[tokio::test(flavor = "multi_thread")]
 async fn credential_status_follows_the_log() {
-    use tinnhiem::election::CredentialStatus;
+    use tinnhiem_server::election::CredentialStatus;
     let dir = TempDir::new("credstatus");
     let server = Server::start(dir.path()).await;
     let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;

@@ -232,7 +232,7 @@ async fn a_truncated_or_garbled_store_is_refused_or_served_whole() {
 
 /// Rewrites the stored settings of election `id` (the server stopped).
 fn edit_settings(store: &Path, id: &str, change: impl FnOnce(&mut serde_json::Value)) {
-    use tinnhiem::store::{SledStore, Store};
+    use tinnhiem_server::store::{SledStore, Store};
     let s = SledStore::open(store).unwrap();
     let (_, bytes) = s
         .metas()

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use libfuzzer_sys::fuzz_target;
-use tinnhiem::election::{ElectionInput, Registry};
-use tinnhiem::server::{router, AppState, RateLimit};
-use tinnhiem::store::{Store, StoreError};
+use serde_json::{json, Value};
+use tinnhiem_server::store::{Store, StoreError};
+use tinnhiem_server::Server;
 use tower::ServiceExt;
 
 /// The store, in memory.
@@ -62,30 +62,66 @@ struct World {
     sealed: String,
 }
 
+/// One request to `app` in process: the status and the JSON answer (`null`
+/// when there is none).
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header("content-type", "application/json");
+            Body::from(serde_json::to_vec(&v).unwrap())
+        }
+        None => Body::empty(),
+    };
+    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let (app, token, draft, sealed) = rt.block_on(async {
-            let store: Arc<dyn Store> = Arc::new(MemStore::default());
-            let registry = Registry::open(store.clone()).unwrap();
-            let token = registry.sessions.create();
-            let input: ElectionInput = serde_json::from_value(serde_json::json!({
+            let server = Server::builder()
+                .store(Arc::new(MemStore::default()))
+                .organizer_password("pw")
+                .rate_limit(0.0)
+                .build()
+                .unwrap();
+            let app = server.router();
+            // The set-up through the API itself: the organizer logs in,
+            // creates two meetings and seals one.
+            let (_, login) = call(&app, "POST", "/api/login", None, Some(json!({"password": "pw"}))).await;
+            let token = login["token"].as_str().unwrap().to_owned();
+            let input = json!({
                 "title": "T", "unit": "U", "date": "2026-11-28",
                 "candidates": [{"name": "A", "position": "P"}, {"name": "B", "position": "Q"}],
                 "summoned": 3, "committee": ["M", "N"]
-            }))
-            .unwrap();
-            let draft = registry.create(input.clone()).unwrap().id;
-            let sealed = registry.create(input).unwrap().id;
-            registry.get(&sealed).unwrap().seal(store.as_ref()).await.unwrap();
-            let state = AppState {
-                registry,
-                store,
-                organizer_hash: tinnhiem::auth::hash_password("pw").into(),
-                rate_limit: Arc::new(RateLimit::new(0.0, 1.0)),
-            };
-            (router(state), token, draft, sealed)
+            });
+            let mut ids = Vec::new();
+            for _ in 0..2 {
+                let (status, created) =
+                    call(&app, "POST", "/api/elections", Some(&token), Some(input.clone())).await;
+                assert_eq!(status, StatusCode::CREATED, "{created}");
+                ids.push(created["id"].as_str().unwrap().to_owned());
+            }
+            let seal = format!("/api/elections/{}/seal", ids[1]);
+            let (status, _) = call(&app, "POST", &seal, Some(&token), None).await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+            let sealed = ids.pop().unwrap();
+            let draft = ids.pop().unwrap();
+            (app, token, draft, sealed)
         });
         World { rt, app, token, draft, sealed }
     })

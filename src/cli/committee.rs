@@ -20,7 +20,7 @@ use tinnhiem_tally::{Phase, Tally};
 use zeroize::Zeroizing;
 
 use crate::client::Client;
-use crate::election::ElectionView;
+use tinnhiem_server::election::ElectionView;
 
 /// Where and as whom.
 #[derive(clap::Args, Debug)]

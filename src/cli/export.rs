@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use hyper::Method;
 
-use crate::store::{SledStore, Store};
+use tinnhiem_server::store::{SledStore, Store};
 
 /// Options.
 #[derive(clap::Args, Debug)]

@@ -52,7 +52,7 @@ use super::meeting::{self, Opened};
 use super::meeting::{today, SimulateError};
 use super::progress::Progress;
 use crate::client::{Client, ClientError};
-use crate::election::{CandidateInput, ElectionInput, ElectionView};
+use tinnhiem_server::election::{CandidateInput, ElectionInput, ElectionView};
 
 /// Options of the load test.
 #[derive(clap::Args, Debug)]

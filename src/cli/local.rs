@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use tokio::sync::oneshot;
 
-use crate::server::{serve_until, Config};
+use tinnhiem_server::auth::new_code;
+use tinnhiem_server::Server;
 
 /// A running local server.
 pub struct LocalServer {
@@ -24,30 +25,26 @@ impl LocalServer {
         let data = std::env::temp_dir().join(format!(
             "tinnhiem-store-{}-{}",
             std::process::id(),
-            crate::auth::new_code()
+            new_code()
         ));
-        let password = crate::auth::new_code();
-        let (ready_tx, ready_rx) = oneshot::channel();
+        let password = new_code();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let config = Config {
-            data: data.clone(),
-            bind: "127.0.0.1:0".parse().expect("loopback address"),
-            organizer_password: Some(password.clone()),
-            tls: None,
+        // As it said when the server ran in its own task: the error's Debug.
+        let failed = |e: String| format!("the local server did not start: {:?}", Err::<(), _>(e));
+        let server = Server::builder()
+            .data(data.clone())
+            .bind("127.0.0.1:0".parse().expect("loopback address"))
+            .organizer_password(password.clone())
             // The demo, simulate and the load test send every voter from
             // this one address.
-            rate_limit: 0.0,
-        };
-        let task = tokio::spawn(serve_until(config, Some(ready_tx), async {
+            .rate_limit(0.0)
+            .build()
+            .map_err(failed)?;
+        let listening = server.listen().await.map_err(failed)?;
+        let addr = listening.local_addr();
+        let task = tokio::spawn(listening.serve(async {
             let _ = stop_rx.await;
         }));
-        let addr = match ready_rx.await {
-            Ok(a) => a,
-            Err(_) => {
-                let e = task.await.map_err(|e| e.to_string())?;
-                return Err(format!("the local server did not start: {e:?}"));
-            }
-        };
         Ok(LocalServer {
             base: format!("http://{addr}"),
             password,

@@ -28,9 +28,9 @@ use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::{ElectionResult, Tally, VerifyError};
 
 use crate::client::{Client, ClientError};
-use crate::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
 use crate::scenario::{Scenario, ScenarioError};
-use crate::server::api::LoginAnswer;
+use tinnhiem_server::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
+use tinnhiem_server::http::api::LoginAnswer;
 
 /// Why a simulation stopped.
 #[derive(Debug, Error)]

@@ -23,6 +23,8 @@ pub use local::LocalServer;
 pub use meeting::SimulateError;
 pub use simulate::run_scenario;
 
+use tinnhiem_server::{shutdown_signal, Server};
+
 use crate::client::{Client, ClientError};
 
 /// `--ca`: what to trust on an `https://` server, for every command that
@@ -203,28 +205,30 @@ pub fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let config = crate::server::Config {
-                data,
-                bind,
-                organizer_password: from_file
-                    .or(organizer_password)
-                    .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok()),
-                tls: tls_cert.zip(tls_key),
-                rate_limit,
-            };
-            let https = config.tls.is_some();
+            let password = from_file
+                .or(organizer_password)
+                .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok());
+            let tls = tls_cert.zip(tls_key);
+            let https = tls.is_some();
             let served = runtime().block_on(async move {
-                let (ready, bound) = tokio::sync::oneshot::channel();
-                let tell_the_room = async move {
-                    if let Ok(addr) = bound.await {
-                        print!(
-                            "{}",
-                            reach::announce(addr, https, &reach::machine_interfaces())
-                        );
-                        let _ = std::io::Write::flush(&mut std::io::stdout());
-                    }
-                };
-                tokio::join!(crate::server::serve(config, Some(ready)), tell_the_room).0
+                let mut builder = Server::builder()
+                    .data(data)
+                    .bind(bind)
+                    .rate_limit(rate_limit);
+                if let Some(p) = password {
+                    builder = builder.organizer_password(p);
+                }
+                if let Some((cert, key)) = tls {
+                    builder = builder.tls(cert, key);
+                }
+                let listening = builder.build()?.listen().await?;
+                // Where the room can open the pages, once the port is bound.
+                print!(
+                    "{}",
+                    reach::announce(listening.local_addr(), https, &reach::machine_interfaces())
+                );
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+                listening.serve(shutdown_signal()).await
             });
             match served {
                 Ok(()) => ExitCode::SUCCESS,

@@ -22,8 +22,6 @@ use rand::rngs::OsRng;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use tinnhiem::client::{Client, ClientError};
-use tinnhiem::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
-use tinnhiem::server::api::LoginAnswer;
 use tinnhiem_core::ballot::{Ballot, Choice, ElectionContext, Level};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
@@ -34,6 +32,8 @@ use tinnhiem_core::log::{
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
+use tinnhiem_server::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
+use tinnhiem_server::http::api::LoginAnswer;
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::{ElectionResult, Tally};
 

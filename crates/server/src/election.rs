@@ -44,7 +44,7 @@ use crate::auth::{code_hash, code_matches, new_code, Sessions};
 use crate::store::{Store, StoreError};
 
 /// Why a request was refused. Each maps to an HTTP status and a message in
-/// Vietnamese and English at the edge ([`crate::server`]).
+/// Vietnamese and English at the edge ([`crate::http`]).
 #[derive(Debug, Error)]
 pub enum DomainError {
     /// No such election.
@@ -188,7 +188,7 @@ enum Job {
 type Reply = oneshot::Sender<Result<u64, DomainError>>;
 
 /// One election on the server.
-pub struct Election {
+pub(crate) struct Election {
     id: String,
     meta: Mutex<Meta>,
     server_key: SecretKey,
@@ -205,7 +205,7 @@ pub struct Election {
 /// "Server: accepting ballots"). Four per core measured the same as no bound.
 const VERIFIERS_PER_CORE: usize = 4;
 
-/// The answer to "has this credential voted?" ([`Election::credential_status`]).
+/// The answer to "has this credential voted?" (`GET /api/elections/{id}/credentials/{public}`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CredentialStatus {
     /// The committee issued this public credential (a credentials entry
@@ -221,7 +221,7 @@ pub struct CredentialStatus {
 /// The OpenAPI shape of a receipt ([`Receipt`]), for the routes' description:
 /// the receipt of a ballot (docs/INTERFACES.md, "Receipts").
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ReceiptSchema {
+pub(crate) struct ReceiptSchema {
     /// Tracking code.
     pub tracking: String,
     /// Line.
@@ -235,7 +235,7 @@ pub struct ReceiptSchema {
 }
 
 /// Every election, and the organizer's sessions.
-pub struct Registry {
+pub(crate) struct Registry {
     store: Arc<dyn Store>,
     elections: RwLock<HashMap<String, Arc<Election>>>,
     /// Organizer sessions.
@@ -246,7 +246,7 @@ pub struct Registry {
 }
 
 /// The phase as the API names it.
-pub fn phase_name(sealed: bool, p: Phase) -> &'static str {
+pub(crate) fn phase_name(sealed: bool, p: Phase) -> &'static str {
     match (sealed, p) {
         (false, _) => "draft",
         (true, Phase::Empty | Phase::Setup) => "setup",
@@ -464,16 +464,6 @@ impl Registry {
             .ok_or(DomainError::NotFound)
     }
 
-    /// Every election's id.
-    pub fn ids(&self) -> Vec<String> {
-        self.elections
-            .read()
-            .expect("registry lock")
-            .keys()
-            .cloned()
-            .collect()
-    }
-
     /// The organizer creates a meeting (a draft until sealed).
     pub fn create(self: &Arc<Self>, input: ElectionInput) -> Result<Created, DomainError> {
         check_input(&input)?;
@@ -585,7 +575,7 @@ pub struct SignedHead {
 }
 
 /// Who asks for the result (R11).
-pub enum Reader<'a> {
+pub(crate) enum Reader<'a> {
     /// The organizer (a session) or a committee member (an enrollment code).
     Committee,
     /// A candidate's access code: only his or her own line.
@@ -593,11 +583,6 @@ pub enum Reader<'a> {
 }
 
 impl Election {
-    /// The id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
     /// A snapshot for the pages. Once sealed, everything it says about the
     /// election (title, candidates in their order, committee, ...) is line
     /// 0's, the election every ballot is bound to: never the stored draft.
@@ -983,14 +968,6 @@ impl Election {
         Some(self.receipt(seq))
     }
 
-    /// The durable log as JSON Lines.
-    pub fn log(&self) -> Vec<u8> {
-        match self.log_range(LogRange::default(), None) {
-            LogAnswer::Lines { bytes, .. } => bytes,
-            LogAnswer::NotModified { .. } => unreachable!("no tag was given"),
-        }
-    }
-
     /// Lines `range.from..range.to` of the durable log (`to` clamped to its
     /// end, `from` past it giving no lines) as JSON Lines, exactly the
     /// stored bytes each followed by `\n`; or [`LogAnswer::NotModified`]
@@ -1149,7 +1126,7 @@ impl Election {
 /// Which lines of the log to serve: `from..to`, `to` exclusive, both from 0
 /// (`GET /api/elections/{id}/log?from=A&to=B`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LogRange {
+pub(crate) struct LogRange {
     /// The first line.
     pub from: u64,
     /// One past the last line; `None`: to the end.
@@ -1158,7 +1135,7 @@ pub struct LogRange {
 
 /// The answer to a request for the log.
 #[derive(Debug)]
-pub enum LogAnswer {
+pub(crate) enum LogAnswer {
     /// The lines asked for.
     Lines {
         /// The log's tag ([`log_etag`]).
@@ -1177,7 +1154,7 @@ pub enum LogAnswer {
 /// line), `W/"<count>-<head hex>"` (weak, since the body may be sent
 /// compressed). Lines are only ever appended, so equal tags mean the same
 /// log, and the same range of it the same bytes.
-pub fn log_etag(head: Option<&[u8; 32]>, count: u64) -> String {
+pub(crate) fn log_etag(head: Option<&[u8; 32]>, count: u64) -> String {
     match head {
         Some(h) => format!("W/\"{count}-{}\"", hex(h)),
         None => format!("W/\"{count}\""),
@@ -1416,6 +1393,9 @@ fn append_election_key(e: &Election, st: &mut LogState, rng: &mut rand::rngs::Os
 }
 
 /// Parses a hex field of a request.
-pub fn hex_field<const N: usize>(s: &str, field: &'static str) -> Result<[u8; N], DomainError> {
+pub(crate) fn hex_field<const N: usize>(
+    s: &str,
+    field: &'static str,
+) -> Result<[u8; N], DomainError> {
     unhex_array(s, field).map_err(|e| DomainError::Invalid(e.to_string()))
 }

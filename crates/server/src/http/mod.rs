@@ -1,4 +1,4 @@
-//! The HTTP server: axum on tokio, state in the embedded store.
+//! The HTTP layer: axum on tokio, over the elections of [`crate::election`].
 //!
 //! Layers, not handlers, carry what every request needs: a body size limit,
 //! a time limit, security headers on every answer, and a request log that
@@ -7,7 +7,6 @@
 //! bodies, never in what is logged.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,14 +16,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::net::TcpListener;
 
 pub mod api;
 pub mod error;
-pub mod tls;
+pub(crate) mod tls;
 
 use crate::election::Registry;
-use crate::store::{SledStore, Store};
+use crate::store::Store;
 use error::ApiError;
 
 /// Largest request body: a ballot of 100 candidates is about 220 KB.
@@ -35,7 +33,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// A per-address token bucket for the endpoints anyone can call in a loop
 /// (casting, the voter's result, the organizer's login): a flood from one
 /// address gets `429` while every other voter goes on.
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     per_second: f64,
     burst: f64,
     buckets: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (f64, Instant)>>,
@@ -77,7 +75,7 @@ impl RateLimit {
 
 /// What the handlers share.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     /// Every election.
     pub registry: Arc<Registry>,
     /// The store.
@@ -88,22 +86,8 @@ pub struct AppState {
     pub rate_limit: Arc<RateLimit>,
 }
 
-/// How to run the server.
-pub struct Config {
-    /// Data directory.
-    pub data: PathBuf,
-    /// Address to listen on.
-    pub bind: SocketAddr,
-    /// The organizer's password to set (first run, or to reset it).
-    pub organizer_password: Option<String>,
-    /// PEM certificate chain and private key for HTTPS.
-    pub tls: Option<(PathBuf, PathBuf)>,
-    /// Requests per second per address on the open endpoints (0: no limit).
-    pub rate_limit: f64,
-}
-
 /// The router with every route and layer.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     use api::*;
     let limit = state.rate_limit.clone();
     let api = Router::new()
@@ -201,7 +185,7 @@ async fn json_rejections(req: Request, next: Next) -> Response {
 /// Whether [`RateLimit`] applies to a request: casting, the voter's result
 /// and the login. `path` is a request's path or a route's pattern (the
 /// OpenAPI description documents `429` from the same rule).
-pub fn rate_limited_route(method: &axum::http::Method, path: &str) -> bool {
+pub(crate) fn rate_limited_route(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST
         && (path.ends_with("/ballots") || path.ends_with("/result/voter") || path == "/api/login")
 }
@@ -282,151 +266,4 @@ async fn request_log(req: Request, next: Next) -> Response {
     let r = next.run(req).await;
     tracing::info!(%method, route, status = r.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
     r
-}
-
-/// Opens the store, sets up the organizer account, and returns the state.
-/// Prints the organizer's password once when it is generated.
-pub fn open_state(config: &Config) -> Result<AppState, String> {
-    // The storage engine may panic on a damaged directory; turn that into
-    // an error that names the directory instead of a crash.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_state_inner(config)))
-        .unwrap_or_else(|p| {
-            let what = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            Err(format!(
-                "the data directory {} is damaged (the storage engine failed: {what})",
-                config.data.display()
-            ))
-        })
-}
-
-fn open_state_inner(config: &Config) -> Result<AppState, String> {
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data).map_err(|e| {
-        format!(
-            "cannot open the data directory {}: {e}",
-            config.data.display()
-        )
-    })?);
-    // The elections first: a damaged store is refused before anything is
-    // written to it.
-    let registry = Registry::open(store.clone()).map_err(|e| e.to_string())?;
-    let hash = match (
-        &config.organizer_password,
-        store.get_setting("organizer").map_err(|e| e.to_string())?,
-    ) {
-        (Some(p), _) => {
-            let h = crate::auth::hash_password(p);
-            store
-                .put_setting("organizer", h.as_bytes())
-                .map_err(|e| e.to_string())?;
-            h
-        }
-        (None, Some(h)) => String::from_utf8(h)
-            .map_err(|_| "the organizer's password hash is damaged".to_string())?,
-        (None, None) => {
-            let p = crate::auth::new_code();
-            let h = crate::auth::hash_password(&p);
-            store
-                .put_setting("organizer", h.as_bytes())
-                .map_err(|e| e.to_string())?;
-            // Printed once, to the operator's terminal; never logged.
-            println!("Mật khẩu của cơ quan tổ chức (organizer password, shown once): {p}");
-            h
-        }
-    };
-    Ok(AppState {
-        registry,
-        store,
-        organizer_hash: hash.into(),
-        rate_limit: Arc::new(RateLimit::new(
-            config.rate_limit,
-            (config.rate_limit * 3.0).max(10.0),
-        )),
-    })
-}
-
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests under way and
-/// flushes the store. `ready` receives the bound address.
-pub async fn serve(
-    config: Config,
-    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
-) -> Result<(), String> {
-    serve_until(config, ready, shutdown_signal()).await
-}
-
-/// [`serve`] until `shutdown` completes (the demo's own server).
-pub async fn serve_until(
-    config: Config,
-    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
-    let acceptor = match &config.tls {
-        Some((cert, key)) => Some(tls::load(cert, key)?),
-        None => None,
-    };
-    let state = open_state(&config)?;
-    let store = state.store.clone();
-    let listener =
-        listen(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%addr, "listening");
-    if let Some(r) = ready {
-        let _ = r.send(addr);
-    }
-    match acceptor {
-        Some(a) => tls::serve(listener, a, router(state), shutdown).await?,
-        None => axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| e.to_string())?,
-    }
-    store.flush().map_err(|e| e.to_string())?;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-/// Connections the kernel may hold for us before `accept`. tokio's default
-/// is 1,024: a burst of more voters connecting at the same instant than that
-/// got connection resets (the load test's "2,000 at once",
-/// docs/PERFORMANCE.md). The kernel caps it at `net.core.somaxconn` (4,096
-/// on current Linux).
-const LISTEN_BACKLOG: u32 = 4096;
-
-/// Binds `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as
-/// `TcpListener::bind` does, so that a restarted server gets its port back).
-fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() {
-        tokio::net::TcpSocket::new_v4()?
-    } else {
-        tokio::net::TcpSocket::new_v6()?
-    };
-    #[cfg(unix)]
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

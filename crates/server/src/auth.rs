@@ -41,7 +41,7 @@ pub fn new_code() -> String {
 }
 
 /// The stored form of a code: SHA-256 of its normalized text.
-pub fn code_hash(code: &str) -> [u8; 32] {
+pub(crate) fn code_hash(code: &str) -> [u8; 32] {
     let norm: String = code
         .chars()
         .filter(|c| *c != '-' && *c != ' ')
@@ -51,7 +51,7 @@ pub fn code_hash(code: &str) -> [u8; 32] {
 }
 
 /// Constant-time comparison of a presented code with a stored hash.
-pub fn code_matches(code: &str, stored: &[u8; 32]) -> bool {
+pub(crate) fn code_matches(code: &str, stored: &[u8; 32]) -> bool {
     code_hash(code).ct_eq(stored).into()
 }
 
@@ -67,7 +67,7 @@ pub fn hash_password(password: &str) -> String {
 }
 
 /// Checks a password against its stored argon2 hash.
-pub fn check_password(password: &str, stored: &str) -> bool {
+pub(crate) fn check_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .map(|h| {
             Argon2::default()
@@ -79,7 +79,7 @@ pub fn check_password(password: &str, stored: &str) -> bool {
 
 /// The organizer's sessions, in memory.
 #[derive(Default)]
-pub struct Sessions {
+pub(crate) struct Sessions {
     tokens: Mutex<HashMap<[u8; 32], Instant>>,
 }
 

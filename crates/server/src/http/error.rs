@@ -21,7 +21,7 @@ pub struct ErrorBody {
 }
 
 /// An error answered over HTTP.
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     body: ErrorBody,
 }
@@ -52,11 +52,6 @@ impl ApiError {
             format!("Yêu cầu không hợp lệ: {detail}"),
             format!("Malformed request: {detail}"),
         )
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.status
     }
 }
 

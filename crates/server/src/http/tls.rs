@@ -19,7 +19,7 @@ use tokio_rustls::TlsAcceptor;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Reads a PEM certificate chain and private key.
-pub fn load(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
+pub(crate) fn load(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let cert_pem = read(cert)?;
     let key_pem = read(key)?;

@@ -63,7 +63,7 @@ fn check_json(headers: &HeaderMap) -> ApiResult<()> {
 
 /// Decodes a JSON body into `T`, refusing other content types (`415`) and
 /// bodies that do not decode (`400`).
-pub fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
+pub(crate) fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> ApiResult<T> {
     check_json(headers)?;
     decode(body).map_err(|(e, _)| ApiError::malformed(e))
 }
@@ -382,7 +382,7 @@ fn counts_schema() -> oas::Array {
     responses((status = 200, description = "A new session", body = LoginAnswer),
         (status = 403, description = "Wrong password (`forbidden`)", body = ErrorBody)))]
 /// Organizer login.
-pub async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -405,7 +405,7 @@ pub async fn login(
         (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
         (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
 /// The organizer creates a meeting (R9 exclusions are refused).
-pub async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -421,7 +421,7 @@ pub async fn create(
         (status = 409, description = "Already sealed (`phase`)", body = ErrorBody),
         (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
 /// The organizer edits the draft, until it is sealed.
-pub async fn edit(
+pub(crate) async fn edit(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -438,7 +438,7 @@ pub async fn edit(
         (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
         (status = 409, description = "Already sealed (`phase`)", body = ErrorBody)))]
 /// The organizer seals the draft; the log starts and the key ceremony opens.
-pub async fn seal(
+pub(crate) async fn seal(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -451,7 +451,7 @@ pub async fn seal(
 #[utoipa::path(get, path = "/api/elections/{id}", params(("id" = String, Path, description = "The election id.")),
     responses((status = 200, description = "The meeting's state", body = ElectionView)))]
 /// The meeting's public state.
-pub async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ElectionView>> {
@@ -481,7 +481,7 @@ pub struct TrusteeKeyRequest {
         (status = 409, description = "Not in the key ceremony (`phase`)", body = ErrorBody),
         (status = 422, description = "Against a rule of the log (`invalid`, `rejected`)", body = ErrorBody)))]
 /// Key ceremony: a member publishes a key share (never the secret).
-pub async fn trustee_key(
+pub(crate) async fn trustee_key(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -625,7 +625,7 @@ macro_rules! statement_handler {
                 (status = 409, description = "Not in this phase, or no quorum (`phase`, `quorum`)", body = ErrorBody),
                 (status = 422, description = "Against a rule of the log (`rejected`)", body = ErrorBody)))]
         #[doc = $doc]
-        pub async fn $name(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+        pub(crate) async fn $name(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
             let req: $body = parse(&headers, &body)?;
             state.registry.get(&id)?.$method(req).await?;
             Ok(StatusCode::NO_CONTENT)
@@ -679,7 +679,7 @@ statement_handler!(
         (status = 409, description = "Not voting (`phase`)", body = ErrorBody),
         (status = 422, description = "Against a rule of the log (`rejected`)", body = ErrorBody)))]
 /// Closes voting; unused credentials are void from then on.
-pub async fn close(
+pub(crate) async fn close(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -700,7 +700,7 @@ pub async fn close(
         (status = 409, description = "Credential already used, or not voting (`repeated`, `phase`)", body = ErrorBody),
         (status = 422, description = "A ballot that does not verify (`invalid_ballot`, `rejected`)", body = ErrorBody)))]
 /// A voter casts a ballot; the receipt comes only once it is durable.
-pub async fn cast(
+pub(crate) async fn cast(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -768,7 +768,7 @@ fn log_range(query: Option<&str>) -> ApiResult<LogRange> {
 /// The log as JSON Lines: line n is the entry with `"seq": n`. A range
 /// (`?from=A&to=B`) costs what its lines weigh, not the whole log; an
 /// `If-None-Match` naming the current log costs nothing but its tag.
-pub async fn log(
+pub(crate) async fn log(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
@@ -801,7 +801,7 @@ pub async fn log(
     responses((status = 200, description = "The signed head", body = SignedHead),
         (status = 409, description = "A draft has no log yet (`phase`)", body = ErrorBody)))]
 /// The signed head of the log.
-pub async fn head(
+pub(crate) async fn head(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SignedHead>> {
@@ -817,7 +817,7 @@ pub async fn head(
     responses((status = 200, description = "The ballot's receipt", body = ReceiptSchema),
         (status = 404, description = "No such election, or no ballot with this code (`not_found`)", body = ErrorBody)))]
 /// Looks a tracking code up in the log.
-pub async fn tracking(
+pub(crate) async fn tracking(
     State(state): State<AppState>,
     Path((id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<Receipt>> {
@@ -835,7 +835,7 @@ pub async fn tracking(
         (status = 422, description = "Not 64 hex digits (`invalid`)", body = ErrorBody)))]
 /// Whether a public credential was issued and has voted: a voter's phone asks
 /// before showing the ballot (R5). Public information (the log holds it).
-pub async fn credential_status(
+pub(crate) async fn credential_status(
     State(state): State<AppState>,
     Path((id, public)): Path<(String, String)>,
 ) -> ApiResult<Json<CredentialStatus>> {
@@ -848,7 +848,7 @@ pub async fn credential_status(
     responses((status = 200, description = "The encrypted totals", body = Totals),
         (status = 409, description = "Voting is not closed (`phase`)", body = ErrorBody)))]
 /// The encrypted totals for the committee to decrypt (after the close).
-pub async fn totals(
+pub(crate) async fn totals(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Totals>> {
@@ -877,7 +877,7 @@ fn reader<'a>(
         (status = 403, description = "Neither the organizer, a committee member nor a candidate (`forbidden`)", body = ErrorBody),
         (status = 409, description = "No result yet (`phase`)", body = ErrorBody)))]
 /// The result for the organizer, the committee, or a candidate (own line), R11.
-pub async fn result(
+pub(crate) async fn result(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -893,7 +893,7 @@ pub async fn result(
         (status = 409, description = "No result yet (`phase`)", body = ErrorBody),
         (status = 422, description = "Not hex of the right length (`invalid`)", body = ErrorBody)))]
 /// The result for a voter who cast a counted ballot (R11).
-pub async fn voter_result(
+pub(crate) async fn voter_result(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -910,7 +910,7 @@ pub async fn voter_result(
         (status = 403, description = "Neither the organizer nor a committee member (`forbidden`)", body = ErrorBody),
         (status = 409, description = "No result yet (`phase`)", body = ErrorBody)))]
 /// The printable minutes (R10), for the organizer and the committee.
-pub async fn minutes(
+pub(crate) async fn minutes(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -926,9 +926,9 @@ pub async fn minutes(
     Ok((
         [(
             header::CONTENT_SECURITY_POLICY,
-            crate::report::minutes_csp(),
+            crate::minutes::minutes_csp(),
         )],
-        Html(crate::report::minutes_html(&body, &r)),
+        Html(crate::minutes::minutes_html(&body, &r)),
     )
         .into_response())
 }
@@ -965,7 +965,7 @@ pub async fn minutes(
     ),
     modifiers(&Refusals)
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// Adds to the description what the layers of [`super::router`] answer on
 /// every route, so that each operation lists every status it can return:
@@ -1063,7 +1063,7 @@ fn refusal(op: &mut Operation, status: u16, description: &str) {
 }
 
 /// `GET /api/openapi.json`.
-pub async fn openapi() -> impl IntoResponse {
+pub(crate) async fn openapi() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
 

@@ -1,13 +1,16 @@
 //! Builds the browser module (`crates/wasm`, target `wasm32-unknown-unknown`,
-//! profile `wasm`) so that the binary can embed it with the pages of `web/`.
-//! The nested build uses its own target directory (`target/wasm-build`), so it
-//! never waits on the outer build's lock, and the toolchain of
-//! `rust-toolchain.toml` (the one that has the wasm target).
+//! profile `wasm`) so that the server can embed it with the pages of `web/`.
+//! The nested build uses its own target directory (`target/wasm-build` in the
+//! workspace's root), so it never waits on the outer build's lock, and the
+//! toolchain of `rust-toolchain.toml` (the one that has the wasm target).
+//! Every path here is the workspace root's, two folders up.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let root = std::fs::canonicalize(manifest.join("../..")).expect("the workspace root");
     for dir in [
         "crates/core/src",
         "crates/wasm/src",
@@ -17,9 +20,8 @@ fn main() {
         "crates/tally/Cargo.toml",
         "Cargo.lock",
     ] {
-        println!("cargo:rerun-if-changed={dir}");
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
     }
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     let target_dir = root.join("target").join("wasm-build");
     if let Err(why) = ensure_wasm_target(&root) {
@@ -146,8 +148,8 @@ fn ensure_wasm_target(root: &std::path::Path) -> Result<(), String> {
 /// Writes `assets.rs`: every file under `web/` as `(path, bytes)`, plus the
 /// wasm module as `tinnhiem_wasm.wasm`.
 fn embed_web(root: &std::path::Path, out: &std::path::Path) {
-    println!("cargo:rerun-if-changed=web");
     let web = root.join("web");
+    println!("cargo:rerun-if-changed={}", web.display());
     let mut files = Vec::new();
     let mut stack = vec![web.clone()];
     while let Some(dir) = stack.pop() {

@@ -12,7 +12,7 @@ use axum::Router;
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// The embedded file at `path` (relative to `web/`).
-pub fn asset(path: &str) -> Option<&'static [u8]> {
+pub(crate) fn asset(path: &str) -> Option<&'static [u8]> {
     ASSETS.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 
@@ -42,7 +42,7 @@ async fn static_file(Path(path): Path<String>) -> Response {
 }
 
 /// The routes of the pages.
-pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route("/", get(|| async { serve("index.html") }))
         .route("/v/{id}", get(|| async { serve("voter.html") }))

@@ -1,6 +1,6 @@
 //! The two pieces of HTML that the printed pages share (the minutes in
-//! `report`, the credential sheet in `sheet`): escaping text, and a QR code
-//! as inline SVG.
+//! [`crate::minutes`], the command line's credential sheet): escaping text,
+//! and a QR code as inline SVG.
 
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
