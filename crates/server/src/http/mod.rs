@@ -246,9 +246,13 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     // The pages' files may be cached for an hour (a phone on a slow room
-    // Wi-Fi loads the wasm module once); everything else, never.
+    // Wi-Fi loads the wasm module once). The public log carries an ETag: it
+    // may be kept and asked for again with `If-None-Match` (a 304 costs
+    // nothing however long the log). Everything else, never.
     let cache = if is_static {
         "public, max-age=3600"
+    } else if h.contains_key(header::ETAG) {
+        "no-cache"
     } else {
         "no-store"
     };
