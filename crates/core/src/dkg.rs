@@ -33,6 +33,7 @@
 //!    of [`crate::proofs::DecryptionProof`] against `Y_j`; any `t` valid ones
 //!    give `m·G = B − Σ_j λ_j·D_j` with the Lagrange coefficients at 0.
 
+use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use curve25519_dalek::constants::RISTRETTO_BASEPOINT_TABLE;
@@ -635,7 +636,7 @@ impl VerifiedDealing {
         recipient: u32,
         key: &TrusteeKey,
         rng: &mut impl CryptoRngCore,
-    ) -> Result<ReceivedShare, Complaint> {
+    ) -> Result<ReceivedShare, Box<Complaint>> {
         let j = recipient as usize;
         let e = self.ephemerals[j];
         let secret = Zeroizing::new(key.scalar() * e);
@@ -646,7 +647,7 @@ impl VerifiedDealing {
                 dealer: self.dealer,
                 value,
             }),
-            None => Err(Complaint::prove(
+            None => Err(Box::new(Complaint::prove(
                 election,
                 self.dealer,
                 recipient,
@@ -654,8 +655,26 @@ impl VerifiedDealing {
                 &e,
                 &secret,
                 rng,
-            )),
+            ))),
         }
+    }
+}
+
+impl VerifiedDealing {
+    /// A complaint by `recipient` whatever its share (a member who believes
+    /// its share is wrong; [`VerifiedDealing::open`] makes one only when it
+    /// is). If the share is in fact correct, [`adjudicate`] rejects it — and
+    /// the share is then public.
+    pub fn complain(
+        &self,
+        election: &[u8; 32],
+        recipient: u32,
+        key: &TrusteeKey,
+        rng: &mut impl CryptoRngCore,
+    ) -> Complaint {
+        let e = self.ephemerals[recipient as usize];
+        let secret = Zeroizing::new(key.scalar() * e);
+        Complaint::prove(election, self.dealer, recipient, key, &e, &secret, rng)
     }
 }
 
@@ -682,6 +701,7 @@ pub struct Complaint {
     pub s: Scalar,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn complaint_challenge(
     election: &[u8; 32],
     dealer: u32,
@@ -1332,5 +1352,173 @@ pub fn combine(
         valid: valid.into_iter().map(|(m, _)| m).collect(),
         rejected,
         result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    const H: [u8; 32] = [3; 32];
+
+    #[test]
+    fn default_threshold_is_the_smallest_majority() {
+        let got: Vec<u32> = (1..=9).map(default_threshold).collect();
+        assert_eq!(got, [1, 2, 2, 3, 3, 4, 4, 5, 5]);
+        assert!(Params::with_default_threshold(3).is_ok());
+        assert_eq!(Params::new(5, 5).map(|p| p.t()), Ok(5));
+        for (n, t) in [(0, 0), (3, 0), (3, 4), (21, 1)] {
+            assert_eq!(Params::new(n, t), Err(DkgError::Parameters { n, t }));
+        }
+    }
+
+    #[test]
+    fn lagrange_recovers_the_constant_term() {
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let f: Vec<Scalar> = (0..4).map(|_| Scalar::random(&mut rng)).collect();
+        let eval = |x: Scalar| f.iter().rev().fold(Scalar::ZERO, |acc, a| acc * x + a);
+        for set in [[0u32, 1, 2, 3], [6, 2, 9, 4], [19, 0, 11, 5]] {
+            let l = lagrange_at_zero(&set).unwrap();
+            let sum: Scalar = set
+                .iter()
+                .zip(&l)
+                .map(|(m, l)| l * eval(evaluation_point(*m)))
+                .sum();
+            assert_eq!(sum, f[0]);
+        }
+        assert_eq!(
+            lagrange_at_zero(&[1, 2, 1]),
+            Err(DkgError::DuplicateMember { index: 1 })
+        );
+    }
+
+    fn one_dealing(n: u32, t: u32) -> (Params, Vec<TrusteeKey>, Dealing) {
+        let mut rng = ChaCha20Rng::seed_from_u64(n as u64 * 31 + t as u64);
+        let params = Params::new(n, t).unwrap();
+        let keys: Vec<TrusteeKey> = (0..n).map(|_| TrusteeKey::generate(&mut rng)).collect();
+        let publics: Vec<PublicKey> = keys.iter().map(|k| k.public()).collect();
+        let d = deal(
+            &params,
+            &H,
+            n - 1,
+            &keys[n as usize - 1],
+            &publics,
+            &mut rng,
+        )
+        .unwrap();
+        (params, keys, d)
+    }
+
+    #[test]
+    fn dealing_encoding_round_trips_and_refuses_the_rest() {
+        let (params, keys, d) = one_dealing(4, 3);
+        let bytes = d.to_bytes();
+        assert_eq!(bytes.len(), params.dealing_len());
+        assert_eq!(bytes.len(), 12 + 32 * 3 + 64 + 64 * 4 + 64);
+        assert_eq!(Dealing::from_bytes(&bytes, &params).unwrap(), d);
+        assert!(d.verify(&params, &H, 3, &keys[3].public()).is_ok());
+        // Signed by someone else, or claimed by another dealer.
+        assert_eq!(
+            d.verify(&params, &H, 3, &keys[0].public()).unwrap_err(),
+            DealingFault::Signature
+        );
+        assert_eq!(
+            d.verify(&params, &H, 2, &keys[3].public()).unwrap_err(),
+            DealingFault::Header
+        );
+        // Another election.
+        assert_eq!(
+            d.verify(&params, &[4; 32], 3, &keys[3].public())
+                .unwrap_err(),
+            DealingFault::CoefficientProof
+        );
+        let other = Params::new(4, 2).unwrap();
+        assert!(matches!(
+            Dealing::from_bytes(&bytes, &other),
+            Err(DecodeError::Format(_))
+        ));
+        assert!(matches!(
+            Dealing::from_bytes(&bytes[..bytes.len() - 1], &params),
+            Err(DecodeError::Length { found, .. }) if found == bytes.len() - 1
+        ));
+        assert!(matches!(
+            Dealing::from_bytes(&bytes[..5], &params),
+            Err(DecodeError::Length { .. })
+        ));
+        let mut far = bytes.clone();
+        far[0] = 4;
+        assert!(matches!(
+            Dealing::from_bytes(&far, &params),
+            Err(DecodeError::Format(_))
+        ));
+        // The last scalar of the signature made non-canonical.
+        let mut high = bytes.clone();
+        let last = high.len() - 1;
+        high[last] = 0xff;
+        assert!(matches!(
+            Dealing::from_bytes(&high, &params),
+            Err(DecodeError::Scalar { .. })
+        ));
+        // An invalid commitment encoding.
+        let mut bad = d.clone();
+        bad.commitments[1].0 = [0xff; 32];
+        assert_eq!(
+            bad.verify(&params, &H, 3, &keys[3].public()).unwrap_err(),
+            DealingFault::Commitment { k: 1 }
+        );
+        let mut bad = d.clone();
+        bad.shares[2].ephemeral.0 = [0; 32];
+        assert_eq!(
+            bad.verify(&params, &H, 3, &keys[3].public()).unwrap_err(),
+            DealingFault::Ephemeral { recipient: 2 }
+        );
+    }
+
+    #[test]
+    fn each_member_opens_only_its_own_share() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let (params, keys, d) = one_dealing(3, 2);
+        let v = d.verify(&params, &H, 2, &keys[2].public()).unwrap();
+        for (j, k) in keys.iter().enumerate() {
+            let s = v.open(&H, j as u32, k, &mut rng).unwrap();
+            assert_eq!(s.dealer(), 2);
+            assert_eq!(
+                &*s.value * RISTRETTO_BASEPOINT_TABLE,
+                eval_commitments(v.commitments(), j as u32)
+            );
+        }
+        // Member 0's key does not open member 1's share.
+        let c = v.open(&H, 1, &keys[0], &mut rng).unwrap_err();
+        assert_eq!(
+            adjudicate(&params, &H, &v, &c, &keys[1].public()),
+            Verdict::Rejected(ComplaintRejection::Proof)
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let mut rng = ChaCha20Rng::seed_from_u64(12);
+        let (params, keys, d) = one_dealing(2, 1);
+        let v = d.verify(&params, &H, 1, &keys[1].public()).unwrap();
+        let s = v.open(&H, 0, &keys[0], &mut rng).unwrap();
+        let text = format!("{s:?}");
+        assert!(text.contains("redacted"));
+        assert!(!text.contains(&crate::encoding::hex(&s.value.to_bytes())));
+        let q = qualify(
+            &params,
+            &H,
+            &[keys[0].public(), keys[1].public()],
+            &[None, Some(&d.to_bytes())],
+            &[],
+        )
+        .unwrap();
+        let x = q.secret_share(&H, 0, &keys[0], &mut rng).unwrap();
+        let text = format!("{x:?}");
+        assert!(text.contains("redacted"), "{text}");
+        assert_eq!(more_needed(&params, 0), 1);
+        assert_eq!(more_needed(&params, 3), 0);
     }
 }
