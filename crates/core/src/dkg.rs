@@ -630,6 +630,10 @@ impl VerifiedDealing {
     /// Member `recipient` opens its share with its trustee key (§10.6). A
     /// share that is not a canonical scalar or fails
     /// `s·G = Σ_k (j+1)^k·A_k` gives the [`Complaint`] to publish instead.
+    ///
+    /// # Panics
+    ///
+    /// If `recipient ≥ n` (a member opens with its own index).
     pub fn open(
         &self,
         election: &[u8; 32],
@@ -665,6 +669,10 @@ impl VerifiedDealing {
     /// its share is wrong; [`VerifiedDealing::open`] makes one only when it
     /// is). If the share is in fact correct, [`adjudicate`] rejects it — and
     /// the share is then public.
+    ///
+    /// # Panics
+    ///
+    /// If `recipient ≥ n`.
     pub fn complain(
         &self,
         election: &[u8; 32],
