@@ -218,6 +218,28 @@ fn main() {
         br#"{"title":"T","unit":"U","date":"2024-01-01","candidates":[{"name":"A","position":"P"},{"name":"B","position":"Q"}],"summoned":3,"present":2,"trustees":1,"ballots":[{"marks":["confidence","low"]}]}"#,
     );
 
+    // dkg_messages: an honest 2-of-3 dealing (prefixed by its n and t as
+    // the target reads them) and a (false) complaint against it.
+    {
+        use tinnhiem_core::dkg::{deal, Params};
+        use tinnhiem_core::trustee::TrusteeKey;
+        // The target's own fixture: the same seed and draws, so that the
+        // complaint reaches the share check (and is rejected there).
+        let mut r = tinnhiem_fuzz::verify::rng();
+        let params = Params::new(3, 2).expect("2 of 3");
+        let keys: Vec<TrusteeKey> = (0..3).map(|_| TrusteeKey::generate(&mut r)).collect();
+        let publics: Vec<_> = keys.iter().map(|k| k.public()).collect();
+        let d = deal(&params, &[1; 32], 0, &keys[0], &publics, &mut r).expect("deal");
+        let mut bytes = vec![2u8, 1];
+        bytes.extend_from_slice(&d.to_bytes());
+        write("dkg_messages", "dealing-2-of-3", &bytes);
+        let v = d.verify(&params, &[1; 32], 0, &publics[0]).expect("honest");
+        let c = v.complain(&[1; 32], 1, &keys[1], &mut r);
+        let mut bytes = vec![2u8, 1];
+        bytes.extend_from_slice(&c.to_bytes());
+        write("dkg_messages", "complaint", &bytes);
+    }
+
     // verify_script: an honest meeting, and the same with a repeated
     // credential, a credential never issued and a ballot after the close.
     write("verify_script", "honest", HONEST_SCRIPT.as_bytes());

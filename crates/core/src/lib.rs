@@ -20,6 +20,8 @@
 //! - [`batch`]: the batch verifier (one multiscalar multiplication).
 //! - [`credential`]: the voter's credential (rule R3) and its QR text.
 //! - [`trustee`]: the counting committee's key shares and partial decryptions.
+//! - [`dkg`]: threshold key generation and t-of-n decryption (draft, not yet
+//!   used by the log).
 //! - [`ballot`]: the encrypted ballot (R1, R4, R5), its hash and tracking code.
 //! - [`log`]: the log entries and their exact JSON Lines form.
 //! - [`rules`]: the arithmetic of the rules R2, R6 and R7.
@@ -32,6 +34,7 @@ extern crate alloc;
 pub mod ballot;
 pub mod batch;
 pub mod credential;
+pub mod dkg;
 pub mod elgamal;
 pub mod encoding;
 pub mod error;

@@ -40,6 +40,12 @@ impl Transcript {
         self.append(label, &v.to_le_bytes());
     }
 
+    /// The raw 64-byte SHA-512 digest of everything appended (for derived
+    /// keys and pads, where no reduction modulo ℓ is wanted).
+    pub fn digest(self) -> [u8; 64] {
+        self.hash.finalize().into()
+    }
+
     /// The challenge scalar: SHA-512 of everything appended, reduced mod ℓ.
     pub fn challenge(self) -> Scalar {
         let digest: [u8; 64] = self.hash.finalize().into();

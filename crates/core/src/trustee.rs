@@ -102,6 +102,12 @@ impl TrusteeKey {
         }
     }
 
+    /// The secret scalar, for the protocol's own computations (the
+    /// threshold ceremony of [`crate::dkg`] decrypts dealt shares with it).
+    pub(crate) fn scalar(&self) -> &curve25519_dalek::scalar::Scalar {
+        self.secret.scalar()
+    }
+
     /// Signs a committee statement.
     pub fn sign(&self, context: &str, message: &[u8], rng: &mut impl CryptoRngCore) -> Signature {
         self.secret.sign(context, message, rng)
