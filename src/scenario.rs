@@ -105,6 +105,11 @@ impl Scenario {
 
     fn check(&self) -> Result<(), ScenarioError> {
         let bad = |m: String| Err(ScenarioError::Invalid(m));
+        if let Some(date) = &self.date {
+            if !tinnhiem_core::rules::is_calendar_date(date) {
+                return bad(format!("date {date:?} is not a day written YYYY-MM-DD"));
+            }
+        }
         if self.candidates.is_empty() || self.candidates.len() > 100 {
             return bad(format!(
                 "{} candidates (1 to 100 allowed)",
@@ -213,6 +218,8 @@ mod fuzz_regressions {
         let long_name = "x".repeat(201);
         for (field, value) in [
             ("date", "2024-0jjjjjjjjjjjjjjjjjjjjjjjjjj01"),
+            ("date", "2026-02-30"),
+            ("date", "29/11/2026"),
             ("title", ""),
             ("unit", "   "),
             ("name", "A\u{7}"),

@@ -1569,7 +1569,12 @@ async fn the_log_route_answers_304_to_the_current_tag() {
     // A tag is only of use if the browser may keep the answer and ask again
     // with it: `no-cache` (revalidate every time), not `no-store`.
     assert_eq!(
-        first.headers.get("cache-control").unwrap().to_str().unwrap(),
+        first
+            .headers
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap(),
         "no-cache"
     );
     let tag = first
@@ -2127,4 +2132,40 @@ async fn the_organizer_password_comes_from_a_file_or_standard_input() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty.txt"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meeting_date_that_is_not_a_calendar_date_is_refused() {
+    // The meeting's date feeds the report deadline (R12): it must be a real
+    // day, written YYYY-MM-DD.
+    let dir = TempDir::new("dates");
+    let server = Server::start(dir.path()).await;
+    let token = login(&server.client, PASSWORD).await.expect("login");
+    for date in [
+        "29/11/2026",
+        "2026-02-30",
+        "2026-13-01",
+        "2026-1-05",
+        "",
+        "2027-02-29",
+    ] {
+        let mut e = input(2, 3, 2);
+        e.date = date.into();
+        assert_refused(
+            server
+                .client
+                .send(Method::POST, "/api/elections", Some(&e), Some(&token))
+                .await,
+            422,
+            "invalid",
+            date,
+        );
+    }
+    let mut e = input(2, 3, 2);
+    e.date = "2028-02-29".into();
+    let r: Result<serde_json::Value, _> = server
+        .client
+        .call(Method::POST, "/api/elections", Some(&e), Some(&token))
+        .await;
+    assert!(r.is_ok(), "a leap day is a day: {r:?}");
 }

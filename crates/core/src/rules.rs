@@ -52,3 +52,30 @@ pub fn percent_hundredths(count: u64, returned: u64) -> u64 {
         (count * 20_000 + returned) / (2 * returned)
     }
 }
+
+/// Whether `date` is a day of the Gregorian calendar written `YYYY-MM-DD`
+/// (four-digit year from 1900 to 9999, two-digit month and day): the
+/// meeting's date, from which the report deadline (R12) is counted.
+pub fn is_calendar_date(date: &str) -> bool {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: core::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1900..=9999).contains(&y) && (1..=days).contains(&d)
+}

@@ -210,3 +210,34 @@ proptest! {
         prop_assert_eq!(percent_hundredths(count, returned), expected);
     }
 }
+
+#[test]
+fn calendar_dates_are_real_days_written_yyyy_mm_dd() {
+    use tinnhiem_core::rules::is_calendar_date;
+    for ok in [
+        "2026-11-29",
+        "2028-02-29",
+        "2000-02-29",
+        "2026-12-31",
+        "1900-01-01",
+    ] {
+        assert!(is_calendar_date(ok), "{ok}");
+    }
+    for bad in [
+        "2027-02-29",
+        "1900-02-29",
+        "2026-02-30",
+        "2026-04-31",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-01-00",
+        "2026-1-05",
+        "29/11/2026",
+        "2026/11/29",
+        "",
+        "２０２６-11-29",
+        "1899-12-31",
+    ] {
+        assert!(!is_calendar_date(bad), "{bad}");
+    }
+}

@@ -271,6 +271,12 @@ fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
             });
         }
     }
+    if !tinnhiem_core::rules::is_calendar_date(&input.date) {
+        return Err(DomainError::Invalid(format!(
+            "ngày họp {:?} không phải một ngày dạng YYYY-MM-DD (the meeting's date is not a day written YYYY-MM-DD)",
+            input.date
+        )));
+    }
     let probe = body_of("probe", input, [0; 32]);
     tinnhiem_core::log::check_election(&probe).map_err(|e| DomainError::Invalid(e.to_string()))
 }
