@@ -26,9 +26,14 @@ fi
 
 step "format"
 cargo fmt --all --check
+# The fuzz targets are a workspace of their own.
+cargo fmt --manifest-path fuzz/Cargo.toml --all --check
 
 step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "fuzz targets compile (stable; running them needs nightly and cargo-fuzz)"
+cargo check --manifest-path fuzz/Cargo.toml --bins --examples --locked
 
 step "tests"
 cargo nextest run --workspace --no-fail-fast

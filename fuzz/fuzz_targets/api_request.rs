@@ -26,7 +26,13 @@ struct MemStore {
 
 impl Store for MemStore {
     fn metas(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        Ok(self.meta.lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        Ok(self
+            .meta
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
     }
     fn put_meta(&self, id: &str, meta: &[u8]) -> Result<(), StoreError> {
         self.meta.lock().unwrap().insert(id.into(), meta.to_vec());
@@ -36,11 +42,20 @@ impl Store for MemStore {
         Ok(self.settings.lock().unwrap().get(key).cloned())
     }
     fn put_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.settings.lock().unwrap().insert(key.into(), value.to_vec());
+        self.settings
+            .lock()
+            .unwrap()
+            .insert(key.into(), value.to_vec());
         Ok(())
     }
     fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
-        Ok(self.logs.lock().unwrap().get(id).cloned().unwrap_or_default())
+        Ok(self
+            .logs
+            .lock()
+            .unwrap()
+            .get(id)
+            .cloned()
+            .unwrap_or_default())
     }
     fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError> {
         let mut logs = self.logs.lock().unwrap();
@@ -84,14 +99,22 @@ async fn call(
     };
     let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
     let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let (app, token, draft, sealed) = rt.block_on(async {
             let server = Server::builder()
                 .store(Arc::new(MemStore::default()))
@@ -102,7 +125,14 @@ fn world() -> &'static World {
             let app = server.router();
             // The set-up through the API itself: the organizer logs in,
             // creates two meetings and seals one.
-            let (_, login) = call(&app, "POST", "/api/login", None, Some(json!({"password": "pw"}))).await;
+            let (_, login) = call(
+                &app,
+                "POST",
+                "/api/login",
+                None,
+                Some(json!({"password": "pw"})),
+            )
+            .await;
             let token = login["token"].as_str().unwrap().to_owned();
             let input = json!({
                 "title": "T", "unit": "U", "date": "2026-11-28",
@@ -111,8 +141,14 @@ fn world() -> &'static World {
             });
             let mut ids = Vec::new();
             for _ in 0..2 {
-                let (status, created) =
-                    call(&app, "POST", "/api/elections", Some(&token), Some(input.clone())).await;
+                let (status, created) = call(
+                    &app,
+                    "POST",
+                    "/api/elections",
+                    Some(&token),
+                    Some(input.clone()),
+                )
+                .await;
                 assert_eq!(status, StatusCode::CREATED, "{created}");
                 ids.push(created["id"].as_str().unwrap().to_owned());
             }
@@ -123,7 +159,13 @@ fn world() -> &'static World {
             let draft = ids.pop().unwrap();
             (app, token, draft, sealed)
         });
-        World { rt, app, token, draft, sealed }
+        World {
+            rt,
+            app,
+            token,
+            draft,
+            sealed,
+        }
     })
 }
 
@@ -150,7 +192,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let w = world();
     let (method, path) = ROUTES[pick as usize % ROUTES.len()];
-    let id = if pick & 0x80 != 0 { &w.sealed } else { &w.draft };
+    let id = if pick & 0x80 != 0 {
+        &w.sealed
+    } else {
+        &w.draft
+    };
     let mut path = path.replace("{id}", id);
     if path.contains("{body}") {
         let code: String = String::from_utf8_lossy(body)
@@ -178,7 +224,9 @@ fuzz_target!(|data: &[u8]| {
         "{method} {path}: {status}"
     );
     if !status.is_success() {
-        let bytes = w.rt.block_on(axum::body::to_bytes(resp.into_body(), 1 << 20)).unwrap();
+        let bytes =
+            w.rt.block_on(axum::body::to_bytes(resp.into_body(), 1 << 20))
+                .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).expect("refusals are JSON");
         assert!(v["error"].is_string() && v["message"].is_string() && v["message_en"].is_string());
     }
