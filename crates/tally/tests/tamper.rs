@@ -1439,6 +1439,74 @@ fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
 }
 
 #[test]
+fn a_ballot_whose_randomness_sums_to_zero_is_excluded() {
+    // Each level's A is not the identity, but r_h + r_c + r_l = 0: the sum
+    // is (0, m·G) and shows whether the candidate was left blank.
+    let mut v = Voting::new(63);
+    let ctx = v.ctx();
+    let id = v.m.id.clone();
+    let cred = v.creds[2].clone();
+    let public = *cred.public(&id).as_bytes();
+    let key = *ctx.key.point();
+    let mut answers: Vec<Answer> = (0..2)
+        .map(|j| Answer::encrypt(&ctx, &public, j, Some(Level::Low), &mut v.rng))
+        .collect();
+    let (r0, r1) = (Scalar::random(&mut v.rng), Scalar::random(&mut v.rng));
+    let rs = [r0, r1, -(r0 + r1)];
+    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
+    let proofs = [0, 1, 2].map(|k| {
+        OrProof::prove(
+            &orc(&ctx, &public, 0, k as u32),
+            &key,
+            &cts[k].a,
+            &cts[k].b,
+            &cts[k].compress(),
+            k == 0,
+            &rs[k],
+            &mut v.rng,
+        )
+    });
+    let sum = cts[0].add(&cts[1]).add(&cts[2]);
+    let sum_proof = OrProof::prove(
+        &orc(&ctx, &public, 0, 3),
+        &key,
+        &sum.a,
+        &sum.b,
+        &sum.compress(),
+        true,
+        &(rs[0] + rs[1] + rs[2]),
+        &mut v.rng,
+    );
+    answers[0] = Answer {
+        ciphertexts: cts.map(|c| c.compress()),
+        proofs,
+        sum_proof,
+    };
+    let b = sign_ballot(&ctx, &id, &cred, public, answers, &mut v.rng);
+    assert_eq!(
+        v.m.tally.check_ballot(&b, &mut v.rng),
+        Err(ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+            candidate: 0,
+            option: 3
+        })),
+        "the server's check"
+    );
+    let seq = v.force(b);
+    v.vote(2, [Some(Level::High), None]);
+    let ex = v.finish();
+    assert_eq!(
+        ex,
+        [Exclusion {
+            seq,
+            reason: ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+                candidate: 0,
+                option: 3
+            })
+        }]
+    );
+}
+
+#[test]
 fn a_close_signed_before_more_ballots_arrive_still_holds() {
     // The anchor is the last line that is not a ballot: ballots appended
     // between the signing and the appending of a close do not move it.

@@ -395,7 +395,7 @@ pub struct ReceiptCheckAnswer {
 /// (`/tracking`): line 0 is the election (and hashes to `election_hash`),
 /// the receipt is signed with line 0's server key, the line at the
 /// receipt's `seq` hashes to its `entry_hash` and is a ballot with its
-/// tracking code, every line after it links to the one before (`seq`,
+/// tracking code and a credential signature that verifies, every line after it links to the one before (`seq`,
 /// `prev`) up to the signed head, and the head's signature verifies with
 /// line 0's server key (PROTOCOL.md §5.8).
 pub fn check_receipt(req: ReceiptCheckRequest) -> Result<ReceiptCheckAnswer, String> {
@@ -436,8 +436,13 @@ pub fn check_receipt(req: ReceiptCheckRequest) -> Result<ReceiptCheckAnswer, Str
         return fail("receipt");
     }
     let head_hash = hash32(&req.head.head, "head")?;
-    let want = req.head.seq.checked_sub(r.seq).map(|n| n as usize + 1);
-    if want != Some(req.lines.len()) || req.lines.is_empty() {
+    // In u64: on wasm32 a usize would wrap a huge `head.seq`.
+    let want = req
+        .head
+        .seq
+        .checked_sub(r.seq)
+        .and_then(|n| n.checked_add(1));
+    if want != Some(req.lines.len() as u64) || req.lines.is_empty() {
         return fail("missing");
     }
     let first = req.lines[0].as_bytes();
@@ -454,6 +459,17 @@ pub fn check_receipt(req: ReceiptCheckRequest) -> Result<ReceiptCheckAnswer, Str
                     b.signed_by.as_deref(),
                 );
                 if tracking_code(&digest) != r.tracking.trim().to_ascii_uppercase() {
+                    return fail("mismatch");
+                }
+                // The digest leaves the signature out: a line with this
+                // ballot and a signature that does not verify is excluded
+                // by the tally (`Invalid`), so it is not this vote.
+                let signed = PublicKey::from_bytes(&b.credential, "credential").is_ok_and(|c| {
+                    b.signature
+                        .verify(&c, tinnhiem_core::ballot::SIGNATURE_CONTEXT, &digest)
+                        .is_ok()
+                });
+                if !signed {
                     return fail("mismatch");
                 }
             }

@@ -462,3 +462,46 @@ fn a_dropped_or_replaced_ballot_fails_the_receipt_check() {
     );
     assert_eq!(problem(out), "election");
 }
+
+/// A server that logs the voter's ballot with a credential signature that
+/// does not verify: the line has the ballot's tracking code (the digest
+/// leaves the signature out) and the receipt signs its hash, but the tally
+/// excludes it (`Invalid`), so the vote is not counted. The phone's check
+/// must not call that line its ballot.
+#[test]
+fn a_ballot_logged_with_a_broken_signature_fails_the_receipt_check() {
+    use tinnhiem_core::ballot::{tracking_code, Level};
+    use tinnhiem_core::log::{entry_hash, head_message, Payload, SERVER_HEAD_CONTEXT};
+    use tinnhiem_tally::ExclusionReason;
+    let mut m = meeting();
+    let creds = m.issue_credentials(2, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let mine = m.fill(&creds[0], &[Some(Level::Low), None], None, &mut OsRng);
+    let other = m.fill(&creds[1], &[Some(Level::High), None], None, &mut OsRng);
+    let tracking = tracking_code(&mine.digest(&ctx));
+    let mut broken = mine.clone();
+    broken.signature = other.signature;
+    let line = m.force(Payload::Ballot(broken), &mut OsRng);
+    let seq = m.lines.len() as u64 - 1;
+    let excluded = m.tally.exclusions().last().expect("excluded");
+    assert_eq!(excluded.seq, seq);
+    assert!(matches!(excluded.reason, ExclusionReason::Invalid(_)));
+    let hash = entry_hash(&line);
+    let sig = m
+        .server
+        .sign(SERVER_HEAD_CONTEXT, &head_message(&hash, seq), &mut OsRng);
+    let line0 = String::from_utf8(m.lines[0].clone()).unwrap();
+    let out = ask(
+        op::CHECK_RECEIPT,
+        serde_json::json!({
+            "election": line0,
+            "election_hash": hex(&ctx.election_hash),
+            "receipt": {"tracking": tracking, "seq": seq, "entry_hash": hex(&hash),
+                        "head_signature": hex(&sig.to_bytes())},
+            "head": {"seq": seq, "head": hex(&hash), "signature": hex(&sig.to_bytes())},
+            "lines": [String::from_utf8(line).unwrap()],
+        }),
+    );
+    assert_eq!(problem(out), "mismatch");
+}
