@@ -21,7 +21,7 @@ use tinnhiem_core::log::{
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
 
-use crate::state::{ExclusionReason, Prechecked, Pushed, Reason, Tally, VerifyError};
+use crate::state::{ExclusionReason, Prechecked, Pushed, Tally, VerifyError};
 
 /// What a voter gets back for an acknowledged ballot (docs/INTERFACES.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,15 +179,24 @@ impl Meeting {
         }
         let slices: Vec<Option<&[u8]>> = dealings.iter().map(|d| Some(d.as_slice())).collect();
         let q = dkg::qualify(&params, &hash, &keys, &slices, &complaints).expect("n dealings");
-        let public = q.public().map_err(|e| VerifyError {
-            seq: m.lines.len() as u64,
-            reason: match e {
-                dkg::DkgError::TooFewQualified { qualified, needed } => {
-                    Reason::TooFewQualified { qualified, needed }
+        let public = match q.public() {
+            Ok(p) => p,
+            Err(_) => {
+                // Too few qualified dealers: the key of those that qualified
+                // is appended anyway, and the verifier says why it fails.
+                let mut y = tinnhiem_core::RistrettoPoint::default();
+                for i in q.qualified() {
+                    let d = Dealing::from_bytes(&dealings[i as usize], &params).expect("appended");
+                    y += d
+                        .verify(&params, &hash, i, &keys[i as usize])
+                        .expect("appended")
+                        .commitments()[0];
                 }
-                _ => Reason::ElectionKey,
-            },
-        })?;
+                let key = Hex(y.compress().to_bytes());
+                m.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)?;
+                unreachable!("the verifier accepted an election key of too few dealers");
+            }
+        };
         m.threshold_keys = (0..n)
             .map(|j| q.secret_share(&hash, j, &m.trustees[j as usize], rng).ok())
             .collect();
@@ -484,11 +493,12 @@ impl Meeting {
     pub fn partial_decryption(&self, member: u32, rng: &mut impl CryptoRngCore) -> DecryptionBody {
         let hash = self.election_hash();
         let totals = self.tally.totals().to_vec();
-        let parts = if self.threshold_keys.is_empty() {
+        let parts = if self.tally.threshold_params().is_none() {
             self.trustees[member as usize].partial_decrypt(&hash, member, &totals, rng)
         } else {
-            self.threshold_keys[member as usize]
-                .as_ref()
+            self.threshold_keys
+                .get(member as usize)
+                .and_then(Option::as_ref)
                 .expect("the member rebuilt its share")
                 .partial_decrypt(&hash, &totals, rng)
         };

@@ -743,3 +743,25 @@ fn changed_bytes_of_the_threshold_log_fail_at_their_line() {
         }
     }
 }
+
+#[test]
+fn with_fewer_than_t_qualified_dealers_no_election_key_can_be_published() {
+    let mut rng = ChaCha20Rng::seed_from_u64(27);
+    let threshold = Threshold {
+        t: 2,
+        bad_dealer: Some(0),
+    };
+    let Err(e) = Meeting::create_threshold(setup(1, 2, 5), threshold, &mut rng) else {
+        panic!("a 2-of-2 ceremony with a disqualified dealer made a key");
+    };
+    assert_eq!(
+        e.reason,
+        Reason::TooFewQualified {
+            qualified: 1,
+            needed: 2
+        }
+    );
+    // The key line is where the log fails: 2 keys, 2 dealings, 1
+    // complaint, 2 shares_ok, then the key at line 8.
+    assert_eq!(e.seq, 8);
+}
