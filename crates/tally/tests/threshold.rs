@@ -253,6 +253,31 @@ proptest! {
         prop_assert_eq!(r.returned, plan.marks.len() as u64);
     }
 
+    /// Any changed byte of any share of a qualified member's partial
+    /// decryption fails at that line, naming the member and the item.
+    #[test]
+    fn a_changed_partial_decryption_is_named_at_its_line(
+        plan in plan(),
+        item in any::<prop::sample::Index>(),
+        byte in 0usize..128,
+        flip in 1u8..=255,
+    ) {
+        let threshold = Threshold { t: plan.t, bad_dealer: plan.bad_dealer };
+        let mut v = vote(plan.n as usize, threshold, &plan.marks, 2, plan.seed);
+        let qualified = v.m.tally.threshold_public().unwrap().qualified().to_vec();
+        let member = decrypting(&plan, &qualified)[0];
+        let mut body = v.m.partial_decryption(member, &mut v.rng);
+        let k = item.index(body.shares.len());
+        body.shares[k].0[byte] ^= flip;
+        let seq = v.m.lines.len() as u64;
+        v.m.force(Payload::Decryption(body), &mut v.rng);
+        let e = failure(&v.m.lines);
+        prop_assert_eq!(
+            e,
+            VerifyError { seq, reason: Reason::Decryption { trustee: member, item: k as u32 } }
+        );
+    }
+
     /// With fewer than `t` partial decryptions no result can be published:
     /// the committee cannot compute it, and a result line (even with the
     /// right counts) fails as `ResultTooEarly`.
