@@ -164,6 +164,7 @@ impl Scenario {
                 .collect(),
             summoned: self.summoned,
             trustees: vec!["trustee".into(); self.trustees as usize],
+            threshold: None,
             server_key: Hex([0; 32]),
         };
         if let Err(e) = check_election(&line0) {

@@ -17,7 +17,7 @@ use rand_chacha::ChaCha20Rng;
 use tinnhiem_core::ballot::{Ballot, Level};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::log::{parse_line, Candidate, Payload};
-use tinnhiem_tally::sim::{Meeting, Setup};
+use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
 use tinnhiem_tally::split_lines;
 
 fn write(target: &str, name: &str, bytes: &[u8]) {
@@ -52,6 +52,38 @@ fn mini_log() -> Vec<u8> {
     m.submit(b, &mut rng).expect("ballot 2");
     m.close(&mut rng).expect("close");
     m.decrypt(&mut rng).expect("decrypt");
+    m.log_bytes()
+}
+
+/// A small 2-of-3 meeting under the threshold ceremony: member 1 deals a
+/// bad share to member 2, who complains; one ballot; members 2 and 0
+/// decrypt (PROTOCOL.md §6.3, §10).
+fn threshold_log() -> Vec<u8> {
+    let mut rng = ChaCha20Rng::from_seed([43; 32]);
+    let setup = Setup {
+        id: Some("fuzz-threshold".into()),
+        title: "Lấy phiếu tín nhiệm".into(),
+        unit: "Sở Tư pháp".into(),
+        date: "2024-01-02".into(),
+        candidates: vec![Candidate {
+            name: "Nguyễn Văn A".into(),
+            position: "Giám đốc Sở".into(),
+        }],
+        summoned: 3,
+        trustees: (1..=3).map(|i| format!("Thành viên {i}")).collect(),
+    };
+    let threshold = Threshold {
+        t: 2,
+        bad_dealer: Some(1),
+    };
+    let mut m = Meeting::create_threshold(setup, threshold, &mut rng).expect("ceremony");
+    m.record_quorum(2, &mut rng).expect("quorum");
+    let creds = m.issue_credentials(1, &mut rng).expect("credentials");
+    m.open(&mut rng).expect("open");
+    let b = m.fill(&creds[0], &[Some(Level::Low)], None, &mut rng);
+    m.submit(b, &mut rng).expect("ballot");
+    m.close(&mut rng).expect("close");
+    m.decrypt_by(&[2, 0], &mut rng).expect("decrypt");
     m.log_bytes()
 }
 
@@ -129,11 +161,16 @@ fn main() {
     }
     write("verify_log", "empty.log", b"");
     write("verify_log", "long.log", &long_log());
+    let threshold = threshold_log();
+    write("verify_log", "threshold.log", &threshold);
 
     // log_line: every line of the small meeting; every kind of the demo
     // (its first two ballots only: they are 9 KB each).
     for (i, l) in split_lines(&mini).iter().enumerate() {
         write("log_line", &format!("mini-{i:02}"), l);
+    }
+    for (i, l) in split_lines(&threshold).iter().enumerate() {
+        write("log_line", &format!("threshold-{i:02}"), l);
     }
     if let Some(d) = &demo {
         let mut ballots = 0;

@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
         trustees: (1..=s.trustees)
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
+        threshold: None,
         server_key: Hex([0; 32]),
     };
     if let Err(e) = check_election(&body) {

@@ -91,6 +91,12 @@ pub struct ElectionBody {
     pub summoned: u32,
     /// The counting committee's members, in trustee order (R3).
     pub trustees: Vec<String>,
+    /// The threshold `t` of a t-of-n committee (PROTOCOL.md §10): absent,
+    /// the n-of-n ceremony of §5.4; present, `1 ≤ t ≤ n` and the threshold
+    /// ceremony. Written only when present, between `trustees` and
+    /// `server_key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
     /// The server's public key for this election's log.
     pub server_key: Hex<32>,
 }
@@ -105,6 +111,49 @@ pub struct TrusteeKeyBody {
     pub key: Hex<32>,
     /// Schnorr proof of knowledge (`R ‖ s`).
     pub proof: Hex<64>,
+}
+
+/// Bytes of any length, serialized as lowercase hex.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HexBytes(pub Vec<u8>);
+
+impl core::fmt::Debug for HexBytes {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl Serialize for HexBytes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for HexBytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s: alloc::borrow::Cow<'de, str> = Deserialize::deserialize(d)?;
+        crate::encoding::unhex(&s, "hex field")
+            .map(HexBytes)
+            .map_err(D::Error::custom)
+    }
+}
+
+/// A member's dealing in the threshold ceremony (PROTOCOL.md §10.3): the
+/// bytes of `dkg::Dealing::to_bytes`, which name the dealer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealingBody {
+    /// The dealing.
+    pub dealing: HexBytes,
+}
+
+/// A member's complaint against a dealer's share (PROTOCOL.md §10.7): the
+/// 136 bytes of `dkg::Complaint::to_bytes`, which name both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintBody {
+    /// The complaint.
+    pub complaint: Hex<136>,
 }
 
 /// The election key `Y = Σ Yᵢ`.
@@ -218,6 +267,13 @@ pub enum Payload {
     Decryption(DecryptionBody),
     /// `result`.
     Result(ResultBody),
+    /// `dealing` (threshold ceremony only).
+    Dealing(DealingBody),
+    /// `complaint` (threshold ceremony only).
+    Complaint(ComplaintBody),
+    /// `shares_ok` (threshold ceremony only): member `signer` has checked
+    /// every share dealt to it ([`shares_ok_message`]).
+    SharesOk(StatementBody),
 }
 
 /// One log entry.
@@ -252,6 +308,9 @@ impl Payload {
             Payload::Close(_) => "close",
             Payload::Decryption(_) => "decryption",
             Payload::Result(_) => "result",
+            Payload::Dealing(_) => "dealing",
+            Payload::Complaint(_) => "complaint",
+            Payload::SharesOk(_) => "shares_ok",
         }
     }
 
@@ -267,6 +326,9 @@ impl Payload {
             Payload::Close(b) => serde_json::to_vec(b),
             Payload::Decryption(b) => serde_json::to_vec(b),
             Payload::Result(b) => serde_json::to_vec(b),
+            Payload::Dealing(b) => serde_json::to_vec(b),
+            Payload::Complaint(b) => serde_json::to_vec(b),
+            Payload::SharesOk(b) => serde_json::to_vec(b),
         };
         r.expect("entry bodies always serialize")
     }
@@ -286,6 +348,9 @@ impl Payload {
             "close" => Payload::Close(p(body)?),
             "decryption" => Payload::Decryption(p(body)?),
             "result" => Payload::Result(p(body)?),
+            "dealing" => Payload::Dealing(p(body)?),
+            "complaint" => Payload::Complaint(p(body)?),
+            "shares_ok" => Payload::SharesOk(p(body)?),
             _ => return Err(DecodeError::Format("unknown entry kind")),
         })
     }
@@ -335,6 +400,20 @@ impl Payload {
         };
         Some((self.kind(), m, signer, sig))
     }
+}
+
+/// Context of a `shares_ok` entry's signature (PROTOCOL.md §5.2).
+pub const SHARES_OK_CONTEXT: &str = "shares_ok";
+
+/// The message a member signs in a `shares_ok` entry: `H ‖ D`, where `D`
+/// is the entry hash of the line of the last dealing (PROTOCOL.md §5.2),
+/// so that the statement covers every dealing of the log (by the hash
+/// chain) and no other.
+pub fn shares_ok_message(election: &[u8; 32], dealings: &[u8; 32]) -> [u8; 64] {
+    let mut m = [0u8; 64];
+    m[..32].copy_from_slice(election);
+    m[32..].copy_from_slice(dealings);
+    m
 }
 
 /// True for the kinds whose lines move the anchor of the next committee
@@ -671,6 +750,13 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
     }
     if e.summoned == 0 || e.summoned > 1_000_000 {
         return Err(DecodeError::Format("summoned: 1 to 1000000"));
+    }
+    if let Some(t) = e.threshold {
+        if t == 0 || t as usize > e.trustees.len() {
+            return Err(DecodeError::Format(
+                "threshold: 1 to the number of trustees",
+            ));
+        }
     }
     Ok(())
 }

@@ -297,6 +297,7 @@ fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBod
             .collect(),
         summoned: input.summoned,
         trustees: input.committee.clone(),
+        threshold: None,
         server_key: Hex(server_key),
     }
 }

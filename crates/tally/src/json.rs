@@ -71,6 +71,10 @@ impl Reason {
             Reason::Undecryptable { .. } => "Undecryptable",
             Reason::WrongResult { .. } => "WrongResult",
             Reason::Incomplete(_) => "Incomplete",
+            Reason::Dealing { .. } => "Dealing",
+            Reason::Complaint { .. } => "Complaint",
+            Reason::NotQualified(_) => "NotQualified",
+            Reason::TooFewQualified { .. } => "TooFewQualified",
         }
     }
 
@@ -89,9 +93,10 @@ impl Reason {
             Reason::OutOfPhase { kind, phase } => {
                 f(&[("kind", json!(kind)), ("phase", json!(phase.name()))])
             }
-            Reason::UnknownTrustee(t) | Reason::Duplicate(t) | Reason::KeyProof(t) => {
-                f(&[("trustee", json!(t))])
-            }
+            Reason::UnknownTrustee(t)
+            | Reason::Duplicate(t)
+            | Reason::KeyProof(t)
+            | Reason::NotQualified(t) => f(&[("trustee", json!(t))]),
             Reason::CommitteeSignature(kind) => f(&[("kind", json!(kind))]),
             Reason::Attendance { present, summoned } | Reason::NoQuorum { present, summoned } => {
                 f(&[("present", json!(present)), ("summoned", json!(summoned))])
@@ -125,6 +130,15 @@ impl Reason {
                 ("decrypted", json!(decrypted)),
             ]),
             Reason::Incomplete(phase) => f(&[("phase", json!(phase.name()))]),
+            Reason::Dealing { dealer, fault } => {
+                f(&[("dealer", json!(dealer)), ("fault", json!(fault))])
+            }
+            Reason::Complaint { dealer, complainer } => {
+                f(&[("dealer", json!(dealer)), ("complainer", json!(complainer))])
+            }
+            Reason::TooFewQualified { qualified, needed } => {
+                f(&[("qualified", json!(qualified)), ("needed", json!(needed))])
+            }
         }
     }
 }

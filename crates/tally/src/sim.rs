@@ -9,12 +9,14 @@ use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
 use tinnhiem_core::ballot::{Ballot, Choice};
 use tinnhiem_core::credential::Credential;
+use tinnhiem_core::dkg::{self, Dealing, ThresholdKey, DEALING_CONTEXT};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{base32, hex};
 use tinnhiem_core::log::{
-    entry_hash, head_message, is_anchor, parse_line, Candidate, CloseBody, CredentialsBody,
-    DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused,
-    ResultBody, StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+    entry_hash, head_message, is_anchor, parse_line, shares_ok_message, Candidate, CloseBody,
+    ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, ElectionBody, ElectionKeyBody,
+    Entry, Hex, HexBytes, Payload, QuorumBody, Refused, ResultBody, StatementBody, TrusteeKeyBody,
+    SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
@@ -69,6 +71,20 @@ pub struct Meeting {
     pub id: String,
     /// What the server refused so far.
     pub refused: Refused,
+    /// Under the threshold ceremony, each member's share `x_j` of the
+    /// election key (`None` for a member that could not rebuild it); empty
+    /// for an n-of-n meeting.
+    pub threshold_keys: Vec<Option<ThresholdKey>>,
+}
+
+/// How a threshold meeting's key ceremony runs (PROTOCOL.md §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    /// The threshold `t`, `1 ≤ t ≤ n`.
+    pub t: u32,
+    /// A member whose dealing gives a wrong share to the next member
+    /// (`(i + 1) mod n`), who then complains: the dealer is disqualified.
+    pub bad_dealer: Option<u32>,
 }
 
 /// Why the simulated server refused a ballot.
@@ -85,6 +101,116 @@ impl Meeting {
     /// Creates the election and runs the key ceremony (line 0, one key
     /// share per trustee, the election key).
     pub fn create(setup: Setup, rng: &mut impl CryptoRngCore) -> Result<Meeting, VerifyError> {
+        let mut m = Meeting::begin(setup, None, rng)?;
+        let keys: Vec<_> = m.trustees.iter().map(TrusteeKey::public).collect();
+        let y = combine(&keys).compress().to_bytes();
+        m.append(Payload::ElectionKey(ElectionKeyBody { key: Hex(y) }), rng)?;
+        Ok(m)
+    }
+
+    /// Creates the election with a t-of-n committee and runs the threshold
+    /// ceremony (PROTOCOL.md §6.3, §10): line 0 with `threshold`, every
+    /// member's trustee key, every member's dealing, a complaint for every
+    /// share that does not check, every member's `shares_ok`, and the
+    /// election key of the qualified dealers.
+    pub fn create_threshold(
+        setup: Setup,
+        threshold: Threshold,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Meeting, VerifyError> {
+        let mut m = Meeting::begin(setup, Some(threshold.t), rng)?;
+        let n = m.trustees.len() as u32;
+        let params = m.tally.threshold_params().expect("threshold");
+        let hash = m.election_hash();
+        let keys: Vec<_> = m.trustees.iter().map(TrusteeKey::public).collect();
+        let mut dealings = Vec::new();
+        for i in 0..n {
+            let mut d = dkg::deal(&params, &hash, i, &m.trustees[i as usize], &keys, rng)
+                .expect("a member deals");
+            if threshold.bad_dealer == Some(i) {
+                d.shares[((i + 1) % n) as usize].ciphertext[0] ^= 1;
+                let bytes = d.to_bytes();
+                let mut msg = hash.to_vec();
+                msg.extend_from_slice(&bytes[..bytes.len() - 64]);
+                d.signature = m.trustees[i as usize].sign(DEALING_CONTEXT, &msg, rng);
+            }
+            let bytes = d.to_bytes();
+            m.append(
+                Payload::Dealing(DealingBody {
+                    dealing: HexBytes(bytes.clone()),
+                }),
+                rng,
+            )?;
+            dealings.push(bytes);
+        }
+        let dealings_hash = m.tally.head();
+        let mut complaints = Vec::new();
+        for j in 0..n {
+            for d in &dealings {
+                let dealing = Dealing::from_bytes(d, &params).expect("appended");
+                let key = m.tally.trustee_keys()[dealing.dealer as usize].expect("published");
+                let verified = dealing
+                    .verify(&params, &hash, dealing.dealer, &key)
+                    .expect("appended");
+                if let Err(c) = verified.open(&hash, j, &m.trustees[j as usize], rng) {
+                    m.append(
+                        Payload::Complaint(ComplaintBody {
+                            complaint: Hex(c.to_bytes()),
+                        }),
+                        rng,
+                    )?;
+                    complaints.push(*c);
+                }
+            }
+        }
+        for j in 0..n {
+            let signature = m.trustees[j as usize].sign(
+                SHARES_OK_CONTEXT,
+                &shares_ok_message(&hash, &dealings_hash),
+                rng,
+            );
+            m.append(
+                Payload::SharesOk(StatementBody {
+                    signer: j,
+                    signature: Hex(signature.to_bytes()),
+                }),
+                rng,
+            )?;
+        }
+        let slices: Vec<Option<&[u8]>> = dealings.iter().map(|d| Some(d.as_slice())).collect();
+        let q = dkg::qualify(&params, &hash, &keys, &slices, &complaints).expect("n dealings");
+        let public = match q.public() {
+            Ok(p) => p,
+            Err(_) => {
+                // Too few qualified dealers: the key of those that qualified
+                // is appended anyway, and the verifier says why it fails.
+                let mut y = tinnhiem_core::RistrettoPoint::default();
+                for i in q.qualified() {
+                    let d = Dealing::from_bytes(&dealings[i as usize], &params).expect("appended");
+                    y += d
+                        .verify(&params, &hash, i, &keys[i as usize])
+                        .expect("appended")
+                        .commitments()[0];
+                }
+                let key = Hex(y.compress().to_bytes());
+                m.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)?;
+                unreachable!("the verifier accepted an election key of too few dealers");
+            }
+        };
+        m.threshold_keys = (0..n)
+            .map(|j| q.secret_share(&hash, j, &m.trustees[j as usize], rng).ok())
+            .collect();
+        let y = Hex(*public.election_key().as_bytes());
+        m.append(Payload::ElectionKey(ElectionKeyBody { key: y }), rng)?;
+        Ok(m)
+    }
+
+    /// Line 0 and every trustee key.
+    fn begin(
+        setup: Setup,
+        threshold: Option<u32>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Meeting, VerifyError> {
         let server = SecretKey::random(rng);
         let id = setup.id.clone().unwrap_or_else(|| random_id(rng));
         let body = ElectionBody {
@@ -95,6 +221,7 @@ impl Meeting {
             candidates: setup.candidates,
             summoned: setup.summoned,
             trustees: setup.trustees,
+            threshold,
             server_key: Hex(*server.public().as_bytes()),
         };
         let n = body.trustees.len();
@@ -105,6 +232,7 @@ impl Meeting {
             tally: Tally::new(),
             id,
             refused: Refused::default(),
+            threshold_keys: Vec::new(),
         };
         m.append(Payload::Election(body), rng)?;
         let hash = m.tally.election_hash().expect("line 0");
@@ -121,9 +249,6 @@ impl Meeting {
             )?;
             m.trustees.push(t);
         }
-        let keys: Vec<_> = m.trustees.iter().map(TrusteeKey::public).collect();
-        let y = combine(&keys).compress().to_bytes();
-        m.append(Payload::ElectionKey(ElectionKeyBody { key: Hex(y) }), rng)?;
         Ok(m)
     }
 
@@ -336,20 +461,56 @@ impl Meeting {
         self.append(Payload::Close(body), rng).map(|_| ())
     }
 
-    /// Every trustee's partial decryption, then the result.
+    /// Every trustee's partial decryption (under the threshold ceremony,
+    /// every qualified member's), then the result.
     pub fn decrypt(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
-        let hash = self.election_hash();
-        for i in 0..self.trustees.len() {
-            let totals = self.tally.totals().to_vec();
-            let parts = self.trustees[i].partial_decrypt(&hash, i as u32, &totals, rng);
-            self.append(
-                Payload::Decryption(DecryptionBody {
-                    trustee: i as u32,
-                    shares: parts.iter().map(|p| Hex(p.to_bytes())).collect(),
-                }),
-                rng,
-            )?;
+        let members: Vec<u32> = match self.tally.threshold_public() {
+            None => (0..self.trustees.len() as u32).collect(),
+            Some(p) => p.qualified().to_vec(),
+        };
+        self.decrypt_by(&members, rng)
+    }
+
+    /// The partial decryptions of `members`, in that order, then the result.
+    pub fn decrypt_by(
+        &mut self,
+        members: &[u32],
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), VerifyError> {
+        for &i in members {
+            let body = self.partial_decryption(i, rng);
+            self.append(Payload::Decryption(body), rng)?;
         }
+        self.publish_result(rng)
+    }
+
+    /// Member `member`'s partial decryption of the current totals: with its
+    /// trustee key (n-of-n) or its share `x_j` (threshold ceremony).
+    ///
+    /// # Panics
+    ///
+    /// If the member has no share of the election key.
+    pub fn partial_decryption(&self, member: u32, rng: &mut impl CryptoRngCore) -> DecryptionBody {
+        let hash = self.election_hash();
+        let totals = self.tally.totals().to_vec();
+        let parts = if self.tally.threshold_params().is_none() {
+            self.trustees[member as usize].partial_decrypt(&hash, member, &totals, rng)
+        } else {
+            self.threshold_keys
+                .get(member as usize)
+                .and_then(Option::as_ref)
+                .expect("the member rebuilt its share")
+                .partial_decrypt(&hash, &totals, rng)
+        };
+        DecryptionBody {
+            trustee: member,
+            shares: parts.iter().map(|p| Hex(p.to_bytes())).collect(),
+        }
+    }
+
+    /// The result, signed by trustee 0, from the partial decryptions
+    /// published so far.
+    pub fn publish_result(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
         let counts = self
             .tally
             .decrypted_counts()

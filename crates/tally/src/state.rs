@@ -8,11 +8,15 @@ use std::collections::BTreeMap;
 use rand_core::CryptoRngCore;
 use tinnhiem_core::ballot::{Ballot, BallotError, ElectionContext};
 use tinnhiem_core::batch::BatchVerifier;
+use tinnhiem_core::dkg::{
+    self, adjudicate, lagrange_at_zero, Complaint, Dealing, DealingFault, DkgError, Params,
+    ThresholdPublic, Verdict, VerifiedDealing,
+};
 use tinnhiem_core::elgamal::{small_dlog, Ciphertext};
 use tinnhiem_core::encoding::{hex, point};
 use tinnhiem_core::log::{
-    check_election, entry_hash, is_anchor, parse_line, server_message, ElectionBody, Entry,
-    Payload, Refused, SERVER_ENTRY_CONTEXT,
+    check_election, entry_hash, is_anchor, parse_line, server_message, shares_ok_message,
+    ElectionBody, Entry, Payload, Refused, SERVER_ENTRY_CONTEXT, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::proofs::{DecryptionContext, DecryptionProof};
 use tinnhiem_core::rules::quorum_met;
@@ -156,6 +160,48 @@ pub enum Reason {
     /// The log stops before the result.
     #[error("the log ends in phase {0:?}, before the result was published")]
     Incomplete(Phase),
+    /// A dealing that fails its public checks (PROTOCOL.md §10.5).
+    #[error("member {dealer}: the dealing fails its public check {fault}")]
+    Dealing {
+        /// The dealer.
+        dealer: u32,
+        /// The failing check's name (§10.5).
+        fault: &'static str,
+    },
+    /// A complaint that is not upheld (PROTOCOL.md §6.3 `complaint`).
+    #[error("member {complainer}'s complaint against member {dealer}'s dealing is not upheld")]
+    Complaint {
+        /// The dealer complained about.
+        dealer: u32,
+        /// The complaining member.
+        complainer: u32,
+    },
+    /// A partial decryption by a member disqualified as a dealer.
+    #[error("member {0} was disqualified in the key ceremony and may not decrypt")]
+    NotQualified(u32),
+    /// Fewer than `t` dealers qualified: the election key cannot be made.
+    #[error("only {qualified} dealers qualified where {needed} are needed")]
+    TooFewQualified {
+        /// Qualified dealers.
+        qualified: u32,
+        /// The threshold `t`.
+        needed: u32,
+    },
+}
+
+/// The name of a dealing's failing public check (PROTOCOL.md §10.5).
+fn fault_name(f: &DealingFault) -> &'static str {
+    match f {
+        DealingFault::Missing => "Missing",
+        DealingFault::Malformed(_) => "Malformed",
+        DealingFault::Header => "Header",
+        DealingFault::Commitment { .. } => "Commitment",
+        DealingFault::ZeroConstant => "ZeroConstant",
+        DealingFault::CoefficientProof => "CoefficientProof",
+        DealingFault::Ephemeral { .. } => "Ephemeral",
+        DealingFault::Signature => "Signature",
+        DealingFault::Complaint { .. } => "Complaint",
+    }
 }
 
 /// A row of counts as the messages print it: `[high, confidence, low]`, or
@@ -229,6 +275,23 @@ struct Election {
     server_key: PublicKey,
 }
 
+/// The threshold ceremony's state (PROTOCOL.md §6.1, `threshold` present).
+struct Ceremony {
+    params: Params,
+    /// Each member's dealing bytes, once published.
+    dealings: Vec<Option<Vec<u8>>>,
+    /// The same, checked.
+    verified: Vec<Option<VerifiedDealing>>,
+    /// The upheld complaints, in log order.
+    complaints: Vec<Complaint>,
+    /// Entry hash of the line of the last dealing, once every member dealt.
+    dealings_hash: Option<[u8; 32]>,
+    /// Which members have posted `shares_ok`.
+    shares_ok: Vec<bool>,
+    /// `Q`, `Y` and every `Y_j`, once the election key is published.
+    public: Option<ThresholdPublic>,
+}
+
 /// The verifier's state after the lines pushed so far.
 pub struct Tally {
     next_seq: u64,
@@ -250,6 +313,7 @@ pub struct Tally {
     refused: Refused,
     decryptions: Vec<Option<Vec<RistrettoPoint>>>,
     counts: Option<Vec<[u64; 3]>>,
+    ceremony: Option<Ceremony>,
 }
 
 impl Default for Tally {
@@ -282,6 +346,7 @@ impl Tally {
             refused: Refused::default(),
             decryptions: Vec::new(),
             counts: None,
+            ceremony: None,
         }
     }
 
@@ -366,6 +431,17 @@ impl Tally {
     /// Attendance recorded (latest).
     pub fn present(&self) -> Option<u32> {
         self.present
+    }
+
+    /// Under the threshold ceremony, once the election key is published:
+    /// the qualified members, `Y` and every member's verification key.
+    pub fn threshold_public(&self) -> Option<&ThresholdPublic> {
+        self.ceremony.as_ref()?.public.as_ref()
+    }
+
+    /// The threshold ceremony's parameters (`None` for an n-of-n log).
+    pub fn threshold_params(&self) -> Option<Params> {
+        self.ceremony.as_ref().map(|c| c.params)
     }
 
     /// Which trustees have published their partial decryption.
@@ -581,8 +657,18 @@ impl Tally {
                 check_election(&body).map_err(malformed)?;
                 let server_key =
                     PublicKey::from_bytes(&body.server_key.0, "server_key").map_err(malformed)?;
-                self.trustee_keys = vec![None; body.trustees.len()];
-                self.decryptions = vec![None; body.trustees.len()];
+                let n = body.trustees.len();
+                self.ceremony = body.threshold.map(|t| Ceremony {
+                    params: Params::new(n as u32, t).expect("checked by check_election"),
+                    dealings: vec![None; n],
+                    verified: vec![None; n],
+                    complaints: Vec::new(),
+                    dealings_hash: None,
+                    shares_ok: vec![false; n],
+                    public: None,
+                });
+                self.trustee_keys = vec![None; n];
+                self.decryptions = vec![None; n];
                 self.totals = vec![Ciphertext::zero(); 3 * body.candidates.len()];
                 self.election = Some(Election {
                     body,
@@ -620,6 +706,135 @@ impl Tally {
                     )
                     .map_err(|_| bad)?;
                 self.trustee_keys[b.trustee as usize] = Some(key);
+            }
+            Payload::ElectionKey(b) if self.ceremony.is_some() => {
+                if self.phase != Phase::Setup || self.election_key.is_some() {
+                    return out_of_phase(kind, self.phase);
+                }
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                let c = self.ceremony.as_mut().expect("threshold");
+                if !c.shares_ok.iter().all(|ok| *ok) {
+                    return fail(seq, Reason::ElectionKey);
+                }
+                let keys: Vec<PublicKey> = self.trustee_keys.iter().flatten().copied().collect();
+                let dealings: Vec<Option<&[u8]>> =
+                    c.dealings.iter().map(|d| d.as_deref()).collect();
+                let public = dkg::qualify(&c.params, &hash, &keys, &dealings, &c.complaints)
+                    .and_then(|q| q.public());
+                let public = match public {
+                    Ok(p) => p,
+                    Err(DkgError::TooFewQualified { qualified, needed }) => {
+                        return fail(seq, Reason::TooFewQualified { qualified, needed })
+                    }
+                    // Σ A_i0 is the identity: only the identity's encoding
+                    // would match, and it is no public point.
+                    Err(_) if b.key.0 == [0; 32] => {
+                        PublicKey::from_bytes(&b.key.0, "key").map_err(malformed)?;
+                        return fail(seq, Reason::ElectionKey);
+                    }
+                    Err(_) => return fail(seq, Reason::ElectionKey),
+                };
+                if public.election_key().as_bytes() != &b.key.0 {
+                    return fail(seq, Reason::ElectionKey);
+                }
+                self.election_key = Some(*public.election_key());
+                c.public = Some(public);
+            }
+            Payload::Dealing(b) => {
+                let all_keys = self.trustee_keys.iter().all(Option::is_some);
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                let (Some(c), Phase::Setup, None, true) = (
+                    self.ceremony.as_mut(),
+                    self.phase,
+                    self.election_key,
+                    all_keys,
+                ) else {
+                    return out_of_phase(kind, self.phase);
+                };
+                let dealing = Dealing::from_bytes(&b.dealing.0, &c.params).map_err(malformed)?;
+                let i = dealing.dealer;
+                if c.dealings[i as usize].is_some() {
+                    return fail(seq, Reason::Duplicate(i));
+                }
+                let key = self.trustee_keys[i as usize].expect("every key is published");
+                let verified =
+                    dealing
+                        .verify(&c.params, &hash, i, &key)
+                        .map_err(|f| VerifyError {
+                            seq,
+                            reason: Reason::Dealing {
+                                dealer: i,
+                                fault: fault_name(&f),
+                            },
+                        })?;
+                c.dealings[i as usize] = Some(b.dealing.0);
+                c.verified[i as usize] = Some(verified);
+                if c.dealings.iter().all(Option::is_some) {
+                    c.dealings_hash = Some(entry_hash(line));
+                }
+            }
+            Payload::Complaint(b) => {
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                let (Some(c), Phase::Setup, None) =
+                    (self.ceremony.as_mut(), self.phase, self.election_key)
+                else {
+                    return out_of_phase(kind, self.phase);
+                };
+                let complaint = Complaint::from_bytes(&b.complaint.0).map_err(malformed)?;
+                let (i, j) = (complaint.dealer, complaint.complainer);
+                for m in [i, j] {
+                    if m >= c.params.n() {
+                        return fail(seq, Reason::UnknownTrustee(m));
+                    }
+                }
+                if c.shares_ok[j as usize] {
+                    return out_of_phase(kind, self.phase);
+                }
+                let not_upheld = VerifyError {
+                    seq,
+                    reason: Reason::Complaint {
+                        dealer: i,
+                        complainer: j,
+                    },
+                };
+                let Some(dealing) = &c.verified[i as usize] else {
+                    return Err(not_upheld);
+                };
+                let key = self.trustee_keys[j as usize].expect("a dealing needs every key");
+                if adjudicate(&c.params, &hash, dealing, &complaint, &key) != Verdict::DealerAtFault
+                {
+                    return Err(not_upheld);
+                }
+                c.complaints.push(complaint);
+            }
+            Payload::SharesOk(b) => {
+                let hash = self.election.as_ref().expect("after line 0").hash;
+                let (Some(c), Phase::Setup, None) =
+                    (self.ceremony.as_mut(), self.phase, self.election_key)
+                else {
+                    return out_of_phase(kind, self.phase);
+                };
+                let Some(dealings_hash) = c.dealings_hash else {
+                    return out_of_phase(kind, self.phase);
+                };
+                let Some(key) = self.trustee_keys.get(b.signer as usize).copied().flatten() else {
+                    return fail(seq, Reason::UnknownTrustee(b.signer));
+                };
+                if c.shares_ok[b.signer as usize] {
+                    return fail(seq, Reason::Duplicate(b.signer));
+                }
+                let bad = VerifyError {
+                    seq,
+                    reason: Reason::CommitteeSignature(kind),
+                };
+                let sig = Signature::from_bytes(&b.signature.0).map_err(|_| bad.clone())?;
+                sig.verify(
+                    &key,
+                    SHARES_OK_CONTEXT,
+                    &shares_ok_message(&hash, &dealings_hash),
+                )
+                .map_err(|_| bad)?;
+                c.shares_ok[b.signer as usize] = true;
             }
             Payload::ElectionKey(b) => {
                 if self.phase != Phase::Setup || self.election_key.is_some() {
@@ -753,6 +968,13 @@ impl Tally {
                             seq,
                             reason: Reason::UnknownTrustee(t),
                         })?;
+                // Under the threshold ceremony, a qualified member decrypts
+                // with its verification key `Y_j` (PROTOCOL.md §10.9).
+                let key = match self.threshold_public() {
+                    None => key,
+                    Some(p) if p.is_qualified(t) => *p.verification_key(t).expect("a member"),
+                    Some(_) => return fail(seq, Reason::NotQualified(t)),
+                };
                 if self.decryptions[t as usize].is_some() {
                     return fail(seq, Reason::Duplicate(t));
                 }
@@ -811,11 +1033,11 @@ impl Tally {
                 if self.phase != Phase::Closed {
                     return out_of_phase(kind, self.phase);
                 }
-                let Some(all) = self.decryptions.iter().cloned().collect::<Option<Vec<_>>>() else {
+                let Some(plaintexts) = self.plaintexts() else {
                     return fail(seq, Reason::ResultTooEarly);
                 };
                 self.check_signer(seq, &payload)?;
-                let counts = self.decrypt(seq, &all)?;
+                let counts = self.decrypt(seq, &plaintexts)?;
                 for (candidate, (published, decrypted)) in
                     b.counts.iter().zip(counts.iter()).enumerate()
                 {
@@ -893,21 +1115,65 @@ impl Tally {
     /// The counts that every trustee's published partial decryption gives,
     /// before the result entry (what the committee publishes).
     pub fn decrypted_counts(&self) -> Result<Vec<[u64; 3]>, Reason> {
-        let Some(all) = self.decryptions.iter().cloned().collect::<Option<Vec<_>>>() else {
+        let Some(plaintexts) = self.plaintexts() else {
             return Err(Reason::ResultTooEarly);
         };
-        self.decrypt(self.next_seq, &all).map_err(|e| e.reason)
+        self.decrypt(self.next_seq, &plaintexts)
+            .map_err(|e| e.reason)
     }
 
-    /// Combines the partial decryptions and solves each small logarithm.
+    /// `M_k = count_k·G` for every total, once enough partial decryptions
+    /// are in: all `n` (`M_k = B_k − Σ_i D_ik`), or under the threshold
+    /// ceremony the first `t` members in member order that decrypted
+    /// (`M_k = B_k − Σ_{j∈S} λ_j·D_jk`, PROTOCOL.md §10.9). `None` before.
+    fn plaintexts(&self) -> Option<Vec<RistrettoPoint>> {
+        let (members, lambdas): (Vec<usize>, Option<Vec<_>>) = match &self.ceremony {
+            None => {
+                if self.decryptions.iter().any(Option::is_none) {
+                    return None;
+                }
+                ((0..self.decryptions.len()).collect(), None)
+            }
+            Some(c) => {
+                let t = c.params.t() as usize;
+                let s: Vec<usize> = (0..self.decryptions.len())
+                    .filter(|j| self.decryptions[*j].is_some())
+                    .take(t)
+                    .collect();
+                if s.len() < t {
+                    return None;
+                }
+                let ids: Vec<u32> = s.iter().map(|j| *j as u32).collect();
+                let l = lagrange_at_zero(&ids).expect("distinct members");
+                (s, Some(l))
+            }
+        };
+        Some(
+            self.totals
+                .iter()
+                .enumerate()
+                .map(|(item, total)| {
+                    let ds = members
+                        .iter()
+                        .map(|j| self.decryptions[*j].as_ref().expect("decrypted")[item]);
+                    match &lambdas {
+                        None => ds.fold(total.b, |acc, d| acc - d),
+                        Some(l) => ds.zip(l).fold(total.b, |acc, (d, l)| acc - l * d),
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Solves each small logarithm of [`Tally::plaintexts`].
     fn decrypt(
         &self,
         seq: u64,
-        shares: &[Vec<RistrettoPoint>],
+        plaintexts: &[RistrettoPoint],
     ) -> Result<Vec<[u64; 3]>, VerifyError> {
         let mut counts = vec![[0u64; 3]; self.totals.len() / 3];
-        for (item, total) in self.totals.iter().enumerate() {
-            let m = shares.iter().fold(total.b, |acc, d| acc - d[item]);
+        for (item, m) in plaintexts.iter().enumerate() {
+            let m = *m;
             let (candidate, option) = (item / 3, item % 3);
             counts[candidate][option] = small_dlog(&m, self.returned).ok_or(VerifyError {
                 seq,

@@ -33,6 +33,9 @@ pub fn kind(k: &str) -> &'static str {
         "close" => "kết thúc bỏ phiếu",
         "decryption" => "giải mã",
         "result" => "kết quả",
+        "dealing" => "chia phần khoá",
+        "complaint" => "khiếu nại phần khoá",
+        "shares_ok" => "xác nhận phần khoá",
         _ => "không rõ",
     }
 }
@@ -112,6 +115,19 @@ pub fn reason(r: &Reason) -> String {
         Reason::Incomplete(p) => format!(
             "nhật ký dừng ở giai đoạn “{}”, trước khi công bố kết quả",
             phase(*p)
+        ),
+        Reason::Dealing { dealer, fault } => format!(
+            "thành viên số {dealer}: bản chia phần khoá không qua kiểm tra công khai {fault}"
+        ),
+        Reason::Complaint { dealer, complainer } => format!(
+            "khiếu nại của thành viên số {complainer} đối với bản chia phần khoá của \
+             thành viên số {dealer} không được chấp nhận"
+        ),
+        Reason::NotQualified(t) => format!(
+            "thành viên số {t} đã bị loại trong lễ tạo khoá và không được giải mã"
+        ),
+        Reason::TooFewQualified { qualified, needed } => format!(
+            "chỉ {qualified} thành viên đủ điều kiện trong lễ tạo khoá, cần {needed}"
         ),
     }
 }
@@ -205,6 +221,19 @@ mod tests {
                 decrypted: Some([3, 2, 1]),
             },
             Reason::Incomplete(Phase::Voting),
+            Reason::Dealing {
+                dealer: 2,
+                fault: "Signature",
+            },
+            Reason::Complaint {
+                dealer: 1,
+                complainer: 2,
+            },
+            Reason::NotQualified(1),
+            Reason::TooFewQualified {
+                qualified: 1,
+                needed: 2,
+            },
         ]
     }
 
