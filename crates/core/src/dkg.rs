@@ -47,7 +47,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::batch::BatchVerifier;
 use crate::elgamal::Ciphertext;
 use crate::encoding::{chunk32, point, public_point, scalar};
-use crate::proofs::{DecryptionContext, DecryptionProof};
+use crate::proofs::DecryptionContext;
 use crate::schnorr::{PublicKey, SecretKey, Signature};
 use crate::transcript::Transcript;
 use crate::trustee::{key_proof_message, PartialDecryption, TrusteeKey};
@@ -1098,22 +1098,7 @@ impl ThresholdKey {
         totals: &[Ciphertext],
         rng: &mut impl CryptoRngCore,
     ) -> Vec<PartialDecryption> {
-        let key = self.public();
-        totals
-            .iter()
-            .enumerate()
-            .map(|(item, ct)| {
-                let share = (self.secret.scalar() * ct.a).compress();
-                let ctx = DecryptionContext {
-                    election,
-                    trustee: self.member,
-                    item: item as u32,
-                    key: key.as_bytes(),
-                };
-                let proof = DecryptionProof::prove(&ctx, self.secret.scalar(), &ct.a, &share, rng);
-                PartialDecryption { share, proof }
-            })
-            .collect()
+        crate::trustee::partial_decryptions(&self.secret, election, self.member, totals, rng)
     }
 }
 

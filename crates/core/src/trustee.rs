@@ -121,23 +121,37 @@ impl TrusteeKey {
         totals: &[Ciphertext],
         rng: &mut impl CryptoRngCore,
     ) -> Vec<PartialDecryption> {
-        let key = self.public();
-        totals
-            .iter()
-            .enumerate()
-            .map(|(item, ct)| {
-                let share = (self.secret.scalar() * ct.a).compress();
-                let ctx = DecryptionContext {
-                    election,
-                    trustee: index,
-                    item: item as u32,
-                    key: key.as_bytes(),
-                };
-                let proof = DecryptionProof::prove(&ctx, self.secret.scalar(), &ct.a, &share, rng);
-                PartialDecryption { share, proof }
-            })
-            .collect()
+        partial_decryptions(&self.secret, election, index, totals, rng)
     }
+}
+
+/// `D = x·A` with its Chaum-Pedersen proof for each of `totals`, by the
+/// holder of `secret` (a trustee key of the n-of-n ceremony, or a member's
+/// share of the threshold ceremony, [`crate::dkg::ThresholdKey`]) signing as
+/// `trustee`.
+pub(crate) fn partial_decryptions(
+    secret: &SecretKey,
+    election: &[u8; 32],
+    trustee: u32,
+    totals: &[Ciphertext],
+    rng: &mut impl CryptoRngCore,
+) -> Vec<PartialDecryption> {
+    let key = secret.public();
+    totals
+        .iter()
+        .enumerate()
+        .map(|(item, ct)| {
+            let share = (secret.scalar() * ct.a).compress();
+            let ctx = DecryptionContext {
+                election,
+                trustee,
+                item: item as u32,
+                key: key.as_bytes(),
+            };
+            let proof = DecryptionProof::prove(&ctx, secret.scalar(), &ct.a, &share, rng);
+            PartialDecryption { share, proof }
+        })
+        .collect()
 }
 
 impl KeyShare {
