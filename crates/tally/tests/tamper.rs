@@ -12,6 +12,8 @@
 //! Every log here is verified three ways (line by line with `Tally::push`,
 //! and by `verify_log_with` on one and on two threads), which must agree.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -29,65 +31,11 @@ use tinnhiem_core::proofs::{OrContext, OrProof};
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::{CompressedRistretto, ProofError, RistrettoPoint, Scalar};
 use tinnhiem_tally::sim::{Meeting, Setup};
-use tinnhiem_tally::{
-    split_lines, verify_log_with, ElectionResult, Exclusion, ExclusionReason, Phase, Reason, Tally,
-    VerifyError,
-};
+use tinnhiem_tally::{Exclusion, ExclusionReason, Phase, Reason};
 
 // ------------------------------------------------------------- helpers
 
-type Verdict = Result<(ElectionResult, Vec<Exclusion>), VerifyError>;
-
-fn join(lines: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for l in lines {
-        out.extend_from_slice(l);
-        out.push(b'\n');
-    }
-    out
-}
-
-fn verify_by_push(bytes: &[u8]) -> Verdict {
-    let mut rng = ChaCha20Rng::seed_from_u64(1);
-    let mut t = Tally::new();
-    for line in split_lines(bytes) {
-        t.push(line, &mut rng)?;
-    }
-    let result = t.finish()?;
-    Ok((result, t.exclusions().to_vec()))
-}
-
-fn verify_batch(bytes: &[u8], threads: usize) -> Verdict {
-    let mut rng = ChaCha20Rng::seed_from_u64(2 + threads as u64);
-    let out = verify_log_with(bytes, threads, &mut rng, &mut |_, _| {})?;
-    Ok((out.result, out.exclusions))
-}
-
-/// Verifies the log line by line and in batches on one and two threads;
-/// all three must agree.
-fn verify(lines: &[Vec<u8>]) -> Verdict {
-    let bytes = join(lines);
-    let by_push = verify_by_push(&bytes);
-    assert_eq!(
-        verify_batch(&bytes, 1),
-        by_push,
-        "batch (1 thread) differs from Tally::push"
-    );
-    assert_eq!(
-        verify_batch(&bytes, 2),
-        by_push,
-        "batch (2 threads) differs from Tally::push"
-    );
-    by_push
-}
-
-/// The failure of a log that must fail.
-fn failure(lines: &[Vec<u8>]) -> VerifyError {
-    match verify(lines) {
-        Ok(_) => panic!("the tampered log verifies"),
-        Err(e) => e,
-    }
-}
+use common::{failure, join, verify, verify_by_push};
 
 fn setup(candidates: usize, trustees: usize, summoned: u32) -> Setup {
     Setup {
@@ -1367,11 +1315,16 @@ fn a_replayed_attendance_fails_at_that_entry() {
     assert_eq!(e.reason, Reason::CommitteeSignature("quorum"));
 }
 
-#[test]
-fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
-    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
-    // public in the log, yet an honest proof for it verifies.
-    let mut v = Voting::new(61);
+/// Forces a ballot whose first candidate is marked high with honest proofs
+/// over the randomness `randomness` draws (after the other candidates are
+/// encrypted), and checks that the server's check refuses it and the tally
+/// excludes it, both as an identity ciphertext at `option`.
+fn identity_ciphertext_is_excluded(
+    seed: u64,
+    randomness: impl FnOnce(&mut ChaCha20Rng) -> [Scalar; 3],
+    option: u32,
+) {
+    let mut v = Voting::new(seed);
     let ctx = v.ctx();
     let id = v.m.id.clone();
     let cred = v.creds[2].clone();
@@ -1380,11 +1333,7 @@ fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
     let mut answers: Vec<Answer> = (0..2)
         .map(|j| Answer::encrypt(&ctx, &public, j, Some(Level::Low), &mut v.rng))
         .collect();
-    let rs = [
-        Scalar::ZERO,
-        Scalar::random(&mut v.rng),
-        Scalar::random(&mut v.rng),
-    ];
+    let rs = randomness(&mut v.rng);
     let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
     let proofs = [0, 1, 2].map(|k| {
         OrProof::prove(
@@ -1415,26 +1364,28 @@ fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
         sum_proof,
     };
     let b = sign_ballot(&ctx, &id, &cred, public, answers, &mut v.rng);
+    let reason = ExclusionReason::Invalid(BallotError::IdentityCiphertext {
+        candidate: 0,
+        option,
+    });
     assert_eq!(
         v.m.tally.check_ballot(&b, &mut v.rng),
-        Err(ExclusionReason::Invalid(BallotError::IdentityCiphertext {
-            candidate: 0,
-            option: 0
-        })),
+        Err(reason.clone()),
         "the server's check"
     );
     let seq = v.force(b);
     v.vote(2, [Some(Level::High), None]);
-    let ex = v.finish();
-    assert_eq!(
-        ex,
-        [Exclusion {
-            seq,
-            reason: ExclusionReason::Invalid(BallotError::IdentityCiphertext {
-                candidate: 0,
-                option: 0
-            })
-        }]
+    assert_eq!(v.finish(), [Exclusion { seq, reason }]);
+}
+
+#[test]
+fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
+    // Issue 10, item 7: with r = 0 a ciphertext is (0, m·G), its choice
+    // public in the log, yet an honest proof for it verifies.
+    identity_ciphertext_is_excluded(
+        61,
+        |rng| [Scalar::ZERO, Scalar::random(rng), Scalar::random(rng)],
+        0,
     );
 }
 
@@ -1442,67 +1393,13 @@ fn a_ballot_encrypted_with_zero_randomness_is_excluded() {
 fn a_ballot_whose_randomness_sums_to_zero_is_excluded() {
     // Each level's A is not the identity, but r_h + r_c + r_l = 0: the sum
     // is (0, m·G) and shows whether the candidate was left blank.
-    let mut v = Voting::new(63);
-    let ctx = v.ctx();
-    let id = v.m.id.clone();
-    let cred = v.creds[2].clone();
-    let public = *cred.public(&id).as_bytes();
-    let key = *ctx.key.point();
-    let mut answers: Vec<Answer> = (0..2)
-        .map(|j| Answer::encrypt(&ctx, &public, j, Some(Level::Low), &mut v.rng))
-        .collect();
-    let (r0, r1) = (Scalar::random(&mut v.rng), Scalar::random(&mut v.rng));
-    let rs = [r0, r1, -(r0 + r1)];
-    let cts = [0, 1, 2].map(|k| Ciphertext::encrypt_with(&key, u64::from(k == 0), &rs[k]));
-    let proofs = [0, 1, 2].map(|k| {
-        OrProof::prove(
-            &orc(&ctx, &public, 0, k as u32),
-            &key,
-            &cts[k].a,
-            &cts[k].b,
-            &cts[k].compress(),
-            k == 0,
-            &rs[k],
-            &mut v.rng,
-        )
-    });
-    let sum = cts[0].add(&cts[1]).add(&cts[2]);
-    let sum_proof = OrProof::prove(
-        &orc(&ctx, &public, 0, 3),
-        &key,
-        &sum.a,
-        &sum.b,
-        &sum.compress(),
-        true,
-        &(rs[0] + rs[1] + rs[2]),
-        &mut v.rng,
-    );
-    answers[0] = Answer {
-        ciphertexts: cts.map(|c| c.compress()),
-        proofs,
-        sum_proof,
-    };
-    let b = sign_ballot(&ctx, &id, &cred, public, answers, &mut v.rng);
-    assert_eq!(
-        v.m.tally.check_ballot(&b, &mut v.rng),
-        Err(ExclusionReason::Invalid(BallotError::IdentityCiphertext {
-            candidate: 0,
-            option: 3
-        })),
-        "the server's check"
-    );
-    let seq = v.force(b);
-    v.vote(2, [Some(Level::High), None]);
-    let ex = v.finish();
-    assert_eq!(
-        ex,
-        [Exclusion {
-            seq,
-            reason: ExclusionReason::Invalid(BallotError::IdentityCiphertext {
-                candidate: 0,
-                option: 3
-            })
-        }]
+    identity_ciphertext_is_excluded(
+        63,
+        |rng| {
+            let (r0, r1) = (Scalar::random(rng), Scalar::random(rng));
+            [r0, r1, -(r0 + r1)]
+        },
+        3,
     );
 }
 

@@ -7,6 +7,8 @@
 //! made from a fixed seed; to change it on purpose, run
 //! `TINNHIEM_REGENERATE_VECTORS=1 cargo test -p tinnhiem-tally --test threshold`.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -20,52 +22,9 @@ use tinnhiem_core::log::{
     ResultBody,
 };
 use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
-use tinnhiem_tally::{
-    split_lines, verify_log_with, ElectionResult, Exclusion, Phase, Reason, Tally, VerifyError,
-};
+use tinnhiem_tally::{ElectionResult, Phase, Reason, VerifyError};
 
-type Verdict = Result<(ElectionResult, Vec<Exclusion>), VerifyError>;
-
-fn join(lines: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for l in lines {
-        out.extend_from_slice(l);
-        out.push(b'\n');
-    }
-    out
-}
-
-fn verify_by_push(bytes: &[u8]) -> Verdict {
-    let mut rng = ChaCha20Rng::seed_from_u64(1);
-    let mut t = Tally::new();
-    for line in split_lines(bytes) {
-        t.push(line, &mut rng)?;
-    }
-    let result = t.finish()?;
-    Ok((result, t.exclusions().to_vec()))
-}
-
-fn verify_batch(bytes: &[u8], threads: usize) -> Verdict {
-    let mut rng = ChaCha20Rng::seed_from_u64(2 + threads as u64);
-    let out = verify_log_with(bytes, threads, &mut rng, &mut |_, _| {})?;
-    Ok((out.result, out.exclusions))
-}
-
-/// Line by line and by the batch path on one and two threads: all agree.
-fn verify(lines: &[Vec<u8>]) -> Verdict {
-    let bytes = join(lines);
-    let by_push = verify_by_push(&bytes);
-    assert_eq!(verify_batch(&bytes, 1), by_push, "batch (1 thread)");
-    assert_eq!(verify_batch(&bytes, 2), by_push, "batch (2 threads)");
-    by_push
-}
-
-fn failure(lines: &[Vec<u8>]) -> VerifyError {
-    match verify(lines) {
-        Ok(_) => panic!("the log verifies"),
-        Err(e) => e,
-    }
-}
+use common::{failure, join, verify, verify_by_push};
 
 fn setup(candidates: usize, trustees: usize, summoned: u32) -> Setup {
     Setup {
