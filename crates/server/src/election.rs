@@ -752,53 +752,48 @@ impl Election {
         Ok(())
     }
 
+    /// Appends a committee entry through the writer (which checks it with
+    /// the log's own rules), once it is durable.
+    async fn append(&self, payload: Payload) -> Result<(), DomainError> {
+        self.submit(Job::Entry(payload)).await.map(|_| ())
+    }
+
     /// Attendance (R2), signed by a committee member.
     pub async fn record_quorum(&self, body: QuorumBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Quorum(body)))
-            .await
-            .map(|_| ())
+        self.append(Payload::Quorum(body)).await
     }
 
     /// The public credentials of a printed sheet, signed by a member.
     pub async fn add_credentials(&self, body: CredentialsBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Credentials(body)))
-            .await
-            .map(|_| ())
+        self.append(Payload::Credentials(body)).await
     }
 
     /// Opens voting (refused without the quorum of R2).
     pub async fn open(&self, body: StatementBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Open(body)))
-            .await
-            .map(|_| ())
+        self.append(Payload::Open(body)).await
     }
 
     /// Closes voting; the server adds what it refused. Unused credentials
     /// are void from here on: no ballot is accepted after the close.
     pub async fn close(&self, signer: u32, signature: Hex<64>) -> Result<(), DomainError> {
         let refused = self.state.lock().expect("state lock").refused;
-        self.submit(Job::Entry(Payload::Close(CloseBody {
+        self.append(Payload::Close(CloseBody {
             refused,
             signer,
             signature,
-        })))
+        }))
         .await
-        .map(|_| ())
     }
 
     /// A member's partial decryption of the totals.
     pub async fn add_decryption(&self, body: DecryptionBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Decryption(body)))
-            .await
-            .map(|_| ())
+        self.append(Payload::Decryption(body)).await
     }
 
     /// The result, signed by a member; refused unless it equals the
     /// decryption.
     pub async fn publish_result(&self, body: ResultBody) -> Result<(), DomainError> {
-        self.submit(Job::Entry(Payload::Result(body)))
-            .await
-            .map(|_| ())
+        self.append(Payload::Result(body)).await
     }
 
     /// A voter's ballot: verified here (in parallel with others), then
