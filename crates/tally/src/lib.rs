@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod json;
+pub mod member;
 mod result;
 mod state;
 mod verify;

@@ -205,8 +205,10 @@ impl Meeting {
         Ok(m)
     }
 
-    /// Line 0 and every trustee key.
-    fn begin(
+    /// Line 0 (with `threshold` when given) and every trustee key: the
+    /// meeting before any dealing, for a test that runs the members' side
+    /// itself ([`crate::member`]).
+    pub fn begin(
         setup: Setup,
         threshold: Option<u32>,
         rng: &mut impl CryptoRngCore,

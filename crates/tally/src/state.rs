@@ -444,6 +444,42 @@ impl Tally {
         self.ceremony.as_ref().map(|c| c.params)
     }
 
+    /// Under the threshold ceremony: each member's dealing bytes as
+    /// published (`None` for a member that has not dealt yet).
+    pub fn dealings(&self) -> Option<&[Option<Vec<u8>>]> {
+        self.ceremony.as_ref().map(|c| c.dealings.as_slice())
+    }
+
+    /// Under the threshold ceremony: the upheld complaints, in log order.
+    pub fn complaints(&self) -> &[Complaint] {
+        self.ceremony
+            .as_ref()
+            .map_or(&[], |c| c.complaints.as_slice())
+    }
+
+    /// Under the threshold ceremony: which members have posted `shares_ok`.
+    pub fn shares_ok(&self) -> Option<&[bool]> {
+        self.ceremony.as_ref().map(|c| c.shares_ok.as_slice())
+    }
+
+    /// Under the threshold ceremony, once every member has dealt: the entry
+    /// hash of the last dealing's line, `D` (what `shares_ok` signs).
+    pub fn dealings_hash(&self) -> Option<[u8; 32]> {
+        self.ceremony.as_ref()?.dealings_hash
+    }
+
+    /// Under the threshold ceremony, once every member has dealt: the
+    /// qualification of PROTOCOL.md §10.8 from the dealings and the upheld
+    /// complaints so far (recomputed; the dealings are checked again).
+    pub fn qualification(&self) -> Option<dkg::Qualification> {
+        let c = self.ceremony.as_ref()?;
+        c.dealings_hash?;
+        let hash = self.election.as_ref()?.hash;
+        let keys: Vec<PublicKey> = self.trustee_keys.iter().flatten().copied().collect();
+        let dealings: Vec<Option<&[u8]>> = c.dealings.iter().map(|d| d.as_deref()).collect();
+        dkg::qualify(&c.params, &hash, &keys, &dealings, &c.complaints).ok()
+    }
+
     /// Which trustees have published their partial decryption.
     pub fn decrypted_by(&self) -> Vec<bool> {
         self.decryptions.iter().map(Option::is_some).collect()
