@@ -274,6 +274,10 @@ pub enum Payload {
     /// `shares_ok` (threshold ceremony only): member `signer` has checked
     /// every share dealt to it ([`shares_ok_message`]).
     SharesOk(StatementBody),
+    /// Public credentials of slips cancelled by the committee (torn, lost,
+    /// misprinted) before they were used: their ballots are not counted,
+    /// and as many new ones may be issued (PROTOCOL.md §6.3 `cancel`).
+    Cancel(CredentialsBody),
 }
 
 /// One log entry.
@@ -311,6 +315,7 @@ impl Payload {
             Payload::Dealing(_) => "dealing",
             Payload::Complaint(_) => "complaint",
             Payload::SharesOk(_) => "shares_ok",
+            Payload::Cancel(_) => "cancel",
         }
     }
 
@@ -329,6 +334,7 @@ impl Payload {
             Payload::Dealing(b) => serde_json::to_vec(b),
             Payload::Complaint(b) => serde_json::to_vec(b),
             Payload::SharesOk(b) => serde_json::to_vec(b),
+            Payload::Cancel(b) => serde_json::to_vec(b),
         };
         r.expect("entry bodies always serialize")
     }
@@ -351,6 +357,7 @@ impl Payload {
             "dealing" => Payload::Dealing(p(body)?),
             "complaint" => Payload::Complaint(p(body)?),
             "shares_ok" => Payload::SharesOk(p(body)?),
+            "cancel" => Payload::Cancel(p(body)?),
             _ => return Err(DecodeError::Format("unknown entry kind")),
         })
     }
@@ -378,7 +385,7 @@ impl Payload {
                 m.extend_from_slice(&b.present.to_le_bytes());
                 (b.signer, &b.signature)
             }
-            Payload::Credentials(b) => {
+            Payload::Credentials(b) | Payload::Cancel(b) => {
                 m.extend_from_slice(&(b.credentials.len() as u32).to_le_bytes());
                 for c in &b.credentials {
                     m.extend_from_slice(&c.0);

@@ -84,6 +84,9 @@ pub enum DomainError {
     /// A second ballot with a used credential.
     #[error("this credential has already voted")]
     Repeated,
+    /// A ballot whose credential the committee cancelled (a `cancel` entry).
+    #[error("this credential was cancelled by the counting committee")]
+    Cancelled,
     /// A ballot whose signature or proofs fail.
     #[error("invalid ballot: {0}")]
     InvalidBallot(String),
@@ -306,6 +309,7 @@ fn exclusion_error(r: ExclusionReason) -> DomainError {
     match r {
         ExclusionReason::NotIssued => DomainError::Forged,
         ExclusionReason::Repeated(_) => DomainError::Repeated,
+        ExclusionReason::Cancelled => DomainError::Cancelled,
         ExclusionReason::OutsideVoting => DomainError::Phase("not voting"),
         ExclusionReason::Invalid(e) => DomainError::InvalidBallot(e.to_string()),
     }

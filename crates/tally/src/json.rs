@@ -65,6 +65,7 @@ impl Reason {
             Reason::NoQuorum { .. } => "NoQuorum",
             Reason::TooManyCredentials { .. } => "TooManyCredentials",
             Reason::BadCredential { .. } => "BadCredential",
+            Reason::CancelUsed { .. } => "CancelUsed",
             Reason::Decryption { .. } => "Decryption",
             Reason::DecryptionCount { .. } => "DecryptionCount",
             Reason::ResultTooEarly => "ResultTooEarly",
@@ -105,6 +106,9 @@ impl Reason {
                 f(&[("issued", json!(issued)), ("present", json!(present))])
             }
             Reason::BadCredential { index } => f(&[("index", json!(index))]),
+            Reason::CancelUsed { index, used_by } => {
+                f(&[("index", json!(index)), ("used_by", json!(used_by))])
+            }
             Reason::Decryption { trustee, item } => {
                 f(&[("trustee", json!(trustee)), ("item", json!(item))])
             }
@@ -150,6 +154,7 @@ impl ExclusionReason {
             ExclusionReason::OutsideVoting => "OutsideVoting",
             ExclusionReason::NotIssued => "NotIssued",
             ExclusionReason::Repeated(_) => "Repeated",
+            ExclusionReason::Cancelled => "Cancelled",
             ExclusionReason::Invalid(_) => "Invalid",
         }
     }
@@ -160,7 +165,9 @@ impl ExclusionReason {
     /// PROTOCOL.md §6.4).
     pub fn fields(&self) -> Fields {
         match self {
-            ExclusionReason::OutsideVoting | ExclusionReason::NotIssued => f(&[]),
+            ExclusionReason::OutsideVoting
+            | ExclusionReason::NotIssued
+            | ExclusionReason::Cancelled => f(&[]),
             ExclusionReason::Repeated(seq) => f(&[("used_by", json!(seq))]),
             ExclusionReason::Invalid(e) => invalid_detail(e),
         }

@@ -391,6 +391,25 @@ impl Meeting {
         Ok(creds)
     }
 
+    /// Cancels the slips of these credentials (a `cancel` entry signed by
+    /// trustee 0): a slip torn, lost or misprinted before it was used.
+    pub fn cancel_credentials(
+        &mut self,
+        credentials: &[&Credential],
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), VerifyError> {
+        let mut body = CredentialsBody {
+            credentials: credentials
+                .iter()
+                .map(|c| Hex(*c.public(&self.id).as_bytes()))
+                .collect(),
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Cancel(body.clone()), rng);
+        self.append(Payload::Cancel(body), rng).map(|_| ())
+    }
+
     /// Opens voting.
     pub fn open(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
         let mut body = StatementBody {

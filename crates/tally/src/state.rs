@@ -3,7 +3,7 @@
 //! path of [`crate::verify_log`] hands it lines whose signatures and proofs it
 //! has already checked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::CryptoRngCore;
 use tinnhiem_core::ballot::{Ballot, BallotError, ElectionContext};
@@ -115,6 +115,15 @@ pub enum Reason {
     BadCredential {
         /// Index within the entry.
         index: usize,
+    },
+    /// A `cancel` entry names a credential that a counted ballot has used:
+    /// a slip that voted cannot be cancelled.
+    #[error("credential {index} of this entry was used by the ballot at entry {used_by} and cannot be cancelled")]
+    CancelUsed {
+        /// Index within the entry.
+        index: usize,
+        /// The line of the counted ballot that used it.
+        used_by: u64,
     },
     /// A partial decryption of the wrong size or with a failing proof.
     #[error("trustee {trustee}: partial decryption {item} does not verify")]
@@ -236,6 +245,10 @@ pub enum ExclusionReason {
     /// The credential already cast a counted ballot.
     #[error("credential already used by the ballot at entry {0}")]
     Repeated(u64),
+    /// The committee cancelled the credential (a `cancel` entry) before
+    /// this ballot.
+    #[error("credential cancelled by the counting committee")]
+    Cancelled,
     /// The signature or a proof fails, or the shape is wrong.
     #[error("invalid ballot: {0}")]
     Invalid(BallotError),
@@ -306,7 +319,10 @@ pub struct Tally {
     present: Option<u32>,
     /// Public credential → the entry of the ballot that used it, if any.
     credentials: BTreeMap<[u8; 32], Option<u64>>,
+    /// Every credential ever issued, cancelled ones included.
     issued: u64,
+    /// Public credentials cancelled by a `cancel` entry.
+    cancelled: BTreeSet<[u8; 32]>,
     returned: u64,
     totals: Vec<Ciphertext>,
     excluded: Vec<Exclusion>,
@@ -340,6 +356,7 @@ impl Tally {
             present: None,
             credentials: BTreeMap::new(),
             issued: 0,
+            cancelled: BTreeSet::new(),
             returned: 0,
             totals: Vec::new(),
             excluded: Vec::new(),
@@ -418,9 +435,31 @@ impl Tally {
         &self.totals
     }
 
-    /// Credentials issued so far.
+    /// Credentials issued so far and not cancelled: the slips that may
+    /// vote (R3 bounds them by the people present).
     pub fn issued(&self) -> u64 {
-        self.issued
+        self.issued - self.cancelled.len() as u64
+    }
+
+    /// Credentials cancelled so far (`cancel` entries).
+    pub fn cancelled(&self) -> u64 {
+        self.cancelled.len() as u64
+    }
+
+    /// Whether the committee cancelled this public credential.
+    pub fn is_cancelled(&self, c: &[u8; 32]) -> bool {
+        self.cancelled.contains(c)
+    }
+
+    /// The credential checks of §6.4 (steps 2, 3 and the cancellation),
+    /// in their order.
+    fn credential_usable(&self, c: &[u8; 32]) -> Result<(), ExclusionReason> {
+        match self.credentials.get(c) {
+            None => Err(ExclusionReason::NotIssued),
+            Some(_) if self.cancelled.contains(c) => Err(ExclusionReason::Cancelled),
+            Some(Some(used)) => Err(ExclusionReason::Repeated(*used)),
+            Some(None) => Ok(()),
+        }
     }
 
     /// Ballots counted so far.
@@ -539,11 +578,7 @@ impl Tally {
         if self.phase != Phase::Voting {
             return Err(ExclusionReason::OutsideVoting);
         }
-        match self.credentials.get(&ballot.credential) {
-            None => Err(ExclusionReason::NotIssued),
-            Some(Some(used)) => Err(ExclusionReason::Repeated(*used)),
-            Some(None) => Ok(()),
-        }
+        self.credential_usable(&ballot.credential)
     }
 
     /// For the server: adds a line it has just sealed itself, skipping the
@@ -906,11 +941,11 @@ impl Tally {
                         },
                     );
                 }
-                if u64::from(b.present) < self.issued {
+                if u64::from(b.present) < self.issued() {
                     return fail(
                         seq,
                         Reason::TooManyCredentials {
-                            issued: self.issued,
+                            issued: self.issued(),
                             present: b.present,
                         },
                     );
@@ -929,9 +964,15 @@ impl Tally {
                         phase: self.phase,
                     },
                 })?;
-                let issued = self.issued + b.credentials.len() as u64;
-                if issued > u64::from(present) {
-                    return fail(seq, Reason::TooManyCredentials { issued, present });
+                let live = self.issued() + b.credentials.len() as u64;
+                if live > u64::from(present) {
+                    return fail(
+                        seq,
+                        Reason::TooManyCredentials {
+                            issued: live,
+                            present,
+                        },
+                    );
                 }
                 let mut fresh = BTreeMap::new();
                 for (index, c) in b.credentials.iter().enumerate() {
@@ -943,8 +984,34 @@ impl Tally {
                         return fail(seq, Reason::BadCredential { index });
                     }
                 }
+                self.issued += fresh.len() as u64;
                 self.credentials.append(&mut fresh);
-                self.issued = issued;
+            }
+            Payload::Cancel(ref b) => {
+                if !matches!(self.phase, Phase::Setup | Phase::Voting) {
+                    return out_of_phase(kind, self.phase);
+                }
+                self.check_signer(seq, &payload)?;
+                let mut named = BTreeSet::new();
+                for (index, c) in b.credentials.iter().enumerate() {
+                    match self.credentials.get(&c.0) {
+                        Some(_) if self.cancelled.contains(&c.0) || !named.insert(c.0) => {
+                            return fail(seq, Reason::BadCredential { index })
+                        }
+                        None => return fail(seq, Reason::BadCredential { index }),
+                        Some(Some(used_by)) => {
+                            return fail(
+                                seq,
+                                Reason::CancelUsed {
+                                    index,
+                                    used_by: *used_by,
+                                },
+                            )
+                        }
+                        Some(None) => {}
+                    }
+                }
+                self.cancelled.append(&mut named);
             }
             Payload::Open(_) => {
                 if self.phase != Phase::Setup || self.election_key.is_none() {
@@ -961,11 +1028,7 @@ impl Tally {
             Payload::Ballot(ballot) => {
                 let verdict = match ballot_cts {
                     Some(cts) if self.phase == Phase::Voting => {
-                        match self.credentials.get(&ballot.credential) {
-                            None => Err(ExclusionReason::NotIssued),
-                            Some(Some(used)) => Err(ExclusionReason::Repeated(*used)),
-                            Some(None) => Ok(cts),
-                        }
+                        self.credential_usable(&ballot.credential).map(|()| cts)
                     }
                     _ => self.check_ballot(&ballot, rng),
                 };
@@ -1228,7 +1291,7 @@ impl Tally {
         };
         Ok(ElectionResult {
             quorum: QuorumResult::new(e.body.summoned, self.present.unwrap_or(0)),
-            issued: self.issued,
+            issued: self.issued(),
             returned: self.returned,
             candidates: e
                 .body
@@ -1236,7 +1299,7 @@ impl Tally {
                 .iter()
                 .zip(counts)
                 .map(|(c, n)| {
-                    CandidateResult::new(&c.name, &c.position, self.issued, self.returned, *n)
+                    CandidateResult::new(&c.name, &c.position, self.issued(), self.returned, *n)
                 })
                 .collect(),
             refused: self.refused,

@@ -36,6 +36,7 @@ pub fn kind(k: &str) -> &'static str {
         "dealing" => "chia phần khoá",
         "complaint" => "khiếu nại phần khoá",
         "shares_ok" => "xác nhận phần khoá",
+        "cancel" => "huỷ phiếu mã",
         _ => "không rõ",
     }
 }
@@ -86,6 +87,9 @@ pub fn reason(r: &Reason) -> String {
         Reason::BadCredential { index } => {
             format!("mã thứ {index} của dòng này không hợp lệ hoặc đã được phát")
         }
+        Reason::CancelUsed { index, used_by } => format!(
+            "mã thứ {index} của dòng này đã được dùng cho phiếu ở dòng {used_by}, không thể huỷ"
+        ),
         Reason::Decryption { trustee, item } => {
             format!("thành viên số {trustee}: phần giải mã số {item} không hợp lệ")
         }
@@ -156,6 +160,7 @@ pub fn exclusion(x: &ExclusionReason) -> String {
             "mã không do Ban kiểm phiếu phát hành (giả mạo, R5)".to_string()
         }
         ExclusionReason::Repeated(seq) => format!("mã đã được dùng cho phiếu ở dòng {seq}"),
+        ExclusionReason::Cancelled => "mã đã bị Ban kiểm phiếu huỷ".to_string(),
         ExclusionReason::Invalid(e) => format!("phiếu không hợp lệ ({e})"),
     }
 }
@@ -196,6 +201,10 @@ mod tests {
                 present: 10,
             },
             Reason::BadCredential { index: 3 },
+            Reason::CancelUsed {
+                index: 1,
+                used_by: 9,
+            },
             Reason::Decryption {
                 trustee: 1,
                 item: 4,
@@ -277,6 +286,7 @@ mod tests {
     fn exclusions_and_phases_are_translated() {
         assert!(exclusion(&ExclusionReason::Repeated(42)).contains("42"));
         assert!(exclusion(&ExclusionReason::NotIssued).contains("R5"));
+        assert!(exclusion(&ExclusionReason::Cancelled).contains("huỷ"));
         assert!(
             exclusion(&ExclusionReason::Invalid(BallotError::IdentityCiphertext {
                 candidate: 0,

@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -24,7 +23,7 @@ use tinnhiem_core::log::{
 use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
 use tinnhiem_tally::{ElectionResult, Phase, Reason, VerifyError};
 
-use common::{failure, join, verify, verify_by_push};
+use common::{committed_vector, failure, verify};
 
 fn setup(candidates: usize, trustees: usize, summoned: u32) -> Setup {
     Setup {
@@ -612,10 +611,6 @@ fn line_0_threshold_is_checked_and_written_only_when_present() {
 
 // ------------------------------------------------ the vector and tampering
 
-fn vectors() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors"))
-}
-
 /// A log's lines and its expected counts.
 type VectorLog = (Vec<Vec<u8>>, Vec<[u64; 3]>);
 
@@ -658,25 +653,9 @@ fn threshold_vector() -> &'static VectorLog {
 #[test]
 fn the_committed_2_of_3_vector_regenerates_and_verifies() {
     let (lines, counts) = threshold_vector();
-    let bytes = join(lines);
-    let (r, exclusions) = verify(lines).expect("verifies");
+    let (r, exclusions) = committed_vector("threshold", lines);
     assert!(exclusions.is_empty());
     assert_eq!(&counts_of(&r), counts);
-    let result = serde_json::to_string_pretty(&r).unwrap() + "\n";
-    let (log_path, result_path) = (
-        vectors().join("threshold.jsonl"),
-        vectors().join("threshold.result.json"),
-    );
-    if std::env::var("TINNHIEM_REGENERATE_VECTORS").is_ok_and(|v| v == "1") {
-        std::fs::write(&log_path, &bytes).unwrap();
-        std::fs::write(&result_path, &result).unwrap();
-    }
-    let committed = std::fs::read(&log_path).expect("threshold.jsonl");
-    assert!(committed == bytes, "threshold.jsonl does not regenerate");
-    assert_eq!(std::fs::read_to_string(&result_path).unwrap(), result);
-    // The committed file verifies by itself to the committed result.
-    let (r2, _) = verify_by_push(&committed).unwrap();
-    assert_eq!(serde_json::to_string_pretty(&r2).unwrap() + "\n", result);
     let kinds: Vec<_> = lines.iter().map(|l| kind_of(l)).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "complaint").count(), 1);
     assert_eq!(kinds.iter().filter(|k| **k == "decryption").count(), 2);

@@ -112,6 +112,12 @@ impl From<DomainError> for ApiError {
                 "repeated",
                 "Mã này đã được dùng để bỏ phiếu.".to_string(),
             ),
+            D::Cancelled => (
+                StatusCode::FORBIDDEN,
+                "cancelled",
+                "Phiếu mã này đã bị Ban kiểm phiếu huỷ; xin Ban kiểm phiếu phát phiếu mã khác."
+                    .to_string(),
+            ),
             D::InvalidBallot(d) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_ballot",

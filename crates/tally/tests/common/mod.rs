@@ -61,3 +61,37 @@ pub fn failure(lines: &[Vec<u8>]) -> VerifyError {
         Err(e) => e,
     }
 }
+
+/// A whole-log vector `NAME.jsonl` with its `NAME.result.json`
+/// (PROTOCOL.md §8.2): written from `lines` when
+/// `TINNHIEM_REGENERATE_VECTORS=1`, else compared byte for byte with the
+/// committed files, which must verify by themselves to the committed
+/// result. Returns the result and exclusions of `lines`.
+// Not every test file that includes this module has a vector.
+#[allow(dead_code)]
+pub fn committed_vector(name: &str, lines: &[Vec<u8>]) -> (ElectionResult, Vec<Exclusion>) {
+    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors"));
+    let bytes = join(lines);
+    let (r, exclusions) = verify(lines).expect("the vector verifies");
+    let result = serde_json::to_string_pretty(&r).expect("a result serializes") + "\n";
+    let (log_path, result_path) = (
+        dir.join(format!("{name}.jsonl")),
+        dir.join(format!("{name}.result.json")),
+    );
+    if std::env::var("TINNHIEM_REGENERATE_VECTORS").is_ok_and(|v| v == "1") {
+        std::fs::write(&log_path, &bytes).expect("write the log");
+        std::fs::write(&result_path, &result).expect("write the result");
+    }
+    let committed = std::fs::read(&log_path).expect("the committed log");
+    assert!(committed == bytes, "{name}.jsonl does not regenerate");
+    assert_eq!(
+        std::fs::read_to_string(&result_path).expect("the committed result"),
+        result
+    );
+    let (r2, _) = verify_by_push(&committed).expect("the committed log verifies");
+    assert_eq!(
+        serde_json::to_string_pretty(&r2).expect("a result serializes") + "\n",
+        result
+    );
+    (r, exclusions)
+}
