@@ -378,16 +378,9 @@ impl Meeting {
         rng: &mut impl CryptoRngCore,
     ) -> Result<Vec<Credential>, VerifyError> {
         let creds: Vec<Credential> = (0..n).map(|_| Credential::generate(rng)).collect();
-        let mut body = CredentialsBody {
-            credentials: creds
-                .iter()
-                .map(|c| Hex(*c.public(&self.id).as_bytes()))
-                .collect(),
-            signer: 0,
-            signature: Hex([0; 64]),
-        };
-        body.signature = self.sign_statement(0, &Payload::Credentials(body.clone()), rng);
-        self.append(Payload::Credentials(body), rng)?;
+        let refs: Vec<&Credential> = creds.iter().collect();
+        let entry = self.credentials_entry(&refs, false, rng);
+        self.append(entry, rng)?;
         Ok(creds)
     }
 
@@ -398,6 +391,19 @@ impl Meeting {
         credentials: &[&Credential],
         rng: &mut impl CryptoRngCore,
     ) -> Result<(), VerifyError> {
+        let entry = self.credentials_entry(credentials, true, rng);
+        self.append(entry, rng).map(|_| ())
+    }
+
+    /// A `credentials` entry publishing these credentials (with `cancel`, a
+    /// `cancel` entry cancelling them), signed by trustee 0 for the next
+    /// place in the log.
+    pub fn credentials_entry(
+        &self,
+        credentials: &[&Credential],
+        cancel: bool,
+        rng: &mut impl CryptoRngCore,
+    ) -> Payload {
         let mut body = CredentialsBody {
             credentials: credentials
                 .iter()
@@ -406,8 +412,13 @@ impl Meeting {
             signer: 0,
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Cancel(body.clone()), rng);
-        self.append(Payload::Cancel(body), rng).map(|_| ())
+        let wrap = if cancel {
+            Payload::Cancel
+        } else {
+            Payload::Credentials
+        };
+        body.signature = self.sign_statement(0, &wrap(body.clone()), rng);
+        wrap(body)
     }
 
     /// Opens voting.

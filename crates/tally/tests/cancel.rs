@@ -42,16 +42,8 @@ fn meeting(rng: &mut ChaCha20Rng) -> Meeting {
 /// Forces a `cancel` of `list`, signed for its place, into the log (as a
 /// careless server could) and returns the verifiers' common failure.
 fn forced_cancel(m: &mut Meeting, list: &[&Credential], rng: &mut ChaCha20Rng) -> VerifyError {
-    let mut body = CredentialsBody {
-        credentials: list
-            .iter()
-            .map(|c| Hex(*c.public(&m.id).as_bytes()))
-            .collect(),
-        signer: 0,
-        signature: Hex([0; 64]),
-    };
-    body.signature = m.sign_statement(0, &Payload::Cancel(body.clone()), rng);
-    m.force(Payload::Cancel(body), rng);
+    let entry = m.credentials_entry(list, true, rng);
+    m.force(entry, rng);
     failure(&m.lines)
 }
 
