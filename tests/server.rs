@@ -83,12 +83,15 @@ async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
         view.election_hash.clone().unwrap()
     );
 
-    // Key ceremony: shares, then the election key.
+    // Key ceremony (2 of 2: the smallest majority of 2): trustee keys,
+    // dealings, shares_ok, then the election key.
     m.enroll_all().await;
     let view = m.view().await;
     assert!(view.election_key.is_some());
     assert!(view.trustee_keys.iter().all(Option::is_some));
-    assert_eq!(view.log_length, 4); // election, 2 key shares, election key
+    assert_eq!(view.threshold, 2);
+    // election, 2 trustee keys, 2 dealings, 2 shares_ok, election key
+    assert_eq!(view.log_length, 8);
 
     // Attendance, credentials, opening.
     m.quorum(5).await.expect("attendance");
@@ -800,29 +803,24 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
     m.close().await.expect("close voting");
 
     // A partial decryption made with the wrong key.
-    let totals = m.totals().await.expect("totals");
-    let mut wrong = m.decryption(0, &totals);
-    wrong["trustee"] = json!(1);
+    let mut wrong = m.member_decryption(0).await;
+    wrong.trustee = 1;
     m.refused(
         "member 0's decryption sent as member 1's",
         422,
-        "rejected",
+        "bad_decryption",
         m.post("/decryptions", &wrong, None),
     )
     .await;
-    m.post("/decryptions", &m.decryption(0, &totals), None)
-        .await
-        .expect("member 0 decrypts");
+    m.decrypt(0).await.expect("member 0 decrypts");
     m.refused(
-        "a result before every decryption",
-        422,
-        "rejected",
+        "a result before every decryption (2 of 2)",
+        409,
+        "decryptions_needed",
         m.publish(count_marks(&marked, 2)),
     )
     .await;
-    m.post("/decryptions", &m.decryption(1, &totals), None)
-        .await
-        .expect("member 1 decrypts");
+    m.decrypt(1).await.expect("member 1 decrypts");
 
     // A result that is not the decryption, though properly signed.
     let right = m.decrypted_counts().await;

@@ -292,6 +292,7 @@ pub async fn measure(
         committee: (1..=args.trustees)
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
+        threshold: None,
     };
     let created = meeting::create(client, &token, &input).await?;
     let opened = meeting::open_voting(client, &token, &created, &input, args.voters).await?;
@@ -339,7 +340,9 @@ pub async fn measure(
     }
 
     // Close, decrypt, publish; then check what the server acknowledged.
-    meeting::close_and_publish(client, &opened).await?;
+    // The smallest majority decrypts (the server's default threshold).
+    let decrypting: Vec<u32> = (0..tinnhiem_core::dkg::default_threshold(args.trustees)).collect();
+    meeting::close_and_publish(client, &opened, &decrypting).await?;
     let checked = check(client, &opened, &voters, &receipts).await?;
 
     Ok(Report {
