@@ -110,6 +110,14 @@ async fn two_of_three_run_the_ceremony_over_http_with_a_member_reopening_its_key
         assert_eq!(m.step(i).await, Step::Register);
     }
     let view = m.view().await;
+    // Under the threshold ceremony the key does not follow the trustee
+    // keys: the server does not even try (it would be refused and logged).
+    assert!(view.election_key.is_none());
+    assert!(
+        !server.stderr_text().contains("election key"),
+        "{}",
+        server.stderr_text()
+    );
     assert_eq!(
         *ceremony(&view),
         CeremonyView {
