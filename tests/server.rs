@@ -1182,6 +1182,9 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         "/api/elections/{id}",
         "/api/elections/{id}/seal",
         "/api/elections/{id}/trustees",
+        "/api/elections/{id}/dealings",
+        "/api/elections/{id}/complaints",
+        "/api/elections/{id}/shares_ok",
         "/api/elections/{id}/quorum",
         "/api/elections/{id}/credentials",
         "/api/elections/{id}/open",
@@ -1199,6 +1202,14 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         assert!(paths.contains_key(p), "the description lists {p}");
     }
     assert!(paths["/api/elections/{id}"].get("put").is_some());
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["ElectionRequest"]["properties"]["threshold"].is_object());
+    for field in ["threshold", "ceremony", "decryptions_needed"] {
+        assert!(
+            schemas["ElectionView"]["properties"][field].is_object(),
+            "the view documents {field}"
+        );
+    }
     assert!(paths["/api/elections/{id}/result"].get("post").is_some());
 
     let m = Meeting::create(&server.client, &input(1, 3, 1)).await;
