@@ -2,7 +2,7 @@
 //! to measure how fast the server accepts ballots (issues 3 and 5).
 //!
 //! The set-up is [`super::meeting`]'s: the organizer creates and seals the
-//! election, the committee enrolls its keys, records the attendance, posts
+//! election, the committee runs the key ceremony, records the attendance, posts
 //! the credential sheet and opens the voting. Then every voter's ballot is
 //! encrypted and signed *before* the clock starts (on a phone each voter
 //! pays that cost alone; here one machine would pay it for all and measure

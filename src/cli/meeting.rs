@@ -314,8 +314,8 @@ pub(crate) async fn create(
 }
 
 /// From the draft `created` from `input` to open voting: the organizer
-/// seals it, each committee member makes and enrolls a key share, member 0
-/// signs the attendance (`present` people), a sheet of `present` credentials
+/// seals it, each committee member makes its trustee key and the members
+/// run the key ceremony ([`key_ceremony`]), member 0 signs the attendance (`present` people), a sheet of `present` credentials
 /// and the opening. [`SimulateError::NoQuorum`] when the server refuses to
 /// open.
 pub(crate) async fn open_voting(
@@ -712,7 +712,7 @@ pub(crate) async fn close_and_publish(
         .map_err(|r| SimulateError::Unexpected(r.to_string()))?;
     let mut rb = ResultBody {
         counts,
-        signer: decrypting[0],
+        signer: decrypting.first().copied().unwrap_or(0),
         signature: unsigned(),
     };
     rb.signature = committee.sign(
