@@ -541,7 +541,6 @@ function renderReview() {
   warn.hidden = empty === 0;
   // Nothing marked at all: no "rest" that still counts.
   if (empty) tr.say(warn, empty === candidates().length ? 'review.all' : 'review.empty', { count: empty });
-  warn.dataset.all = String(empty > 0 && empty === candidates().length);
 }
 
 function signedBy() {

@@ -306,7 +306,9 @@ test('on a slow network the loading screen shows its steps and the module\'s byt
     visible: !document.querySelector('#s-loading').hidden,
     steps: [...document.querySelectorAll('#loading-steps li')].map((li) => [li.dataset.step, li.dataset.state, li.textContent.trim()]),
     bar: document.querySelector('#loading-bar').getBoundingClientRect().height > 0,
+    markers: [...document.querySelectorAll('#loading-steps li')].map((li) => getComputedStyle(li).listStyleType),
   }));
+  assert.deepEqual(during.markers, ['none', 'none', 'none'], 'one marker per step: its state');
   assert.equal(during.visible, true);
   assert.equal(during.bar, true, 'the progress bar is shown');
   assert.deepEqual(during.steps.map(([s, st]) => [s, st]), [['module', 'now'], ['election', 'todo'], ['check', 'todo']]);
@@ -424,6 +426,7 @@ test('after the committee publishes, the voter reloads the page, follows "Xem ká
   assert.deepEqual(await sideways(page), []);
   assert.deepEqual(await monospaceBoxes(page), []);
   await h.shot(page, 'voter-r-results-360');
+  await page.locator('#table tbody tr').last().screenshot({ path: path.join(h.SHOTS, 'voter-r-results-card-360.png') });
   // On a laptop: the table, names on two lines at most, the 9.3 pill on one.
   await page.setViewportSize(LAPTOP.viewport);
   const layout = await page.evaluate(() => {
