@@ -32,8 +32,10 @@ export const SHARED = {
     'col.consequence': 'Hệ quả (R7)',
     'table.caption': 'Kết quả kiểm phiếu; tỷ lệ tính trên số phiếu thu vào (R6)',
     'cons.none': 'Không',
-    'cons.9.2': '9.2: trên 50% đến dưới 2/3 tín nhiệm thấp',
-    'cons.9.3': '9.3: từ 2/3 trở lên tín nhiệm thấp',
+    'cons.9.2': '9.2',
+    'cons.9.3': '9.3',
+    'cons.9.2.what': 'trên 50% đến dưới 2/3 tín nhiệm thấp',
+    'cons.9.3.what': 'từ 2/3 trở lên tín nhiệm thấp',
     'cons.9.2.long': 'Trên 50% đến dưới 2/3 số phiếu tín nhiệm thấp (9.2): không quy hoạch lên chức vụ cao hơn; cấp có thẩm quyền xem xét điều động, bố trí công tác khác hoặc cho từ chức, nếu không từ chức thì bỏ phiếu tín nhiệm.',
     'cons.9.3.long': 'Từ 2/3 số phiếu trở lên tín nhiệm thấp (9.3): cấp có thẩm quyền cho thôi giữ chức vụ và bố trí công tác khác thấp hơn, không chờ hết nhiệm kỳ, thời hạn bổ nhiệm.',
     'sum.quorum': 'Triệu tập {summoned} · có mặt {present} · đủ 2/3 (R2): {met}',
@@ -62,8 +64,10 @@ export const SHARED = {
     'col.consequence': 'Consequence (R7)',
     'table.caption': 'Result of the count; percentages of ballots returned (R6)',
     'cons.none': 'None',
-    'cons.9.2': '9.2: over 50% and under 2/3 low',
-    'cons.9.3': '9.3: 2/3 or more low',
+    'cons.9.2': '9.2',
+    'cons.9.3': '9.3',
+    'cons.9.2.what': 'over 50% and under 2/3 low',
+    'cons.9.3.what': '2/3 or more low',
     'cons.9.2.long': 'Over 50% and under 2/3 low confidence (9.2): removed from planning for higher posts; the authority considers reassignment or resignation, and without resignation a formal no-confidence vote.',
     'cons.9.3.long': '2/3 or more low confidence (9.3): the authority dismisses from the post and assigns a lower one, without waiting for the term to end.',
     'sum.quorum': 'Summoned {summoned} · present {present} · 2/3 quorum (R2): {met}',
@@ -137,10 +141,14 @@ function consClass(code) {
   return code === '9.2' ? 'c-r92' : code === '9.3' ? 'c-r93' : '';
 }
 
-/// The consequence of R7 as a badge.
+/// The consequence of R7 as a badge: a short pill that never wraps (the
+/// point of the plan, or "none"), and for 9.2 and 9.3 the threshold in
+/// words beside it, which wraps as text does.
 export function consequenceBadge(code, t) {
   const cls = code === '9.2' ? 'c-badge c-warn' : code === '9.3' ? 'c-badge c-bad' : 'c-badge';
-  return el('span', { class: cls, dataset: { consequence: code }, text: t(`cons.${code === 'none' ? 'none' : code}`) });
+  const badge = el('span', { class: cls, dataset: { consequence: code }, text: t(`cons.${code === 'none' ? 'none' : code}`) });
+  if (code !== '9.2' && code !== '9.3') return badge;
+  return el('span', { class: 'c-cons' }, badge, ' ', el('span', { class: 'c-cons-what', text: t(`cons.${code}.what`) }));
 }
 
 /// The quorum, ballots and refusals of a result, as paragraphs.
@@ -158,11 +166,12 @@ export function resultSummary(r, t) {
 /// `tinnhiem verify --json`.
 export function resultTable(r, t, lang, first = 1) {
   const cols = ['n', 'name', 'position', 'issued', 'returned', 'valid', 'invalid', 'high', 'confidence', 'low', 'consequence'];
-  const head = el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: c === 'name' || c === 'position' ? 'c-l' : null, text: t(`col.${c}`) })));
+  const colClass = (c) => (c === 'name' ? 'c-l c-name' : c === 'position' ? 'c-l c-position' : c === 'consequence' ? 'c-l c-consequence' : null);
+  const head = el('tr', {}, cols.map((c) => el('th', { scope: 'col', class: colClass(c), text: t(`col.${c}`) })));
   const rows = r.candidates.map((c, i) => {
     const cell = (col, content, data) => el('td', {
       'data-label': t(`col.${col}`),
-      class: col === 'name' || col === 'position' || col === 'consequence' ? 'c-l' : null,
+      class: colClass(col),
       dataset: data,
     }, content);
     const level = (k) => cell(k, `${c[k].count} (${pct(c[k].percent, lang)})`, { count: c[k].count, percent: c[k].percent });
@@ -317,12 +326,19 @@ const PAGE = {
     'cred.go': 'Xem với tư cách người đã bỏ phiếu',
     'loading': 'Đang tải…',
     'status.notdone': 'Chưa có kết quả: cuộc lấy phiếu đang ở giai đoạn “{phase}”. Kết quả có sau khi Ban kiểm phiếu công bố.',
+    'phase.draft': 'soạn thảo',
+    'phase.setup': 'chuẩn bị',
+    'phase.voting': 'bỏ phiếu',
+    'phase.closed': 'kiểm phiếu',
+    'phase.done': 'đã công bố',
     'status.noelection': 'Không tìm thấy cuộc lấy phiếu này.',
     'status.asking': 'Đang lấy kết quả…',
     'status.signing': 'Đang ký yêu cầu bằng mã của bạn trên trình duyệt…',
     'status.own': 'Bạn đang xem kết quả của chính mình (người được lấy phiếu).',
     'status.all': 'Kết quả của tất cả người được lấy phiếu.',
     'status.forbidden': 'Mã không đúng, hoặc không có quyền xem kết quả này. Cử tri: chỉ phiếu đã được tính mới xem được.',
+    'status.failed': 'Không lấy được kết quả. Kiểm tra kết nối rồi tải lại trang.',
+    'status.badcode': 'Mã này không đọc được (có thể nhập sai một ký tự). Kiểm tra lại mã in trên phiếu.',
     'result.h': 'Kết quả',
     'chart.h': 'Biểu đồ theo từng người',
     'table.h': 'Bảng kết quả (R6)',
@@ -344,12 +360,19 @@ const PAGE = {
     'cred.go': 'See as a voter',
     'loading': 'Loading…',
     'status.notdone': 'No result yet: the vote is in phase "{phase}". The result comes once the counting committee publishes it.',
+    'phase.draft': 'draft',
+    'phase.setup': 'set-up',
+    'phase.voting': 'voting',
+    'phase.closed': 'counting',
+    'phase.done': 'published',
     'status.noelection': 'No such vote.',
     'status.asking': 'Fetching the result…',
     'status.signing': 'Signing the request with your code in this browser…',
     'status.own': 'You are seeing your own result (candidate).',
     'status.all': 'The result of every candidate.',
     'status.forbidden': 'Wrong code, or not allowed to see this result. Voters: only a counted ballot gives access.',
+    'status.failed': 'The result could not be fetched. Check the connection and reload the page.',
+    'status.badcode': 'This code cannot be read (perhaps one character is mistyped). Check the code printed on the slip.',
     'result.h': 'Result',
     'chart.h': 'Chart per candidate',
     'table.h': 'Result table (R6)',
@@ -367,9 +390,19 @@ async function resultsPage() {
   let view = null;
   let shown = null; // {result, own}
 
+  // The status line by key (it follows the language toggle), or the
+  // server's words in both languages.
   const say = (key, vars, cls = '') => {
     status.className = `c-note ${cls}`;
-    status.textContent = tr.t(key, vars);
+    tr.say(status, key, vars);
+  };
+  const clear = () => {
+    status.className = 'c-note';
+    status.textContent = '';
+    delete status.dataset.i18n;
+    delete status.dataset.i18nVars;
+    delete status.dataset.textVi;
+    delete status.dataset.textEn;
   };
   const render = () => {
     tr.apply();
@@ -378,6 +411,8 @@ async function resultsPage() {
       $('unit').textContent = `${view.unit} · ${tr.t('date', { date: view.date })}`;
     }
     $('inspect').href = `/inspector?id=${encodeURIComponent(id)}`;
+    // The phase's name is itself translated: said again in the new language.
+    if (view && view.phase !== 'done') say('status.notdone', { phase: tr.t(`phase.${view.phase}`) }, 'c-warn');
     if (!shown) { $('result').hidden = true; return; }
     $('result').hidden = false;
     $('access').hidden = true;
@@ -401,7 +436,11 @@ async function resultsPage() {
   };
   const failed = (e) => {
     if (e instanceof tn.ApiError && e.status === 403) say('status.forbidden', null, 'c-bad');
-    else showError(status, e, tr);
+    else if (e instanceof tn.ApiError) {
+      status.className = 'c-note c-bad';
+      tr.sayBoth(status, e.message_vi || e.error, e.message_en || e.error);
+    } else if (e instanceof tn.WasmError) say('status.badcode', null, 'c-bad');
+    else say('status.failed', null, 'c-bad');
   };
 
   const byCode = async (code) => {
@@ -412,13 +451,21 @@ async function resultsPage() {
       show(r, Boolean(view) && view.candidates.length > 1 && r.candidates.length === 1);
     } catch (e) { failed(e); }
   };
+  // The voter page's result pass: the credential's signature made when the
+  // ballot was cast (voter.js, `resultPass`), posted as it is.
+  const byPass = async (pass) => {
+    say('status.asking');
+    try {
+      show(await tn.api('POST', `/api/elections/${encodeURIComponent(id)}/result/voter`, pass), false);
+    } catch (e) { failed(e); }
+  };
   const byCredential = async (credential) => {
     if (!view || !view.election_hash) return;
     say('status.signing');
     try {
       await tn.load();
       const req = tn.callSync('voter_result_signature', {
-        election_id: id, election_hash: view.election_hash, credential: credential.trim().toUpperCase(), seed: tn.seed(),
+        election_id: id, election_hash: view.election_hash, credential: slipCode(credential), seed: tn.seed(),
       });
       say('status.asking');
       const r = await tn.api('POST', `/api/elections/${encodeURIComponent(id)}/result/voter`, req);
@@ -438,8 +485,7 @@ async function resultsPage() {
   });
   $('hide').addEventListener('click', () => {
     shown = null;
-    status.textContent = '';
-    status.className = 'c-note';
+    clear();
     $('access').hidden = false;
     render();
     $('code').focus();
@@ -451,16 +497,15 @@ async function resultsPage() {
     view = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}`);
   } catch (e) {
     if (e instanceof tn.ApiError && e.status === 404) say('status.noelection', null, 'c-bad');
-    else showError(status, e, tr);
+    else failed(e);
     return;
   }
   render();
   if (view.phase !== 'done') {
-    say('status.notdone', { phase: view.phase }, 'c-warn');
+    say('status.notdone', { phase: tr.t(`phase.${view.phase}`) }, 'c-warn');
     return;
   }
-  status.textContent = '';
-  status.className = 'c-note';
+  clear();
   $('access').hidden = false;
   // A voter arriving from the voter page: the credential in the fragment
   // (removed from the address at once) or in that page's sessionStorage.
@@ -471,13 +516,49 @@ async function resultsPage() {
   }
   let token = '';
   try { token = sessionStorage.getItem('tinnhiem.organizer') || ''; } catch (_) { /* none */ }
+  const pass = credential ? null : storedPass(id);
   if (credential) await byCredential(credential);
+  else if (pass) await byPass(pass);
   else if (token) await byCode(token);
 }
 
+/// The credential in what a voter has: the code printed on the slip, the
+/// QR code's `credential.check` (the voter page keeps that in its tab), or
+/// the whole address typed in. The check after the last dot is not part of
+/// the credential (a credential never holds a dot).
+function slipCode(text) {
+  let code = String(text).trim();
+  if (code.includes('#')) code = code.slice(code.indexOf('#') + 1);
+  if (code.includes('.')) code = code.slice(0, code.lastIndexOf('.'));
+  return code.toUpperCase();
+}
+
+/// A result pass kept by the voter page on this phone for election `id`
+/// (the receipt record, `tinnhiem.ballot.{id}.*` in localStorage), or null.
+function storedPass(id) {
+  const prefix = `tinnhiem.ballot.${id}.`;
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith(prefix)) continue;
+      const r = JSON.parse(localStorage.getItem(key) || 'null');
+      const p = r && r.receipt && r.pass;
+      if (p && /^[0-9a-f]{64}$/.test(p.credential) && /^[0-9a-f]{128}$/.test(p.signature)) {
+        return { credential: p.credential, signature: p.signature };
+      }
+    }
+  } catch (_) { /* no storage */ }
+  return null;
+}
+
 if (document.body && document.body.dataset.page === 'results') {
-  resultsPage().catch((e) => {
+  resultsPage().catch(() => {
+    // Not the code's words (English) in a Vietnamese page: both languages.
     const s = document.getElementById('status');
-    if (s) { s.className = 'c-note c-bad'; s.textContent = String(e && e.message ? e.message : e); }
+    if (s) {
+      s.className = 'c-note c-bad';
+      s.textContent = 'Trang gặp lỗi; hãy tải lại. ';
+      s.append(Object.assign(document.createElement('span'), { lang: 'en', textContent: 'The page failed; please reload it.' }));
+    }
   });
 }

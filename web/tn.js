@@ -29,13 +29,36 @@ export const OPS = Object.freeze({
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
 let loading = null;
 let exportsCache = null;
+const progressListeners = new Set();
+
+/// The module's body as it arrives, counted for `progress(received,
+/// total)` listeners; `total` is 0 when unknown (a compressed answer's
+/// Content-Length is not the size of what is read).
+function counted(res) {
+  if (!progressListeners.size || !res.body || typeof TransformStream !== 'function') return res;
+  const total = res.headers.get('content-encoding') ? 0 : Number(res.headers.get('content-length')) || 0;
+  let received = 0;
+  const tell = () => { for (const fn of progressListeners) { try { fn(received, total); } catch (_) { /* a listener's own problem */ } } };
+  const body = res.body.pipeThrough(new TransformStream({
+    transform(chunk, out) {
+      received += chunk.byteLength;
+      tell();
+      out.enqueue(chunk);
+    },
+  }));
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
 
 /// Loads the module once (the page may call this early to overlap the
 /// download with the voter's reading). Resolves to the exports.
-export function load() {
+/// `progress(received, total)`, if given, is told the bytes of the module
+/// received so far while it downloads (`total` 0 when unknown), so that a
+/// page on a slow network can show that something is happening.
+export function load({ progress } = {}) {
+  if (progress && !exportsCache) progressListeners.add(progress);
   if (!loading) {
     loading = (async () => {
-      const res = await fetch(WASM_URL);
+      const res = counted(await fetch(WASM_URL));
       if (!res.ok) throw netError(res.status);
       // Streaming compilation needs the application/wasm type, which the
       // server sends; the fallback covers a proxy that rewrites it.
@@ -49,7 +72,7 @@ export function load() {
       return exportsCache;
     })();
     // A failed download may be retried (room Wi-Fi).
-    loading.catch(() => { loading = null; });
+    loading.catch(() => { loading = null; }).finally(() => progressListeners.clear());
   }
   return loading;
 }

@@ -22,6 +22,11 @@ const STRINGS = {
     brand: 'Phiếu tín nhiệm',
     'title.loading': 'Đang tải phiếu…',
     loading: 'Đang tải…',
+    'step.module': 'Tải phần mã hoá phiếu',
+    'step.election': 'Tải thông tin cuộc bỏ phiếu',
+    'step.check': 'Kiểm tra nhật ký công khai và mã của bạn',
+    'step.kb': '(đã nhận {kb} KB)',
+    'step.kbof': '({kb}/{total} KB)',
     retry: 'Thử lại',
     restart: 'Làm lại phiếu',
     'manual.label': 'Nhập mã in dưới mã QR trên phiếu',
@@ -31,6 +36,7 @@ const STRINGS = {
     'wait.check': 'Kiểm tra lại',
     'ballot.h': 'Bước 1/3 · Ghi phiếu',
     'ballot.fp': 'Mã nhận diện cuộc bỏ phiếu: {code}. Mã này phải trùng với mã in trên phiếu mã của bạn; nếu khác, đừng bỏ phiếu và báo ngay cho Ban kiểm phiếu.',
+    'ballot.fp.ok': 'Mã nhận diện {code} khớp với phiếu mã của bạn (đã tự kiểm tra).',
     'ballot.help': 'Với mỗi người, chọn một trong ba mức. Có thể bỏ chọn; để trống thì phần của người đó không hợp lệ.',
     'ballot.next': 'Xem lại phiếu',
     'ballot.count': 'Đã chọn {done}/{total} người',
@@ -44,11 +50,12 @@ const STRINGS = {
     'clear.label': 'Bỏ chọn cho {name}',
     'review.h': 'Bước 2/3 · Xem lại phiếu',
     'review.empty': 'Còn {count} người để trống. Phần để trống là phần không hợp lệ của phiếu (không tính cho người đó); phần còn lại vẫn được tính.',
+    'review.all': 'Bạn để trống cả {count} người. Phiếu vẫn được tính là phiếu thu vào nhưng không có phần nào hợp lệ, nên không tính cho ai. Muốn đánh giá thì bấm “Sửa lại”.',
     'review.none': 'Để trống — phần này không hợp lệ',
     'review.back': 'Sửa lại',
     'review.send': 'Mã hoá và gửi phiếu',
     'sign.legend': 'Ký tên (không bắt buộc)',
-    'sign.warning': 'Nếu ký tên, tên của bạn sẽ được công bố cùng phiếu: mọi người biết AI đã bỏ phiếu, nhưng không ai biết bạn đã chọn gì. Không ký thì phiếu hoàn toàn ẩn danh.',
+    'sign.warning': 'Nếu ký tên, tên của bạn sẽ được công bố cùng phiếu: mọi người sẽ biết bạn đã bỏ phiếu, nhưng không ai biết bạn đã chọn gì. Không ký thì phiếu hoàn toàn ẩn danh.',
     'sign.want': 'Tôi muốn ký tên lên phiếu',
     'sign.name': 'Họ và tên',
     'sign.missing': 'Hãy nhập họ và tên, hoặc bỏ chọn ô ký tên.',
@@ -70,7 +77,12 @@ const STRINGS = {
     'receipt.seq': 'Dòng trong nhật ký',
     'receipt.entry': 'Mã băm của dòng',
     'receipt.check': 'Tra cứu trên nhật ký công khai',
-    'receipt.link': 'Xem bản ghi của mã này (JSON)',
+    'receipt.save': 'Lưu biên nhận về máy',
+    'receipt.save.help': 'Tệp {file} chứa mã theo dõi, dòng, mã băm và chữ ký của máy chủ, không chứa lựa chọn của bạn; dùng để đối chiếu với nhật ký công khai sau này.',
+    'receipt.signed': 'Phiếu có ký tên: {name}',
+    'receipt.unsigned': 'Phiếu không ký tên (ẩn danh).',
+    'results.published': 'Ban kiểm phiếu đã công bố kết quả. Bạn đã bỏ phiếu nên được xem kết quả.',
+    'results.go': 'Xem kết quả',
     'receipt.qr': 'Mã QR để tra cứu mã theo dõi {code}',
     'check.found': 'Có trong nhật ký công khai: dòng {seq}, mã băm khớp với biên nhận.',
     'check.mismatch': 'Cảnh báo: nhật ký có mã này ở dòng {seq} nhưng mã băm không khớp với biên nhận. Báo ngay cho Ban kiểm phiếu và người giám sát.',
@@ -97,6 +109,11 @@ const STRINGS = {
     'p.repeated': 'Máy chủ cho biết đã có một phiếu được ghi nhận với mã này. Mỗi mã chỉ bỏ phiếu được một lần. Nếu bạn chưa hề bỏ phiếu, báo ngay cho Ban kiểm phiếu.',
     'p.forged.h': 'Mã không do Ban kiểm phiếu phát hành',
     'p.forged': 'Máy chủ không nhận mã này: nó không nằm trong các mã Ban kiểm phiếu đã phát. Báo cho Ban kiểm phiếu.',
+    'p.cancelled.h': 'Phiếu mã này đã bị huỷ',
+    'p.cancelled.help': 'Phiếu chưa được ghi nhận. Đưa phiếu mã này cho Ban kiểm phiếu để được phát phiếu mã mới, rồi quét mã mới.',
+    'p.done.h': 'Đã công bố kết quả',
+    'p.done': 'Mã trên phiếu của bạn đã được dùng để bỏ phiếu và Ban kiểm phiếu đã công bố kết quả. Bạn được xem kết quả.',
+    'p.unknown': 'Máy chủ từ chối yêu cầu (mã lỗi {code}). Báo cho Ban kiểm phiếu.',
     'p.refused.h': 'Phiếu bị từ chối',
     'p.help.restart': 'Bạn có thể làm lại phiếu từ đầu.',
     'p.mismatch.h': 'Dừng lại — báo ngay cho Ban kiểm phiếu',
@@ -108,12 +125,18 @@ const STRINGS = {
     'why.receipt': 'biên nhận không có chữ ký của máy chủ này',
     'why.chain': 'các dòng sau phiếu của bạn không nối liền',
     'why.head': 'chữ ký đầu nhật ký sai',
+    'check.error': 'Không kiểm tra được biên nhận trên điện thoại này. Thử lại; nếu vẫn lỗi, báo cho Ban kiểm phiếu.',
   },
   en: {
     skip: 'Skip to the main content',
     brand: 'Confidence vote ballot',
     'title.loading': 'Loading the ballot…',
     loading: 'Loading…',
+    'step.module': 'Downloading the encryption module',
+    'step.election': 'Downloading the vote',
+    'step.check': 'Checking the public log and your code',
+    'step.kb': '({kb} KB received)',
+    'step.kbof': '({kb}/{total} KB)',
     retry: 'Try again',
     restart: 'Fill in the ballot again',
     'manual.label': 'Type the code printed under the QR code on your slip',
@@ -123,6 +146,7 @@ const STRINGS = {
     'wait.check': 'Check again',
     'ballot.h': 'Step 1/3 · Fill in the ballot',
     'ballot.fp': 'Vote fingerprint: {code}. It must match the code printed on your slip; if it does not, do not vote and tell the counting committee at once.',
+    'ballot.fp.ok': 'Vote fingerprint {code} matches your slip (checked).',
     'ballot.help': 'For each person, choose one of the three levels. You may clear a choice; an entry left empty is invalid for that person.',
     'ballot.next': 'Review the ballot',
     'ballot.count': '{done} of {total} people marked',
@@ -133,6 +157,7 @@ const STRINGS = {
     'clear.label': 'Clear the choice for {name}',
     'review.h': 'Step 2/3 · Review the ballot',
     'review.empty': '{count} left empty. An empty entry is an invalid entry (not counted for that person); the rest of the ballot still counts.',
+    'review.all': 'You left all {count} empty. The ballot still counts as returned, but none of its entries is valid, so it counts for no one. To rate anyone, tap “Change”.',
     'review.none': 'Empty — this entry is invalid',
     'review.back': 'Change',
     'review.send': 'Encrypt and send the ballot',
@@ -159,7 +184,12 @@ const STRINGS = {
     'receipt.seq': 'Line in the log',
     'receipt.entry': 'Hash of the line',
     'receipt.check': 'Look it up in the public log',
-    'receipt.link': 'See the record of this code (JSON)',
+    'receipt.save': 'Save the receipt to this phone',
+    'receipt.save.help': 'The file {file} holds the tracking code, the line, the hash and the server\'s signature, never your choices; keep it to compare with the public log later.',
+    'receipt.signed': 'Signed ballot: {name}',
+    'receipt.unsigned': 'Unsigned ballot (anonymous).',
+    'results.published': 'The counting committee has published the result. You voted, so you may see it.',
+    'results.go': 'See the results',
     'receipt.qr': 'QR code to look up tracking code {code}',
     'check.found': 'In the public log: line {seq}, and its hash matches the receipt.',
     'check.mismatch': 'Warning: the log has this code at line {seq} but its hash does not match the receipt. Tell the counting committee and the inspector now.',
@@ -186,6 +216,11 @@ const STRINGS = {
     'p.repeated': 'The server says a ballot has already been recorded with this code. Each code votes once. If you never voted, tell the counting committee now.',
     'p.forged.h': 'Code not issued by the counting committee',
     'p.forged': 'The server does not accept this code: it is not one the counting committee issued. Tell the counting committee.',
+    'p.cancelled.h': 'This slip was cancelled',
+    'p.cancelled.help': 'The ballot was not recorded. Hand this slip to the counting committee for a new one, then scan the new code.',
+    'p.done.h': 'The result is published',
+    'p.done': 'The code on your slip has voted and the counting committee has published the result. You may see it.',
+    'p.unknown': 'The server refused the request (error code {code}). Tell the counting committee.',
     'p.refused.h': 'The ballot was refused',
     'p.help.restart': 'You can fill in the ballot again from the start.',
     'p.mismatch.h': 'Stop — call the counting committee',
@@ -197,6 +232,7 @@ const STRINGS = {
     'why.receipt': 'the receipt is not signed by this server',
     'why.chain': 'the lines after your ballot do not link up',
     'why.head': 'the signature of the log\'s head is wrong',
+    'check.error': 'This phone could not check the receipt. Try again; if it still fails, tell the counting committee.',
   },
 };
 
@@ -223,6 +259,7 @@ const state = {
   attempt: 0,
   retryTimer: null,
   waitTimer: null,
+  resultsTimer: null,
 };
 
 // ---------------------------------------------------------------- storage
@@ -334,25 +371,41 @@ function showMeeting(view) {
 // A problem screen: `key` names the heading (`p.<key>.h`) and text
 // (`p.<key>`); `err` (an ApiError) adds the server's own words when no key
 // text fits.
-function problem(key, { err, retry, restart, manual } = {}) {
+function problem(key, { err, retry, restart, manual, results } = {}) {
   stopTimers();
   tr.say($('problem-h'), `p.${key}.h`);
-  if (STRINGS.vi[`p.${key}`]) tr.say($('problem-text'), `p.${key}`);
-  else if (err) tr.sayBoth($('problem-text'), err.message_vi, err.message_en);
+  const text = $('problem-text');
+  // Red for a problem; the published result is good news.
+  text.className = `v-note ${key === 'done' ? 'v-note-ok' : 'v-note-bad'}`;
+  if (STRINGS.vi[`p.${key}`]) tr.say(text, `p.${key}`);
+  else if (err && (err.message_vi || err.message_en)) tr.sayBoth(text, err.message_vi, err.message_en);
+  else tr.say(text, 'p.unknown', { code: err?.error || key });
   const help = $('problem-help');
-  if (restart) tr.say(help, 'p.help.restart'); else { help.textContent = ''; delete help.dataset.i18n; }
+  if (restart) tr.say(help, 'p.help.restart');
+  else if (STRINGS.vi[`p.${key}.help`]) tr.say(help, `p.${key}.help`);
+  else { help.textContent = ''; delete help.dataset.i18n; delete help.dataset.textVi; delete help.dataset.textEn; }
   $('problem-retry').hidden = !retry;
   $('problem-retry').onclick = retry || null;
   $('problem-restart').hidden = !restart;
   $('problem-restart').onclick = restart || null;
+  $('problem-results').hidden = !results;
+  $('problem-results').href = resultsHref();
   $('manual').hidden = !manual;
   show('problem');
+}
+
+// The results page of this election (R11). It finds this phone's proof of
+// a counted ballot by itself: the `pass` of the stored receipt, or the
+// credential of this tab (see `results.js`).
+function resultsHref() {
+  return `/results/${encodeURIComponent(state.id)}`;
 }
 
 function stopTimers() {
   clearTimeout(state.retryTimer);
   clearTimeout(state.waitTimer);
-  state.retryTimer = state.waitTimer = null;
+  clearTimeout(state.resultsTimer);
+  state.retryTimer = state.waitTimer = state.resultsTimer = null;
 }
 
 // ---------------------------------------------------------------- ballot
@@ -486,7 +539,8 @@ function renderReview() {
   });
   const warn = $('review-empty');
   warn.hidden = empty === 0;
-  if (empty) tr.say(warn, 'review.empty', { count: empty });
+  // Nothing marked at all: no "rest" that still counts.
+  if (empty) tr.say(warn, empty === candidates().length ? 'review.all' : 'review.empty', { count: empty });
 }
 
 function signedBy() {
@@ -543,7 +597,7 @@ async function encryptAndSend() {
     return;
   }
   // Saved before the first send: from here a drop loses nothing.
-  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, election_hash: e.hash, saved: Date.now() });
+  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, election_hash: e.hash, pass: resultPass(e.hash), saved: Date.now() });
   // The choices are not needed any more; the form is cleared so that the
   // phone, handed to someone, does not show them.
   state.choices = state.choices.map(() => null);
@@ -579,9 +633,39 @@ async function send() {
   }
   state.sending = false;
   state.attempt = 0;
-  saveRecord({ v: RECORD_VERSION, tracking: state.record.tracking, receipt, election_hash: state.record.election_hash, saved: Date.now() });
+  // The receipt, the declared name (public in the log: the receipt shows
+  // it back) and the result pass are kept; the ballot itself is not needed
+  // any more.
+  saveRecord({
+    v: RECORD_VERSION,
+    tracking: state.record.tracking,
+    receipt,
+    election_hash: state.record.election_hash,
+    signed_by: state.record.ballot?.signed_by ?? null,
+    pass: state.record.pass || null,
+    saved: Date.now(),
+  });
   markVoted();
   showReceipt(false);
+}
+
+// The voter's request for the result (R11, `POST /result/voter`): the
+// credential's signature on the election hash (context `result-access`),
+// made while the page still holds the credential, since the credential is
+// forgotten once the ballot is acknowledged. It proves only that this
+// phone's slip cast a ballot, which the stored receipt shows anyway, and
+// opens nothing but the result the voter may see; the credential itself is
+// never stored. Null when the module cannot make it (the results page then
+// asks for the code on the slip).
+function resultPass(electionHash) {
+  try {
+    const p = tn.callSync('voter_result_signature', {
+      election_id: state.id, election_hash: electionHash, credential: state.credential, seed: tn.seed(),
+    });
+    return { credential: p.credential, signature: p.signature };
+  } catch (_) {
+    return null;
+  }
 }
 
 function onSendError(e) {
@@ -614,6 +698,13 @@ function onSendError(e) {
       dropRecord();
       forgetCredential();
       problem('forged');
+      break;
+    case 'cancelled':
+      // The committee cancelled this slip (a `cancel` entry): the server's
+      // own words, in both languages, and what to do.
+      dropRecord();
+      forgetCredential();
+      problem('cancelled', { err: e });
       break;
     default:
       // invalid_ballot and the like: this ballot will never be taken, so it
@@ -650,9 +741,25 @@ async function showReceipt(again) {
   $('r-code').textContent = code;
   $('r-seq').textContent = String(r.seq);
   $('r-entry').textContent = r.entry_hash;
-  $('r-link').href = `/api/elections/${encodeURIComponent(state.id)}/tracking/${encodeURIComponent(code)}`;
+  // R4: the name the ballot declares, as the phone sent it; the tracking
+  // code covers it (PROTOCOL.md §5.6), so the line the receipt names in the
+  // log carries exactly this name. A receipt kept by an older page has no
+  // record of it and shows neither line.
+  const signed = $('r-signed');
+  if ('signed_by' in state.record) {
+    if (state.record.signed_by) tr.say(signed, 'receipt.signed', { name: state.record.signed_by });
+    else tr.say(signed, 'receipt.unsigned');
+    signed.dataset.signedBy = state.record.signed_by || '';
+    signed.hidden = false;
+  } else {
+    signed.hidden = true;
+  }
+  tr.say($('r-save-help'), 'receipt.save.help', { file: receiptFileName(code) });
+  $('r-save-help').hidden = false;
   $('r-check-result').hidden = true;
+  $('r-results').hidden = true;
   show('receipt');
+  watchResults();
   // The QR code opens this page's lookup screen for the code, on any phone.
   const img = $('r-qr');
   try {
@@ -668,6 +775,51 @@ async function showReceipt(again) {
   } catch (_) {
     img.hidden = true; // the code is printed above; the QR is a convenience
   }
+}
+
+// The receipt as a file the voter keeps: the fields of a receipt
+// (docs/INTERFACES.md, "Receipts") with the election and the declared name.
+function receiptFileName(code) {
+  return `bien-nhan-${code}.json`;
+}
+
+function saveReceipt() {
+  const r = state.record.receipt;
+  const code = state.record.tracking || r.tracking;
+  const file = {
+    election: state.id,
+    election_hash: state.record.election_hash || null,
+    tracking: code,
+    seq: r.seq,
+    entry_hash: r.entry_hash,
+    head: r.head,
+    head_signature: r.head_signature,
+    signed_by: state.record.signed_by ?? null,
+  };
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = receiptFileName(code);
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+// After publication the receipt leads to the result (R11). Asked when the
+// receipt is shown, when the voter comes back to the tab, and every 30 s
+// while the receipt is on screen (a meeting counts within the hour).
+async function watchResults() {
+  clearTimeout(state.resultsTimer);
+  state.resultsTimer = null;
+  if (document.body.dataset.screen !== 'receipt') return;
+  const ok = await fetchView({ quiet: true });
+  if (document.body.dataset.screen !== 'receipt') return;
+  const done = ok && state.view?.phase === 'done';
+  $('r-results').hidden = !done;
+  $('r-results-link').href = resultsHref();
+  if (!done && !document.hidden) state.resultsTimer = setTimeout(watchResults, 30_000);
 }
 
 async function checkReceipt() {
@@ -702,7 +854,7 @@ async function checkReceipt() {
   } catch (e) {
     out.className = 'v-note v-note-bad';
     if (e instanceof tn.ApiError) tr.sayBoth(out, e.message_vi, e.message_en);
-    else tr.say(out, 'check.bad', { why: e.message });
+    else tr.say(out, 'check.error');
   }
 }
 
@@ -720,7 +872,8 @@ async function lookup(code) {
   } catch (e) {
     out.className = 'v-note v-note-bad';
     if (e instanceof tn.ApiError && e.status === 404) tr.say(out, 'lookup.missing', { code });
-    else tr.sayBoth(out, e.message_vi, e.message_en);
+    else if (e instanceof tn.ApiError) tr.sayBoth(out, e.message_vi, e.message_en);
+    else tr.say(out, 'p.network');
   }
 }
 
@@ -754,16 +907,21 @@ async function openBallot() {
   const v = state.view;
   if (v.phase === 'voting' && v.election_key && v.election_hash) {
     stopTimers();
+    loadingStep('check');
     if (!(await verifyElection())) return;
     if (!(await credentialUsable())) return;
     // The fingerprint of the key this phone will encrypt to, to compare
     // with the one the committee printed on the slip (docs/SECURITY.md):
     // what a voter who typed the code without the check relies on.
+    // With the QR code's check the phone has compared them itself (above):
+    // one short line, so that the first candidate is on the first screen.
     const fingerprint = state.election.fingerprint;
-    tr.say($('ballot-fp'), 'ballot.fp', { code: fingerprint });
-    $('ballot-fp').dataset.fingerprint = fingerprint;
-    $('ballot-fp').dataset.checked = state.check ? 'yes' : 'no';
-    $('ballot-fp').hidden = false;
+    const fp = $('ballot-fp');
+    tr.say(fp, state.check ? 'ballot.fp.ok' : 'ballot.fp', { code: fingerprint });
+    fp.className = state.check ? 'v-note v-note-ok v-note-small' : 'v-note';
+    fp.dataset.fingerprint = fingerprint;
+    fp.dataset.checked = state.check ? 'yes' : 'no';
+    fp.hidden = false;
     const list = candidates();
     if (state.choices.length !== list.length) state.choices = list.map(() => null);
     renderBallot();
@@ -771,6 +929,13 @@ async function openBallot() {
     return;
   }
   if (v.phase === 'closed' || v.phase === 'done') {
+    // After publication, a slip that voted (on this phone or on another)
+    // leads to the result (R11); the results page signs with the
+    // credential this tab still holds.
+    if (v.phase === 'done' && (await credentialVoted())) {
+      problem('done', { results: true });
+      return;
+    }
     problem('closed');
     return;
   }
@@ -860,11 +1025,78 @@ async function credentialUsable() {
   return true;
 }
 
+// Whether the credential of this tab has a ballot in the log (false when
+// unknown or when the question fails).
+async function credentialVoted() {
+  if (!state.credentialPublic) return false;
+  try {
+    const s = await tn.api('GET', `/api/elections/${encodeURIComponent(state.id)}/credentials/${state.credentialPublic}`);
+    return Boolean(s && s.voted);
+  } catch (_) {
+    return false;
+  }
+}
+
+// The loading screen's steps (a slow network shows where it is): `name`
+// is under way, the steps before it are done.
+const STEPS = ['module', 'election', 'check'];
+const STEP_VALUE = { module: 0, election: 60, check: 80 };
+
+function loadingStep(name) {
+  const at = STEPS.indexOf(name);
+  for (const li of $('loading-steps').children) {
+    const i = STEPS.indexOf(li.dataset.step);
+    li.dataset.state = i < at ? 'done' : i === at ? 'now' : 'todo';
+    if (i === at) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+  }
+  const bar = $('loading-bar');
+  if (name === 'module') bar.removeAttribute('value'); // under way, size not known yet
+  else bar.value = STEP_VALUE[name];
+  if (name !== 'module') { const kb = $('loading-kb'); kb.textContent = ''; delete kb.dataset.i18n; }
+}
+
+// Bytes of the module received: a counter, and the bar when the size is
+// known (an uncompressed answer).
+function moduleProgress(received, total) {
+  if ($('loading-steps').querySelector('[data-step=module]').dataset.state !== 'now') return;
+  const kb = Math.round(received / 1024);
+  if (total) {
+    tr.say($('loading-kb'), 'step.kbof', { kb, total: Math.round(total / 1024) });
+    $('loading-bar').value = Math.min(STEP_VALUE.election, Math.round((STEP_VALUE.election * received) / total));
+  } else {
+    tr.say($('loading-kb'), 'step.kb', { kb });
+  }
+}
+
+// A receipt kept on this phone for this election when the tab has neither
+// a credential nor the marker of a vote in it (the page reopened from the
+// browser's history, whose address has no credential): shown when there is
+// exactly one, so that the voter finds the receipt and, later, the result.
+function onlyStoredReceipt() {
+  const prefix = `tinnhiem.ballot.${state.id}.`;
+  const keys = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(prefix)) keys.push(key);
+    }
+  } catch (_) {
+    return null;
+  }
+  const receipts = keys.filter((key) => {
+    state.storeKey = key;
+    return Boolean(loadRecord()?.receipt);
+  });
+  state.storeKey = receipts.length === 1 ? receipts[0] : null;
+  return state.storeKey ? loadRecord() : null;
+}
+
 async function start() {
   stopTimers();
   show('loading', { focus: false });
+  loadingStep('module');
   // The module downloads while the page asks for the meeting.
-  const wasm = tn.load().catch(() => null);
+  const wasm = tn.load({ progress: moduleProgress }).catch(() => null);
   const hash = fragmentText();
   if (hash.startsWith('track=')) {
     const code = hash.slice(6);
@@ -881,12 +1113,15 @@ async function start() {
     if (key) {
       state.storeKey = key;
       state.record = loadRecord();
-      if (state.record?.receipt) {
-        fetchView({ quiet: true });
-        showReceipt(true);
-        return;
-      }
+    } else {
+      state.record = onlyStoredReceipt();
+      if (state.record) markVoted();
     }
+    if (state.record?.receipt) {
+      showReceipt(true);
+      return;
+    }
+    state.record = null;
     fetchView({ quiet: true });
     problem('nocred', { manual: true });
     return;
@@ -895,6 +1130,7 @@ async function start() {
     problem('wasm', { retry: start });
     return;
   }
+  loadingStep('election');
   let pub;
   try {
     ({ public: pub } = tn.callSync('credential_public', { election_id: state.id, credential: state.credential }));
@@ -908,9 +1144,12 @@ async function start() {
   state.storeKey = `tinnhiem.ballot.${state.id}.${tn.sha256(pub).slice(0, 32)}`;
   state.record = loadRecord();
   if (state.record?.receipt) {
-    // The same QR code opened again on this phone.
+    // The same QR code opened again on this phone. A receipt kept by an
+    // older page has no result pass: the credential is here, so make it.
+    if (!state.record.pass && state.record.election_hash) {
+      saveRecord({ ...state.record, pass: resultPass(state.record.election_hash) });
+    }
     markVoted();
-    fetchView({ quiet: true });
     showReceipt(true);
     return;
   }
@@ -931,6 +1170,11 @@ function wire() {
   $('s-ballot').addEventListener('submit', (e) => {
     e.preventDefault();
     renderReview();
+    // A refusal of an earlier try at signing is not this review's.
+    const err = $('sign-error');
+    err.textContent = '';
+    delete err.dataset.i18n;
+    $('signed-by').removeAttribute('aria-invalid');
     show('review');
   });
   $('review-back').addEventListener('click', () => {
@@ -951,6 +1195,10 @@ function wire() {
   $('resend').addEventListener('click', () => send());
   $('wait-check').addEventListener('click', () => openBallot());
   $('r-check').addEventListener('click', checkReceipt);
+  $('r-save').addEventListener('click', saveReceipt);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && document.body.dataset.screen === 'receipt') watchResults();
+  });
   $('manual').addEventListener('submit', (e) => {
     e.preventDefault();
     // The code, or the whole address printed on the slip.

@@ -225,7 +225,7 @@ test('a voter signs the ballot using only the keyboard, after a plain warning th
   await page.keyboard.press('Enter');
   await screen(page, 'review');
   const warning = await page.locator('#sign-warning').textContent();
-  assert.ok(warning.includes('AI đã bỏ phiếu') && warning.includes('không ai biết bạn đã chọn gì'), warning);
+  assert.ok(warning.includes('mọi người sẽ biết bạn đã bỏ phiếu') && warning.includes('không ai biết bạn đã chọn gì'), warning);
   await tabTo(page, '#sign');
   await page.keyboard.press('Space');
   // Ticking the box moves to the name; an empty name is refused.
