@@ -167,23 +167,31 @@ fn member_error(e: &MemberError) -> String {
             "nhật ký chưa có cuộc lấy phiếu (the log has no election yet)".into()
         }
         MemberError::UnknownMember(i) => format!(
-            "thành viên {i} không có trong Ban kiểm phiếu: tệp khoá ghi sai số thứ tự              (member {i} is not on the committee: the key file names a wrong member)"
+            "thành viên {i} không có trong Ban kiểm phiếu: tệp khoá ghi sai số thứ tự \
+            (member {i} is not on the committee: the key file names a wrong member)"
         ),
         MemberError::WrongKey(i) => format!(
-            "tệp khoá này không phải của thành viên {i}: nhật ký giữ một khoá khác cho thành              viên {i}; hãy dùng đúng tệp khoá đã tạo bằng keygen (this key file is not member              {i}'s: the log holds another key for member {i}; use the key file keygen wrote)"
+            "tệp khoá này không phải của thành viên {i}: nhật ký giữ một khoá khác cho thành \
+            viên {i}; hãy dùng đúng tệp khoá đã tạo bằng keygen (this key file is not member \
+            {i}'s: the log holds another key for member {i}; use the key file keygen wrote)"
         ),
-        MemberError::NotClosed => {
-            "bỏ phiếu chưa kết thúc: chỉ giải mã sau khi đóng bỏ phiếu              (voting is not closed: decrypt only after close)"
-                .into()
-        }
+        MemberError::NotClosed => "bỏ phiếu chưa kết thúc: chỉ giải mã sau khi đóng bỏ phiếu \
+            (voting is not closed: decrypt only after close)"
+            .into(),
         MemberError::NotQualified(i) => format!(
-            "thành viên {i} đã bị loại trong lễ tạo khoá (phần chia khoá của thành viên này bị              khiếu nại đúng) nên không được giải mã (member {i} was disqualified in the key              ceremony, an upheld complaint against its dealing, and may not decrypt)"
+            "thành viên {i} đã bị loại trong lễ tạo khoá (phần chia khoá của thành viên này bị \
+            khiếu nại đúng) nên không được giải mã (member {i} was disqualified in the key \
+            ceremony, an upheld complaint against its dealing, and may not decrypt)"
         ),
         MemberError::BadShare { dealer } => format!(
-            "phần chia khoá mà thành viên {dealer} gửi cho thành viên này không đúng và đã không              bị khiếu nại: không dựng lại được phần khoá để giải mã (the share dealt by member              {dealer} to this member does not check and was not complained about: this member              cannot rebuild its share to decrypt)"
+            "phần chia khoá mà thành viên {dealer} gửi cho thành viên này không đúng và đã không \
+            bị khiếu nại: không dựng lại được phần khoá để giải mã (the share dealt by member \
+            {dealer} to this member does not check and was not complained about: this member \
+            cannot rebuild its share to decrypt)"
         ),
         MemberError::AlreadyDecrypted(i) => format!(
-            "thành viên {i} đã công bố phần giải mã rồi (member {i} has already published its              partial decryption)"
+            "thành viên {i} đã công bố phần giải mã rồi (member {i} has already published its \
+            partial decryption)"
         ),
     }
 }
@@ -204,16 +212,19 @@ fn awaited(tally: &Tally, step: &Step) -> Option<String> {
             who(tally, missing)
         ),
         Step::AwaitDealings { missing } => format!(
-            "đang chờ phần chia khoá (dealing) của thành viên {} (waiting for the dealing of              member {})",
+            "đang chờ phần chia khoá (dealing) của thành viên {} (waiting for the dealing of \
+            member {})",
             who(tally, missing),
             who(tally, missing)
         ),
         Step::AwaitSharesOk { missing } => format!(
-            "đang chờ xác nhận phần chia (shares_ok) của thành viên {} (waiting for the              shares_ok of member {})",
+            "đang chờ xác nhận phần chia (shares_ok) của thành viên {} (waiting for the \
+            shares_ok of member {})",
             who(tally, missing),
             who(tally, missing)
         ),
-        Step::AwaitElectionKey => "đang chờ máy chủ công bố khoá chung (waiting for the server                                    to publish the election key)"
+        Step::AwaitElectionKey => "đang chờ máy chủ công bố khoá chung (waiting for the server \
+        to publish the election key)"
             .into(),
         _ => return None,
     })
@@ -366,8 +377,19 @@ async fn act(action: Action) -> Result<String, String> {
                     }
                 }
             }
+            let (t, n) = (view.threshold, view.committee.len());
+            let next = if view.ceremony.is_some() {
+                format!(
+                    "\nBan kiểm phiếu: {t}/{n} thành viên cần để giải mã (threshold {t} of {n})\n\
+                     Bước tiếp theo (next): tinnhiem committee ceremony --server {server} \
+                     --key-file {} --wait",
+                    key_file.display()
+                )
+            } else {
+                String::new()
+            };
             Ok(format!(
-                "Đã đăng ký khoá của thành viên {member} (key share enrolled); key file: {}",
+                "Đã đăng ký khoá của thành viên {member} (key share enrolled); key file: {}{next}",
                 key_file.display()
             ))
         }
@@ -468,7 +490,9 @@ async fn act(action: Action) -> Result<String, String> {
             let tally = replay(&m).await?;
             if tally.phase() == Phase::Done {
                 return Err(
-                    "kết quả đã được công bố: không cần giải mã nữa và nhật ký không nhận thêm                      phần giải mã (the result is already published: no more partial decryption                      is needed or accepted)"
+                    "kết quả đã được công bố: không cần giải mã nữa và nhật ký không nhận thêm \
+                    phần giải mã (the result is already published: no more partial decryption \
+                    is needed or accepted)"
                         .into(),
                 );
             }
@@ -478,7 +502,8 @@ async fn act(action: Action) -> Result<String, String> {
                 // Run again after an answer that was lost: nothing to do.
                 Err(MemberError::AlreadyDecrypted(_)) => {
                     return Ok(format!(
-                        "Phần giải mã của thành viên này đã có trong nhật ký (this member's                          partial decryption is already in the log). {}",
+                        "Phần giải mã của thành viên này đã có trong nhật ký (this member's \
+                        partial decryption is already in the log). {}",
                         still_needed(needed)
                     ))
                 }
@@ -507,7 +532,8 @@ async fn act(action: Action) -> Result<String, String> {
             let needed = member::decryptions_needed(&tally);
             if tally.phase() == Phase::Closed && needed > 0 {
                 return Err(format!(
-                    "chưa đủ phần giải mã để tính kết quả (not enough partial decryptions to                      compute the result). {}",
+                    "chưa đủ phần giải mã để tính kết quả (not enough partial decryptions to \
+                    compute the result). {}",
                     still_needed(needed)
                 ));
             }
@@ -525,7 +551,8 @@ async fn act(action: Action) -> Result<String, String> {
                 .map(|(i, _)| i)
                 .collect();
             Ok(format!(
-                "Đã công bố kết quả (result published); giải mã bởi thành viên {} (decrypted by                  member {})",
+                "Đã công bố kết quả (result published); giải mã bởi thành viên {} (decrypted by \
+                member {})",
                 who(&tally, &by),
                 who(&tally, &by)
             ))
@@ -537,11 +564,13 @@ async fn act(action: Action) -> Result<String, String> {
 /// the result can be published.
 fn still_needed(needed: u32) -> String {
     if needed == 0 {
-        "Đã đủ phần giải mã: công bố kết quả bằng `tinnhiem committee result` (enough partial          decryptions: publish the result with `tinnhiem committee result`)"
+        "Đã đủ phần giải mã: công bố kết quả bằng `tinnhiem committee result` (enough partial \
+        decryptions: publish the result with `tinnhiem committee result`)"
             .into()
     } else {
         format!(
-            "Còn cần {needed} thành viên giải mã nữa (the count needs {needed} more member(s)              to decrypt)"
+            "Còn cần {needed} thành viên giải mã nữa (the count needs {needed} more member(s) \
+            to decrypt)"
         )
     }
 }
@@ -559,7 +588,8 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
             let line = format!("Thành viên {}: {waiting}", m.index);
             if !wait {
                 return Ok(format!(
-                    "{line}\nChưa xong: chạy lại lệnh này sau, hoặc thêm --wait (not finished:                      run this command again later, or add --wait)"
+                    "{line}\nChưa xong: chạy lại lệnh này sau, hoặc thêm --wait (not finished: \
+                    run this command again later, or add --wait)"
                 ));
             }
             if shown.as_ref() != Some(&line) {
@@ -573,7 +603,10 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
         match step {
             Step::Register => {
                 return Err(format!(
-                    "khoá trong tệp khoá chưa được đăng ký cho thành viên {i}: đăng ký bằng                      `tinnhiem committee keygen` với mã đăng ký và một tệp khoá mới (the key in                      this key file is not enrolled for member {i}: enroll with `tinnhiem                      committee keygen`, the enrollment code and a new key file)",
+                    "khoá trong tệp khoá chưa được đăng ký cho thành viên {i}: đăng ký bằng \
+                    `tinnhiem committee keygen` với mã đăng ký và một tệp khoá mới (the key in \
+                    this key file is not enrolled for member {i}: enroll with `tinnhiem \
+                    committee keygen`, the enrollment code and a new key file)",
                     i = m.index
                 ))
             }
@@ -587,7 +620,8 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
             Step::Complain { dealer, body } => {
                 m.post("complaints", &body).await?;
                 say(&format!(
-                    "Thành viên {}: phần chia khoá của thành viên {} không đúng, đã gửi khiếu                      nại (the share dealt by member {} does not check: complaint published)",
+                    "Thành viên {}: phần chia khoá của thành viên {} không đúng, đã gửi khiếu \
+                    nại (the share dealt by member {} does not check: complaint published)",
                     m.index,
                     who(&tally, &[dealer]),
                     who(&tally, &[dealer])
@@ -602,7 +636,10 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
             }
             Step::TooFewQualified { qualified, needed } => {
                 return Err(format!(
-                    "chỉ {qualified} thành viên hợp lệ sau các khiếu nại, cần ít nhất {needed}:                      lễ tạo khoá không thành, phải tạo lại cuộc lấy phiếu (only {qualified}                      members qualified after the complaints, {needed} needed: the key ceremony                      failed and the election must be created again)"
+                    "chỉ {qualified} thành viên hợp lệ sau các khiếu nại, cần ít nhất {needed}: \
+                    lễ tạo khoá không thành, phải tạo lại cuộc lấy phiếu (only {qualified} \
+                    members qualified after the complaints, {needed} needed: the key ceremony \
+                    failed and the election must be created again)"
                 ))
             }
             Step::Done => return Ok(ceremony_done(m, &tally)),
@@ -618,7 +655,8 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
 /// members (threshold), whether this member may decrypt, the fingerprint.
 fn ceremony_done(m: &Member, tally: &Tally) -> String {
     let mut out = String::from(
-        "Lễ tạo khoá đã xong: khoá chung đã có trong nhật ký (key ceremony complete: the          election key is in the log)",
+        "Lễ tạo khoá đã xong: khoá chung đã có trong nhật ký (key ceremony complete: the \
+        election key is in the log)",
     );
     if let Some(line) = crate::report::threshold_line(&tally.committee()) {
         out.push('\n');
@@ -709,7 +747,9 @@ async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), 
         .is_some_and(|p| !p.is_qualified(m.index))
     {
         return Err(format!(
-            "phần chia khoá của thành viên này không có trong khoá chung (thành viên bị loại):              để một thành viên hợp lệ phát hành mã (this member's dealing is not in the election              key, the member was disqualified: let a qualified member issue the credentials); {}",
+            "phần chia khoá của thành viên này không có trong khoá chung (thành viên bị loại): \
+            để một thành viên hợp lệ phát hành mã (this member's dealing is not in the election \
+            key, the member was disqualified: let a qualified member issue the credentials); {}",
             member_error(&MemberError::NotQualified(m.index))
         ));
     }
