@@ -60,8 +60,8 @@ fn main() {
         for _ in 0..TURNS {
             for (k, bytes) in logs.iter().enumerate() {
                 let (w, c) = time(|| {
-                    let o = verify_log_with(bytes, threads, &mut r, &mut |_, _| {})
-                        .expect("verifies");
+                    let o =
+                        verify_log_with(bytes, threads, &mut r, &mut |_, _| {}).expect("verifies");
                     assert_eq!(o.result.returned, VOTERS as u64);
                 });
                 walls[k].push(w);

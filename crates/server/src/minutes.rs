@@ -248,9 +248,9 @@ mod tests {
             html.contains("Ban kiểm phiếu gồm 3 thành viên; cần 2 thành viên để giải mã"),
             "{html}"
         );
-        assert!(html.contains(
-            "Các thành viên đã giải mã (members who decrypted): Trưởng ban, Thư ký."
-        ));
+        assert!(
+            html.contains("Các thành viên đã giải mã (members who decrypted): Trưởng ban, Thư ký.")
+        );
         assert!(html.contains("<li>Thư ký — đã giải mã (decrypted)</li>"));
         assert!(html.contains("<li>Uỷ viên</li>"));
         // n of n: every member decrypts.
