@@ -1243,8 +1243,7 @@ async fn two_of_three_members_run_the_ceremony_one_resumes_after_an_interruption
         // them in the last wait line.
         let last_wait = out
             .lines()
-            .filter(|l| l.contains("đang chờ xác nhận phần chia (shares_ok) của thành viên"))
-            .last()
+            .rfind(|l| l.contains("đang chờ xác nhận phần chia (shares_ok) của thành viên"))
             .unwrap_or_default();
         assert!(
             last_wait.contains("2 (Uỷ viên 3))")

@@ -91,8 +91,9 @@ pub struct Failed {
     pub error: VerifyError,
     /// The ballot entries left out before that line, in log order.
     pub exclusions: Vec<Exclusion>,
-    /// The counting committee as the lines before the failing one show it.
-    pub committee: Committee,
+    /// The counting committee as the lines before the failing one show it
+    /// (boxed: the error stays small).
+    pub committee: Box<Committee>,
 }
 
 /// [`verify_log_with`], with the exclusions found before a failure
@@ -107,7 +108,7 @@ pub fn verify_log_report(
     run(&mut tally, bytes, threads, rng, progress).map_err(|error| Failed {
         error,
         exclusions: tally.exclusions().to_vec(),
-        committee: tally.committee(),
+        committee: Box::new(tally.committee()),
     })
 }
 
