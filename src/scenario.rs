@@ -74,6 +74,15 @@ pub struct Scenario {
     pub present: u32,
     /// Members of the counting committee.
     pub trustees: u32,
+    /// How many members must take part in decryption (1 to `trustees`,
+    /// which gives n of n); absent, the smallest majority of `trustees`.
+    #[serde(default)]
+    pub threshold: Option<u32>,
+    /// The members, from 0, who decrypt at the count; absent, the first
+    /// `threshold` members. Fewer than `threshold` of them: the meeting
+    /// stops after voting, with the log kept and no result.
+    #[serde(default)]
+    pub decrypting: Option<Vec<u32>>,
     /// The ballots cast, one credential each.
     pub ballots: Vec<ScenarioBallot>,
     /// Ballots cast with credentials the committee never issued.
@@ -96,6 +105,21 @@ pub enum ScenarioError {
 }
 
 impl Scenario {
+    /// The threshold `t`: the file's, or the smallest majority of the
+    /// committee (as for an election created without one).
+    pub fn threshold(&self) -> u32 {
+        self.threshold
+            .unwrap_or_else(|| tinnhiem_core::dkg::default_threshold(self.trustees))
+    }
+
+    /// The members, from 0, who decrypt at the count: the file's, or the
+    /// first `threshold` members.
+    pub fn decrypting(&self) -> Vec<u32> {
+        self.decrypting
+            .clone()
+            .unwrap_or_else(|| (0..self.threshold()).collect())
+    }
+
     /// Decodes and checks a scenario file's bytes.
     pub fn from_slice(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
         let s: Scenario = serde_json::from_slice(bytes)?;
@@ -121,6 +145,27 @@ impl Scenario {
                 "{} committee members (1 to 20 allowed)",
                 self.trustees
             ));
+        }
+        if let Some(t) = self.threshold {
+            if t == 0 || t > self.trustees {
+                return bad(format!(
+                    "threshold = {t} (1 to trustees = {} allowed)",
+                    self.trustees
+                ));
+            }
+        }
+        if let Some(members) = &self.decrypting {
+            for (i, m) in members.iter().enumerate() {
+                if *m >= self.trustees {
+                    return bad(format!(
+                        "decrypting names member {m}, but members are numbered 0 to {}",
+                        self.trustees - 1
+                    ));
+                }
+                if members[..i].contains(m) {
+                    return bad(format!("decrypting names member {m} twice"));
+                }
+            }
         }
         if self.summoned == 0 || self.summoned > 100_000 {
             return bad(format!(
@@ -164,7 +209,7 @@ impl Scenario {
                 .collect(),
             summoned: self.summoned,
             trustees: vec!["trustee".into(); self.trustees as usize],
-            threshold: None,
+            threshold: Some(self.threshold()),
             server_key: Hex([0; 32]),
         };
         if let Err(e) = check_election(&line0) {

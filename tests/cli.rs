@@ -295,9 +295,12 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
         .split(|&b| b == b'\n')
         .map(<[u8]>::to_vec)
         .collect();
-    // Line 9 is a ballot (0 election, 1–2 keys, 3 election key, 4 quorum,
-    // 5 credentials, 6 open, 7–10 ballots): change one digit of it.
-    let k = 9;
+    // The third ballot: change one digit of it.
+    let k = lines
+        .iter()
+        .position(|l| l.windows(KIND_BALLOT.len()).any(|w| w == KIND_BALLOT))
+        .expect("a ballot")
+        + 2;
     let p = lines[k].len() / 2;
     lines[k][p] = if lines[k][p] == b'0' { b'1' } else { b'0' };
     let tampered = out.join("tampered.jsonl");
@@ -308,10 +311,12 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
     let o = verify(&tampered, false);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
-    assert!(text.contains("entry 9:"), "{text}");
+    assert!(text.contains(&format!("entry {k}:")), "{text}");
     // Vietnamese first: the server's signature no longer matches the line.
     assert!(
-        text.contains("Dòng 9: chữ ký của máy chủ trên dòng này không hợp lệ"),
+        text.contains(&format!(
+            "Dòng {k}: chữ ký của máy chủ trên dòng này không hợp lệ"
+        )),
         "{text}"
     );
 
@@ -321,11 +326,11 @@ fn verify_fails_with_exit_1_at_the_tampered_line() {
     assert_eq!(
         stdout(&o),
         format!(
-            "{{\"error\":{{\"seq\":9,\"reason\":\"ServerSignature\",\"fields\":{{}},\"message\":{},\"exclusions\":[]}}}}\n",
+            "{{\"error\":{{\"seq\":{k},\"reason\":\"ServerSignature\",\"fields\":{{}},\"message\":{},\"exclusions\":[]}}}}\n",
             json!(v["error"]["message"])
         )
     );
-    assert_eq!(v["error"]["seq"], 9);
+    assert_eq!(v["error"]["seq"], k);
     assert_eq!(v["error"]["reason"], "ServerSignature");
 }
 
@@ -396,6 +401,148 @@ fn simulate_at_exactly_two_thirds_runs() {
         serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
     assert_eq!(result["quorum"]["met"], true);
     assert_eq!(result["returned"], 4);
+}
+
+/// The lines of a log file, each decoded as JSON.
+fn log_entries(log: &Path) -> Vec<Value> {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The members whose partial decryption is in the log, in log order.
+fn decrypted_by(entries: &[Value]) -> Vec<u64> {
+    entries
+        .iter()
+        .filter(|e| e["kind"] == "decryption")
+        .map(|e| e["body"]["trustee"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn simulate_runs_the_threshold_ceremony_and_counts_with_the_members_decrypting() {
+    // By default: the smallest majority of the committee (2 of 2 here), and
+    // the first members decrypt.
+    let (_dir, out) = simulated("default-threshold");
+    let entries = log_entries(&out.join("log.jsonl"));
+    assert_eq!(entries[0]["body"]["threshold"], 2);
+    assert_eq!(decrypted_by(&entries), vec![0, 1]);
+
+    // 2 of 3, members 2 and 0 at the count (member 1 absent).
+    let dir = TempDir::new("decrypting");
+    let mut s = scenario();
+    s["trustees"] = 3.into();
+    s["threshold"] = 2.into();
+    s["decrypting"] = json!([2, 0]);
+    let (o, out) = simulate(&s, &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let entries = log_entries(&out.join("log.jsonl"));
+    assert_eq!(entries[0]["body"]["threshold"], 2);
+    let kinds: Vec<&str> = entries
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for (kind, count) in [("trustee_key", 3), ("dealing", 3), ("shares_ok", 3)] {
+        assert_eq!(
+            kinds.iter().filter(|k| **k == kind).count(),
+            count,
+            "{kind}"
+        );
+    }
+    assert_eq!(decrypted_by(&entries), vec![2, 0]);
+    let result: Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!(result["returned"], 4);
+    let o = verify(&out.join("log.jsonl"), false);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    // `threshold` = `trustees`: n of n, every member decrypts by default.
+    let dir = TempDir::new("n-of-n");
+    let mut s = scenario();
+    s["trustees"] = 3.into();
+    s["threshold"] = 3.into();
+    let (o, out) = simulate(&s, &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        decrypted_by(&log_entries(&out.join("log.jsonl"))),
+        vec![0, 1, 2]
+    );
+}
+
+#[test]
+fn simulate_with_fewer_members_decrypting_than_the_threshold_exits_1_and_keeps_the_log() {
+    let dir = TempDir::new("too-few-decrypting");
+    let mut s = scenario();
+    s["trustees"] = 3.into();
+    s["threshold"] = 3.into();
+    s["decrypting"] = json!([0, 1]);
+    let (o, out) = simulate(&s, &dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}\n{err}", stdout(&o));
+    assert!(err.contains("ngưỡng giải mã là 3"), "{err}");
+    assert!(err.contains("the threshold is 3"), "{err}");
+    let log = out.join("log.jsonl");
+    assert!(err.contains(&log.display().to_string()), "{err}");
+    // Voting happened and the log is kept, up to the two decryptions.
+    let entries = log_entries(&log);
+    assert_eq!(entries.iter().filter(|e| e["kind"] == "ballot").count(), 4);
+    assert_eq!(decrypted_by(&entries), vec![0, 1]);
+    assert_eq!(entries.last().unwrap()["kind"], "decryption");
+    assert!(out.join("receipts.jsonl").exists());
+    for f in ["result.json", "minutes.html"] {
+        assert!(!out.join(f).exists(), "{f} written without a result");
+    }
+    // The log is sound, only unfinished.
+    let o = verify(&log, true);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["error"]["reason"], "Incomplete", "{v}");
+}
+
+#[test]
+fn demo_runs_two_of_three_with_a_member_absent_at_the_count() {
+    let dir = TempDir::new("demo");
+    let out = dir.path().join("out");
+    let o = run(&["demo".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}\n{}", stderr(&o));
+    assert!(
+        text.contains("threshold 2 of 3: member 3 absent at the count, 2 decrypt"),
+        "{text}"
+    );
+    assert!(text.contains("log verified"), "{text}");
+    let entries = log_entries(&out.join("log.jsonl"));
+    assert_eq!(entries[0]["body"]["threshold"], 2);
+    assert_eq!(decrypted_by(&entries), vec![0, 1]);
+    for f in [
+        "election.json",
+        "receipts.jsonl",
+        "result.json",
+        "minutes.html",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn a_threshold_or_decrypting_member_out_of_range_is_a_scenario_error() {
+    for (field, value, said) in [
+        ("threshold", json!(0), "threshold = 0"),
+        ("threshold", json!(3), "threshold = 3"),
+        ("decrypting", json!([2]), "member 2"),
+        ("decrypting", json!([1, 1]), "member 1 twice"),
+    ] {
+        let dir = TempDir::new("bad-threshold");
+        let mut s = scenario();
+        s[field] = value;
+        let (o, out) = simulate(&s, &dir);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{field}: {err}");
+        assert!(err.contains(said), "{field}: {err}");
+        assert!(!out.join("election.json").exists());
+    }
 }
 
 #[test]

@@ -83,12 +83,15 @@ async fn every_phase_in_order_gives_a_verified_result_equal_to_the_marks() {
         view.election_hash.clone().unwrap()
     );
 
-    // Key ceremony: shares, then the election key.
+    // Key ceremony (2 of 2: the smallest majority of 2): trustee keys,
+    // dealings, shares_ok, then the election key.
     m.enroll_all().await;
     let view = m.view().await;
     assert!(view.election_key.is_some());
     assert!(view.trustee_keys.iter().all(Option::is_some));
-    assert_eq!(view.log_length, 4); // election, 2 key shares, election key
+    assert_eq!(view.threshold, 2);
+    // election, 2 trustee keys, 2 dealings, 2 shares_ok, election key
+    assert_eq!(view.log_length, 8);
 
     // Attendance, credentials, opening.
     m.quorum(5).await.expect("attendance");
@@ -800,29 +803,24 @@ async fn bad_committee_signatures_and_a_wrong_result_are_refused() {
     m.close().await.expect("close voting");
 
     // A partial decryption made with the wrong key.
-    let totals = m.totals().await.expect("totals");
-    let mut wrong = m.decryption(0, &totals);
-    wrong["trustee"] = json!(1);
+    let mut wrong = m.member_decryption(0).await;
+    wrong.trustee = 1;
     m.refused(
         "member 0's decryption sent as member 1's",
         422,
-        "rejected",
+        "bad_decryption",
         m.post("/decryptions", &wrong, None),
     )
     .await;
-    m.post("/decryptions", &m.decryption(0, &totals), None)
-        .await
-        .expect("member 0 decrypts");
+    m.decrypt(0).await.expect("member 0 decrypts");
     m.refused(
-        "a result before every decryption",
-        422,
-        "rejected",
+        "a result before every decryption (2 of 2)",
+        409,
+        "decryptions_needed",
         m.publish(count_marks(&marked, 2)),
     )
     .await;
-    m.post("/decryptions", &m.decryption(1, &totals), None)
-        .await
-        .expect("member 1 decrypts");
+    m.decrypt(1).await.expect("member 1 decrypts");
 
     // A result that is not the decryption, though properly signed.
     let right = m.decrypted_counts().await;
@@ -1184,6 +1182,9 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         "/api/elections/{id}",
         "/api/elections/{id}/seal",
         "/api/elections/{id}/trustees",
+        "/api/elections/{id}/dealings",
+        "/api/elections/{id}/complaints",
+        "/api/elections/{id}/shares_ok",
         "/api/elections/{id}/quorum",
         "/api/elections/{id}/credentials",
         "/api/elections/{id}/open",
@@ -1201,6 +1202,14 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         assert!(paths.contains_key(p), "the description lists {p}");
     }
     assert!(paths["/api/elections/{id}"].get("put").is_some());
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["ElectionRequest"]["properties"]["threshold"].is_object());
+    for field in ["threshold", "ceremony", "decryptions_needed"] {
+        assert!(
+            schemas["ElectionView"]["properties"][field].is_object(),
+            "the view documents {field}"
+        );
+    }
     assert!(paths["/api/elections/{id}/result"].get("post").is_some());
 
     let m = Meeting::create(&server.client, &input(1, 3, 1)).await;

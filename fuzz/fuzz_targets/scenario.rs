@@ -1,6 +1,7 @@
 //! A scenario file (`tinnhiem::scenario::Scenario::from_slice`, compiled
 //! from `src/scenario.rs` by `tinnhiem_fuzz::scenario`): never
-//! panics; a scenario that decodes satisfies every count it promises, and
+//! panics; a scenario that decodes satisfies every count it promises (its
+//! threshold and decrypting members among them), and
 //! the election it makes (line 0 of the simulated log) passes the
 //! verifier's checks, so `simulate` never fails on a scenario it accepted.
 #![no_main]
@@ -19,6 +20,11 @@ fuzz_target!(|data: &[u8]| {
     assert!(s.summoned >= 1 && s.present <= s.summoned);
     assert!(s.ballots.len() <= s.present as usize);
     assert!(s.repeated == 0 || !s.ballots.is_empty());
+    assert!((1..=s.trustees).contains(&s.threshold()));
+    let decrypting = s.decrypting();
+    for (i, m) in decrypting.iter().enumerate() {
+        assert!(*m < s.trustees && !decrypting[..i].contains(m));
+    }
     for b in &s.ballots {
         assert_eq!(b.marks.len(), s.candidates.len());
         if let Some(n) = &b.signed_by {
@@ -43,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         trustees: (1..=s.trustees)
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
-        threshold: None,
+        threshold: Some(s.threshold()),
         server_key: Hex([0; 32]),
     };
     if let Err(e) = check_election(&body) {

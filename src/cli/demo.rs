@@ -1,7 +1,8 @@
 //! `tinnhiem demo`: a realistic meeting with no set-up. 25 people summoned,
-//! 22 present, 4 candidates, 3 committee members; 20 ballots (one left blank
-//! for a candidate, two signed under R4), 2 forged and 1 repeated attempt that
-//! must be refused. A real server is started on a free loopback port with a
+//! 22 present, 4 candidates, a committee of 3 of whom any 2 can decrypt (the
+//! threshold key ceremony), and the third absent at the count; 20 ballots
+//! (one left blank for a candidate, two signed under R4), 2 forged and 1
+//! repeated attempt that must be refused. A real server is started on a free loopback port with a
 //! temporary store, every actor goes through its HTTP API, and the
 //! downloaded log is verified as an inspector would.
 
@@ -64,6 +65,9 @@ fn scenario() -> Scenario {
         summoned: 25,
         present: 22,
         trustees: 3,
+        threshold: Some(2),
+        // The third member is absent at the count: two decrypt.
+        decrypting: Some(vec![0, 1]),
         ballots,
         forged: 2,
         repeated: 1,
@@ -85,6 +89,19 @@ pub fn run(out: Option<PathBuf>) -> ExitCode {
         s.ballots.len(),
         s.forged,
         s.repeated
+    );
+    let decrypting = s.decrypting();
+    let absent: Vec<String> = (0..s.trustees)
+        .filter(|m| !decrypting.contains(m))
+        .map(|m| (m + 1).to_string())
+        .collect();
+    println!(
+        "Ngưỡng giải mã {t}/{n}: thành viên {absent} vắng khi kiểm phiếu, {d} thành viên giải mã \
+         (threshold {t} of {n}: member {absent} absent at the count, {d} decrypt)",
+        t = s.threshold(),
+        n = s.trustees,
+        absent = absent.join(", "),
+        d = decrypting.len()
     );
     let rt = super::runtime();
     let run = async {

@@ -1,8 +1,11 @@
 //! A whole meeting over the HTTP API, each actor doing what it would do on
 //! its own device: the organizer creates and seals the election; each
-//! committee member makes a key share locally and enrolls it, signs the
-//! attendance, the credential sheet, the opening and the close, and decrypts
-//! its share of the totals; voters encrypt and sign on their side; the
+//! committee member makes its trustee key locally and runs the key ceremony
+//! from the log it downloads and verifies ([`tinnhiem_tally::member`]:
+//! enrolls its key, deals, complains or confirms its shares, in turn until
+//! the server appends the election key); members sign the attendance, the
+//! credential sheet, the opening and the close, and the members present at
+//! the count decrypt the totals; voters encrypt and sign on their side; the
 //! inspector downloads the log and verifies it with the tally crate.
 
 use std::fs::File;
@@ -16,20 +19,19 @@ use serde_json::json;
 use thiserror::Error;
 use tinnhiem_core::ballot::{Ballot, ElectionContext};
 use tinnhiem_core::credential::Credential;
-use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
     CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
 };
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
-use tinnhiem_core::CompressedRistretto;
+use tinnhiem_tally::member::{self, Step};
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::{ElectionResult, Tally, VerifyError};
 
 use crate::client::{Client, ClientError};
 use crate::scenario::{Scenario, ScenarioError};
-use tinnhiem_server::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
+use tinnhiem_server::election::{CandidateInput, Created, ElectionInput, ElectionView};
 use tinnhiem_server::http::api::LoginAnswer;
 
 /// Why a simulation stopped.
@@ -56,6 +58,36 @@ pub enum SimulateError {
         /// Smallest quorum.
         needed: u32,
     },
+    /// Fewer committee members decrypted than the threshold: the totals
+    /// cannot be decrypted, so there is no result. The log is kept.
+    #[error(
+        "chỉ {decrypting} thành viên Ban kiểm phiếu giải mã, trong khi ngưỡng giải mã là {threshold}: \
+         không tính được kết quả; nhật ký được giữ tại {} (only {decrypting} committee member(s) \
+         decrypted where the threshold is {threshold}: the result cannot be computed; the log is \
+         kept in {})",
+        .log.display(),
+        .log.display()
+    )]
+    TooFewDecrypting {
+        /// Members that decrypted.
+        decrypting: u32,
+        /// The threshold `t`.
+        threshold: u32,
+        /// Where the log was written.
+        log: PathBuf,
+    },
+    /// Fewer than `t` dealers qualified in the key ceremony: no election key.
+    #[error(
+        "chỉ {qualified} thành viên đạt yêu cầu ở bước tạo khoá, cần {needed}: không có khoá chung, \
+         phải tạo lại cuộc lấy phiếu (only {qualified} dealers qualified in the key ceremony where \
+         {needed} are needed: no election key; the election must be created again)"
+    )]
+    TooFewQualified {
+        /// Qualified dealers.
+        qualified: u32,
+        /// The threshold.
+        needed: u32,
+    },
     /// The meeting's own log failed verification (a bug: report it).
     #[error("the meeting's log failed verification: {0}")]
     Verify(#[from] VerifyError),
@@ -69,6 +101,8 @@ impl SimulateError {
     pub fn exit_code(&self) -> u8 {
         match self {
             SimulateError::NoQuorum { .. }
+            | SimulateError::TooFewDecrypting { .. }
+            | SimulateError::TooFewQualified { .. }
             | SimulateError::Verify(_)
             | SimulateError::Unexpected(_) => 1,
             SimulateError::Io { .. } | SimulateError::Scenario(_) => 2,
@@ -134,6 +168,92 @@ impl Committee {
     }
 }
 
+/// Reads the lines of the log after those `tally` has (the member's device
+/// downloads what is new) and verifies them into it.
+pub(crate) async fn read_log(
+    client: &Client,
+    base: &str,
+    tally: &mut Tally,
+) -> Result<(), SimulateError> {
+    let new = client
+        .send(
+            Method::GET,
+            &format!("{base}/log?from={}", tally.len()),
+            None::<&()>,
+            None,
+        )
+        .await
+        .map_err(http)?;
+    for line in tinnhiem_tally::split_lines(&new) {
+        tally.push(line, &mut OsRng)?;
+    }
+    Ok(())
+}
+
+/// The key ceremony over HTTP: in turn, each member reads the log (what is
+/// new since its last look), asks [`member::next_step`] what to do with its
+/// own key and posts it (its trustee key with its enrollment code, its
+/// dealing, a complaint, its `shares_ok`), until every member sees the
+/// election key. Under n of n the steps are only the trustee keys.
+async fn key_ceremony(
+    client: &Client,
+    base: &str,
+    committee: &Committee,
+) -> Result<(), SimulateError> {
+    let n = committee.keys.len();
+    let mut logs: Vec<Tally> = (0..n).map(|_| Tally::new()).collect();
+    loop {
+        let (mut done, mut acted) = (0, false);
+        for (i, key) in committee.keys.iter().enumerate() {
+            let log = &mut logs[i];
+            read_log(client, base, log).await?;
+            let step = member::next_step(log, i as u32, key, &mut OsRng)
+                .map_err(|e| SimulateError::Unexpected(format!("member {i}: {e}")))?;
+            let (route, body) = match step {
+                Step::Done => {
+                    done += 1;
+                    continue;
+                }
+                Step::AwaitKeys { .. }
+                | Step::AwaitDealings { .. }
+                | Step::AwaitSharesOk { .. }
+                | Step::AwaitElectionKey => continue,
+                Step::TooFewQualified { qualified, needed } => {
+                    return Err(SimulateError::TooFewQualified { qualified, needed })
+                }
+                Step::Register => {
+                    let hash = log.election_hash().expect("a step after line 0");
+                    let share = key.key_share(&hash, i as u32, &mut OsRng);
+                    let body = json!({
+                        "trustee": i,
+                        "key": hex(share.key.as_bytes()),
+                        "proof": hex(&share.proof.to_bytes()),
+                        "code": committee.codes[i],
+                    });
+                    ("trustees", body)
+                }
+                Step::Deal(b) => ("dealings", json!(b)),
+                Step::Complain { body, .. } => ("complaints", json!(body)),
+                Step::SharesOk(b) => ("shares_ok", json!(b)),
+            };
+            client
+                .send(Method::POST, &format!("{base}/{route}"), Some(&body), None)
+                .await
+                .map_err(|e| SimulateError::Unexpected(format!("member {i}, {route}: {e}")))?;
+            acted = true;
+        }
+        if done == n {
+            return Ok(());
+        }
+        if !acted {
+            return Err(SimulateError::Unexpected(
+                "the key ceremony is stuck: every member is waiting and no election key came"
+                    .into(),
+            ));
+        }
+    }
+}
+
 /// The anchor of the next committee statement, as the election's view
 /// gives it (the driver does not verify the log at every step; the
 /// inspector verifies all of it at the end).
@@ -194,8 +314,8 @@ pub(crate) async fn create(
 }
 
 /// From the draft `created` from `input` to open voting: the organizer
-/// seals it, each committee member makes and enrolls a key share, member 0
-/// signs the attendance (`present` people), a sheet of `present` credentials
+/// seals it, each committee member makes its trustee key and the members
+/// run the key ceremony ([`key_ceremony`]), member 0 signs the attendance (`present` people), a sheet of `present` credentials
 /// and the opening. [`SimulateError::NoQuorum`] when the server refuses to
 /// open.
 pub(crate) async fn open_voting(
@@ -228,30 +348,14 @@ pub(crate) async fn open_voting(
     )
     .map_err(|e| SimulateError::Unexpected(e.to_string()))?;
 
-    // Key ceremony: each member on his or her own device.
+    // Key ceremony: each member on his or her own device, from the log.
     let committee = Committee {
         keys: (0..trustees)
             .map(|_| TrusteeKey::generate(&mut OsRng))
             .collect(),
         codes: created.trustee_codes.clone(),
     };
-    for (i, key) in committee.keys.iter().enumerate() {
-        let share = key.key_share(&election_hash, i as u32, &mut OsRng);
-        client
-            .send(
-                Method::POST,
-                &format!("{base}/trustees"),
-                Some(&json!({
-                    "trustee": i,
-                    "key": hex(share.key.as_bytes()),
-                    "proof": hex(&share.proof.to_bytes()),
-                    "code": committee.codes[i],
-                })),
-                None,
-            )
-            .await
-            .map_err(http)?;
-    }
+    key_ceremony(client, &base, &committee).await?;
 
     // Attendance (R2).
     let mut q = QuorumBody {
@@ -372,6 +476,7 @@ pub async fn run(
         committee: (1..=scenario.trustees)
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
+        threshold: Some(scenario.threshold()),
     };
     let created = create(client, &token, &input).await?;
     let id = created.id.clone();
@@ -479,15 +584,30 @@ pub async fn run(
         progress(d, total);
     }
 
-    close_and_publish(client, &opened).await?;
+    let counted = close_and_publish(client, &opened, &scenario.decrypting()).await;
 
-    // The inspector: download and verify.
+    // The inspector: download and verify (the log is kept also when there
+    // is no result).
     let log = client
         .send(Method::GET, &format!("{base}/log"), None::<&()>, None)
         .await
         .map_err(http)?;
     let log_path = out.join("log.jsonl");
     io(&log_path, std::fs::write(&log_path, &log))?;
+    match counted {
+        Err(SimulateError::TooFewDecrypting {
+            decrypting,
+            threshold,
+            ..
+        }) => {
+            return Err(SimulateError::TooFewDecrypting {
+                decrypting,
+                threshold,
+                log: log_path,
+            })
+        }
+        other => other?,
+    }
     let outcome = tinnhiem_tally::verify_log(&log, &mut OsRng, &mut |_, _| {})?;
     let result: ElectionResult = outcome.result;
     if result.refused != refused {
@@ -522,12 +642,16 @@ pub async fn run(
     })
 }
 
-/// After the voting: member 0 closes it, each member decrypts its share of
-/// the totals, and member 0 signs and publishes the counts combined from the
-/// published shares.
+/// After the voting: member 0 closes it, each member of `decrypting` (from
+/// 0) reads the log and posts its partial decryption
+/// ([`member::decryption`]), and the first of them signs and publishes the
+/// counts combined from the published shares.
+/// [`SimulateError::TooFewDecrypting`] (with an empty path) when they are
+/// fewer than the threshold.
 pub(crate) async fn close_and_publish(
     client: &Client,
     opened: &Opened,
+    decrypting: &[u32],
 ) -> Result<(), SimulateError> {
     let Opened {
         base,
@@ -553,56 +677,44 @@ pub(crate) async fn close_and_publish(
         )
         .await
         .map_err(http)?;
-    let totals: Totals = client
-        .call(Method::GET, &format!("{base}/totals"), None::<&()>, None)
-        .await
-        .map_err(http)?;
-    let cts = totals
-        .items
-        .iter()
-        .map(|h| {
-            let b: [u8; 64] =
-                unhex_array(h, "total").map_err(|e| SimulateError::Unexpected(e.to_string()))?;
-            let mut a = [0u8; 32];
-            let mut bb = [0u8; 32];
-            a.copy_from_slice(&b[..32]);
-            bb.copy_from_slice(&b[32..]);
-            CompressedCiphertext {
-                a: CompressedRistretto(a),
-                b: CompressedRistretto(bb),
-            }
-            .decompress()
-            .map_err(|e| SimulateError::Unexpected(e.to_string()))
-        })
-        .collect::<Result<Vec<Ciphertext>, _>>()?;
-    for (i, k) in committee.keys.iter().enumerate() {
-        let parts = k.partial_decrypt(&election_hash, i as u32, &cts, &mut OsRng);
+    // Each member present at the count reads the log (the totals are in
+    // it) and decrypts with its own key.
+    let mut tally = Tally::new();
+    for &i in decrypting {
+        read_log(client, base, &mut tally).await?;
+        let key = committee.keys.get(i as usize).ok_or_else(|| {
+            SimulateError::Unexpected(format!("member {i} is not on the committee"))
+        })?;
+        let body = member::decryption(&tally, i, key, &mut OsRng)
+            .map_err(|e| SimulateError::Unexpected(format!("member {i}: {e}")))?;
         client
             .send(
                 Method::POST,
                 &format!("{base}/decryptions"),
-                Some(&json!({"trustee": i, "shares": parts.iter().map(|p| hex(&p.to_bytes())).collect::<Vec<_>>()})),
+                Some(&body),
                 None,
             )
             .await
-            .map_err(http)?;
+            .map_err(|e| SimulateError::Unexpected(format!("member {i}, decryption: {e}")))?;
     }
     // The committee combines the published shares (from the log) and signs
     // the counts.
-    let log = client
-        .send(Method::GET, &format!("{base}/log"), None::<&()>, None)
-        .await
-        .map_err(http)?;
-    let mut tally = Tally::new();
-    for line in tinnhiem_tally::split_lines(&log) {
-        tally.push(line, &mut OsRng)?;
+    read_log(client, base, &mut tally).await?;
+    if member::decryptions_needed(&tally) > 0 {
+        return Err(SimulateError::TooFewDecrypting {
+            decrypting: decrypting.len() as u32,
+            threshold: tally
+                .threshold_params()
+                .map_or(committee.keys.len() as u32, |p| p.t()),
+            log: PathBuf::new(),
+        });
     }
     let counts = tally
         .decrypted_counts()
         .map_err(|r| SimulateError::Unexpected(r.to_string()))?;
     let mut rb = ResultBody {
         counts,
-        signer: 0,
+        signer: decrypting.first().copied().unwrap_or(0),
         signature: unsigned(),
     };
     rb.signature = committee.sign(

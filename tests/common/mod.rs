@@ -26,6 +26,7 @@ use tinnhiem_core::ballot::{Ballot, Choice, ElectionContext, Level};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
+use tinnhiem_core::log::DecryptionBody;
 use tinnhiem_core::log::{
     CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
 };
@@ -34,6 +35,7 @@ use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
 use tinnhiem_server::election::{CandidateInput, Created, ElectionInput, ElectionView, Totals};
 use tinnhiem_server::http::api::LoginAnswer;
+use tinnhiem_tally::member::{self, Step};
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::{ElectionResult, Tally};
 
@@ -317,6 +319,7 @@ pub fn input(candidates: usize, summoned: u32, committee: usize) -> ElectionInpu
         committee: (1..=committee)
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
+        threshold: None,
     }
 }
 
@@ -489,8 +492,71 @@ impl Meeting {
         })
     }
 
-    /// Every member enrolls a key share.
+    /// The log as a member's device reads it: downloaded and verified line
+    /// by line.
+    pub async fn tally(&self) -> Tally {
+        let log = self.log().await;
+        let mut tally = Tally::new();
+        for line in tinnhiem_tally::split_lines(&log) {
+            tally.push(line, &mut OsRng).expect("the log verifies");
+        }
+        tally
+    }
+
+    /// Member `i`, holding trustee key `key`, reads the log and takes its
+    /// next step of the key ceremony ([`member::next_step`]): enrolls the
+    /// key (with its code), deals, complains or posts `shares_ok`. Returns
+    /// the step.
+    pub async fn step_with(&self, i: usize, key: &TrusteeKey) -> Step {
+        let tally = self.tally().await;
+        let step = member::next_step(&tally, i as u32, key, &mut OsRng).expect("a next step");
+        let posted = match &step {
+            Step::Register => {
+                let share = key.key_share(&self.election_hash, i as u32, &mut OsRng);
+                let body = json!({
+                    "trustee": i,
+                    "key": hex(share.key.as_bytes()),
+                    "proof": hex(&share.proof.to_bytes()),
+                    "code": self.created.trustee_codes[i],
+                });
+                Some(self.post("/trustees", &body, None).await)
+            }
+            Step::Deal(b) => Some(self.post("/dealings", b, None).await),
+            Step::Complain { body, .. } => Some(self.post("/complaints", body, None).await),
+            Step::SharesOk(b) => Some(self.post("/shares_ok", b, None).await),
+            _ => None,
+        };
+        if let Some(r) = posted {
+            r.unwrap_or_else(|e| panic!("member {i}, step {step:?}: {e}"));
+        }
+        step
+    }
+
+    /// [`Meeting::step_with`] with member `i`'s own key.
+    pub async fn step(&self, i: usize) -> Step {
+        self.step_with(i, &self.trustees[i]).await
+    }
+
+    /// The whole key ceremony: in turn, each member reads the log and takes
+    /// its next step, until every member sees the election key.
     pub async fn enroll_all(&self) {
+        let n = self.trustees.len();
+        for _ in 0..4 * n + 8 {
+            let mut done = 0;
+            for i in 0..n {
+                if self.step(i).await == Step::Done {
+                    done += 1;
+                }
+            }
+            if done == n {
+                return;
+            }
+        }
+        panic!("the key ceremony did not end");
+    }
+
+    /// Every member enrolls its trustee key, and nothing more.
+    pub async fn enroll_keys(&self) {
         for i in 0..self.trustees.len() {
             self.post(
                 "/trustees",
@@ -656,7 +722,9 @@ impl Meeting {
             .collect())
     }
 
-    /// Member `i`'s partial decryption request of `totals`.
+    /// Member `i`'s partial decryption request of `totals` with its trustee
+    /// key, as under n of n (under the threshold ceremony its proofs fail:
+    /// the member's decryption key is its share, [`Meeting::member_decryption`]).
     pub fn decryption(&self, i: usize, totals: &[Ciphertext]) -> serde_json::Value {
         let parts =
             self.trustees[i].partial_decrypt(&self.election_hash, i as u32, totals, &mut OsRng);
@@ -666,13 +734,25 @@ impl Meeting {
         })
     }
 
+    /// Member `i`'s partial decryption as its device makes it from the log
+    /// ([`member::decryption`]: with its share of the threshold key, or its
+    /// trustee key under n of n).
+    pub async fn member_decryption(&self, i: usize) -> DecryptionBody {
+        let tally = self.tally().await;
+        member::decryption(&tally, i as u32, &self.trustees[i], &mut OsRng)
+            .unwrap_or_else(|e| panic!("member {i} cannot decrypt: {e}"))
+    }
+
+    /// Member `i` posts its partial decryption.
+    pub async fn decrypt(&self, i: usize) -> Result<Bytes, ClientError> {
+        self.post("/decryptions", &self.member_decryption(i).await, None)
+            .await
+    }
+
     /// Every member posts a partial decryption of the totals.
     pub async fn decrypt_all(&self) {
-        let totals = self.totals().await.expect("totals after the close");
         for i in 0..self.trustees.len() {
-            self.post("/decryptions", &self.decryption(i, &totals), None)
-                .await
-                .expect("post a partial decryption");
+            self.decrypt(i).await.expect("post a partial decryption");
         }
     }
 
