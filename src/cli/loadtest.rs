@@ -274,8 +274,6 @@ pub async fn measure(
     // Set-up, as the organizer and the committee would do it.
     let token = meeting::login(client, password).await?;
     let input = ElectionInput {
-        // The server's default (the smallest majority).
-        threshold: None,
         title: format!(
             "Thử tải: {} cử tri, {} ứng viên (load test)",
             args.voters, args.candidates

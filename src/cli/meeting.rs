@@ -457,8 +457,6 @@ pub async fn run(
     // Organizer.
     let token = login(client, password).await?;
     let input = ElectionInput {
-        // The server's default (the smallest majority).
-        threshold: None,
         title: scenario.title.clone(),
         unit: scenario.unit.clone(),
         date: scenario.date.clone().unwrap_or_else(today),
