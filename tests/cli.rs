@@ -705,3 +705,117 @@ fn verify_into_a_closed_pipe_keeps_its_exit_code() {
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
 }
+
+/// A 2-of-3 threshold log (members 0 and 2 decrypt) whose member 2's
+/// partial decryption has its first two shares swapped: each is a valid
+/// point with a proof, but not of its own total. Sealed by the meeting's
+/// server key, so only the decryption's proof can fail.
+fn threshold_log_with_a_bad_decryption(dir: &TempDir) -> (PathBuf, u64) {
+    use rand::rngs::OsRng;
+    use tinnhiem_core::log::{Candidate, Payload};
+    use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
+    let rng = &mut OsRng;
+    let setup = Setup {
+        id: None,
+        title: "Lấy phiếu tín nhiệm".into(),
+        unit: "Sở Y tế".into(),
+        date: "2026-11-28".into(),
+        candidates: vec![Candidate {
+            name: "Nguyễn Văn A".into(),
+            position: "Giám đốc".into(),
+        }],
+        summoned: 3,
+        trustees: vec!["Trưởng ban".into(), "Uỷ viên".into(), "Thư ký".into()],
+    };
+    let t = Threshold {
+        t: 2,
+        bad_dealer: None,
+    };
+    let mut m = Meeting::create_threshold(setup, t, rng).unwrap();
+    m.record_quorum(3, rng).unwrap();
+    let creds = m.issue_credentials(2, rng).unwrap();
+    m.open(rng).unwrap();
+    for c in &creds {
+        let b = m.fill(c, &[Some(tinnhiem_core::ballot::Level::Low)], None, rng);
+        m.submit(b, rng).unwrap();
+    }
+    m.close(rng).unwrap();
+    let good = m.partial_decryption(0, rng);
+    m.append(Payload::Decryption(good), rng).unwrap();
+    let mut bad = m.partial_decryption(2, rng);
+    bad.shares.swap(0, 1);
+    let seq = m.lines.len() as u64;
+    m.force(Payload::Decryption(bad), rng);
+    let path = dir.path().join("threshold-bad-decryption.jsonl");
+    std::fs::write(&path, m.log_bytes()).unwrap();
+    (path, seq)
+}
+
+#[test]
+fn verify_names_a_bad_partial_decryption_in_a_threshold_log_with_exit_1() {
+    let dir = TempDir::new("threshold-bad");
+    let (log, seq) = threshold_log_with_a_bad_decryption(&dir);
+    let o = verify(&log, false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!("Dòng {seq}: ")) && text.contains(&format!("(entry {seq}: ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("trustee 2: partial decryption 0 does not verify"),
+        "{text}"
+    );
+    // The committee as the lines before the failure show it.
+    assert!(
+        text.contains("Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)")
+            && text.contains("Đã giải mã (decrypted by): 0 (Trưởng ban)\n"),
+        "{text}"
+    );
+
+    let o = verify(&log, true);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("--json prints JSON");
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{{\"error\":{{\"seq\":{seq},\"reason\":\"Decryption\",\"fields\":{{\"trustee\":2,\"item\":0}},\"message\":{},\"exclusions\":[]}}}}\n",
+            json!(v["error"]["message"])
+        )
+    );
+}
+
+#[test]
+fn verify_prints_the_threshold_of_a_threshold_log_and_keeps_the_json_shape() {
+    let dir = TempDir::new("threshold-vector");
+    let vector = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/tally/tests/vectors");
+    let o = verify(&vector.join("threshold.jsonl"), false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Thành viên hợp lệ (qualified members): "),
+        "{text}"
+    );
+    assert!(text.contains("Đã giải mã (decrypted by): "), "{text}");
+    // --json is result.json and the exclusions, nothing more (§7.6).
+    let o = verify(&vector.join("threshold.jsonl"), true);
+    assert_eq!(o.status.code(), Some(0));
+    let result = std::fs::read_to_string(vector.join("threshold.result.json")).unwrap();
+    let expected = format!(
+        "{},\n  \"exclusions\": []\n}}\n",
+        result.strip_suffix("\n}\n").unwrap()
+    );
+    assert_eq!(stdout(&o), expected);
+    // An n-of-n log says every member must decrypt.
+    let o = verify(&vector.join("honest.jsonl"), false);
+    assert!(
+        stdout(&o).contains("(threshold 2 of 2), mọi thành viên đều phải giải mã"),
+        "{}",
+        stdout(&o)
+    );
+    drop(dir);
+}

@@ -142,6 +142,7 @@ async fn committee_cli_runs_the_ceremony_and_the_log_verifies() {
 
     let k0 = keys[0].to_str().unwrap();
     let k1 = keys[1].to_str().unwrap();
+    ceremony_in_turns(&url, None, &keys);
     ok(committee(&[
         "quorum",
         "--server",
@@ -441,8 +442,19 @@ async fn sealed_election(client: &Client, candidates: &[[&str; 2]]) -> Created {
     sealed_election_of(client, candidates, 2).await
 }
 
-/// [`sealed_election`] with a committee of `members`.
+/// [`sealed_election`] with a committee of `members` (the server's default
+/// threshold).
 async fn sealed_election_of(client: &Client, candidates: &[[&str; 2]], members: usize) -> Created {
+    sealed_election_with(client, candidates, members, None).await
+}
+
+/// [`sealed_election_of`] with `threshold` in the election input.
+async fn sealed_election_with(
+    client: &Client,
+    candidates: &[[&str; 2]],
+    members: usize,
+    threshold: Option<u32>,
+) -> Created {
     let committee: Vec<String> = (1..=members).map(|i| format!("Uỷ viên {i}")).collect();
     let candidates: Vec<serde_json::Value> = candidates
         .iter()
@@ -462,11 +474,17 @@ async fn sealed_election_of(client: &Client, candidates: &[[&str; 2]], members: 
         .call(
             Method::POST,
             "/api/elections",
-            Some(&json!({
-                "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
-                "candidates": candidates,
-                "summoned": 4, "committee": committee
-            })),
+            Some(&{
+                let mut input = json!({
+                    "title": "Lấy phiếu tín nhiệm", "unit": "Sở Y tế", "date": "2026-11-28",
+                    "candidates": candidates,
+                    "summoned": 4, "committee": committee
+                });
+                if let Some(t) = threshold {
+                    input["threshold"] = json!(t);
+                }
+                input
+            }),
             Some(&token),
         )
         .await
@@ -548,6 +566,8 @@ async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
         .output()
         .unwrap());
     assert!(out.contains("key share enrolled"), "{out}");
+    // The key ceremony over HTTPS, each member's CLI with --ca.
+    ceremony_in_turns(&url, Some(&cert), &[k0.clone(), k1.clone()]);
     let out = ok(cli(&[
         "committee",
         "quorum",
@@ -576,6 +596,10 @@ async fn cli_talks_to_an_https_server_whose_certificate_it_is_given() {
             "election",
             "trustee_key",
             "trustee_key",
+            "dealing",
+            "dealing",
+            "shares_ok",
+            "shares_ok",
             "election_key",
             "quorum"
         ]
@@ -902,9 +926,11 @@ async fn cli_trusts_a_ca_signed_server_through_its_ca_or_its_own_certificate_onl
 }
 
 /// Issue 10, item 5: the members enroll at the same moment. Each gets
-/// success and keeps the key file (with n-of-n decryption a lost key file
-/// means an election that can never be counted); the election key is in the
-/// log once, after the last share.
+/// success and keeps the key file (a lost key file is a member that can
+/// never deal nor decrypt); every key is in the log once. In the last
+/// round the three run the key ceremony at the same moment too (`ceremony
+/// --wait`), and the election key is in the log once, after the last
+/// `shares_ok`.
 #[tokio::test(flavor = "multi_thread")]
 async fn members_enrolling_at_once_all_succeed_and_keep_their_key_files() {
     let dir = temp("keygen-race");
@@ -945,20 +971,511 @@ async fn members_enrolling_at_once_all_succeed_and_keep_their_key_files() {
             );
         }
         let log = log_of(&client, &created.id).await;
-        let kinds = kinds(&log);
         assert_eq!(
-            kinds,
-            [
-                "election",
-                "trustee_key",
-                "trustee_key",
-                "trustee_key",
-                "election_key"
-            ],
+            kinds(&log),
+            ["election", "trustee_key", "trustee_key", "trustee_key"],
             "round {round}"
         );
+        if round < 7 {
+            continue;
+        }
+        let children: Vec<Child> = keys
+            .iter()
+            .map(|k| {
+                ceremony_cmd(&url, None, k, true)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for (i, c) in children.into_iter().enumerate() {
+            let out = ok(c.wait_with_output().unwrap());
+            assert!(out.contains("key ceremony complete"), "member {i}: {out}");
+        }
+        let kinds = kinds(&log_of(&client, &created.id).await);
+        assert_eq!(kinds.iter().filter(|k| *k == "dealing").count(), 3);
+        assert_eq!(kinds.iter().filter(|k| *k == "shares_ok").count(), 3);
+        assert_eq!(kinds.last().map(String::as_str), Some("election_key"));
         let view: ElectionView = view_of(&client, &created.id).await;
         assert!(view.election_key.is_some());
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `tinnhiem committee ceremony` for the member of key file `key` (`--ca`
+/// when given; `--wait` polling every 0.1 s when `wait`).
+fn ceremony_cmd(url: &str, ca: Option<&Path>, key: &Path, wait: bool) -> Command {
+    let mut args = vec![
+        "committee",
+        "ceremony",
+        "--server",
+        url,
+        "--key-file",
+        key.to_str().unwrap(),
+    ];
+    if wait {
+        args.extend(["--wait", "--interval", "0.1"]);
+    }
+    if let Some(ca) = ca {
+        args.extend(["--ca", ca.to_str().unwrap()]);
+    }
+    cli(&args)
+}
+
+/// Runs `ceremony` (without --wait) for each member in turn, round after
+/// round, until every member's says the ceremony is complete: what members
+/// who each run the command now and then do. Three rounds always suffice
+/// without complaints (deal; shares_ok; done).
+fn ceremony_in_turns(url: &str, ca: Option<&Path>, keys: &[PathBuf]) -> Vec<String> {
+    let mut outputs = vec![String::new(); keys.len()];
+    for _round in 0..4 {
+        let mut done = true;
+        for (i, k) in keys.iter().enumerate() {
+            let out = ok(ceremony_cmd(url, ca, k, false).output().unwrap());
+            done &= out.contains("key ceremony complete");
+            outputs[i].push_str(&out);
+        }
+        if done {
+            return outputs;
+        }
+    }
+    panic!("the ceremony did not finish: {outputs:?}");
+}
+
+/// The credentials printed on a sheet that `committee credentials` wrote.
+fn sheet_credentials(html: &str, id: &str) -> Vec<Credential> {
+    html.split(&format!("/v/{id}#"))
+        .skip(1)
+        .map(|rest| Credential::from_text(&rest[..39]).unwrap())
+        .collect()
+}
+
+/// Casts one ballot per credential with `marks[i]`, on the key in the view.
+async fn cast(client: &Client, id: &str, creds: &[Credential], marks: &[Vec<Option<Level>>]) {
+    let view: ElectionView = view_of(client, id).await;
+    let ctx = ElectionContext {
+        election_hash: unhex_array(view.election_hash.as_deref().unwrap(), "h").unwrap(),
+        key: PublicKey::from_bytes(
+            &unhex_array(view.election_key.as_deref().unwrap(), "k").unwrap(),
+            "k",
+        )
+        .unwrap(),
+        candidates: view.candidates.len() as u32,
+    };
+    for (c, m) in creds.iter().zip(marks) {
+        let b = Ballot::cast(&ctx, id, c, m, None, &mut OsRng);
+        client
+            .send(
+                Method::POST,
+                &format!("/api/elections/{id}/ballots"),
+                Some(&b),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Polls the view until `done` holds of it (10 s at most).
+async fn until(client: &Client, id: &str, what: &str, done: impl Fn(&ElectionView) -> bool) {
+    for _ in 0..200 {
+        let view: ElectionView = view_of(client, id).await;
+        if done(&view) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// `args` of `tinnhiem committee`, run off the async runtime.
+async fn committee_async(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        committee(&args)
+    })
+    .await
+    .unwrap()
+}
+
+/// `committee ACTION --server URL --key-file KEY`.
+fn member_args(action: &str, url: &str, key: &Path) -> Vec<String> {
+    vec![
+        action.into(),
+        "--server".into(),
+        url.into(),
+        "--key-file".into(),
+        key.to_str().unwrap().into(),
+    ]
+}
+
+fn failed(o: &Output) -> String {
+    assert!(
+        !o.status.success(),
+        "expected a refusal: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    stderr(o)
+}
+
+/// Issue 12: three members, any two decrypt. Each member runs the key
+/// ceremony from a terminal; one member's command is killed after its
+/// dealing and run again, and it goes on from the log (nothing else is
+/// kept but the key file); two members decrypt, the result is published,
+/// and the third member's decryption after the result is refused with the
+/// reason. `verify` shows the threshold, the qualified members and who
+/// decrypted.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_of_three_members_run_the_ceremony_one_resumes_after_an_interruption_and_two_decrypt() {
+    let dir = temp("threshold");
+    let (_server, port) = start(&dir, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    let client = Client::new(&url);
+    let created = sealed_election_with(
+        &client,
+        &[["Nguyễn Văn A", "Giám đốc"], ["Trần Thị B", "Phó Giám đốc"]],
+        3,
+        Some(2),
+    )
+    .await;
+    let id = created.id.clone();
+    let keys: Vec<PathBuf> = (0..3).map(|i| dir.join(format!("member{i}.key"))).collect();
+    let enrolled = ok(
+        keygen(&url, None, &id, 0, &created.trustee_codes[0], &keys[0])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        enrolled.contains("Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)")
+            && enrolled.contains("committee ceremony"),
+        "keygen states t of n and the next step: {enrolled}"
+    );
+    // Alone so far: the command says whom it waits for and stops.
+    let alone = ok(ceremony_cmd(&url, None, &keys[0], false).output().unwrap());
+    assert!(
+        alone.contains("đang chờ khoá của thành viên 1 (Uỷ viên 2), 2 (Uỷ viên 3)")
+            && alone.contains("waiting for the key of member 1 (Uỷ viên 2), 2 (Uỷ viên 3)")
+            && alone.contains("--wait"),
+        "{alone}"
+    );
+    for i in 1..3 {
+        ok(keygen(
+            &url,
+            None,
+            &id,
+            i,
+            &created.trustee_codes[i as usize],
+            &keys[i as usize],
+        )
+        .output()
+        .unwrap());
+    }
+    // A key file naming member 1 with member 2's key: not member 1's.
+    let member2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&keys[2]).unwrap()).unwrap();
+    let wrong = dir.join("wrong.key");
+    std::fs::write(
+        &wrong,
+        json!({"election": id, "member": 1, "key": member2["key"]}).to_string(),
+    )
+    .unwrap();
+    let e = failed(&ceremony_cmd(&url, None, &wrong, false).output().unwrap());
+    assert!(
+        e.contains("this key file is not member 1's") && e.contains("không phải của thành viên 1"),
+        "{e}"
+    );
+
+    // Member 2 starts and is stopped (its terminal closed) once its dealing
+    // is in the log.
+    let mut interrupted = ceremony_cmd(&url, None, &keys[2], true)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    until(&client, &id, "member 2's dealing", |v| {
+        v.ceremony.as_ref().is_some_and(|c| c.dealt[2])
+    })
+    .await;
+    interrupted.kill().unwrap();
+    let first = interrupted.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&first.stdout).contains("dealing published"));
+
+    // Members 0 and 1 go through and wait for member 2's shares_ok.
+    let waiting: Vec<Child> = keys[..2]
+        .iter()
+        .map(|k| {
+            ceremony_cmd(&url, None, k, true)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    until(&client, &id, "the shares_ok of members 0 and 1", |v| {
+        v.ceremony
+            .as_ref()
+            .is_some_and(|c| c.shares_ok[0] && c.shares_ok[1])
+    })
+    .await;
+    let view: ElectionView = view_of(&client, &id).await;
+    assert!(
+        view.election_key.is_none(),
+        "member 2 has not confirmed yet"
+    );
+
+    // Member 2 again: it goes on from the log, without dealing again.
+    let resumed = ok(ceremony_cmd(&url, None, &keys[2], false).output().unwrap());
+    assert!(!resumed.contains("dealing published"), "{resumed}");
+    assert!(resumed.contains("shares_ok published"), "{resumed}");
+    for text in [
+        "key ceremony complete",
+        "Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)",
+        "qualified members): 0 (Uỷ viên 1), 1 (Uỷ viên 2), 2 (Uỷ viên 3)",
+        "election fingerprint",
+    ] {
+        assert!(resumed.contains(text), "{text}: {resumed}");
+    }
+    for (i, c) in waiting.into_iter().enumerate() {
+        let out = ok(c.wait_with_output().unwrap());
+        // The members awaited shrink as they confirm: member 2 is among
+        // them in the last wait line.
+        let last_wait = out
+            .lines()
+            .rfind(|l| l.contains("đang chờ xác nhận phần chia (shares_ok) của thành viên"))
+            .unwrap_or_default();
+        assert!(
+            last_wait.contains("2 (Uỷ viên 3))")
+                && last_wait.contains("(waiting for the shares_ok of member "),
+            "member {i} named whom it waited for: {out}"
+        );
+        assert!(out.contains("key ceremony complete"), "member {i}: {out}");
+    }
+    let kinds = kinds(&log_of(&client, &id).await);
+    assert_eq!(kinds.iter().filter(|k| *k == "dealing").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| *k == "shares_ok").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| *k == "election_key").count(), 1);
+
+    // Voting.
+    ok(committee(&[
+        "quorum",
+        "--server",
+        &url,
+        "--key-file",
+        keys[0].to_str().unwrap(),
+        "--present",
+        "3",
+    ]));
+    let sheet = dir.join("sheet.html");
+    ok(committee(&[
+        "credentials",
+        "--server",
+        &url,
+        "--key-file",
+        keys[1].to_str().unwrap(),
+        "--count",
+        "3",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]));
+    let creds = sheet_credentials(&std::fs::read_to_string(&sheet).unwrap(), &id);
+    ok(committee_async(member_args("open", &url, &keys[0])).await);
+    cast(
+        &client,
+        &id,
+        &creds,
+        &[
+            vec![Some(Level::High), Some(Level::Low)],
+            vec![Some(Level::Low), None],
+            vec![Some(Level::High), Some(Level::Confidence)],
+        ],
+    )
+    .await;
+    ok(committee_async(member_args("close", &url, &keys[2])).await);
+
+    // No result before two members have decrypted.
+    let e = failed(&committee_async(member_args("result", &url, &keys[1])).await);
+    assert!(e.contains("the count needs 2 more member(s)"), "{e}");
+    let out = ok(committee_async(member_args("decrypt", &url, &keys[0])).await);
+    assert!(
+        out.contains("partial decryption published")
+            && out.contains("Còn cần 1 thành viên giải mã nữa")
+            && out.contains("the count needs 1 more member(s) to decrypt"),
+        "{out}"
+    );
+    let out = ok(committee_async(member_args("decrypt", &url, &keys[2])).await);
+    assert!(out.contains("enough partial decryptions"), "{out}");
+    let out = ok(committee_async(member_args("result", &url, &keys[1])).await);
+    assert!(
+        out.contains("result published")
+            && out.contains("decrypted by member 0 (Uỷ viên 1), 2 (Uỷ viên 3)"),
+        "{out}"
+    );
+    // The third member, too late.
+    let e = failed(&committee_async(member_args("decrypt", &url, &keys[1])).await);
+    assert!(
+        e.contains("kết quả đã được công bố") && e.contains("the result is already published"),
+        "{e}"
+    );
+
+    let log_path = dir.join("log.jsonl");
+    std::fs::write(&log_path, log_of(&client, &id).await).unwrap();
+    let out = ok(cli(&["verify", log_path.to_str().unwrap()])
+        .output()
+        .unwrap());
+    for text in [
+        "Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)",
+        "Thành viên hợp lệ (qualified members): 0 (Uỷ viên 1), 1 (Uỷ viên 2), 2 (Uỷ viên 3)",
+        "Đã giải mã (decrypted by): 0 (Uỷ viên 1), 2 (Uỷ viên 3)",
+    ] {
+        assert!(out.contains(text), "{text}: {out}");
+    }
+    let out = ok(cli(&["verify", "--json", log_path.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["returned"], 3);
+    assert_eq!(r["candidates"][0]["high"]["count"], 2);
+    assert_eq!(r["candidates"][1]["confidence"]["count"], 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A member whose dealing gives member 1 a share that does not check: member
+/// 1's `ceremony` complains (the server upholds it), the dealer is out of
+/// the qualified members, its `credentials` and `decrypt` are refused with
+/// the reason, and the two others count.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_dealing_draws_the_cli_s_complaint_and_its_dealer_may_not_decrypt() {
+    use tinnhiem_core::dkg::{self, DEALING_CONTEXT};
+    use tinnhiem_core::trustee::TrusteeKey;
+
+    let dir = temp("complaint");
+    let (_server, port) = start(&dir, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    let client = Client::new(&url);
+    let created = sealed_election_with(&client, &[["Nguyễn Văn A", "Giám đốc"]], 3, Some(2)).await;
+    let id = created.id.clone();
+    let keys: Vec<PathBuf> = (0..3).map(|i| dir.join(format!("member{i}.key"))).collect();
+    for i in 0..3 {
+        ok(keygen(
+            &url,
+            None,
+            &id,
+            i,
+            &created.trustee_codes[i as usize],
+            &keys[i as usize],
+        )
+        .output()
+        .unwrap());
+    }
+    // Member 0's dealing, made here with its key file, with member 1's
+    // share changed and the dealing signed again.
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&keys[0]).unwrap()).unwrap();
+    let key =
+        TrusteeKey::from_bytes(&unhex_array(file["key"].as_str().unwrap(), "k").unwrap()).unwrap();
+    let mut tally = tinnhiem_tally::Tally::new();
+    for line in tinnhiem_tally::split_lines(&log_of(&client, &id).await) {
+        tally.push(line, &mut OsRng).unwrap();
+    }
+    let hash = tally.election_hash().unwrap();
+    let params = tally.threshold_params().unwrap();
+    let publics: Vec<PublicKey> = tally.trustee_keys().iter().flatten().copied().collect();
+    let mut d = dkg::deal(&params, &hash, 0, &key, &publics, &mut OsRng).unwrap();
+    d.shares[1].ciphertext[0] ^= 1;
+    let bytes = d.to_bytes();
+    let mut msg = hash.to_vec();
+    msg.extend_from_slice(&bytes[..bytes.len() - 64]);
+    d.signature = key.sign(DEALING_CONTEXT, &msg, &mut OsRng);
+    client
+        .send(
+            Method::POST,
+            &format!("/api/elections/{id}/dealings"),
+            Some(&json!({"dealing": tinnhiem_core::encoding::hex(&d.to_bytes())})),
+            None,
+        )
+        .await
+        .unwrap();
+
+    let outputs = ceremony_in_turns(&url, None, &keys);
+    assert!(
+        outputs[1].contains(
+            "the share dealt by member 0 (Uỷ viên 1) does not check: complaint published"
+        ),
+        "{}",
+        outputs[1]
+    );
+    assert!(
+        !outputs[0].contains("dealing published"),
+        "member 0 had dealt: {}",
+        outputs[0]
+    );
+    assert!(
+        outputs[0].contains("qualified members): 1 (Uỷ viên 2), 2 (Uỷ viên 3)")
+            && outputs[0].contains("member 0 was disqualified"),
+        "{}",
+        outputs[0]
+    );
+    let view: ElectionView = view_of(&client, &id).await;
+    let c = view.ceremony.as_ref().unwrap();
+    assert_eq!(c.qualified.as_deref(), Some(&[1, 2][..]));
+    assert_eq!(c.complaints.len(), 1);
+    assert_eq!((c.complaints[0].dealer, c.complaints[0].complainer), (0, 1));
+
+    ok(committee_async(vec![
+        "quorum".into(),
+        "--server".into(),
+        url.clone(),
+        "--key-file".into(),
+        keys[2].to_str().unwrap().into(),
+        "--present".into(),
+        "3".into(),
+    ])
+    .await);
+    // The disqualified member's share is not in the election key: it may
+    // not vouch for the fingerprint on the sheet.
+    let sheet = dir.join("sheet.html");
+    let sheet_args = |k: &Path| {
+        vec![
+            "credentials".to_string(),
+            "--server".into(),
+            url.clone(),
+            "--key-file".into(),
+            k.to_str().unwrap().into(),
+            "--count".into(),
+            "1".into(),
+            "--out".into(),
+            sheet.to_str().unwrap().into(),
+        ]
+    };
+    let e = failed(&committee_async(sheet_args(&keys[0])).await);
+    assert!(e.contains("member 0 was disqualified"), "{e}");
+    assert!(!sheet.exists());
+    ok(committee_async(sheet_args(&keys[1])).await);
+    let creds = sheet_credentials(&std::fs::read_to_string(&sheet).unwrap(), &id);
+    ok(committee_async(member_args("open", &url, &keys[1])).await);
+    cast(&client, &id, &creds, &[vec![Some(Level::Low)]]).await;
+    ok(committee_async(member_args("close", &url, &keys[1])).await);
+
+    let e = failed(&committee_async(member_args("decrypt", &url, &keys[0])).await);
+    assert!(
+        e.contains("member 0 was disqualified in the key ceremony")
+            && e.contains("đã bị loại trong lễ tạo khoá"),
+        "{e}"
+    );
+    ok(committee_async(member_args("decrypt", &url, &keys[2])).await);
+    ok(committee_async(member_args("decrypt", &url, &keys[1])).await);
+    ok(committee_async(member_args("result", &url, &keys[2])).await);
+    let log_path = dir.join("log.jsonl");
+    std::fs::write(&log_path, log_of(&client, &id).await).unwrap();
+    let out = ok(cli(&["verify", log_path.to_str().unwrap()])
+        .output()
+        .unwrap());
+    assert!(
+        out.contains("Thành viên hợp lệ (qualified members): 1 (Uỷ viên 2), 2 (Uỷ viên 3)")
+            && out.contains("Đã giải mã (decrypted by): 1 (Uỷ viên 2), 2 (Uỷ viên 3)"),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,9 +2,11 @@
 // the server (by election id) or from a file, verifies it in the browser
 // with the tally crate compiled to wasm (the same verifier as `tinnhiem
 // verify`), a few lines at a time with a progress bar, and shows the result
-// table, the first failing entry with its reason, the ballots left out, and
-// every entry (seq, kind). A tracking code is looked up on the server and
-// checked against the verified log (the line's SHA-256 must match).
+// table, the first failing entry with its reason, the ballots left out, the
+// committee (t of n, the qualified members, who decrypted) and every entry
+// (seq, kind, the members it names). A tracking code is looked up on the
+// server and checked against the verified log (the line's SHA-256 must
+// match).
 
 import * as tn from './tn.js';
 import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError, why as reasonIn } from './results.js';
@@ -36,6 +38,13 @@ const STRINGS = merge(SHARED, {
     'dl.phase': 'Giai đoạn',
     'dl.head': 'Mã băm cuối',
     'dl.time': 'Thời gian kiểm tra',
+    'dl.committee': 'Ban kiểm phiếu',
+    'dl.qualified': 'Thành viên hợp lệ',
+    'dl.decrypted': 'Đã giải mã',
+    'committee.threshold': '{n} thành viên; cần {t} thành viên để giải mã',
+    'committee.all': '{n} thành viên; cần cả {n} thành viên để giải mã',
+    'committee.none': 'chưa có ai',
+    'member': '{name} (số {i})',
     'time': '{s} giây ({n} dòng)',
     save: 'Tải nhật ký về (.jsonl)',
     'result.h': 'Kết quả theo nhật ký',
@@ -53,6 +62,11 @@ const STRINGS = merge(SHARED, {
     'kind.election': 'khởi tạo',
     'kind.trustee_key': 'khoá thành viên',
     'kind.election_key': 'khoá chung',
+    'kind.dealing': 'chia khoá',
+    'kind.complaint': 'khiếu nại phần chia khoá',
+    'kind.shares_ok': 'xác nhận phần chia khoá',
+    'note.member': 'thành viên {who}',
+    'note.complaint': '{who} khiếu nại phần chia của {dealer}',
     'kind.quorum': 'điểm danh',
     'kind.credentials': 'phát mã',
     'kind.open': 'mở bỏ phiếu',
@@ -99,6 +113,13 @@ const STRINGS = merge(SHARED, {
     'dl.phase': 'Phase',
     'dl.head': 'Head hash',
     'dl.time': 'Time to verify',
+    'dl.committee': 'Counting committee',
+    'dl.qualified': 'Qualified members',
+    'dl.decrypted': 'Decrypted by',
+    'committee.threshold': '{n} members; any {t} of them decrypt (threshold {t} of {n})',
+    'committee.all': '{n} members; all {n} must decrypt',
+    'committee.none': 'nobody yet',
+    'member': '{name} (no. {i})',
     'time': '{s} s ({n} lines)',
     save: 'Download the log (.jsonl)',
     'result.h': 'Result from the log',
@@ -116,6 +137,11 @@ const STRINGS = merge(SHARED, {
     'kind.election': 'election',
     'kind.trustee_key': 'trustee key',
     'kind.election_key': 'election key',
+    'kind.dealing': 'dealing',
+    'kind.complaint': 'complaint about a dealt share',
+    'kind.shares_ok': 'shares confirmed',
+    'note.member': 'member {who}',
+    'note.complaint': '{who} complains about the share dealt by {dealer}',
     'kind.quorum': 'attendance',
     'kind.credentials': 'credentials',
     'kind.open': 'voting opened',
@@ -154,6 +180,7 @@ const state = {
   progress: null, // {done, total}
   loading: false,
   track: null, // last lookup: {key, vars, cls}
+  committee: null, // committeeOf(answer)
 };
 
 function splitLines(text) {
@@ -212,6 +239,66 @@ function incomplete(a) {
   return Boolean(a.failure) && a.failure.seq >= state.lines.length && a.entries === state.lines.length;
 }
 
+// A little-endian u32 at byte `at` of a hex string.
+function u32le(hex, at) {
+  const b = (k) => parseInt(hex.substr(2 * (at + k), 2), 16) || 0;
+  return b(0) + b(1) * 0x100 + b(2) * 0x10000 + b(3) * 0x1000000;
+}
+
+// The committee as the verified lines show it (each was checked by the
+// verifier before it is read here, for display only): t of n, the qualified
+// members (threshold ceremony: every dealer but those an upheld complaint
+// names, once all have dealt; every complaint in a log that holds is
+// upheld), who decrypted, and per line the members it names.
+function committeeOf(a) {
+  const names = (a.election && a.election.trustees) || [];
+  const n = names.length;
+  const ceremony = Boolean(a.election) && a.election.threshold !== undefined && a.election.threshold !== null;
+  const c = { n, t: ceremony ? a.election.threshold : n, ceremony, names, qualified: null, decrypted: [], notes: new Map() };
+  const dealt = new Set();
+  const outcast = new Set();
+  const verified = Math.min(a.entries, state.lines.length);
+  for (let seq = 0; seq < verified; seq++) {
+    const kind = a.kinds[seq];
+    if (!['trustee_key', 'dealing', 'complaint', 'shares_ok', 'decryption'].includes(kind)) continue;
+    let body;
+    try { body = JSON.parse(state.lines[seq]).body; } catch (_) { continue; }
+    if (kind === 'trustee_key') c.notes.set(seq, { key: 'note.member', members: { who: body.trustee } });
+    else if (kind === 'dealing') {
+      const i = u32le(body.dealing, 0);
+      dealt.add(i);
+      c.notes.set(seq, { key: 'note.member', members: { who: i } });
+    } else if (kind === 'complaint') {
+      const dealer = u32le(body.complaint, 0);
+      outcast.add(dealer);
+      c.notes.set(seq, { key: 'note.complaint', members: { who: u32le(body.complaint, 4), dealer } });
+    } else if (kind === 'shares_ok') c.notes.set(seq, { key: 'note.member', members: { who: body.signer } });
+    else {
+      c.decrypted.push(body.trustee);
+      c.notes.set(seq, { key: 'note.member', members: { who: body.trustee } });
+    }
+  }
+  if (ceremony && n > 0 && dealt.size === n) c.qualified = names.map((_, i) => i).filter((i) => !outcast.has(i));
+  c.decrypted.sort((x, y) => x - y);
+  return c;
+}
+
+function memberName(c, i) {
+  return t('member', { name: c.names[i] === undefined ? '?' : c.names[i], i });
+}
+
+function memberList(c, list) {
+  return list.length ? list.map((i) => memberName(c, i)).join(', ') : t('committee.none');
+}
+
+function noteOf(c, seq) {
+  const note = c.notes.get(seq);
+  if (!note) return '';
+  const vars = {};
+  for (const [k, i] of Object.entries(note.members)) vars[k] = memberName(c, i);
+  return t(note.key, vars);
+}
+
 function renderOutcome() {
   const a = state.answer;
   if (!a) return;
@@ -246,6 +333,16 @@ function renderOutcome() {
   const secs = (a.ms / 1000).toFixed(2);
   $('dl-time').textContent = t('time', { s: tr.lang() === 'vi' ? secs.replace('.', ',') : secs, n: state.lines.length });
   $('dl-time').dataset.ms = String(Math.round(a.ms));
+  const c = committeeOf(a);
+  state.committee = c;
+  $('dl-committee').textContent = c.n ? t(c.ceremony && c.t !== c.n ? 'committee.threshold' : 'committee.all', { t: c.t, n: c.n }) : '';
+  $('dl-committee').dataset.threshold = String(c.t);
+  $('dl-committee').dataset.members = String(c.n);
+  $('dl-qualified-t').hidden = $('dl-qualified').hidden = c.qualified === null;
+  $('dl-qualified').textContent = c.qualified === null ? '' : memberList(c, c.qualified);
+  $('dl-qualified').dataset.members = c.qualified === null ? '' : c.qualified.join(',');
+  $('dl-decrypted').textContent = memberList(c, c.decrypted);
+  $('dl-decrypted').dataset.members = c.decrypted.join(',');
 
   $('result-box').hidden = !a.result;
   if (a.result) {
@@ -272,6 +369,7 @@ function renderEntries() {
     if (seq === failSeq) { note = t('entries.bad', { reason: why(a.failure) }); cls = 'c-kind-bad'; }
     else if (excluded.has(seq)) { note = t('entries.excluded', { reason: excluded.get(seq) }); cls = 'c-kind-excluded'; }
     else if (failSeq !== null && seq > failSeq) note = t('entries.unchecked');
+    else note = noteOf(state.committee, seq);
     return el('tr', { class: cls, dataset: { seq, kind: k } },
       el('td', { text: String(seq) }), el('td', { class: 'c-l', text: `${k} (${t(`kind.${k}`)})` }), el('td', { class: 'c-l', text: note }));
   });

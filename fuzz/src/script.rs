@@ -5,21 +5,27 @@
 //! the server key and the committee's keys (fixed, derived from constants),
 //! re-seals every line (`seq`, `prev`, `server_sig`) and signs what the
 //! committee would sign, so that the fuzzer explores what the log *says*:
-//! phases, attendance, credentials, ballots, decryptions, the result.
+//! phases, the threshold ceremony (dealings, complaints, `shares_ok`),
+//! attendance, credentials, ballots, decryptions, the result.
 //!
 //! One directive a line, `KIND JSON`:
 //!
 //! | kind | JSON | what the harness does |
 //! | --- | --- | --- |
-//! | `election` | an election body | sets `server_key` to the harness key |
+//! | `election` | an election body (with `threshold`: a t-of-n line 0) | sets `server_key` to the harness key |
 //! | `trustee_key` | a trustee key body | an all-zero `proof`: the harness trustee's real share |
-//! | `election_key` | an election key body | an all-zero `key`: the sum of the harness trustees' keys |
+//! | `election_key` | an election key body | an all-zero `key`: the sum of the harness trustees' keys, or under the threshold ceremony the qualified dealers' key |
+//! | `dealing` | a dealing body | as is |
+//! | `deal` | `{"dealer": i, "bad_share_to": j}` (`bad_share_to` optional) | harness trustee `i`'s real dealing for line 0's `(n, t)` to the keys in the log; with `bad_share_to`, member `j`'s share changed and the dealing signed again (a complaint by `j` is then upheld) |
+//! | `complaint` | a complaint body | as is |
+//! | `complain` | `{"complainer": j, "dealer": i}` | harness trustee `j`'s complaint against `i`'s dealing in the log (upheld only if the share is bad) |
+//! | `shares_ok` | a statement body | an all-zero `signature` by a known signer: signed on the dealings in the log |
 //! | `quorum`, `open`, `close`, `credentials`, `result` | the body | an all-zero `signature` by a known signer: signed |
 //! | `result` | the body, `counts` empty and signature zero | counts from the decryptions so far |
 //! | `issue` | `[i, ...]` | a `credentials` entry of the harness credentials `i`, signed by trustee 0 |
 //! | `cast` | `{"cred": i, "marks": [...], "signed_by": ...}` | a ballot cast with harness credential `i` |
 //! | `ballot` | a ballot body | as is |
-//! | `decryption` | a decryption body with no shares | the harness trustee's real partial decryptions |
+//! | `decryption` | a decryption body with no shares | the harness trustee's real partial decryptions (with its share `x_j` under the threshold ceremony) |
 //! | `raw` | anything | the rest of the line, as a log line, unsealed |
 //!
 //! A directive may start with a count, `N KIND JSON`, to be done `N` times
@@ -32,10 +38,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tinnhiem_core::ballot::{Ballot, Level};
 use tinnhiem_core::credential::Credential;
+use tinnhiem_core::dkg::{self, Dealing, DEALING_CONTEXT};
 use tinnhiem_core::log::{
-    entry_hash, CloseBody, CredentialsBody, DecryptionBody, ElectionBody, ElectionKeyBody, Entry,
-    Hex, Payload, QuorumBody, ResultBody, StatementBody, TrusteeKeyBody,
+    entry_hash, shares_ok_message, CloseBody, ComplaintBody, CredentialsBody, DealingBody,
+    DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, HexBytes, Payload, QuorumBody,
+    ResultBody, StatementBody, TrusteeKeyBody, SHARES_OK_CONTEXT,
 };
+use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
 use tinnhiem_tally::Tally;
@@ -78,6 +87,21 @@ struct Cast {
     marks: Vec<Option<Level>>,
     #[serde(default)]
     signed_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Deal {
+    dealer: u32,
+    #[serde(default)]
+    bad_share_to: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Complain {
+    complainer: u32,
+    dealer: u32,
 }
 
 struct Harness {
@@ -126,6 +150,55 @@ impl Harness {
         // leaves it behind, which only matters after the log has failed.
         let _ = self.tally.push(&line, &mut self.rng);
         self.lines.push(line);
+    }
+
+    /// The trustee keys in the log, once every member's is there.
+    fn logged_keys(&self) -> Option<Vec<PublicKey>> {
+        self.tally.trustee_keys().iter().copied().collect()
+    }
+
+    /// Harness trustee `d.dealer`'s dealing to the keys in the log.
+    fn deal(&mut self, d: &Deal) -> Option<Payload> {
+        let params = self.tally.threshold_params()?;
+        let keys = self.logged_keys()?;
+        let i = d.dealer as usize;
+        if i >= TRUSTEES || i >= keys.len() {
+            return None;
+        }
+        let hash = self.hash();
+        let key = &self.trustees[i];
+        let mut dealing = dkg::deal(&params, &hash, d.dealer, key, &keys, &mut self.rng).ok()?;
+        if let Some(j) = d.bad_share_to {
+            dealing.shares.get_mut(j as usize)?.ciphertext[0] ^= 1;
+            let bytes = dealing.to_bytes();
+            let mut msg = hash.to_vec();
+            msg.extend_from_slice(&bytes[..bytes.len() - 64]);
+            dealing.signature = key.sign(DEALING_CONTEXT, &msg, &mut self.rng);
+        }
+        Some(Payload::Dealing(DealingBody {
+            dealing: HexBytes(dealing.to_bytes()),
+        }))
+    }
+
+    /// Harness trustee `c.complainer`'s complaint against the dealing of
+    /// `c.dealer` in the log.
+    fn complain(&mut self, c: &Complain) -> Option<Payload> {
+        let params = self.tally.threshold_params()?;
+        let keys = self.logged_keys()?;
+        let j = c.complainer as usize;
+        if j >= TRUSTEES || j >= keys.len() {
+            return None;
+        }
+        let bytes = self.tally.dealings()?.get(c.dealer as usize)?.clone()?;
+        let hash = self.hash();
+        let verified = Dealing::from_bytes(&bytes, &params)
+            .ok()?
+            .verify(&params, &hash, c.dealer, keys.get(c.dealer as usize)?)
+            .ok()?;
+        let complaint = verified.complain(&hash, c.complainer, &self.trustees[j], &mut self.rng);
+        Some(Payload::Complaint(ComplaintBody {
+            complaint: Hex(complaint.to_bytes()),
+        }))
     }
 
     /// Signs a statement whose signature is all zeros, as its signer.
@@ -192,7 +265,14 @@ impl Harness {
             }
             "election_key" => {
                 let mut b: ElectionKeyBody = json(body)?;
-                if b.key.0 == [0; 32] {
+                let qualified = self
+                    .tally
+                    .qualification()
+                    .and_then(|q| q.public().ok())
+                    .map(|p| *p.election_key().as_bytes());
+                if b.key.0 == [0; 32] && self.tally.threshold_params().is_some() {
+                    b.key = Hex(qualified.unwrap_or([0; 32]));
+                } else if b.key.0 == [0; 32] {
                     let n = self.tally.election().map_or(0, |e| e.trustees.len());
                     let keys: Vec<_> = self.trustees[..n.min(TRUSTEES)]
                         .iter()
@@ -201,6 +281,25 @@ impl Harness {
                     b.key = Hex(combine(&keys).compress().to_bytes());
                 }
                 Payload::ElectionKey(b)
+            }
+            "dealing" => Payload::Dealing(json(body)?),
+            "deal" => self.deal(&json(body)?)?,
+            "complaint" => Payload::Complaint(json(body)?),
+            "complain" => self.complain(&json(body)?)?,
+            "shares_ok" => {
+                let mut b: StatementBody = json(body)?;
+                if b.signature.0 == [0; 64] && (b.signer as usize) < TRUSTEES {
+                    let hash = self.hash();
+                    let d = self.tally.dealings_hash().unwrap_or([0; 32]);
+                    b.signature = Hex(self.trustees[b.signer as usize]
+                        .sign(
+                            SHARES_OK_CONTEXT,
+                            &shares_ok_message(&hash, &d),
+                            &mut self.rng,
+                        )
+                        .to_bytes());
+                }
+                Payload::SharesOk(b)
             }
             "quorum" => self.sign(Payload::Quorum(json(body)?)),
             "open" => self.sign(Payload::Open(json(body)?)),
@@ -249,11 +348,18 @@ impl Harness {
                 if b.shares.is_empty() && (b.trustee as usize) < TRUSTEES {
                     let hash = self.hash();
                     let totals = self.tally.totals().to_vec();
-                    b.shares = self.trustees[b.trustee as usize]
-                        .partial_decrypt(&hash, b.trustee, &totals, &mut self.rng)
-                        .iter()
-                        .map(|p| Hex(p.to_bytes()))
-                        .collect();
+                    let key = &self.trustees[b.trustee as usize];
+                    let parts = match self.tally.qualification() {
+                        // Under the threshold ceremony: with the share
+                        // x_j rebuilt from the dealings (none for a member
+                        // that cannot rebuild it).
+                        Some(q) => q
+                            .secret_share(&hash, b.trustee, key, &mut self.rng)
+                            .ok()?
+                            .partial_decrypt(&hash, &totals, &mut self.rng),
+                        None => key.partial_decrypt(&hash, b.trustee, &totals, &mut self.rng),
+                    };
+                    b.shares = parts.iter().map(|p| Hex(p.to_bytes())).collect();
                 }
                 Payload::Decryption(b)
             }

@@ -90,3 +90,37 @@ fn committee_failure_seeds_fail_where_they_should() {
     ));
     assert!(matches!(reason("wrong-result"), Reason::WrongResult { .. }));
 }
+
+#[test]
+fn threshold_script_runs_the_ceremony_with_an_upheld_complaint_and_verifies() {
+    let log = build_log(&corpus("verify_script", "threshold")).expect("script");
+    check_log(&log);
+    let kinds: Vec<String> = tinnhiem_tally::split_lines(&log)
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_slice(l).unwrap();
+            v["kind"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "dealing").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| *k == "complaint").count(), 1);
+    assert_eq!(kinds.iter().filter(|k| *k == "shares_ok").count(), 3);
+    let (result, exclusions, entries) = fast(&log, Some(1)).expect("a 2-of-3 log that holds");
+    assert_eq!(entries, 22);
+    assert!(exclusions.is_empty());
+    assert_eq!(result.returned, 3);
+    assert_eq!(result.candidates[0].low.count, 2);
+    // Member 0, the bad dealer, was disqualified: its decryption fails.
+    let script = String::from_utf8(corpus("verify_script", "threshold")).unwrap();
+    let disqualified = script.replace(
+        "decryption {\"trustee\":1,\"shares\":[]}",
+        "decryption {\"trustee\":0,\"shares\":[]}",
+    );
+    let log = build_log(disqualified.as_bytes()).expect("script");
+    assert_eq!(
+        fast(&log, Some(1))
+            .expect_err("a disqualified member decrypts")
+            .reason,
+        tinnhiem_tally::Reason::NotQualified(0)
+    );
+}

@@ -68,8 +68,54 @@ pub fn consequence_vi(code: &str) -> &'static str {
     }
 }
 
-/// The minutes of the count (R10) as a printable HTML page.
-pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
+/// The counting committee's part of the minutes: its members (each marked
+/// when its partial decryption is in the log), `t` of `n`, and who
+/// decrypted. `decrypted_by[i]`: member `i`'s partial decryption is in the
+/// log.
+fn committee_html(e: &ElectionBody, decrypted_by: &[bool]) -> String {
+    let n = e.trustees.len();
+    let t = e.threshold.map_or(n, |t| t as usize);
+    let done = |i: usize| decrypted_by.get(i).copied().unwrap_or(false);
+    let items: String = e
+        .trustees
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mark = if done(i) {
+                " — đã giải mã (decrypted)"
+            } else {
+                ""
+            };
+            format!("<li>{}{mark}</li>", esc(name))
+        })
+        .collect();
+    let need = if t == n {
+        format!("cần cả {n} thành viên để giải mã (all {n} members must decrypt)")
+    } else {
+        format!("cần {t} thành viên để giải mã (any {t} of the {n} members decrypt)")
+    };
+    let by: Vec<String> = e
+        .trustees
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| done(*i))
+        .map(|(_, name)| esc(name))
+        .collect();
+    format!(
+        "<p>Ban kiểm phiếu gồm {n} thành viên; {need} (counting committee of {n}, threshold {t} \
+         of {n}):</p>\n<ul>{items}</ul>\n<p>Các thành viên đã giải mã (members who \
+         decrypted): {}.</p>",
+        if by.is_empty() {
+            "không có (none)".to_owned()
+        } else {
+            by.join(", ")
+        }
+    )
+}
+
+/// The minutes of the count (R10) as a printable HTML page; `decrypted_by`
+/// as the view's (member `i`'s partial decryption is in the log).
+pub fn minutes_html(e: &ElectionBody, r: &ElectionResult, decrypted_by: &[bool]) -> String {
     let mut rows = String::new();
     for (i, c) in r.candidates.iter().enumerate() {
         let _ = write!(
@@ -92,11 +138,6 @@ pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
             esc(consequence_vi(&c.consequence)),
         );
     }
-    let committee: Vec<String> = e
-        .trustees
-        .iter()
-        .map(|t| format!("<li>{}</li>", esc(t)))
-        .collect();
     format!(
         r#"<!doctype html>
 <html lang="vi">
@@ -113,8 +154,7 @@ pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
 <p>Ngày (date): {date}. MẬT (confidential, R10): lập thành 3 bản; 2 bản gửi cấp trên trực tiếp, 1 bản lưu cùng phiếu.</p>
 <p>Số người được triệu tập (summoned): <b>{summoned}</b>; số người có mặt (present): <b>{present}</b>;
 đủ 2/3 theo quy định (quorum, R2): <b>{met}</b>.</p>
-<p>Ban kiểm phiếu (counting committee):</p>
-<ul>{committee}</ul>
+{committee}
 <p>Số phiếu phát ra (issued): <b>{issued}</b>; số phiếu thu vào (returned): <b>{returned}</b>.</p>
 <table>
 <thead><tr><th>TT</th><th>Họ và tên</th><th>Chức vụ</th><th>Phát ra</th><th>Thu vào</th><th>Hợp lệ</th><th>Không hợp lệ</th>
@@ -140,7 +180,7 @@ pub fn minutes_html(e: &ElectionBody, r: &ElectionResult) -> String {
         } else {
             "không (no)"
         },
-        committee = committee.join(""),
+        committee = committee_html(e, decrypted_by),
         issued = r.issued,
         returned = r.returned,
         rows = rows,
@@ -172,6 +212,52 @@ mod tests {
             assert_eq!(base64(plain.as_bytes()), coded, "{plain:?}");
         }
         assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
+    }
+
+    #[test]
+    fn minutes_state_the_threshold_and_the_members_who_decrypted() {
+        use tinnhiem_core::log::Candidate;
+        use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
+        let mut rng = rand::rngs::OsRng;
+        let setup = Setup {
+            id: None,
+            title: "Lấy phiếu".into(),
+            unit: "Sở".into(),
+            date: "2026-11-28".into(),
+            candidates: vec![Candidate {
+                name: "Nguyễn Văn A".into(),
+                position: "Giám đốc".into(),
+            }],
+            summoned: 3,
+            trustees: vec!["Trưởng ban".into(), "Uỷ viên".into(), "Thư ký".into()],
+        };
+        let t = Threshold {
+            t: 2,
+            bad_dealer: None,
+        };
+        let mut m = Meeting::create_threshold(setup, t, &mut rng).unwrap();
+        m.record_quorum(3, &mut rng).unwrap();
+        m.issue_credentials(1, &mut rng).unwrap();
+        m.open(&mut rng).unwrap();
+        m.close(&mut rng).unwrap();
+        m.decrypt_by(&[0, 2], &mut rng).unwrap();
+        let r = m.tally.finish().unwrap();
+        let body = m.tally.election().unwrap().clone();
+        let html = minutes_html(&body, &r, &m.tally.decrypted_by());
+        assert!(
+            html.contains("Ban kiểm phiếu gồm 3 thành viên; cần 2 thành viên để giải mã"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Các thành viên đã giải mã (members who decrypted): Trưởng ban, Thư ký.")
+        );
+        assert!(html.contains("<li>Thư ký — đã giải mã (decrypted)</li>"));
+        assert!(html.contains("<li>Uỷ viên</li>"));
+        // n of n: every member decrypts.
+        let mut all = body.clone();
+        all.threshold = None;
+        let html = minutes_html(&all, &r, &[true, true, true]);
+        assert!(html.contains("Ban kiểm phiếu gồm 3 thành viên; cần cả 3 thành viên để giải mã"));
     }
 
     #[test]

@@ -1025,7 +1025,11 @@ pub(crate) async fn minutes(
             header::CONTENT_SECURITY_POLICY,
             crate::minutes::minutes_csp(),
         )],
-        Html(crate::minutes::minutes_html(&body, &r)),
+        Html(crate::minutes::minutes_html(
+            &body,
+            &r,
+            &election.view().decrypted_by,
+        )),
     )
         .into_response())
 }
