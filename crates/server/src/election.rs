@@ -30,9 +30,9 @@ use tinnhiem_core::ballot::{tracking_code, Ballot};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
-    head_message, Candidate, CloseBody, CredentialsBody, DecryptionBody, ElectionBody,
-    ElectionKeyBody, Entry, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
-    TrusteeKeyBody, SERVER_HEAD_CONTEXT,
+    head_message, shares_ok_message, Candidate, CloseBody, ComplaintBody, CredentialsBody,
+    DealingBody, DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody,
+    Refused, ResultBody, StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::combine;
@@ -90,9 +90,163 @@ pub enum DomainError {
     /// A committee statement the log's rules refuse.
     #[error("refused by the log's rules: {0}")]
     Rejected(Reason),
+    /// A step of the threshold ceremony, or of the count under it, that the
+    /// log's rules refuse (PROTOCOL.md §6.8).
+    #[error("{0}")]
+    Ceremony(CeremonyError),
     /// The store failed; the election refuses writes until a restart.
     #[error("storage failure: {0}")]
     Storage(String),
+}
+
+/// Why the log's rules refuse a step of the threshold key ceremony or of
+/// the count under it (PROTOCOL.md §6.3, §6.8), in words a committee member
+/// can act on. Members are numbered from 0, as in the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CeremonyError {
+    /// A `dealing`, `complaint` or `shares_ok` for an n-of-n election.
+    NotThreshold,
+    /// The election key is published: the key ceremony is over.
+    Over,
+    /// A dealing before every member's trustee key is in the log.
+    KeysMissing(Vec<u32>),
+    /// Another dealing by this member is in the log already.
+    AlreadyDealt(u32),
+    /// A dealing that fails its public checks (§10.5).
+    BadDealing {
+        /// The dealer.
+        dealer: u32,
+        /// The failing check's name.
+        fault: &'static str,
+    },
+    /// A complaint that is not upheld (§10.7).
+    ComplaintNotUpheld {
+        /// The dealer complained about.
+        dealer: u32,
+        /// The complaining member.
+        complainer: u32,
+    },
+    /// A complaint by a member that has posted `shares_ok`.
+    ComplaintAfterSharesOk(u32),
+    /// A `shares_ok` before every member has dealt.
+    DealingsMissing(Vec<u32>),
+    /// A partial decryption by a member disqualified in the key ceremony.
+    NotQualified(u32),
+    /// A partial decryption whose proof fails.
+    BadDecryption {
+        /// The member.
+        trustee: u32,
+        /// The first failing item (candidate · 3 + option).
+        item: u32,
+    },
+    /// The result before `t` members have decrypted.
+    DecryptionsNeeded {
+        /// Valid partial decryptions still needed.
+        needed: u32,
+        /// The threshold `t`.
+        threshold: u32,
+    },
+}
+
+fn members(list: &[u32]) -> String {
+    list.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl CeremonyError {
+    /// The message in Vietnamese.
+    pub fn vi(&self) -> String {
+        use CeremonyError as C;
+        match self {
+            C::NotThreshold => "Cuộc lấy phiếu này không dùng ngưỡng giải mã (cần đủ mọi thành viên): \
+                                không có bước chia phần khoá."
+                .into(),
+            C::Over => "Khoá chung đã được công bố: bước tạo khoá đã kết thúc.".into(),
+            C::KeysMissing(m) => format!(
+                "Chưa chia phần khoá được: còn chờ khoá của thành viên số {}.",
+                members(m)
+            ),
+            C::AlreadyDealt(i) => format!(
+                "Thành viên số {i} đã công bố một phần chia khoá khác; mỗi thành viên chỉ chia một lần."
+            ),
+            C::BadDealing { dealer, fault } => format!(
+                "Phần chia khoá của thành viên số {dealer} không qua được kiểm tra công khai ({fault})."
+            ),
+            C::ComplaintNotUpheld { dealer, complainer } => format!(
+                "Khiếu nại của thành viên số {complainer} đối với phần chia khoá của thành viên số \
+                 {dealer} không có căn cứ: phần khoá đã chia là đúng."
+            ),
+            C::ComplaintAfterSharesOk(j) => format!(
+                "Thành viên số {j} đã xác nhận các phần khoá nhận được (shares_ok), nên không thể \
+                 khiếu nại sau đó."
+            ),
+            C::DealingsMissing(m) => format!(
+                "Chưa xác nhận được: còn chờ phần chia khoá của thành viên số {}.",
+                members(m)
+            ),
+            C::NotQualified(i) => format!(
+                "Thành viên số {i} đã bị loại ở bước tạo khoá nên không được giải mã."
+            ),
+            C::BadDecryption { trustee, item } => format!(
+                "Phần giải mã của thành viên số {trustee} sai ở mục {item}: chứng minh không hợp lệ."
+            ),
+            C::DecryptionsNeeded { needed, threshold } => format!(
+                "Chưa đủ phần giải mã để tính kết quả: cần {threshold} thành viên giải mã, còn thiếu {needed}."
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CeremonyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use CeremonyError as C;
+        match self {
+            C::NotThreshold => f.write_str(
+                "this election has no threshold ceremony (every member decrypts): there is no dealing step",
+            ),
+            C::Over => f.write_str("the election key is published: the key ceremony is over"),
+            C::KeysMissing(m) => write!(
+                f,
+                "no dealing yet: waiting for the trustee keys of member(s) {}",
+                members(m)
+            ),
+            C::AlreadyDealt(i) => write!(
+                f,
+                "member {i} has published another dealing; each member deals once"
+            ),
+            C::BadDealing { dealer, fault } => write!(
+                f,
+                "member {dealer}'s dealing fails its public check {fault}"
+            ),
+            C::ComplaintNotUpheld { dealer, complainer } => write!(
+                f,
+                "member {complainer}'s complaint against member {dealer}'s dealing is not upheld: the share is correct"
+            ),
+            C::ComplaintAfterSharesOk(j) => write!(
+                f,
+                "member {j} has posted shares_ok and may no longer complain"
+            ),
+            C::DealingsMissing(m) => write!(
+                f,
+                "shares_ok too early: waiting for the dealings of member(s) {}",
+                members(m)
+            ),
+            C::NotQualified(i) => write!(
+                f,
+                "member {i} was disqualified in the key ceremony and may not decrypt"
+            ),
+            C::BadDecryption { trustee, item } => write!(
+                f,
+                "member {trustee}'s partial decryption {item} does not verify"
+            ),
+            C::DecryptionsNeeded { needed, threshold } => write!(
+                f,
+                "not enough partial decryptions for the result: {threshold} members must decrypt, {needed} more needed"
+            ),
+        }
+    }
 }
 
 impl From<StoreError> for DomainError {
@@ -133,6 +287,12 @@ pub struct ElectionInput {
     pub summoned: u32,
     /// Members of the counting committee.
     pub committee: Vec<String>,
+    /// How many members must take part in decryption (`t` of `n`, 1 to the
+    /// number of members); absent, the smallest majority
+    /// ([`tinnhiem_core::dkg::default_threshold`]). The number of members
+    /// gives n of n.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
 }
 
 /// What the organizer gets back on creation: the codes to hand out. They
@@ -257,6 +417,15 @@ pub(crate) fn phase_name(sealed: bool, p: Phase) -> &'static str {
 }
 
 fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
+    let n = input.committee.len();
+    if let Some(t) = input.threshold {
+        if t == 0 || t as usize > n {
+            return Err(DomainError::Invalid(format!(
+                "ngưỡng giải mã {t} không hợp lệ: cần từ 1 đến {n}, số thành viên Ban kiểm phiếu \
+                 (the threshold {t} is out of range: it must be 1 to {n}, the number of committee members)"
+            )));
+        }
+    }
     for (index, c) in input.candidates.iter().enumerate() {
         if c.retiring {
             return Err(DomainError::Excluded {
@@ -297,9 +466,32 @@ fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBod
             .collect(),
         summoned: input.summoned,
         trustees: input.committee.clone(),
-        threshold: None,
+        threshold: Some(threshold_of(input)),
         server_key: Hex(server_key),
     }
+}
+
+/// The election's threshold `t`: the input's, or the smallest majority.
+fn threshold_of(input: &ElectionInput) -> u32 {
+    input
+        .threshold
+        .unwrap_or_else(|| tinnhiem_core::dkg::default_threshold(input.committee.len() as u32))
+}
+
+/// Whether line 0 is the election the settings describe. A log written
+/// before the threshold ceremony (no `threshold` in line 0) matches
+/// settings that name none.
+fn line0_matches(
+    id: &str,
+    input: &ElectionInput,
+    server_key: [u8; 32],
+    line0: &ElectionBody,
+) -> bool {
+    let mut expected = body_of(id, input, server_key);
+    if line0.threshold.is_none() && input.threshold.is_none() {
+        expected.threshold = None;
+    }
+    expected == *line0
 }
 
 fn exclusion_error(r: ExclusionReason) -> DomainError {
@@ -390,7 +582,7 @@ impl Registry {
                             "election {id}: metadata damaged: the server key"
                         ))
                     })?;
-                    if body_of(&id, &meta.input, *server_key.public().as_bytes()) != *line0 {
+                    if !line0_matches(&id, &meta.input, *server_key.public().as_bytes(), line0) {
                         return Err(DomainError::Storage(format!(
                             "election {id}: the stored settings differ from line 0 of its log \
                              (the election every ballot is bound to); the data directory is \
@@ -416,13 +608,12 @@ impl Registry {
                 refused: meta.refused,
                 failed: None,
             };
-            let missing_key = state.tally.ballot_context().is_none()
-                && !state.tally.trustee_keys().is_empty()
-                && state.tally.trustee_keys().iter().all(Option::is_some);
+            let missing_key = election_key_due(&state.tally).is_some();
             let e = reg.insert(id, meta, state);
             if missing_key {
-                // Every share, no election key: a crash between the two
-                // (or a store written before they were appended together).
+                // Every share (n of n) or every `shares_ok` (threshold), no
+                // election key: a crash between the two (or a store written
+                // before they were appended together).
                 tokio::spawn(async move {
                     if let Err(err) = e.submit(Job::ElectionKey).await {
                         tracing::error!(election = %e.id, error = %err, "cannot append the election key");
@@ -548,8 +739,17 @@ pub struct ElectionView {
     /// Refused so far: `{forged, repeated}`.
     #[schema(value_type = Object)]
     pub refused: Refused,
+    /// How many members must take part in decryption: `t`, or the number
+    /// of members for an n-of-n log.
+    pub threshold: u32,
+    /// The threshold key ceremony's progress; `None` for an n-of-n log.
+    pub ceremony: Option<CeremonyView>,
     /// Per committee member, whether the partial decryption is published.
     pub decrypted_by: Vec<bool>,
+    /// Valid partial decryptions still needed before the result can be
+    /// computed: `t` minus those published (threshold), the members that
+    /// have not decrypted (n of n); 0 when it can.
+    pub decryptions_needed: u32,
     /// Lines in the log.
     pub log_length: u64,
     /// Head (hex).
@@ -559,6 +759,66 @@ pub struct ElectionView {
     /// before the log is sealed. Clients that verify the log compute it
     /// themselves.
     pub anchor: Option<String>,
+}
+
+/// The threshold key ceremony as the log tells it (PROTOCOL.md §5.4, §10).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CeremonyView {
+    /// Per member, whether its dealing is in the log.
+    pub dealt: Vec<bool>,
+    /// The upheld complaints, in log order.
+    pub complaints: Vec<ComplaintView>,
+    /// Per member, whether its `shares_ok` is in the log.
+    pub shares_ok: Vec<bool>,
+    /// The qualified dealers `Q`, once every member has dealt (it only
+    /// shrinks as complaints are upheld); `None` before.
+    pub qualified: Option<Vec<u32>>,
+    /// Fewer than `t` dealers are qualified: this ceremony cannot give an
+    /// election key, and the election must be created again.
+    pub too_few_qualified: bool,
+}
+
+/// An upheld complaint: `complainer` showed that `dealer`'s share to it is
+/// wrong, and `dealer` is out of `Q`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ComplaintView {
+    /// The dealer complained about.
+    pub dealer: u32,
+    /// The complaining member.
+    pub complainer: u32,
+}
+
+/// The ceremony's view from the log. Every dealing in the log passed its
+/// public checks (§10.5) and every complaint in it is upheld (the log's
+/// rules refuse the others), so `Q` is every dealer no complaint names
+/// (what [`tinnhiem_core::dkg::qualify`] gives, without checking the
+/// dealings again).
+fn ceremony_view(t: &Tally) -> Option<CeremonyView> {
+    let params = t.threshold_params()?;
+    let dealings = t.dealings()?;
+    let shares_ok = t.shares_ok()?.to_vec();
+    let complaints: Vec<ComplaintView> = t
+        .complaints()
+        .iter()
+        .map(|c| ComplaintView {
+            dealer: c.dealer,
+            complainer: c.complainer,
+        })
+        .collect();
+    let qualified = t.dealings_hash().map(|_| {
+        (0..params.n())
+            .filter(|i| !complaints.iter().any(|c| c.dealer == *i))
+            .collect::<Vec<u32>>()
+    });
+    Some(CeremonyView {
+        dealt: dealings.iter().map(Option::is_some).collect(),
+        complaints,
+        shares_ok,
+        too_few_qualified: qualified
+            .as_ref()
+            .is_some_and(|q| (q.len() as u32) < params.t()),
+        qualified,
+    })
 }
 
 /// The totals for the committee to decrypt: item `3·candidate + option`.
@@ -630,10 +890,28 @@ impl Election {
             returned: t.returned(),
             unused: t.issued() - t.returned(),
             refused: st.refused,
+            threshold: election.threshold.unwrap_or(election.trustees.len() as u32),
+            ceremony: if sealed {
+                ceremony_view(t)
+            } else {
+                let n = election.trustees.len();
+                Some(CeremonyView {
+                    dealt: vec![false; n],
+                    complaints: Vec::new(),
+                    shares_ok: vec![false; n],
+                    qualified: None,
+                    too_few_qualified: false,
+                })
+            },
             decrypted_by: if sealed {
                 t.decrypted_by()
             } else {
                 vec![false; election.trustees.len()]
+            },
+            decryptions_needed: if sealed {
+                tinnhiem_tally::member::decryptions_needed(t)
+            } else {
+                threshold_of(&meta.input)
             },
             log_length: st.durable as u64,
             head: (st.durable > 0)
@@ -734,9 +1012,10 @@ impl Election {
             .fold(false, |acc, h| acc | code_matches(code, &h.0))
     }
 
-    /// A committee member enrolls a key share with the enrollment code.
-    /// When the last share arrives, the election key follows. A share that
-    /// is in the log already (the member sent it again) is a success.
+    /// A committee member enrolls its trustee key with the enrollment code.
+    /// Under n of n, the election key follows the last one; under the
+    /// threshold ceremony, the dealings come next. A key that is in the log
+    /// already (the member sent it again) is a success.
     pub async fn add_trustee_key(
         &self,
         body: TrusteeKeyBody,
@@ -745,9 +1024,9 @@ impl Election {
         if !self.trustee_code_ok(body.trustee as usize, code) {
             return Err(DomainError::Unauthorized);
         }
-        // The writer appends the election key right after the last share,
-        // in the same commit: members enrolling at the same moment cannot
-        // each try to append it.
+        // Under n of n the writer appends the election key right after the
+        // last share, in the same commit: members enrolling at the same
+        // moment cannot each try to append it.
         self.submit(Job::Entry(Payload::TrusteeKey(body))).await?;
         Ok(())
     }
@@ -756,6 +1035,27 @@ impl Election {
     /// the log's own rules), once it is durable.
     async fn append(&self, payload: Payload) -> Result<(), DomainError> {
         self.submit(Job::Entry(payload)).await.map(|_| ())
+    }
+
+    /// Threshold ceremony: a member's dealing (signed inside with its
+    /// trustee key). The same dealing sent again is a success.
+    pub async fn add_dealing(&self, body: DealingBody) -> Result<(), DomainError> {
+        self.append(Payload::Dealing(body)).await
+    }
+
+    /// Threshold ceremony: a member's complaint against a dealer's share,
+    /// adjudicated here: one that is not upheld is refused. The same
+    /// complaint sent again is a success.
+    pub async fn add_complaint(&self, body: ComplaintBody) -> Result<(), DomainError> {
+        self.append(Payload::Complaint(body)).await
+    }
+
+    /// Threshold ceremony: a member has checked every share dealt to it.
+    /// After the last one, the election key follows in the same commit. A
+    /// second `shares_ok` of a member already recorded, whose signature
+    /// verifies, is a success.
+    pub async fn add_shares_ok(&self, body: StatementBody) -> Result<(), DomainError> {
+        self.append(Payload::SharesOk(body)).await
     }
 
     /// Attendance (R2), signed by a committee member.
@@ -1320,40 +1620,18 @@ fn append_one(
             Ok(seq)
         }
         Job::Entry(payload) => {
-            let share = match &payload {
-                Payload::TrusteeKey(b) => {
-                    let logged = st
-                        .tally
-                        .trustee_keys()
-                        .get(b.trustee as usize)
-                        .copied()
-                        .flatten();
-                    if logged.is_some_and(|k| k.as_bytes() == &b.key.0) {
-                        // Sent again (an answer lost, a member's retry):
-                        // the share is in the log, which is success.
-                        return Ok(seq);
-                    }
-                    true
-                }
-                _ => false,
-            };
-            let (entry, line) = Entry::seal(seq, prev, payload, &e.server_key, rng);
+            if already_logged(&st.tally, &payload) {
+                // Sent again (an answer lost, a member's retry): the entry
+                // is in the log, which is success.
+                return Ok(seq);
+            }
+            let key_may_follow = matches!(payload, Payload::TrusteeKey(_) | Payload::SharesOk(_));
+            let (entry, line) = Entry::seal(seq, prev, payload.clone(), &e.server_key, rng);
             st.tally
                 .push_sealed(&line, entry, None, rng)
-                .map_err(|v| match v.reason {
-                    Reason::NoQuorum { present, summoned } => {
-                        DomainError::Quorum { present, summoned }
-                    }
-                    Reason::OutOfPhase { phase, .. } => DomainError::Phase(match phase {
-                        Phase::Empty | Phase::Setup => "setup",
-                        Phase::Voting => "voting",
-                        Phase::Closed => "closed",
-                        Phase::Done => "done",
-                    }),
-                    r => DomainError::Rejected(r),
-                })?;
+                .map_err(|v| refusal(&st.tally, &payload, v.reason))?;
             st.lines.push(line.into());
-            if share {
+            if key_may_follow {
                 append_election_key(e, st, rng);
             }
             Ok(seq)
@@ -1361,35 +1639,173 @@ fn append_one(
     }
 }
 
-/// Appends the election key when every share is in the log and the key is
-/// not: right after the last share, in the same commit, so that it is
-/// appended exactly once however the members' requests interleave.
-fn append_election_key(e: &Election, st: &mut LogState, rng: &mut rand::rngs::OsRng) {
-    if st.tally.ballot_context().is_some() {
-        return;
+/// Whether `payload` is in the log already, sent again: the same trustee
+/// key, dealing or complaint, or a `shares_ok` of a member already recorded
+/// whose signature verifies.
+fn already_logged(t: &Tally, payload: &Payload) -> bool {
+    match payload {
+        Payload::TrusteeKey(b) => t
+            .trustee_keys()
+            .get(b.trustee as usize)
+            .copied()
+            .flatten()
+            .is_some_and(|k| k.as_bytes() == &b.key.0),
+        Payload::Dealing(b) => t
+            .dealings()
+            .is_some_and(|d| d.iter().flatten().any(|logged| *logged == b.dealing.0)),
+        Payload::Complaint(b) => t.complaints().iter().any(|c| c.to_bytes() == b.complaint.0),
+        Payload::SharesOk(b) => {
+            let recorded = t
+                .shares_ok()
+                .and_then(|ok| ok.get(b.signer as usize).copied())
+                .unwrap_or(false);
+            let (Some(hash), Some(d), Some(key)) = (
+                t.election_hash(),
+                t.dealings_hash(),
+                t.trustee_keys().get(b.signer as usize).copied().flatten(),
+            ) else {
+                return false;
+            };
+            recorded
+                && tinnhiem_core::schnorr::Signature::from_bytes(&b.signature.0).is_ok_and(|s| {
+                    s.verify(&key, SHARES_OK_CONTEXT, &shares_ok_message(&hash, &d))
+                        .is_ok()
+                })
+        }
+        _ => false,
     }
-    let Some(keys) = st
-        .tally
-        .trustee_keys()
-        .iter()
-        .copied()
-        .collect::<Option<Vec<_>>>()
-    else {
+}
+
+fn phase_error(phase: Phase) -> DomainError {
+    DomainError::Phase(match phase {
+        Phase::Empty | Phase::Setup => "setup",
+        Phase::Voting => "voting",
+        Phase::Closed => "closed",
+        Phase::Done => "done",
+    })
+}
+
+/// The refusal of `payload`, which the log's rules refused for `reason`;
+/// `t` is the state it was refused in (unchanged by the refusal).
+fn refusal(t: &Tally, payload: &Payload, reason: Reason) -> DomainError {
+    use CeremonyError as C;
+    let ceremony = |c: CeremonyError| DomainError::Ceremony(c);
+    match (payload, reason) {
+        (_, Reason::NoQuorum { present, summoned }) => DomainError::Quorum { present, summoned },
+        (
+            Payload::Dealing(_) | Payload::Complaint(_) | Payload::SharesOk(_),
+            Reason::OutOfPhase { phase, .. },
+        ) => ceremony_order(t, payload).map_or_else(|| phase_error(phase), ceremony),
+        (_, Reason::OutOfPhase { phase, .. }) => phase_error(phase),
+        (_, Reason::Dealing { dealer, fault }) => ceremony(C::BadDealing { dealer, fault }),
+        (Payload::Dealing(_), Reason::Duplicate(i)) => ceremony(C::AlreadyDealt(i)),
+        (_, Reason::Complaint { dealer, complainer }) => {
+            ceremony(C::ComplaintNotUpheld { dealer, complainer })
+        }
+        (_, Reason::NotQualified(i)) => ceremony(C::NotQualified(i)),
+        (Payload::Decryption(_), Reason::Decryption { trustee, item }) => {
+            ceremony(C::BadDecryption { trustee, item })
+        }
+        (_, Reason::ResultTooEarly) => match t.threshold_params() {
+            Some(params) => ceremony(C::DecryptionsNeeded {
+                needed: tinnhiem_tally::member::decryptions_needed(t),
+                threshold: params.t(),
+            }),
+            None => DomainError::Rejected(Reason::ResultTooEarly),
+        },
+        (_, r) => DomainError::Rejected(r),
+    }
+}
+
+/// Why a ceremony entry is out of its order, when the log's rules say it
+/// is (PROTOCOL.md §6.3): `None` when none of these applies.
+fn ceremony_order(t: &Tally, payload: &Payload) -> Option<CeremonyError> {
+    use CeremonyError as C;
+    let missing = |flags: &mut dyn Iterator<Item = bool>| -> Vec<u32> {
+        flags
+            .enumerate()
+            .filter(|(_, present)| !present)
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    if t.election().is_none() || t.phase() != Phase::Setup {
+        return None;
+    }
+    let Some(dealings) = t.dealings() else {
+        return Some(C::NotThreshold);
+    };
+    if t.ballot_context().is_some() {
+        return Some(C::Over);
+    }
+    let keys = missing(&mut t.trustee_keys().iter().map(Option::is_some));
+    match payload {
+        Payload::Dealing(_) if !keys.is_empty() => Some(C::KeysMissing(keys)),
+        Payload::SharesOk(_) if t.dealings_hash().is_none() => Some(C::DealingsMissing(missing(
+            &mut dealings.iter().map(Option::is_some),
+        ))),
+        Payload::Complaint(b) => {
+            let complainer = tinnhiem_core::dkg::Complaint::from_bytes(&b.complaint.0)
+                .ok()?
+                .complainer;
+            t.shares_ok()?
+                .get(complainer as usize)
+                .copied()
+                .unwrap_or(false)
+                .then_some(C::ComplaintAfterSharesOk(complainer))
+        }
+        _ => None,
+    }
+}
+
+/// The election key that is due: every share is in the log (n of n), or
+/// every member has posted `shares_ok` and at least `t` dealers qualified
+/// (threshold: `Σ_{i∈Q} A_i0`, PROTOCOL.md §10.8), and no key yet.
+fn election_key_due(t: &Tally) -> Option<[u8; 32]> {
+    if t.ballot_context().is_some() || t.phase() != Phase::Setup {
+        return None;
+    }
+    match t.shares_ok() {
+        Some(ok) => {
+            if !ok.iter().all(|b| *b) {
+                return None;
+            }
+            let public = t.qualification()?.public().ok()?;
+            Some(*public.election_key().as_bytes())
+        }
+        None => {
+            let keys = t
+                .trustee_keys()
+                .iter()
+                .copied()
+                .collect::<Option<Vec<_>>>()?;
+            if keys.is_empty() {
+                return None;
+            }
+            Some(combine(&keys).compress().to_bytes())
+        }
+    }
+}
+
+/// Appends the election key when it is due ([`election_key_due`]): right
+/// after the last share (n of n) or the last `shares_ok` (threshold), in the
+/// same commit, so that it is appended exactly once however the members'
+/// requests interleave.
+fn append_election_key(e: &Election, st: &mut LogState, rng: &mut rand::rngs::OsRng) {
+    let Some(key) = election_key_due(&st.tally) else {
         return;
     };
-    let key = Hex(combine(&keys).compress().to_bytes());
     let seq = st.lines.len() as u64;
     let (entry, line) = Entry::seal(
         seq,
         st.tally.head(),
-        Payload::ElectionKey(ElectionKeyBody { key }),
+        Payload::ElectionKey(ElectionKeyBody { key: Hex(key) }),
         &e.server_key,
         rng,
     );
     match st.tally.push_sealed(&line, entry, None, rng) {
         Ok(_) => st.lines.push(line.into()),
-        // Every share is in and there is no key yet: the log's rules take
-        // it. Should they not, the share stays, and the log says why.
+        // The key is due: the log's rules take it. Should they not, the
+        // last entry stays, and the log says why.
         Err(v) => tracing::error!(election = %e.id, error = %v, "the election key was refused"),
     }
 }

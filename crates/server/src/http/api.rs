@@ -25,7 +25,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use tinnhiem_core::ballot::Ballot;
 use tinnhiem_core::log::{
-    CredentialsBody, DecryptionBody, QuorumBody, ResultBody, StatementBody, TrusteeKeyBody,
+    ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, QuorumBody, ResultBody,
+    StatementBody, TrusteeKeyBody,
 };
 use tinnhiem_tally::sim::Receipt;
 use tinnhiem_tally::ElectionResult;
@@ -261,6 +262,11 @@ pub struct ElectionRequest {
     /// 200 bytes.
     #[schema(schema_with = committee_schema)]
     pub committee: Vec<String>,
+    /// How many members must take part in decryption (`t` of `n`): 1 to
+    /// the number of members, which gives n of n. Absent: the smallest
+    /// majority (2 of 3, 3 of 5). Refused out of range with `invalid`.
+    #[schema(minimum = 1, maximum = 20)]
+    pub threshold: Option<u32>,
 }
 
 /// A candidate as the organizer enters it, with the facts R9 needs.
@@ -657,22 +663,113 @@ statement_handler!(
     open,
     "Opens voting (refused without the quorum of R2)."
 );
-statement_handler!(
-    decryption,
-    "/api/elections/{id}/decryptions",
-    DecryptionRequest,
-    DecryptionBody,
-    add_decryption,
-    "A member's partial decryption of the totals."
-);
-statement_handler!(
-    result_publish,
-    "/api/elections/{id}/result",
-    ResultRequest,
-    ResultBody,
-    publish_result,
-    "Publishes the result (refused unless it equals the decryption)."
-);
+
+#[utoipa::path(post, path = "/api/elections/{id}/decryptions", request_body = DecryptionRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "Published in the log"),
+        (status = 409, description = "Voting is not closed (`phase`)", body = ErrorBody),
+        (status = 422, description = "A member disqualified in the key ceremony (`not_qualified`), a proof that fails (`bad_decryption`), or another rule of the log (`rejected`)", body = ErrorBody)))]
+/// A member's partial decryption of the totals: with its trustee key (n of
+/// n) or its share of the threshold key, refused for a member not in `Q`.
+pub(crate) async fn decryption(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: DecryptionBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.add_decryption(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/elections/{id}/result", request_body = ResultRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "Published in the log"),
+        (status = 409, description = "Not in this phase (`phase`), or fewer than `threshold` members have decrypted (`decryptions_needed`)", body = ErrorBody),
+        (status = 422, description = "Counts that differ from the decryption, or a bad signature (`rejected`)", body = ErrorBody)))]
+/// Publishes the result (refused unless it equals the decryption).
+pub(crate) async fn result_publish(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: ResultBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.publish_result(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A member's dealing in the threshold key ceremony.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealingRequest {
+    /// The dealing's bytes (PROTOCOL.md §10.3), which name the dealer and
+    /// carry its signature, hex.
+    #[schema(pattern = "^([0-9a-f]{2})+$")]
+    pub dealing: String,
+}
+
+/// A member's complaint against a dealer's share.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRequest {
+    /// The complaint's 136 bytes (PROTOCOL.md §10.7), which name the dealer
+    /// and the complaining member, hex.
+    #[schema(pattern = "^[0-9a-f]{272}$")]
+    pub complaint: String,
+}
+
+#[utoipa::path(post, path = "/api/elections/{id}/dealings", request_body = DealingRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "In the log (or was already: the same dealing sent again)"),
+        (status = 409, description = "Not in the key ceremony (`phase`), or out of its order: a trustee key missing, another dealing by this member, an n-of-n election, the key published (`ceremony`)", body = ErrorBody),
+        (status = 422, description = "A dealing that fails its public checks (`bad_dealing`), or does not decode (`rejected`)", body = ErrorBody)))]
+/// Threshold key ceremony: a member publishes its dealing, once every
+/// trustee key is in. No enrollment code: the dealing is signed with the
+/// member's trustee key.
+pub(crate) async fn dealing(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: DealingBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.add_dealing(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/elections/{id}/complaints", request_body = ComplaintRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "Upheld and in the log (or was already: the same complaint sent again)"),
+        (status = 409, description = "Not in the key ceremony (`phase`), or its author has posted `shares_ok` (`ceremony`)", body = ErrorBody),
+        (status = 422, description = "Not upheld: the share is correct (`complaint_not_upheld`), or another rule of the log (`rejected`)", body = ErrorBody)))]
+/// Threshold key ceremony: a member shows that a share dealt to it is
+/// wrong. The server adjudicates it from the dealing and the complaint
+/// alone; a complaint that is not upheld is refused.
+pub(crate) async fn complaint(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: ComplaintBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.add_complaint(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/elections/{id}/shares_ok", request_body = SignedRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "In the log (or was already); after the last member's, the election key follows"),
+        (status = 409, description = "Not in the key ceremony (`phase`), or before every member has dealt (`ceremony`)", body = ErrorBody),
+        (status = 422, description = "A signature (context `shares_ok`) that does not verify (`rejected`)", body = ErrorBody)))]
+/// Threshold key ceremony: a member has checked every share dealt to it
+/// (or complained). After the last member's, the server appends the
+/// election key, `Σ_{i∈Q} A_i0`.
+pub(crate) async fn shares_ok(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: StatementBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.add_shares_ok(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 
 #[utoipa::path(post, path = "/api/elections/{id}/close", request_body = SignedRequest, params(("id" = String, Path, description = "The election id.")),
     responses((status = 204, description = "Closed"),
@@ -947,6 +1044,9 @@ pub(crate) async fn minutes(
         seal,
         view,
         trustee_key,
+        dealing,
+        complaint,
+        shares_ok,
         quorum,
         credentials,
         open,

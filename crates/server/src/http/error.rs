@@ -120,8 +120,30 @@ impl From<DomainError> for ApiError {
             D::Rejected(r) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected",
-                format!("Bị từ chối theo quy tắc của nhật ký: {r}"),
+                format!(
+                    "Bị từ chối theo quy tắc của nhật ký: {}.",
+                    tinnhiem_tally::vi::reason(r)
+                ),
             ),
+            D::Ceremony(c) => {
+                use crate::election::CeremonyError as C;
+                let (status, code) = match c {
+                    C::NotThreshold
+                    | C::Over
+                    | C::KeysMissing(_)
+                    | C::AlreadyDealt(_)
+                    | C::ComplaintAfterSharesOk(_)
+                    | C::DealingsMissing(_) => (StatusCode::CONFLICT, "ceremony"),
+                    C::DecryptionsNeeded { .. } => (StatusCode::CONFLICT, "decryptions_needed"),
+                    C::BadDealing { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_dealing"),
+                    C::ComplaintNotUpheld { .. } => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "complaint_not_upheld")
+                    }
+                    C::NotQualified(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_qualified"),
+                    C::BadDecryption { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_decryption"),
+                };
+                (status, code, c.vi())
+            }
             D::Storage(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage",
