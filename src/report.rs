@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use tinnhiem_server::minutes::consequence_vi;
-use tinnhiem_tally::{ElectionResult, Exclusion};
+use tinnhiem_tally::{Committee, ElectionResult, Exclusion};
 
 /// The result table for a terminal, Vietnamese headings.
 pub fn table(r: &ElectionResult) -> String {
@@ -71,4 +71,57 @@ pub fn exclusions(list: &[Exclusion]) -> String {
             )
         })
         .collect()
+}
+
+/// "2 (Thư ký), 3 (Uỷ viên)": members by their index (from 0, as the
+/// committee commands take it) and name.
+pub fn members(c: &Committee, list: &[u32]) -> String {
+    list.iter()
+        .map(|&i| match c.members.get(i as usize) {
+            Some(name) => format!("{i} ({name})"),
+            None => i.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "Ban kiểm phiếu: 2/3 thành viên cần để giải mã (threshold 2 of 3)";
+/// `None` before line 0.
+pub fn threshold_line(c: &Committee) -> Option<String> {
+    if c.members.is_empty() {
+        return None;
+    }
+    let (t, n) = (c.threshold, c.members.len());
+    let ceremony = if c.threshold_ceremony {
+        ""
+    } else {
+        ", mọi thành viên đều phải giải mã (n of n: every member must decrypt)"
+    };
+    Some(format!(
+        "Ban kiểm phiếu: {t}/{n} thành viên cần để giải mã (threshold {t} of {n}){ceremony}"
+    ))
+}
+
+/// The committee's lines of `verify`: t of n, the qualified members (under
+/// the threshold ceremony, once known) and who decrypted.
+pub fn committee(c: &Committee) -> String {
+    let Some(first) = threshold_line(c) else {
+        return String::new();
+    };
+    let mut s = format!("{first}\n");
+    if let Some(q) = &c.qualified {
+        let _ = writeln!(
+            s,
+            "Thành viên hợp lệ (qualified members): {}",
+            members(c, q)
+        );
+    }
+    if !c.decrypted_by.is_empty() {
+        let _ = writeln!(
+            s,
+            "Đã giải mã (decrypted by): {}",
+            members(c, &c.decrypted_by)
+        );
+    }
+    s
 }

@@ -2,9 +2,17 @@
 //! terminal, each member on his or her own computer. The key share is made
 //! here and kept in a key file on that computer; the server only ever sees
 //! public keys, signed statements and proofs.
+//!
+//! Under the threshold ceremony (PROTOCOL.md §5.4, §10) `ceremony` takes the
+//! member's steps after `keygen` (dealing, complaints, `shares_ok`): each
+//! time it downloads and verifies the log and asks
+//! [`tinnhiem_tally::member::next_step`] what is left, so the key file and
+//! the log are the only state: a command interrupted mid-ceremony is run
+//! again and goes on from where the log says it stopped.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use hyper::Method;
 use rand::rngs::OsRng;
@@ -16,6 +24,7 @@ use tinnhiem_core::log::{
     CloseBody, CredentialsBody, Hex, Payload, QuorumBody, Refused, ResultBody, StatementBody,
 };
 use tinnhiem_core::trustee::TrusteeKey;
+use tinnhiem_tally::member::{self, MemberError, Step};
 use tinnhiem_tally::{Phase, Tally};
 use zeroize::Zeroizing;
 
@@ -59,6 +68,23 @@ pub enum Action {
         #[arg(long)]
         key_file: PathBuf,
     },
+    /// The key ceremony after `keygen` (threshold committee): publish this
+    /// member's dealing, complain about a share that does not check, confirm
+    /// the shares (`shares_ok`), as the verified log says is left to do.
+    /// Without --wait it stops at the first step that waits for other
+    /// members; run it again (it resumes from the log) or add --wait.
+    Ceremony {
+        #[command(flatten)]
+        common: Common,
+        /// Keep going until the election key is in the log, looking at the
+        /// log again every --interval seconds while other members are
+        /// awaited.
+        #[arg(long)]
+        wait: bool,
+        /// Seconds between two looks at the log with --wait.
+        #[arg(long, default_value_t = 2.0, value_parser = interval_seconds)]
+        interval: f64,
+    },
     /// Record attendance (R2).
     Quorum {
         #[command(flatten)]
@@ -91,12 +117,15 @@ pub enum Action {
         #[command(flatten)]
         common: Common,
     },
-    /// Publish this member's partial decryption of the totals.
+    /// Publish this member's partial decryption of the totals (under the
+    /// threshold ceremony any t qualified members will do), and say how
+    /// many more the count needs.
     Decrypt {
         #[command(flatten)]
         common: Common,
     },
-    /// Combine the published decryptions and publish the signed result.
+    /// Combine the published decryptions (all n, or any t under the
+    /// threshold ceremony) and publish the signed result.
     Result {
         #[command(flatten)]
         common: Common,
@@ -121,6 +150,73 @@ struct Member {
 
 fn fail(msg: impl std::fmt::Display) -> String {
     msg.to_string()
+}
+
+/// `--interval`: a number of seconds, at least 0.05 and at most an hour.
+fn interval_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.05..=3600.0).contains(&v) => Ok(v),
+        _ => Err("một số giây từ 0.05 đến 3600 (seconds, from 0.05 to 3600)".into()),
+    }
+}
+
+/// Why this member cannot act on the log, Vietnamese first.
+fn member_error(e: &MemberError) -> String {
+    match e {
+        MemberError::NoElection => {
+            "nhật ký chưa có cuộc lấy phiếu (the log has no election yet)".into()
+        }
+        MemberError::UnknownMember(i) => format!(
+            "thành viên {i} không có trong Ban kiểm phiếu: tệp khoá ghi sai số thứ tự              (member {i} is not on the committee: the key file names a wrong member)"
+        ),
+        MemberError::WrongKey(i) => format!(
+            "tệp khoá này không phải của thành viên {i}: nhật ký giữ một khoá khác cho thành              viên {i}; hãy dùng đúng tệp khoá đã tạo bằng keygen (this key file is not member              {i}'s: the log holds another key for member {i}; use the key file keygen wrote)"
+        ),
+        MemberError::NotClosed => {
+            "bỏ phiếu chưa kết thúc: chỉ giải mã sau khi đóng bỏ phiếu              (voting is not closed: decrypt only after close)"
+                .into()
+        }
+        MemberError::NotQualified(i) => format!(
+            "thành viên {i} đã bị loại trong lễ tạo khoá (phần chia khoá của thành viên này bị              khiếu nại đúng) nên không được giải mã (member {i} was disqualified in the key              ceremony, an upheld complaint against its dealing, and may not decrypt)"
+        ),
+        MemberError::BadShare { dealer } => format!(
+            "phần chia khoá mà thành viên {dealer} gửi cho thành viên này không đúng và đã không              bị khiếu nại: không dựng lại được phần khoá để giải mã (the share dealt by member              {dealer} to this member does not check and was not complained about: this member              cannot rebuild its share to decrypt)"
+        ),
+        MemberError::AlreadyDecrypted(i) => format!(
+            "thành viên {i} đã công bố phần giải mã rồi (member {i} has already published its              partial decryption)"
+        ),
+    }
+}
+
+/// "2 (Uỷ viên 3)": members by index (as the commands take them, from 0)
+/// and name from line 0.
+fn who(tally: &Tally, members: &[u32]) -> String {
+    crate::report::members(&tally.committee(), members)
+}
+
+/// What a waiting step waits for, Vietnamese first; `None` for a step that
+/// does not wait.
+fn awaited(tally: &Tally, step: &Step) -> Option<String> {
+    Some(match step {
+        Step::AwaitKeys { missing } => format!(
+            "đang chờ khoá của thành viên {} (waiting for the key of member {})",
+            who(tally, missing),
+            who(tally, missing)
+        ),
+        Step::AwaitDealings { missing } => format!(
+            "đang chờ phần chia khoá (dealing) của thành viên {} (waiting for the dealing of              member {})",
+            who(tally, missing),
+            who(tally, missing)
+        ),
+        Step::AwaitSharesOk { missing } => format!(
+            "đang chờ xác nhận phần chia (shares_ok) của thành viên {} (waiting for the              shares_ok of member {})",
+            who(tally, missing),
+            who(tally, missing)
+        ),
+        Step::AwaitElectionKey => "đang chờ máy chủ công bố khoá chung (waiting for the server                                    to publish the election key)"
+            .into(),
+        _ => return None,
+    })
 }
 
 async fn load(common: &Common) -> Result<Member, String> {
@@ -275,6 +371,14 @@ async fn act(action: Action) -> Result<String, String> {
                 key_file.display()
             ))
         }
+        Action::Ceremony {
+            common,
+            wait,
+            interval,
+        } => {
+            let m = load(&common).await?;
+            ceremony(&m, wait, Duration::from_secs_f64(interval)).await
+        }
         Action::Quorum { common, present } => {
             let m = load(&common).await?;
             let mut b = QuorumBody {
@@ -362,25 +466,51 @@ async fn act(action: Action) -> Result<String, String> {
             // one ballot's ciphertext off as a "total" would otherwise get
             // every member to decrypt that ballot (docs/SECURITY.md).
             let tally = replay(&m).await?;
-            if tally.phase() != Phase::Closed {
-                return Err(format!(
-                    "nhật ký chưa ở giai đoạn giải mã (the log is in phase {:?}, not closed)",
-                    tally.phase()
-                ));
+            if tally.phase() == Phase::Done {
+                return Err(
+                    "kết quả đã được công bố: không cần giải mã nữa và nhật ký không nhận thêm                      phần giải mã (the result is already published: no more partial decryption                      is needed or accepted)"
+                        .into(),
+                );
             }
-            let parts = m
-                .key
-                .partial_decrypt(&m.hash, m.index, tally.totals(), &mut OsRng);
-            m.post(
-                "decryptions",
-                &json!({"trustee": m.index, "shares": parts.iter().map(|p| hex(&p.to_bytes())).collect::<Vec<_>>()}),
-            )
-            .await?;
-            Ok("Đã công bố phần giải mã (partial decryption published)".into())
+            let needed = member::decryptions_needed(&tally);
+            let body = match member::decryption(&tally, m.index, &m.key, &mut OsRng) {
+                Ok(body) => body,
+                // Run again after an answer that was lost: nothing to do.
+                Err(MemberError::AlreadyDecrypted(_)) => {
+                    return Ok(format!(
+                        "Phần giải mã của thành viên này đã có trong nhật ký (this member's                          partial decryption is already in the log). {}",
+                        still_needed(needed)
+                    ))
+                }
+                Err(MemberError::NotClosed) => {
+                    return Err(format!(
+                        "{} — nhật ký đang ở giai đoạn {:?} (the log is in phase {:?})",
+                        member_error(&MemberError::NotClosed),
+                        tally.phase(),
+                        tally.phase()
+                    ))
+                }
+                Err(e) => return Err(member_error(&e)),
+            };
+            m.post("decryptions", &body).await?;
+            Ok(format!(
+                "Đã công bố phần giải mã (partial decryption published). {}",
+                still_needed(needed.saturating_sub(1))
+            ))
         }
         Action::Result { common } => {
             let m = load(&common).await?;
             let tally = replay(&m).await?;
+            if tally.phase() == Phase::Done {
+                return Ok("Kết quả đã có trong nhật ký (the result is already published)".into());
+            }
+            let needed = member::decryptions_needed(&tally);
+            if tally.phase() == Phase::Closed && needed > 0 {
+                return Err(format!(
+                    "chưa đủ phần giải mã để tính kết quả (not enough partial decryptions to                      compute the result). {}",
+                    still_needed(needed)
+                ));
+            }
             let counts = tally.decrypted_counts().map_err(fail)?;
             let mut b = ResultBody {
                 counts,
@@ -389,9 +519,138 @@ async fn act(action: Action) -> Result<String, String> {
             };
             b.signature = m.sign(&Payload::Result(b.clone()), &tally.anchor());
             m.post("result", &b).await?;
-            Ok("Đã công bố kết quả (result published)".into())
+            let by: Vec<u32> = (0..)
+                .zip(tally.decrypted_by())
+                .filter(|(_, d)| *d)
+                .map(|(i, _)| i)
+                .collect();
+            Ok(format!(
+                "Đã công bố kết quả (result published); giải mã bởi thành viên {} (decrypted by                  member {})",
+                who(&tally, &by),
+                who(&tally, &by)
+            ))
         }
     }
+}
+
+/// "còn cần 1 thành viên giải mã nữa (1 more member must decrypt)", or that
+/// the result can be published.
+fn still_needed(needed: u32) -> String {
+    if needed == 0 {
+        "Đã đủ phần giải mã: công bố kết quả bằng `tinnhiem committee result` (enough partial          decryptions: publish the result with `tinnhiem committee result`)"
+            .into()
+    } else {
+        format!(
+            "Còn cần {needed} thành viên giải mã nữa (the count needs {needed} more member(s)              to decrypt)"
+        )
+    }
+}
+
+/// The member's side of the key ceremony, step by step from the verified
+/// log (module documentation). Each step that posts something prints a
+/// line; a wait prints what it waits for, once each time that changes.
+async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, String> {
+    let mut shown: Option<String> = None;
+    loop {
+        let tally = replay(m).await?;
+        let step =
+            member::next_step(&tally, m.index, &m.key, &mut OsRng).map_err(|e| member_error(&e))?;
+        if let Some(waiting) = awaited(&tally, &step) {
+            let line = format!("Thành viên {}: {waiting}", m.index);
+            if !wait {
+                return Ok(format!(
+                    "{line}\nChưa xong: chạy lại lệnh này sau, hoặc thêm --wait (not finished:                      run this command again later, or add --wait)"
+                ));
+            }
+            if shown.as_ref() != Some(&line) {
+                say(&line);
+                shown = Some(line);
+            }
+            tokio::time::sleep(interval).await;
+            continue;
+        }
+        shown = None;
+        match step {
+            Step::Register => {
+                return Err(format!(
+                    "khoá trong tệp khoá chưa được đăng ký cho thành viên {i}: đăng ký bằng                      `tinnhiem committee keygen` với mã đăng ký và một tệp khoá mới (the key in                      this key file is not enrolled for member {i}: enroll with `tinnhiem                      committee keygen`, the enrollment code and a new key file)",
+                    i = m.index
+                ))
+            }
+            Step::Deal(body) => {
+                m.post("dealings", &body).await?;
+                say(&format!(
+                    "Thành viên {}: đã công bố phần chia khoá (dealing published)",
+                    m.index
+                ));
+            }
+            Step::Complain { dealer, body } => {
+                m.post("complaints", &body).await?;
+                say(&format!(
+                    "Thành viên {}: phần chia khoá của thành viên {} không đúng, đã gửi khiếu                      nại (the share dealt by member {} does not check: complaint published)",
+                    m.index,
+                    who(&tally, &[dealer]),
+                    who(&tally, &[dealer])
+                ));
+            }
+            Step::SharesOk(body) => {
+                m.post("shares_ok", &body).await?;
+                say(&format!(
+                    "Thành viên {}: đã xác nhận các phần chia khoá (shares_ok published)",
+                    m.index
+                ));
+            }
+            Step::TooFewQualified { qualified, needed } => {
+                return Err(format!(
+                    "chỉ {qualified} thành viên hợp lệ sau các khiếu nại, cần ít nhất {needed}:                      lễ tạo khoá không thành, phải tạo lại cuộc lấy phiếu (only {qualified}                      members qualified after the complaints, {needed} needed: the key ceremony                      failed and the election must be created again)"
+                ))
+            }
+            Step::Done => return Ok(ceremony_done(m, &tally)),
+            Step::AwaitKeys { .. }
+            | Step::AwaitDealings { .. }
+            | Step::AwaitSharesOk { .. }
+            | Step::AwaitElectionKey => unreachable!("handled above"),
+        }
+    }
+}
+
+/// The summary once the election key is in the log: t of n, the qualified
+/// members (threshold), whether this member may decrypt, the fingerprint.
+fn ceremony_done(m: &Member, tally: &Tally) -> String {
+    let mut out = String::from(
+        "Lễ tạo khoá đã xong: khoá chung đã có trong nhật ký (key ceremony complete: the          election key is in the log)",
+    );
+    if let Some(line) = crate::report::threshold_line(&tally.committee()) {
+        out.push('\n');
+        out.push_str(&line);
+    }
+    if let Some(public) = tally.threshold_public() {
+        let q = public.qualified();
+        out.push_str(&format!(
+            "\nThành viên hợp lệ (qualified members): {}",
+            who(tally, q)
+        ));
+        if !public.is_qualified(m.index) {
+            out.push_str(&format!(
+                "\n{}",
+                member_error(&MemberError::NotQualified(m.index))
+            ));
+        }
+    }
+    if let Some(ctx) = tally.ballot_context() {
+        out.push_str(&format!(
+            "\nMã nhận diện cuộc lấy phiếu (election fingerprint): {}",
+            tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes())
+        ));
+    }
+    out
+}
+
+/// Prints one line of progress at once (stdout may be a pipe).
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// Whether the log of `election` holds `key` as member `member`'s share.
@@ -442,9 +701,23 @@ async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), 
                 .into(),
         );
     }
-    let ctx = tally
-        .ballot_context()
-        .ok_or("chưa có khoá chung trong nhật ký (the log has no election key yet)".to_string())?;
+    // Under the threshold ceremony the election key is the sum of the
+    // qualified members' secrets: it includes this member's only if this
+    // member qualified.
+    if tally
+        .threshold_public()
+        .is_some_and(|p| !p.is_qualified(m.index))
+    {
+        return Err(format!(
+            "phần chia khoá của thành viên này không có trong khoá chung (thành viên bị loại):              để một thành viên hợp lệ phát hành mã (this member's dealing is not in the election              key, the member was disqualified: let a qualified member issue the credentials); {}",
+            member_error(&MemberError::NotQualified(m.index))
+        ));
+    }
+    let ctx = tally.ballot_context().ok_or(
+        "chưa có khoá chung trong nhật ký: chạy `tinnhiem committee ceremony --wait` (the log \
+         has no election key yet: run `tinnhiem committee ceremony --wait`)"
+            .to_string(),
+    )?;
     Ok((
         tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes()),
         tinnhiem_core::ballot::election_check(&ctx.election_hash, ctx.key.as_bytes()),

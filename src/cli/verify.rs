@@ -37,8 +37,9 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
                 ));
             } else {
                 emit(&format!(
-                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}",
+                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}",
                     outcome.entries,
+                    report::committee(&outcome.committee),
                     report::exclusions(&outcome.exclusions),
                     report::table(&outcome.result)
                 ));
@@ -55,11 +56,12 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
                 ));
             } else {
                 emit(&format!(
-                    "NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)\nDòng {}: {}\n(entry {}: {})\n{}",
+                    "NHẬT KÝ KHÔNG HỢP LỆ (log verification failed)\nDòng {}: {}\n(entry {}: {})\n{}{}",
                     e.seq,
                     tinnhiem_tally::vi::reason(&e.reason),
                     e.seq,
                     e.reason,
+                    report::committee(&failed.committee),
                     report::exclusions(&failed.exclusions)
                 ));
             }

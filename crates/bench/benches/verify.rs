@@ -6,6 +6,9 @@
 //!   ballot);
 //! - `log_1000x15/threads_1` and `threads_2`: `verify_log_with` over the
 //!   whole 1,000 × 15 log, single-threaded and on two cores;
+//! - `log_1000x15_2of3/threads_1` and `threads_2`: the same election with a
+//!   2-of-3 threshold committee (dealings, `shares_ok`, two partial
+//!   decryptions checked against verification keys, Lagrange combination);
 //! - `or_proof/tinnhiem` and `or_proof/elastic_elgamal`: one 0/1 proof
 //!   verified alone, ours and the `elastic-elgamal` crate's, followed by
 //!   the ratio of their medians.
@@ -20,7 +23,9 @@ use criterion::{criterion_group, BatchSize, Criterion, SamplingMode, Throughput}
 use curve25519_dalek::ristretto::RistrettoPoint;
 use elastic_elgamal::group::Ristretto;
 use elastic_elgamal::Keypair;
-use tinnhiem_bench::{cast_all, choices, context, log_1000x15, open_meeting, rng, CANDIDATES};
+use tinnhiem_bench::{
+    cast_all, choices, context, log_1000x15_of, open_meeting, rng, Committee, CANDIDATES,
+};
 use tinnhiem_core::ballot::ElectionContext;
 use tinnhiem_core::batch::BatchVerifier;
 use tinnhiem_core::elgamal::Ciphertext;
@@ -64,8 +69,20 @@ fn ballots(c: &mut Criterion) {
 }
 
 fn log(c: &mut Criterion) {
-    let bytes = log_1000x15();
-    let mut g = c.benchmark_group("log_1000x15");
+    for committee in [Committee::AllOf3, Committee::TwoOf3] {
+        log_of(c, committee);
+    }
+}
+
+/// The 1,000 × 15 log's group for `committee`: `log_1000x15` for the
+/// n-of-n log (its name since the first figures), `log_1000x15_2of3`.
+fn log_of(c: &mut Criterion, committee: Committee) {
+    let bytes = log_1000x15_of(committee);
+    let name = match committee {
+        Committee::AllOf3 => "log_1000x15".to_owned(),
+        c => format!("log_1000x15_{}", c.name()),
+    };
+    let mut g = c.benchmark_group(name);
     g.sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))

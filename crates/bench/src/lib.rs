@@ -1,6 +1,7 @@
 //! Fixtures for tinnhiem's benchmarks: an in-memory meeting with voting
-//! open, ballots of a given size, and the 1,000 × 15 log that
-//! `benches/verify.rs` verifies, made once and kept under `target/`.
+//! open, ballots of a given size, and the 1,000 × 15 logs that
+//! `benches/verify.rs` verifies (n-of-n and threshold 2 of 3), made once and
+//! kept under `target/`.
 //!
 //! Everything is seeded, so two runs measure the same work. The figures and
 //! the commands are in `docs/PERFORMANCE.md`.
@@ -15,7 +16,7 @@ use rand_chacha::ChaCha20Rng;
 use tinnhiem_core::ballot::{Ballot, Choice, ElectionContext, Level};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::log::Candidate;
-use tinnhiem_tally::sim::{Meeting, Setup};
+use tinnhiem_tally::sim::{Meeting, Setup, Threshold};
 
 /// Candidates on the benchmarked ballot.
 pub const CANDIDATES: usize = 15;
@@ -40,9 +41,39 @@ pub fn choices(v: usize, candidates: usize) -> Vec<Choice> {
         .collect()
 }
 
+/// The committee's key ceremony of a benchmarked log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Committee {
+    /// Every member's key share (no `threshold` in line 0): 3 of 3.
+    AllOf3,
+    /// The threshold ceremony, 2 of 3 (dealings, `shares_ok`, any 2
+    /// members decrypt; PROTOCOL.md §10).
+    TwoOf3,
+}
+
+impl Committee {
+    /// The name in file names and benchmark ids: `3of3`, `2of3`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Committee::AllOf3 => "3of3",
+            Committee::TwoOf3 => "2of3",
+        }
+    }
+}
+
 /// A meeting with `voters` people present, one credential each, and voting
-/// open.
+/// open (n-of-n committee of 3).
 pub fn open_meeting(
+    voters: usize,
+    candidates: usize,
+    rng: &mut ChaCha20Rng,
+) -> (Meeting, Vec<Credential>) {
+    open_meeting_of(Committee::AllOf3, voters, candidates, rng)
+}
+
+/// [`open_meeting`] with the committee's ceremony `committee`.
+pub fn open_meeting_of(
+    committee: Committee,
     voters: usize,
     candidates: usize,
     rng: &mut ChaCha20Rng,
@@ -61,7 +92,18 @@ pub fn open_meeting(
         summoned: voters as u32,
         trustees: vec!["Trưởng ban".into(), "Thành viên".into(), "Thư ký".into()],
     };
-    let mut m = Meeting::create(setup, rng).expect("meeting created");
+    let mut m = match committee {
+        Committee::AllOf3 => Meeting::create(setup, rng),
+        Committee::TwoOf3 => Meeting::create_threshold(
+            setup,
+            Threshold {
+                t: 2,
+                bad_dealer: None,
+            },
+            rng,
+        ),
+    }
+    .expect("meeting created");
     m.record_quorum(voters as u32, rng).expect("quorum");
     let creds = m.issue_credentials(voters, rng).expect("credentials");
     m.open(rng).expect("open");
@@ -100,15 +142,27 @@ pub fn cast_all(m: &Meeting, creds: &[Credential], candidates: usize, seed: u64)
 }
 
 /// Runs a whole election of `voters` ballots of `candidates` candidates
-/// and returns its log.
+/// and returns its log (n-of-n committee of 3).
 pub fn make_log(voters: usize, candidates: usize) -> Vec<u8> {
+    make_log_of(Committee::AllOf3, voters, candidates)
+}
+
+/// [`make_log`] with the committee's ceremony `committee`. Under the
+/// threshold ceremony members 0 and 2 decrypt (any `t` will do; not the
+/// first `t`, so that the combination's Lagrange coefficients are not 1
+/// and 0's).
+pub fn make_log_of(committee: Committee, voters: usize, candidates: usize) -> Vec<u8> {
     let mut rng = rng(1);
-    let (mut m, creds) = open_meeting(voters, candidates, &mut rng);
+    let (mut m, creds) = open_meeting_of(committee, voters, candidates, &mut rng);
     for b in cast_all(&m, &creds, candidates, 100) {
         m.submit(b, &mut rng).expect("an honest ballot is accepted");
     }
     m.close(&mut rng).expect("close");
-    m.decrypt(&mut rng).expect("decrypt");
+    match committee {
+        Committee::AllOf3 => m.decrypt(&mut rng),
+        Committee::TwoOf3 => m.decrypt_by(&[0, 2], &mut rng),
+    }
+    .expect("decrypt");
     m.log_bytes()
 }
 
@@ -123,8 +177,19 @@ pub fn target_dir() -> PathBuf {
 /// `target/tinnhiem-bench/` when a previous run left one that still verifies
 /// with today's code (else made again, about 15 s, and written there).
 pub fn log_1000x15() -> Vec<u8> {
+    log_1000x15_of(Committee::AllOf3)
+}
+
+/// [`log_1000x15`] with the committee's ceremony `committee`: the n-of-n
+/// log is `log-1000x15.jsonl` (as before), the threshold one
+/// `log-1000x15-2of3.jsonl`.
+pub fn log_1000x15_of(committee: Committee) -> Vec<u8> {
     let dir = target_dir().join("tinnhiem-bench");
-    let path = dir.join(format!("log-{VOTERS}x{CANDIDATES}.jsonl"));
+    let suffix = match committee {
+        Committee::AllOf3 => String::new(),
+        c => format!("-{}", c.name()),
+    };
+    let path = dir.join(format!("log-{VOTERS}x{CANDIDATES}{suffix}.jsonl"));
     if let Ok(bytes) = std::fs::read(&path) {
         if is_complete_log(&bytes) {
             return bytes;
@@ -135,7 +200,7 @@ pub fn log_1000x15() -> Vec<u8> {
         );
     }
     let t = Instant::now();
-    let bytes = make_log(VOTERS, CANDIDATES);
+    let bytes = make_log_of(committee, VOTERS, CANDIDATES);
     eprintln!(
         "tinnhiem-bench: made the {VOTERS}×{CANDIDATES} log ({} bytes) in {:.1} s",
         bytes.len(),

@@ -292,6 +292,26 @@ struct Ceremony {
     public: Option<ThresholdPublic>,
 }
 
+/// The counting committee as the lines read so far show it: what
+/// `tinnhiem verify` prints beside the result (informative, PROTOCOL.md
+/// §7.6; every fact follows from line 0, the `complaint` and the
+/// `decryption` lines).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Committee {
+    /// The members' names from line 0, in member order (`n` of them).
+    pub members: Vec<String>,
+    /// `t`, the members needed to decrypt: line 0's `threshold`, or `n` for
+    /// an n-of-n log.
+    pub threshold: u32,
+    /// Whether line 0 has `threshold` (the threshold ceremony, §5.4).
+    pub threshold_ceremony: bool,
+    /// Under the threshold ceremony, once every member has dealt: the
+    /// qualified members `Q` (§10.8), in member order.
+    pub qualified: Option<Vec<u32>>,
+    /// The members whose partial decryption is in the log, in member order.
+    pub decrypted_by: Vec<u32>,
+}
+
 /// The verifier's state after the lines pushed so far.
 pub struct Tally {
     next_seq: u64,
@@ -478,6 +498,30 @@ impl Tally {
         let keys: Vec<PublicKey> = self.trustee_keys.iter().flatten().copied().collect();
         let dealings: Vec<Option<&[u8]>> = c.dealings.iter().map(|d| d.as_deref()).collect();
         dkg::qualify(&c.params, &hash, &keys, &dealings, &c.complaints).ok()
+    }
+
+    /// The committee's facts after the lines read so far ([`Committee`]).
+    pub fn committee(&self) -> Committee {
+        let Some(e) = self.election.as_ref() else {
+            return Committee::default();
+        };
+        let members = e.body.trustees.clone();
+        let params = self.threshold_params();
+        let qualified = match self.threshold_public() {
+            Some(p) => Some(p.qualified().to_vec()),
+            None => self.qualification().map(|q| q.qualified()),
+        };
+        Committee {
+            threshold: params.map_or(members.len() as u32, |p| p.t()),
+            threshold_ceremony: params.is_some(),
+            members,
+            qualified,
+            decrypted_by: (0..)
+                .zip(&self.decryptions)
+                .filter(|(_, d)| d.is_some())
+                .map(|(i, _)| i)
+                .collect(),
+        }
     }
 
     /// Which trustees have published their partial decryption.

@@ -10,7 +10,7 @@ use tinnhiem_core::log::{parse_line, server_message, Payload, SERVER_ENTRY_CONTE
 use tinnhiem_core::schnorr::{KeyTerm, PublicKey};
 
 use crate::result::ElectionResult;
-use crate::state::{Exclusion, Prechecked, Tally, VerifyError};
+use crate::state::{Committee, Exclusion, Prechecked, Tally, VerifyError};
 
 /// Lines per batch: one multiscalar multiplication each (about 10,000
 /// terms for ballots of 15 candidates, past which Pippenger's method gains
@@ -28,6 +28,9 @@ pub struct Outcome {
     pub exclusions: Vec<Exclusion>,
     /// Number of lines.
     pub entries: u64,
+    /// The counting committee: `t` of `n`, the qualified members, who
+    /// decrypted.
+    pub committee: Committee,
 }
 
 /// Splits JSON Lines: each line ends with `\n` (the last one may omit it).
@@ -88,6 +91,8 @@ pub struct Failed {
     pub error: VerifyError,
     /// The ballot entries left out before that line, in log order.
     pub exclusions: Vec<Exclusion>,
+    /// The counting committee as the lines before the failing one show it.
+    pub committee: Committee,
 }
 
 /// [`verify_log_with`], with the exclusions found before a failure
@@ -102,6 +107,7 @@ pub fn verify_log_report(
     run(&mut tally, bytes, threads, rng, progress).map_err(|error| Failed {
         error,
         exclusions: tally.exclusions().to_vec(),
+        committee: tally.committee(),
     })
 }
 
@@ -206,6 +212,7 @@ fn finish(tally: &Tally, total: u64) -> Result<Outcome, VerifyError> {
         result,
         exclusions: tally.exclusions().to_vec(),
         entries: total,
+        committee: tally.committee(),
     })
 }
 
