@@ -45,10 +45,11 @@ export function renderCeremony() {
   $('cer-complaints').replaceChildren(...c.complaints.map((x) => el('li', {
     text: t('cer.complaint', { complainer: x.complainer + 1, dealer: x.dealer + 1 }),
   })));
-  if (!S.key) {
-    note('cer-msg', 'cer.needkey', null, 'c-warn');
-  } else if (v.election_key) {
+  if (v.election_key) {
     noteBoth('cer-msg', 'step.done', { t: need, n }, 'c-ok');
+  } else if (!S.key) {
+    // A member without a key is asked for it; the organizer only watches.
+    note('cer-msg', S.memberMode ? 'cer.needkey' : null, null, 'c-warn');
   } else if (S.notes['cer-msg'] && S.notes['cer-msg'].key === 'cer.needkey') {
     note('cer-msg', null);
   }

@@ -175,9 +175,10 @@ async function main() {
   if (id) await setId(id, { push: false });
   // The public figures follow the meeting (never a ballot's content); a
   // member's page takes the next step of the key ceremony when the log
-  // has moved.
+  // has moved, even from a tab in the background (the others wait for it).
   setInterval(async () => {
-    if (S.id && S.view && S.view.phase !== 'done' && !S.busy && !document.hidden) {
+    const ceremony = Boolean(S.key && S.view && S.view.phase === 'setup' && S.view.ceremony && !S.view.election_key);
+    if (S.id && S.view && S.view.phase !== 'done' && !S.busy && (!document.hidden || ceremony)) {
       await loadView();
       ceremonyTick();
     }
