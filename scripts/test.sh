@@ -43,7 +43,11 @@ step "wasm in node"
 wasm=target/wasm-build/wasm32-unknown-unknown/wasm/tinnhiem_wasm.wasm
 ls -l "$wasm"
 cred=$(cargo run -q --example credential -p tinnhiem-core)
-TINNHIEM_WASM="$wasm" TINNHIEM_TEST_CREDENTIAL="$cred" node --test crates/wasm/js/
+# A 2-of-3 committee's logs and keys (made for this test only), for the
+# member's operations.
+member_logs=target/wasm-member-logs.json
+cargo run -q --example member_logs -p tinnhiem-wasm > "$member_logs"
+TINNHIEM_WASM="$wasm" TINNHIEM_TEST_CREDENTIAL="$cred" TINNHIEM_TEST_MEMBER_LOGS="$member_logs" node --test crates/wasm/js/
 
 step "browser tests"
 if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then

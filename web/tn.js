@@ -24,6 +24,9 @@ export const OPS = Object.freeze({
   trustee_public: 13,
   election_check: 14,
   check_receipt: 15,
+  member_step: 16,
+  member_decryption: 17,
+  check_key: 18,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';

@@ -2,8 +2,10 @@
 // headless Chromium at phone size, against a real `tinnhiem serve`:
 // the organizer creates the vote in the console (candidates from a CSV
 // file, one left out under R9), sees the codes once, edits and seals the
-// draft; three committee members each make a key share in their own browser
-// and download a key file; the chair records the attendance (the R2 check
+// draft (with a threshold of 3 of 3, typed over the default 2 of 3); three
+// committee members each make a key share in their own browser and
+// download a key file, and their pages run the threshold key ceremony by
+// themselves until the election key is in; the chair records the attendance (the R2 check
 // shown before opening), makes and issues the credential sheet in the
 // browser (the server sees only public credentials), and opens voting; five
 // voters cast from phone-sized pages (one leaves a candidate empty, one
@@ -142,8 +144,19 @@ test('the organizer creates the vote from a CSV file, sees the codes once, edits
   await page.locator('#cand-preview li').nth(2).getByText('Đã có thông báo nghỉ hưu').click();
   await page.waitForSelector('#cand-preview li[data-excluded=yes]');
   await page.fill('#f-committee', COMMITTEE.join('\n'));
+  // The threshold follows the committee (the smallest majority, 2 of 3)
+  // until the organizer types another: here all three are needed.
+  assert.equal(await page.inputValue('#f-threshold'), '2');
+  assert.equal(await page.locator('#f-threshold-of').textContent(), '2 trên 3');
+  await page.fill('#f-threshold', '3');
+  assert.equal(await page.locator('#f-threshold-of').textContent(), '3 trên 3');
+  await page.fill('#f-committee', `${COMMITTEE.join('\n')}\n`);
+  assert.equal(await page.inputValue('#f-threshold'), '3', 'a typed threshold stays');
   await c.shot(page, 'console-02-create');
   await a11y(page, 'the election form');
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await c.shot(page, 'console-02-create-1366');
+  await page.setViewportSize(c.PHONE.viewport);
   await page.getByRole('button', { name: 'Tạo cuộc lấy phiếu' }).click();
   await c.shown(page, 's-codes');
   const codes = await page.evaluate(() => [...document.querySelectorAll('#codes-print table')].map((t) =>
@@ -171,6 +184,8 @@ test('the organizer creates the vote from a CSV file, sees the codes once, edits
   assert.equal(view.title, TITLE);
   assert.deepEqual(view.candidates, CANDIDATES);
   assert.deepEqual(view.committee, COMMITTEE);
+  assert.equal(view.threshold, 3);
+  assert.ok((await page.locator('#draft-summary').textContent()).includes('3 trên 3'));
   await c.shot(page, 'console-04-draft');
   await page.getByRole('button', { name: 'Niêm phong', exact: true }).click();
   await page.getByRole('button', { name: 'Niêm phong ngay' }).click();
@@ -181,7 +196,7 @@ test('the organizer creates the vote from a CSV file, sees the codes once, edits
   clean();
 });
 
-test('three committee members each make a key in their own browser, download the key file and enroll', { timeout: 120000 }, async () => {
+test('three committee members each make a key in their own browser, download the key file and enroll; their pages run the key ceremony by themselves', { timeout: 180000 }, async () => {
   M.members = [];
   M.keyFiles = [];
   for (const [i, name] of COMMITTEE.entries()) {
@@ -197,16 +212,26 @@ test('three committee members each make a key in their own browser, download the
     assert.equal(kf.member, i);
     assert.match(kf.key, /^[0-9a-f]{64}$/);
     assert.equal(kf.name, name);
+    assert.equal(kf.threshold, 3);
     M.members.push({ ctx, page });
     M.keyFiles.push(file);
   }
+  // Each page deals, checks the shares dealt to it and confirms them; the
+  // server writes the election key after the last confirmation.
+  for (const { page } of M.members) {
+    assert.match(await c.noteWith(page, 'cer-msg', 'c-ok', 90000), /^Đã có khoá chung của Ban kiểm phiếu; giải mã cần 3 trên 3 thành viên \(the committee's election key is in; decryption needs 3 of 3 members\)$/);
+  }
   const view = await (await fetch(`${server.url}/api/elections/${M.id}`)).json();
-  assert.ok(view.election_key, 'the election key follows the last share');
+  assert.ok(view.election_key, 'the election key follows the last confirmation');
+  assert.deepEqual(view.ceremony.dealt, [true, true, true]);
+  assert.deepEqual(view.ceremony.shares_ok, [true, true, true]);
+  assert.deepEqual(view.ceremony.qualified, [0, 1, 2]);
   // The server never saw a secret key share.
   const log = await (await fetch(`${server.url}/api/elections/${M.id}/log`)).text();
   for (const f of M.keyFiles) assert.ok(!log.includes(JSON.parse(await readFile(f, 'utf8')).key));
   const chair = M.members[0].page;
   await chair.waitForSelector('#committee-list li[data-member="2"][data-key=yes]');
+  await chair.waitForSelector('#cer-list li[data-member="2"][data-shares-ok=yes]');
   await c.shot(chair, 'console-08-keys');
   clean();
 });

@@ -109,7 +109,10 @@ export async function http(url, method, body, token) {
 }
 
 /// Sets up a meeting up to open voting: the organizer logs in, creates and
-/// seals it; each committee member makes a key share with the CLI; member 0
+/// seals it (with `threshold` when given; the server's default, the
+/// smallest majority, otherwise); each committee member makes a key share
+/// with the CLI and, all side by side, runs its part of the threshold key
+/// ceremony (`committee ceremony --wait`) until the election key; member 0
 /// records attendance; member 0 makes `credentials` credentials (the
 /// printable sheet) and opens voting (unless `open: false`). Returns
 /// `{id, url, keys, created, voterUrls, sheet}`; `voterUrls` are the
@@ -122,12 +125,13 @@ export async function setUpMeeting(server, {
   summoned,
   present,
   committee = ['Uỷ viên Một', 'Uỷ viên Hai'],
+  threshold,
   credentials = present,
   open = true,
 }) {
   const { url, dir } = server;
   const { token } = await http(`${url}/api/login`, 'POST', { password: PASSWORD });
-  const created = await http(`${url}/api/elections`, 'POST', { title, unit, date, candidates, summoned, committee }, token);
+  const created = await http(`${url}/api/elections`, 'POST', { title, unit, date, candidates, summoned, committee, threshold }, token);
   const id = created.id;
   await http(`${url}/api/elections/${id}/seal`, 'POST', undefined, token);
   const keys = [];
@@ -135,6 +139,10 @@ export async function setUpMeeting(server, {
     const keyFile = path.join(dir, `member${i}.key`);
     await cli(['committee', 'keygen', '--server', url, '--election', id, '--member', String(i), '--code', created.trustee_codes[i], '--key-file', keyFile]);
     keys.push(keyFile);
+  }
+  const view = await http(`${url}/api/elections/${id}`, 'GET');
+  if (view.ceremony) {
+    await Promise.all(keys.map((k) => cli(['committee', 'ceremony', '--server', url, '--key-file', k, '--wait', '--interval', '0.2'])));
   }
   await cli(['committee', 'quorum', '--server', url, '--key-file', keys[0], '--present', String(present)]);
   const sheet = path.join(dir, 'sheet.html');
@@ -149,14 +157,19 @@ export async function setUpMeeting(server, {
   return { id, url, keys, created, voterUrls, sheet, token };
 }
 
-/// The committee closes voting, every member publishes a partial
-/// decryption, member 0 publishes the result; then the log is downloaded
-/// and verified with `tinnhiem verify --json`. Returns `{log, result}`.
+/// The committee closes voting, members publish their partial decryptions
+/// (from member 0 on, as many as the count needs: t of the committee),
+/// member 0 publishes the result; then the log is downloaded and verified
+/// with `tinnhiem verify --json`. Returns `{log, result}`.
 export async function closeAndCount(server, meeting) {
   const { url } = server;
   const [k0] = meeting.keys;
   await cli(['committee', 'close', '--server', url, '--key-file', k0]);
-  for (const k of meeting.keys) await cli(['committee', 'decrypt', '--server', url, '--key-file', k]);
+  for (const k of meeting.keys) {
+    const view = await http(`${url}/api/elections/${meeting.id}`, 'GET');
+    if (view.decryptions_needed === 0) break;
+    await cli(['committee', 'decrypt', '--server', url, '--key-file', k]);
+  }
   await cli(['committee', 'result', '--server', url, '--key-file', k0]);
   const log = await (await fetch(`${url}/api/elections/${meeting.id}/log`)).text();
   const logFile = path.join(server.dir, 'log.jsonl');

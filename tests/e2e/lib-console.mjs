@@ -81,8 +81,9 @@ export async function memberOpens(page, url, id) {
 }
 
 /// A member makes a key share in the browser, downloads the key file to
-/// `dir` (returns its path) and enrolls the key with `code`.
-export async function memberEnrolls(page, index, code, dir, { shotName } = {}) {
+/// `dir` (returns its path) and enrolls the key with `code`; `onCard(page)`
+/// looks at the key card before the enrollment.
+export async function memberEnrolls(page, index, code, dir, { shotName, onCard } = {}) {
   await page.selectOption('#member-index', String(index));
   await shown(page, 'keygen-box');
   await page.fill('#enroll-code', code);
@@ -96,6 +97,7 @@ export async function memberEnrolls(page, index, code, dir, { shotName } = {}) {
   const file = path.join(dir, `member${index}.json`);
   await download.saveAs(file);
   if (shotName) await h.shot(page, shotName);
+  if (onCard) await onCard(page);
   await page.getByRole('button', { name: 'Đăng ký khoá với máy chủ' }).click();
   await noteWith(page, 'member-msg', 'c-ok');
   await page.waitForSelector('#member-state.c-ok');

@@ -1,6 +1,9 @@
-// console/count.js: after the close: each member's decryption share (the
-// totals summed here from the verified log), the result computed and
-// published, re-verified from the whole log, and the minutes (R10).
+// console/count.js: after the close: each member's partial decryption (of
+// the totals summed here from the verified log, with the trustee key or,
+// under the threshold ceremony, the share rebuilt from the log: wasm
+// `member_decryption`), how many more members are needed, the result
+// computed and published once enough have decrypted, re-verified from the
+// whole log, and the minutes (R10).
 
 import * as tn from '../tn.js';
 import {
@@ -8,7 +11,8 @@ import {
 } from '../results.js';
 import { tr, t } from './strings.js';
 import {
-  $, S, show, note, noteError, api, E, run, sign, loadView, fetchLog, verifiedLog, progressTo, render,
+  $, S, show, note, noteBoth, noteError, api, E, run, sign, loadView, fetchLog, verifiedLog, progressTo, render,
+  threshold, decryptionsNeeded,
 } from './state.js';
 
 export function renderDecrypt() {
@@ -17,15 +21,18 @@ export function renderDecrypt() {
     `${i + 1}. ${name}${S.key && S.key.member === i ? ` ${t('member.me')}` : ''} — `,
     el('span', { class: `c-badge ${v.decrypted_by[i] ? 'c-ok' : ''}`, text: t(v.decrypted_by[i] ? 'member.dec.ok' : 'member.dec.none') }))));
   const done = v.decrypted_by.filter(Boolean).length;
-  const all = done === v.committee.length;
+  const { t: tt, n } = threshold(v);
+  const more = decryptionsNeeded(v);
   const mine = S.key ? v.decrypted_by[S.key.member] : false;
-  show('decrypt', Boolean(S.key) && !mine);
-  show('publish-box', Boolean(S.key) && all);
+  // Until t members have decrypted, everyone sees how many more are needed.
+  if (more > 0) noteBoth('decrypt-need', 'decrypt.more', { n: more, done, t: tt, total: n }, 'c-warn');
+  else noteBoth('decrypt-need', 'decrypt.enough', { done, t: tt, total: n }, 'c-ok');
+  show('decrypt', Boolean(S.key) && !mine && more > 0);
+  show('publish-box', Boolean(S.key) && more === 0);
   const m = S.notes['decrypt-msg'];
-  const auto = !m || ['decrypt.needkey', 'decrypt.mine', 'decrypt.wait', 'decrypt.done'].includes(m.key);
+  const auto = !m || ['decrypt.needkey', 'decrypt.mine', 'decrypt.done'].includes(m.key);
   if (auto) {
-    if (!S.key) note('decrypt-msg', 'decrypt.needkey', null, 'c-warn');
-    else if (mine && !all) note('decrypt-msg', 'decrypt.wait', { done, total: v.committee.length }, 'c-ok');
+    if (!S.key && more > 0) note('decrypt-msg', 'decrypt.needkey', null, 'c-warn');
     else if (mine) note('decrypt-msg', 'decrypt.mine', null, 'c-ok');
     else note('decrypt-msg', null);
   }
@@ -81,10 +88,16 @@ export async function decryptMine() {
       return;
     }
     await tn.nextPaint();
-    const { shares } = tn.callSync('partial_decrypt', {
-      election_hash: a.election_hash, trustee: S.key.member, secret: S.key.secret, totals: a.totals, seed: tn.seed(),
+    const d = tn.callSync('member_decryption', {
+      member: S.key.member, secret: S.key.secret, head: a.head, seed: tn.seed(),
     });
-    await api('POST', `${E()}/decryptions`, { trustee: S.key.member, shares });
+    if (d.refused) {
+      const r = d.refused;
+      note('decrypt-msg', `refused.${r.code}`, { n: (r.member ?? 0) + 1, dealer: (r.dealer ?? 0) + 1 }, r.code === 'already_decrypted' ? 'c-ok' : 'c-bad');
+      await loadView();
+      return;
+    }
+    await api('POST', `${E()}/decryptions`, d.decryption);
     note('decrypt-msg', 'decrypt.done', null, 'c-ok');
     await loadView();
   });

@@ -1,13 +1,16 @@
-// console/keys.js: the key ceremony. Each member makes a key share with
+// console/keys.js: the member's key. Each member makes a trustee key with
 // the browser module (the secret leaves the page only in the key file and
 // key card the member keeps), enrolls its public part with the enrollment
-// code, or loads the key made before, from the file or the card.
+// code, or loads the key made before, from the file or the card: a loaded
+// key is checked at once against the log this device verifies (wasm
+// `check_key`), never against the server's word. The ceremony that follows
+// is ceremony.js's.
 
 import * as tn from '../tn.js';
-import { el, svgNode, download, printNode } from '../results.js';
+import { el, svgNode, download, printNode, why } from '../results.js';
 import { tr, t } from './strings.js';
 import {
-  $, S, show, note, api, E, run, loadView, render,
+  $, S, show, note, api, E, run, loadView, render, verifiedLog, threshold,
 } from './state.js';
 
 export function renderMember() {
@@ -54,6 +57,8 @@ function keyFileOf(k) {
     public: k.public || k.key,
     name: v.committee[k.member],
     title: v.title,
+    threshold: threshold(v).t,
+    members: v.committee.length,
     code: k.code || undefined,
     note: 'Tệp khoá bí mật của thành viên Ban kiểm phiếu: giữ kín, cần để giải mã kết quả. Secret key file of a counting committee member: keep it private; it is needed to decrypt the result.',
   };
@@ -72,6 +77,7 @@ function renderKeycard(p) {
     el('p', { lang: tr.lang() === 'vi' ? 'en' : 'vi', class: 'c-help', text: t('keycard.en') }),
     el('p', { text: t('keycard.member', { name: v.committee[p.member], n: p.member + 1 }) }),
     el('p', { text: t('keycard.election', { title: v.title, id: S.id }) }),
+    el('p', { class: 'c-keycard-t', text: t('keycard.threshold', threshold(v)) }),
     el('p', { class: 'c-label', text: t('keycard.secret') }),
     el('p', { class: 'c-secret', dataset: { secret: 'key' }, text: groups }),
     el('p', { class: 'c-label', text: t('keycard.public') }),
@@ -114,6 +120,7 @@ export async function enroll() {
       throw e;
     }
     S.key = { election: S.id, member: p.member, secret: p.secret, public: p.key, code: p.code };
+    S.stepAt = null;
     S.pending = null;
     S.keycardQr = null;
     $('enroll-code').value = '';
@@ -122,24 +129,48 @@ export async function enroll() {
   });
 }
 
-function useKey(obj, fallbackMember) {
+/// Takes a key from a key file or a key card: refused at once unless the
+/// log, verified here, holds this very key for the member (or no key for
+/// the member yet). Resolves to true when the key is in use.
+async function useKey(obj, fallbackMember) {
   const v = S.view;
   const secret = String(obj.key || '').toLowerCase().replace(/[^0-9a-f]/g, '');
   const member = Number.isInteger(obj.member) ? obj.member : fallbackMember;
   if (secret.length !== 64 || !Number.isInteger(member) || member < 0 || member >= v.committee.length) {
     note('member-msg', 'keyload.bad', null, 'c-bad');
-    return;
+    return false;
   }
-  if (obj.election && obj.election !== S.id) { note('member-msg', 'keyload.other', { id: obj.election }, 'c-bad'); return; }
-  if (obj.public && v.trustee_keys[member] && obj.public !== v.trustee_keys[member]) {
-    note('member-msg', 'keyload.mismatch', { n: member + 1 }, 'c-bad');
-    return;
-  }
-  S.key = { election: S.id, member, secret, public: obj.public || v.trustee_keys[member] || '', code: obj.code || '' };
-  S.memberIndex = member;
-  $('member-index').value = String(member);
-  note('member-msg', 'keyload.ok', { name: v.committee[member] }, 'c-ok');
-  render();
+  if (obj.election && obj.election !== S.id) { note('member-msg', 'keyload.other', { id: obj.election }, 'c-bad'); return false; }
+  let used = false;
+  await run('member-msg', async () => {
+    note('member-msg', 'keyload.checking');
+    await tn.load();
+    const { a, bad } = await verifiedLog();
+    if (bad || !a.head || a.election_hash !== v.election_hash) {
+      note('member-msg', 'keyload.badlog', { seq: bad ? bad.seq : '?', reason: bad ? why(bad, tr.lang()) : '—' }, 'c-bad');
+      return;
+    }
+    let c;
+    try {
+      c = tn.callSync('check_key', { member, secret, head: a.head });
+    } catch (_) {
+      // The only error with a verified log: the key text does not decode.
+      note('member-msg', 'keyload.bad', null, 'c-bad');
+      return;
+    }
+    if (!c.ok) {
+      note('member-msg', `refused.${c.refused.code}`, { n: member + 1 }, 'c-bad');
+      return;
+    }
+    const pub = tn.callSync('trustee_public', { secret }).public;
+    S.key = { election: S.id, member, secret, public: pub, code: obj.code || '' };
+    S.memberIndex = member;
+    S.stepAt = null;
+    $('member-index').value = String(member);
+    note('member-msg', 'keyload.ok', { name: v.committee[member] }, 'c-ok');
+    used = true;
+  });
+  return used;
 }
 
 export async function loadKeyFile(file) {
@@ -148,24 +179,24 @@ export async function loadKeyFile(file) {
     obj = JSON.parse(await file.text());
   } catch (_) {
     note('member-msg', 'keyload.bad', null, 'c-bad');
-    return;
+    return false;
   }
-  if (!obj || typeof obj !== 'object') { note('member-msg', 'keyload.bad', null, 'c-bad'); return; }
-  useKey(obj, S.memberIndex);
   $('keyfile').value = '';
+  if (!obj || typeof obj !== 'object') { note('member-msg', 'keyload.bad', null, 'c-bad'); return false; }
+  return useKey(obj, S.memberIndex);
 }
 
-export function loadKeyText() {
+export async function loadKeyText() {
   const text = $('keytext').value.trim();
-  if (!text) return;
+  if (!text) return false;
   let obj = null;
   if (text.startsWith('{')) {
     try { obj = JSON.parse(text); } catch (_) { obj = null; }
   } else obj = { key: text };
-  if (!obj) { note('member-msg', 'keyload.bad', null, 'c-bad'); return; }
-  if (!Number.isInteger(obj.member) && S.memberIndex === null) { note('member-msg', 'keygen.needwho', null, 'c-bad'); return; }
-  useKey(obj, S.memberIndex);
+  if (!obj) { note('member-msg', 'keyload.bad', null, 'c-bad'); return false; }
+  if (!Number.isInteger(obj.member) && S.memberIndex === null) { note('member-msg', 'keygen.needwho', null, 'c-bad'); return false; }
   $('keytext').value = '';
+  return useKey(obj, S.memberIndex);
 }
 
 export function printKeycard() {

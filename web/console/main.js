@@ -11,7 +11,10 @@
 //   sheet (R3, made and printed here; the server gets only the public
 //   parts), the opening and the close, decrypts his or her share of the
 //   totals from the key file, and signs the counts the browser computed
-//   from the published decryptions.
+//   from the published decryptions. Between the enrollment and the
+//   opening, each member's page takes the member's part in the committee's
+//   threshold key ceremony by itself (ceremony.js), and picks it up again
+//   from the key file and the log after a reload.
 // Everyone sees the public figures (present, issued, returned, unused,
 // refused), never a ballot's content. After the result the page re-verifies
 // the whole log in the browser, shows the table of R6 with the consequences
@@ -33,8 +36,9 @@ import {
   $, S, TOKEN_KEY, note, loadView, setId, render, painter, dropToken,
 } from './state.js';
 import {
-  renderOrgHome, renderCodes, renderOrg, renderPreview, openDraft, submitDraft, logIn, seal,
+  renderOrgHome, renderCodes, renderOrg, renderPreview, renderThreshold, openDraft, submitDraft, logIn, seal,
 } from './setup.js';
+import { renderCeremony, ceremonyTick } from './ceremony.js';
 import { renderStatus } from './status.js';
 import {
   renderMember, makeKey, saveKeyFile, printKeycard, enroll, loadKeyFile, loadKeyText,
@@ -57,6 +61,7 @@ function paint() {
   painter('s-org', renderOrg);
   painter('s-status', renderStatus);
   painter('s-member', renderMember);
+  painter('s-ceremony', renderCeremony);
   painter('s-attendance', renderAttendance);
   painter('s-sheet', renderSheet);
   painter('s-open', renderOpen);
@@ -72,6 +77,7 @@ function wire() {
       $('draft-h').textContent = t(S.draft.editing ? 'draft.edit' : 'draft.new');
       $('draft-submit').textContent = t(S.draft.editing ? 'draft.save' : 'draft.create');
       renderPreview();
+      renderThreshold();
     }
     $('member-index').dataset.options = '';
     render();
@@ -97,6 +103,8 @@ function wire() {
   $('org-home').addEventListener('click', () => { setId(''); render(); });
 
   $('f-candidates').addEventListener('input', renderPreview);
+  $('f-committee').addEventListener('input', renderThreshold);
+  $('f-threshold').addEventListener('input', () => { $('f-threshold').dataset.touched = '1'; renderThreshold(); });
   $('f-csv').addEventListener('change', async () => {
     const f = $('f-csv').files[0];
     if (!f) return;
@@ -124,10 +132,15 @@ function wire() {
   $('keygen').addEventListener('click', makeKey);
   $('keyfile-save').addEventListener('click', saveKeyFile);
   $('keycard-print').addEventListener('click', printKeycard);
-  $('enroll').addEventListener('click', enroll);
-  $('keyfile').addEventListener('change', () => { const f = $('keyfile').files[0]; if (f) loadKeyFile(f); });
-  $('keytext-load').addEventListener('click', loadKeyText);
-  $('key-forget').addEventListener('click', () => { S.key = null; note('member-msg', null); render(); });
+  // Once the key is enrolled or loaded, the page takes its part in the
+  // key ceremony at once.
+  $('enroll').addEventListener('click', async () => { await enroll(); ceremonyTick(); });
+  $('keyfile').addEventListener('change', async () => {
+    const f = $('keyfile').files[0];
+    if (f && await loadKeyFile(f)) ceremonyTick();
+  });
+  $('keytext-load').addEventListener('click', async () => { if (await loadKeyText()) ceremonyTick(); });
+  $('key-forget').addEventListener('click', () => { S.key = null; S.step = null; S.stepAt = null; note('member-msg', null); note('cer-msg', null); render(); });
 
   $('present').addEventListener('input', () => { $('present').dataset.touched = '1'; note('att-msg', null); renderR2(); });
   $('att-sign').addEventListener('click', recordAttendance);
@@ -160,9 +173,15 @@ async function main() {
   tn.load().catch(() => { /* reported when used */ });
   render();
   if (id) await setId(id, { push: false });
-  // The public figures follow the meeting (never a ballot's content).
-  setInterval(() => {
-    if (S.id && S.view && S.view.phase !== 'done' && !S.busy && !document.hidden) loadView();
+  // The public figures follow the meeting (never a ballot's content); a
+  // member's page takes the next step of the key ceremony when the log
+  // has moved, even from a tab in the background (the others wait for it).
+  setInterval(async () => {
+    const ceremony = Boolean(S.key && S.view && S.view.phase === 'setup' && S.view.ceremony && !S.view.election_key);
+    if (S.id && S.view && S.view.phase !== 'done' && !S.busy && (!document.hidden || ceremony)) {
+      await loadView();
+      ceremonyTick();
+    }
   }, 2000);
 }
 

@@ -6,7 +6,7 @@ import * as tn from '../tn.js';
 import { el, svgNode } from '../results.js';
 import { t } from './strings.js';
 import {
-  $, S, TOKEN_KEY, show, note, api, E, run, remember, recent, loadView, setId, render,
+  $, S, TOKEN_KEY, show, note, api, E, run, remember, recent, loadView, setId, render, threshold,
 } from './state.js';
 
 export function renderOrgHome() {
@@ -49,7 +49,8 @@ export function renderOrg() {
       el('dt', { text: t('sum.date') }), el('dd', { text: v.date }),
       el('dt', { text: t('sum.summoned') }), el('dd', { text: String(v.summoned) }),
       el('dt', { text: t('sum.candidates') }), el('dd', {}, el('ol', { class: 'c-list' }, v.candidates.map((c) => el('li', { text: `${c.name} — ${c.position}` })))),
-      el('dt', { text: t('sum.committee') }), el('dd', {}, el('ol', { class: 'c-list' }, v.committee.map((n) => el('li', { text: n }))))));
+      el('dt', { text: t('sum.committee') }), el('dd', {}, el('ol', { class: 'c-list' }, v.committee.map((n) => el('li', { text: n })))),
+      el('dt', { text: t('sum.threshold') }), el('dd', { text: t('f.threshold.of', threshold(v)) })));
   } else {
     const link = `${location.origin}/committee?id=${encodeURIComponent(S.id)}`;
     $('member-link').href = link;
@@ -146,9 +147,36 @@ export function openDraft(editing) {
   $('f-summoned').value = v ? String(v.summoned) : '';
   $('f-candidates').value = v ? v.candidates.map((c) => `${c.name}, ${c.position}`).join('\n') : '';
   $('f-committee').value = v ? v.committee.join('\n') : '';
+  // A draft being edited keeps the threshold it has; a new one follows the
+  // committee's size until the organizer types a number.
+  $('f-threshold').value = v ? String(threshold(v).t) : '';
+  if (v) $('f-threshold').dataset.touched = '1';
+  else delete $('f-threshold').dataset.touched;
+  renderThreshold();
   renderPreview();
   render();
   $('draft-h').focus();
+}
+
+function committeeNames() {
+  return $('f-committee').value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+}
+
+/// The smallest majority of `n` members (`dkg::default_threshold`): 2 of 3,
+/// 3 of 5.
+export function defaultThreshold(n) {
+  return Math.floor(n / 2) + 1;
+}
+
+/// The threshold field: the smallest majority of the committee typed so
+/// far, until the organizer types another number; "t trên n" beside it.
+export function renderThreshold() {
+  const input = $('f-threshold');
+  const n = committeeNames().length;
+  input.max = String(Math.max(1, n));
+  if (!input.dataset.touched) input.value = n > 0 ? String(defaultThreshold(n)) : '';
+  const tt = Number(input.value);
+  $('f-threshold-of').textContent = n > 0 && Number.isInteger(tt) && tt >= 1 ? t('f.threshold.of', { t: tt, n }) : '';
 }
 
 /// Today in the browser's own time zone, `YYYY-MM-DD`.
@@ -172,9 +200,14 @@ function draftInput() {
     .filter((c) => { const f = S.r9.get(c.name); return !(f && (f.retiring || f.appointed)); })
     .map((c) => ({ name: c.name, position: c.position }));
   if (candidates.length === 0) return { err: ['f.err.none'] };
-  const committee = $('f-committee').value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  const committee = committeeNames();
   if (committee.length === 0) return { err: ['f.err.committee'] };
-  return { input: { title, unit, date, candidates, summoned, committee } };
+  const raw = $('f-threshold').value.trim();
+  const needed = raw === '' ? defaultThreshold(committee.length) : Number(raw);
+  if (!Number.isInteger(needed) || needed < 1 || needed > committee.length) {
+    return { err: ['f.err.threshold', { n: committee.length }] };
+  }
+  return { input: { title, unit, date, candidates, summoned, committee, threshold: needed } };
 }
 
 export async function submitDraft() {

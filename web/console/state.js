@@ -7,7 +7,7 @@
 
 import * as tn from '../tn.js';
 import { el, verifyLog } from '../results.js';
-import { tr, t } from './strings.js';
+import { tr, t, other } from './strings.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -29,6 +29,8 @@ export const S = {
   created: null, // {id, trustee_codes, candidate_codes, input}
   r9: new Map(), // candidate name → {retiring, appointed}
   pending: null, // a key made but not enrolled: {member, secret, key, proof, code, saved}
+  step: null, // this member's last step in the key ceremony (wasm member_step)
+  stepAt: null, // the log length that step was worked out from
   key: null, // the key in use: {member, secret, public, code}
   sheet: null, // the slips just made (secret)
   sheetNode: null,
@@ -59,6 +61,14 @@ export function note(id, key, vars, cls = '') {
   paintNote(id);
 }
 
+/// A status line that shows its text in both languages: the page's own
+/// first, the other beside it in brackets (the ceremony's and the count's
+/// progress, read by members who may not share a language).
+export function noteBoth(id, key, vars, cls = '') {
+  S.notes[id] = { key, vars, cls, both: true };
+  paintNote(id);
+}
+
 export function noteError(id, e) {
   if (e instanceof tn.ApiError) S.notes[id] = { vi: e.text('vi'), en: e.text('en'), cls: 'c-bad' };
   else S.notes[id] = { vi: String(e && e.message ? e.message : e), en: String(e && e.message ? e.message : e), cls: 'c-bad' };
@@ -71,7 +81,26 @@ function paintNote(id) {
   const n = S.notes[id];
   if (!n) { box.textContent = ''; box.className = 'c-note'; return; }
   box.className = `c-note ${n.cls || ''}`;
+  if (n.both) {
+    const lang = tr.lang() === 'vi' ? 'en' : 'vi';
+    box.replaceChildren(t(n.key, n.vars), ' ', el('span', { lang, class: 'c-aside', text: `(${other(n.key, n.vars)})` }));
+    return;
+  }
   box.textContent = n.key ? t(n.key, n.vars) : (tr.lang() === 'en' ? n.en : n.vi);
+}
+
+/// The threshold `t` of the committee (the server's view; n for an n-of-n
+/// election) and its size `n`.
+export function threshold(v) {
+  const n = v.committee.length;
+  return { t: Number.isInteger(v.threshold) ? v.threshold : n, n };
+}
+
+/// How many more members must decrypt before the result can be computed.
+export function decryptionsNeeded(v) {
+  if (Number.isInteger(v.decryptions_needed)) return v.decryptions_needed;
+  const done = v.decrypted_by.filter(Boolean).length;
+  return Math.max(0, threshold(v).t - done);
 }
 
 export function need(summoned) {
@@ -174,6 +203,8 @@ export function setId(id, { push = true } = {}) {
   S.sheetNode = null;
   S.election = null;
   S.pending = null;
+  S.step = null;
+  S.stepAt = null;
   if (S.key && S.key.election !== id) S.key = null;
   const url = id ? `/committee?id=${encodeURIComponent(id)}` : '/committee';
   if (push) history.replaceState(null, '', url);
@@ -182,7 +213,7 @@ export function setId(id, { push = true } = {}) {
 }
 
 /// The sections a phase module paints, in the order they are painted.
-const SECTIONS = ['s-org-home', 's-codes', 's-org', 's-status', 's-member', 's-attendance', 's-sheet', 's-open', 's-voting', 's-decrypt', 's-result'];
+const SECTIONS = ['s-org-home', 's-codes', 's-org', 's-status', 's-member', 's-ceremony', 's-attendance', 's-sheet', 's-open', 's-voting', 's-decrypt', 's-result'];
 const PAINTERS = new Map();
 
 /// Gives section `id` its painter, called by `render` while it is shown.
@@ -208,6 +239,7 @@ export function render() {
   show('s-org', org && main);
   show('s-status', main && ph !== 'draft');
   show('s-member', S.memberMode && main && ph !== 'draft');
+  show('s-ceremony', main && ph === 'setup' && Boolean(v.ceremony));
   const k = Boolean(S.key) && main;
   show('s-attendance', k && ph === 'setup');
   show('s-sheet', k && (ph === 'setup' || (ph === 'voting' && v.present !== null && v.issued < v.present) || Boolean(S.sheet)));

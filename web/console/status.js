@@ -3,7 +3,9 @@
 
 import { el } from '../results.js';
 import { t } from './strings.js';
-import { $, S, need, quorumMet } from './state.js';
+import {
+  $, S, need, quorumMet, threshold,
+} from './state.js';
 
 export function renderStatus() {
   const v = S.view;
@@ -20,6 +22,7 @@ export function renderStatus() {
     q.className = `c-note ${met ? 'c-ok' : 'c-bad'}`;
     q.textContent = t(met ? 'r2.met' : 'r2.short', { present: v.present, summoned: v.summoned, need: need(v.summoned) });
   }
+  $('threshold-line').textContent = t('status.threshold', threshold(v));
   const decrypting = v.phase === 'closed' || v.phase === 'done';
   $('committee-list').replaceChildren(...v.committee.map((name, i) => {
     const keyed = Boolean(v.trustee_keys[i]);

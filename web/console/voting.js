@@ -14,7 +14,8 @@ export function renderOpen() {
   let key = 'open.ready';
   let vars = { issued: v.issued };
   let ok = true;
-  if (!v.election_key) { key = 'open.nokeys'; vars = { done: keys, total: v.committee.length }; ok = false; }
+  if (!v.election_key && v.ceremony && keys === v.committee.length) { key = 'open.ceremony'; ok = false; }
+  else if (!v.election_key) { key = 'open.nokeys'; vars = { done: keys, total: v.committee.length }; ok = false; }
   else if (v.present === null) { key = 'open.nopresent'; ok = false; }
   else if (!quorumMet(v.present, v.summoned)) { key = 'open.noquorum'; ok = false; }
   else if (v.issued === 0) { key = 'open.nosheet'; ok = false; }

@@ -17,6 +17,15 @@
 //! | 13 | `trustee_public` | [`TrusteePublicRequest`] | [`TrusteePublicAnswer`] |
 //! | 14 | `election_check` | [`ElectionCheckRequest`] | [`ElectionCheckAnswer`] |
 //! | 15 | `check_receipt` | [`ReceiptCheckRequest`] | [`ReceiptCheckAnswer`] |
+//! | 16 | `member_step` | [`MemberStepRequest`] | [`MemberStepAnswer`] |
+//! | 17 | `member_decryption` | [`MemberDecryptionRequest`] | [`MemberDecryptionAnswer`] |
+//! | 18 | `check_key` | [`CheckKeyRequest`] | [`CheckKeyAnswer`] |
+//!
+//! The committee member's operations (16–18) work on the log the page has
+//! just verified with `tally_begin` and `tally_step` (the console downloads
+//! it and checks every line, [`TallyAnswer`]): they refuse a log that is not
+//! verified to its end, and one whose last line is not the `head` the page
+//! read from `tally_finish` (another verification replaced it meanwhile).
 //!
 //! Errors are answered as `{"error": "..."}`; an error message never
 //! contains the credential or any other secret. Secrets that the page must
@@ -37,11 +46,12 @@ use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
-    CloseBody, CredentialsBody, Hex, Payload, QuorumBody, ResultBody, StatementBody,
+    CloseBody, CredentialsBody, DecryptionBody, Hex, Payload, QuorumBody, ResultBody, StatementBody,
 };
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_core::CompressedRistretto;
+use tinnhiem_tally::member::{self, MemberError, Step};
 use tinnhiem_tally::{Tally, VerifyError};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -77,6 +87,12 @@ pub mod op {
     pub const ELECTION_CHECK: u32 = 14;
     /// [`super::check_receipt`].
     pub const CHECK_RECEIPT: u32 = 15;
+    /// [`super::member_step`].
+    pub const MEMBER_STEP: u32 = 16;
+    /// [`super::member_decryption`].
+    pub const MEMBER_DECRYPTION: u32 = 17;
+    /// [`super::check_key`].
+    pub const CHECK_KEY: u32 = 18;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -197,6 +213,9 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::TRUSTEE_PUBLIC => run(input, trustee_public),
         op::ELECTION_CHECK => run(input, election_check),
         op::CHECK_RECEIPT => run(input, check_receipt),
+        op::MEMBER_STEP => run(input, member_step),
+        op::MEMBER_DECRYPTION => run(input, member_decryption),
+        op::CHECK_KEY => run(input, check_key),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -854,6 +873,16 @@ pub struct TallyAnswer {
     /// The anchor of the next committee statement after the lines verified
     /// (hex, PROTOCOL.md §5.3), once line 0 is read.
     pub anchor: Option<String>,
+    /// The entry hash of the last line verified (hex), once line 0 is read:
+    /// what the member's operations are given back, so that they act on
+    /// this very log.
+    pub head: Option<String>,
+    /// The threshold `t` of line 0 (PROTOCOL.md §10), or the number of
+    /// members for an n-of-n log; once line 0 is read.
+    pub threshold: Option<u32>,
+    /// Once voting is closed: how many more partial decryptions the count
+    /// needs (0: the result can be computed).
+    pub decryptions_needed: Option<u32>,
 }
 
 /// Loads a log for stepwise verification.
@@ -976,6 +1005,16 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                 .map(|k| k.as_ref().map(|k| hex(k.as_bytes())))
                 .collect(),
             anchor: (!sess.tally.is_empty()).then(|| hex(&sess.tally.anchor())),
+            head: (!sess.tally.is_empty()).then(|| hex(&sess.tally.head())),
+            threshold: sess.tally.election().map(|e| {
+                e.threshold
+                    .unwrap_or_else(|| u32::try_from(e.trustees.len()).unwrap_or(u32::MAX))
+            }),
+            decryptions_needed: matches!(
+                sess.tally.phase(),
+                tinnhiem_tally::Phase::Closed | tinnhiem_tally::Phase::Done
+            )
+            .then(|| tinnhiem_tally::member::decryptions_needed(&sess.tally)),
             fingerprint: ctx
                 .as_ref()
                 .map(|c| tinnhiem_core::ballot::fingerprint(&c.election_hash, c.key.as_bytes())),
@@ -995,6 +1034,268 @@ pub fn tally_finish(_: Empty) -> Result<TallyAnswer, String> {
                     .collect()
             }),
         })
+    })
+}
+
+/// Runs `f` on the log verified in this session, if every line of it holds
+/// and its last line is `head` (hex, [`TallyAnswer::head`]).
+fn on_verified_log<R>(head: &str, f: impl FnOnce(&Tally) -> R) -> Result<R, String> {
+    let head = hash32(head, "head")?;
+    SESSION.with(|s| {
+        let s = s.borrow();
+        let sess = s.as_ref().ok_or("no log loaded (tally_begin)")?;
+        if sess.error.is_some() || sess.next != sess.lines.len() || sess.tally.is_empty() {
+            return Err("the log is not verified to its end".to_string());
+        }
+        if sess.tally.head() != head {
+            return Err("the log verified is not the one the page read (head)".to_string());
+        }
+        Ok(f(&sess.tally))
+    })
+}
+
+/// Why a member cannot act on the log ([`tinnhiem_tally::member::MemberError`]),
+/// for the page to say in its own words.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct MemberRefusal {
+    /// `no_election`, `unknown_member`, `wrong_key` (the key file is not
+    /// this member's key in the log), `not_closed`, `not_qualified`,
+    /// `bad_share`, `already_decrypted`.
+    pub code: &'static str,
+    /// The member concerned (all but `no_election` and `bad_share`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<u32>,
+    /// For `bad_share`: the dealer whose share does not check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dealer: Option<u32>,
+    /// The reason in English.
+    pub reason: String,
+}
+
+impl From<MemberError> for MemberRefusal {
+    fn from(e: MemberError) -> Self {
+        let (code, member, dealer) = match e {
+            MemberError::NoElection => ("no_election", None, None),
+            MemberError::UnknownMember(m) => ("unknown_member", Some(m), None),
+            MemberError::WrongKey(m) => ("wrong_key", Some(m), None),
+            MemberError::NotClosed => ("not_closed", None, None),
+            MemberError::NotQualified(m) => ("not_qualified", Some(m), None),
+            MemberError::BadShare { dealer } => ("bad_share", None, Some(dealer)),
+            MemberError::AlreadyDecrypted(m) => ("already_decrypted", Some(m), None),
+        };
+        MemberRefusal {
+            code,
+            member,
+            dealer,
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// A member's next step in the key ceremony.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberStepRequest {
+    /// The member's index.
+    pub member: u32,
+    /// The member's trustee key (secret), hex, from the key file.
+    pub secret: String,
+    /// [`TallyAnswer::head`] of the log the page verified.
+    pub head: String,
+    /// 32 random bytes, hex (a dealing's polynomial, a signature's nonce).
+    pub seed: String,
+}
+
+/// What the page posts for a step.
+#[derive(Serialize)]
+pub struct MemberPost {
+    /// The route under `/api/elections/{id}/`: `dealings`, `complaints` or
+    /// `shares_ok`.
+    pub route: &'static str,
+    /// The JSON body: `{"dealing"}`, `{"complaint"}` or `{"signer",
+    /// "signature"}`.
+    pub body: serde_json::Value,
+}
+
+/// The step ([`tinnhiem_tally::member::Step`]).
+#[derive(Serialize)]
+pub struct MemberStepAnswer {
+    /// `register` (the member's trustee key is not in the log), `await_keys`,
+    /// `deal`, `await_dealings`, `complain`, `shares_ok`, `await_shares_ok`,
+    /// `await_election_key`, `too_few_qualified`, `done`, or `refused`.
+    pub kind: &'static str,
+    /// For `deal`, `complain` and `shares_ok`: what to post.
+    pub post: Option<MemberPost>,
+    /// For the waits: the members (from 0) it waits for.
+    pub waiting_for: Vec<u32>,
+    /// For `complain`: the dealer complained about.
+    pub dealer: Option<u32>,
+    /// For `too_few_qualified`: the qualified dealers and the threshold.
+    pub qualified: Option<u32>,
+    /// For `too_few_qualified`: the threshold.
+    pub needed: Option<u32>,
+    /// For `refused`: why.
+    pub refused: Option<MemberRefusal>,
+}
+
+impl MemberStepAnswer {
+    fn of(kind: &'static str) -> Self {
+        MemberStepAnswer {
+            kind,
+            post: None,
+            waiting_for: Vec::new(),
+            dealer: None,
+            qualified: None,
+            needed: None,
+            refused: None,
+        }
+    }
+}
+
+fn posting(kind: &'static str, route: &'static str, body: impl Serialize) -> MemberStepAnswer {
+    MemberStepAnswer {
+        post: Some(MemberPost {
+            route,
+            body: serde_json::to_value(body).expect("a log body serializes"),
+        }),
+        ..MemberStepAnswer::of(kind)
+    }
+}
+
+fn waiting(kind: &'static str, missing: Vec<u32>) -> MemberStepAnswer {
+    MemberStepAnswer {
+        waiting_for: missing,
+        ..MemberStepAnswer::of(kind)
+    }
+}
+
+/// The member's next step in the key ceremony, worked out from the
+/// verified log and the trustee key alone (`member::next_step`): a member
+/// whose page was closed mid-ceremony loads the key file, verifies the log
+/// and is told what is left to do.
+pub fn member_step(req: MemberStepRequest) -> Result<MemberStepAnswer, String> {
+    let secret = Zeroizing::new(req.secret);
+    let seed = Zeroizing::new(req.seed);
+    let key = trustee(&secret)?;
+    let mut rng = rng(&seed)?;
+    let step = on_verified_log(&req.head, |tally| {
+        member::next_step(tally, req.member, &key, &mut rng)
+    })?;
+    Ok(match step {
+        Err(e) => MemberStepAnswer {
+            refused: Some(e.into()),
+            ..MemberStepAnswer::of("refused")
+        },
+        Ok(Step::Register) => MemberStepAnswer::of("register"),
+        Ok(Step::AwaitKeys { missing }) => waiting("await_keys", missing),
+        Ok(Step::Deal(body)) => posting("deal", "dealings", body),
+        Ok(Step::AwaitDealings { missing }) => waiting("await_dealings", missing),
+        Ok(Step::Complain { dealer, body }) => MemberStepAnswer {
+            dealer: Some(dealer),
+            ..posting("complain", "complaints", body)
+        },
+        Ok(Step::SharesOk(body)) => posting("shares_ok", "shares_ok", body),
+        Ok(Step::AwaitSharesOk { missing }) => waiting("await_shares_ok", missing),
+        Ok(Step::AwaitElectionKey) => MemberStepAnswer::of("await_election_key"),
+        Ok(Step::TooFewQualified { qualified, needed }) => MemberStepAnswer {
+            qualified: Some(qualified),
+            needed: Some(needed),
+            ..MemberStepAnswer::of("too_few_qualified")
+        },
+        Ok(Step::Done) => MemberStepAnswer::of("done"),
+    })
+}
+
+/// A member's partial decryption of the totals.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberDecryptionRequest {
+    /// The member's index.
+    pub member: u32,
+    /// The member's trustee key (secret), hex, from the key file.
+    pub secret: String,
+    /// [`TallyAnswer::head`] of the log the page verified.
+    pub head: String,
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// The partial decryption to post to `/decryptions`, or why there is none.
+#[derive(Serialize)]
+pub struct MemberDecryptionAnswer {
+    /// `{"trustee", "shares"}`, as `/decryptions` takes it.
+    pub decryption: Option<DecryptionBody>,
+    /// Why the member cannot decrypt.
+    pub refused: Option<MemberRefusal>,
+}
+
+/// The member's partial decryption of the totals this page summed from the
+/// verified log (never the server's `/totals`): with the trustee key
+/// (n-of-n) or with the share of the election key rebuilt from the dealings
+/// in the log (threshold), `member::decryption`.
+pub fn member_decryption(req: MemberDecryptionRequest) -> Result<MemberDecryptionAnswer, String> {
+    let secret = Zeroizing::new(req.secret);
+    let seed = Zeroizing::new(req.seed);
+    let key = trustee(&secret)?;
+    let mut rng = rng(&seed)?;
+    let out = on_verified_log(&req.head, |tally| {
+        member::decryption(tally, req.member, &key, &mut rng)
+    })?;
+    Ok(match out {
+        Ok(body) => MemberDecryptionAnswer {
+            decryption: Some(body),
+            refused: None,
+        },
+        Err(e) => MemberDecryptionAnswer {
+            decryption: None,
+            refused: Some(e.into()),
+        },
+    })
+}
+
+/// Whether a key file is the member's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckKeyRequest {
+    /// The member's index.
+    pub member: u32,
+    /// The trustee key from the key file (secret), hex.
+    pub secret: String,
+    /// [`TallyAnswer::head`] of the log the page verified.
+    pub head: String,
+}
+
+/// The outcome.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct CheckKeyAnswer {
+    /// The log holds this key for the member, or no key for it yet.
+    pub ok: bool,
+    /// The log holds this key for the member.
+    pub registered: bool,
+    /// Why not (`wrong_key`, `unknown_member`, `no_election`).
+    pub refused: Option<MemberRefusal>,
+}
+
+/// Checks a key file against the verified log at once, before the page
+/// uses it (`member::check_key`): the log must hold this key for the member,
+/// or no key for the member yet.
+pub fn check_key(req: CheckKeyRequest) -> Result<CheckKeyAnswer, String> {
+    let secret = Zeroizing::new(req.secret);
+    let key = trustee(&secret)?;
+    let public = key.public();
+    on_verified_log(&req.head, |tally| {
+        match member::check_key(tally, req.member, &key) {
+            Ok(()) => CheckKeyAnswer {
+                ok: true,
+                registered: tally.trustee_keys().get(req.member as usize) == Some(&Some(public)),
+                refused: None,
+            },
+            Err(e) => CheckKeyAnswer {
+                ok: false,
+                registered: false,
+                refused: Some(e.into()),
+            },
+        }
     })
 }
 
