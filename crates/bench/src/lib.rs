@@ -56,6 +56,7 @@ pub fn open_meeting(
             .map(|j| Candidate {
                 name: format!("Ứng viên {j}"),
                 position: "Chức danh".into(),
+                person: None,
             })
             .collect(),
         summoned: voters as u32,
