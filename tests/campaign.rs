@@ -2,7 +2,11 @@
 //! units' logs (two n-of-n, one 2-of-3 threshold) consolidated, a leader
 //! with a code rated in two of them side by side, a leader in three places
 //! (R8, exit 1), a tampered log that stops the report, the `--json`
-//! document field by field, the CSV and the printable HTML.
+//! document field by field, the CSV and the printable HTML. And the
+//! server's side of the code: `person` in the election's set-up goes into
+//! line 0 as it is, a bad one is refused.
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -587,4 +591,34 @@ fn a_scenario_candidate_may_carry_a_person_code() {
         let r = Scenario::from_slice(with(bad).as_bytes());
         assert!(matches!(r, Err(ScenarioError::Invalid(_))), "{bad}: {r:?}");
     }
+}
+
+#[tokio::test]
+async fn the_server_puts_the_person_code_into_line_0_and_refuses_a_bad_one() {
+    let dir = common::TempDir::new("campaign-server");
+    let server = common::Server::start(dir.path()).await;
+    let mut input = common::input(2, 5, 1);
+    input.candidates[0].person = Some("CB-0042".into());
+    let mut m = common::Meeting::create(&server.client, &input).await;
+    m.seal().await;
+    let log = m.log().await;
+    let line0 = std::str::from_utf8(log.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert!(
+        line0.contains(r#""position":"Giám đốc Sở","person":"CB-0042"},{"name":"Nguyễn Văn B","position":"Phó Giám đốc Sở"}"#),
+        "{line0}"
+    );
+    let token = common::login(&server.client, common::PASSWORD)
+        .await
+        .unwrap();
+    input.candidates[1].person = Some("CB 7".into());
+    let r: Result<serde_json::Value, _> = server
+        .client
+        .call(
+            hyper::Method::POST,
+            "/api/elections",
+            Some(&input),
+            Some(&token),
+        )
+        .await;
+    common::assert_refused(r, 422, "invalid", "a person code with a space");
 }

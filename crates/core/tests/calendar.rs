@@ -240,3 +240,63 @@ fn a_bad_calendar_file_is_refused_with_its_line() {
         TooLarge
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            Just("holiday"),
+            Just("off"),
+            Just("work"),
+            Just("complete"),
+            Just("#"),
+            Just("hol"),
+        ];
+        let date = prop_oneof![
+            (2020u16..2030, 1u8..13, 1u8..32).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+            (1900u16..10000).prop_map(|y| y.to_string()),
+            "[0-9/ -]{0,12}",
+        ];
+        (word, date, "[a-zA-Zà-ỹ \t]{0,8}").prop_map(|(w, d, n)| format!("{w} {d} {n}"))
+    }
+
+    proptest! {
+        /// What `fuzz/fuzz_targets/calendar_file.rs` checks, on files made
+        /// of plausible lines: a refused file changes nothing and names a
+        /// line of the file; an accepted one can be given again; the
+        /// deadlines stay in order and on working days.
+        #[test]
+        fn any_calendar_file_is_refused_whole_or_accepted_consistently(
+            lines in proptest::collection::vec(line(), 0..12),
+        ) {
+            let file = lines.join("\n");
+            let mut c = Calendar::vietnam();
+            let before = c.clone();
+            match c.extend(file.as_bytes()) {
+                Err(e) => {
+                    prop_assert_eq!(&c, &before);
+                    prop_assert!(e.line >= 1 && e.line <= lines.len().max(1));
+                }
+                Ok(()) => {
+                    let once = c.clone();
+                    c.extend(file.as_bytes()).unwrap();
+                    prop_assert_eq!(&c, &once);
+                    for m in ["2026-08-13", "2027-02-10", "2024-04-26"] {
+                        let t = c.timeline(d(m)).unwrap();
+                        prop_assert!(t.self_report <= t.dossier && t.dossier <= t.questions);
+                        prop_assert!(t.answers < t.meeting && t.meeting < t.report_due);
+                        prop_assert!(c.is_working(t.report_due) && c.is_working(t.self_report));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut c = Calendar::rules_only();
+            let _ = c.extend(&bytes);
+        }
+    }
+}
