@@ -42,6 +42,9 @@ pub struct ScenarioCandidate {
     pub name: String,
     /// Position.
     pub position: String,
+    /// The personnel code (mã cán bộ), R8.
+    #[serde(default)]
+    pub person: Option<String>,
 }
 
 /// One voter's ballot in the scenario.
@@ -205,6 +208,7 @@ impl Scenario {
                 .map(|c| Candidate {
                     name: c.name.clone(),
                     position: c.position.clone(),
+                    person: c.person.clone(),
                 })
                 .collect(),
             summoned: self.summoned,

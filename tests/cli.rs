@@ -723,6 +723,7 @@ fn threshold_log_with_a_bad_decryption(dir: &TempDir) -> (PathBuf, u64) {
         candidates: vec![Candidate {
             name: "Nguyễn Văn A".into(),
             position: "Giám đốc".into(),
+            person: None,
         }],
         summoned: 3,
         trustees: vec!["Trưởng ban".into(), "Uỷ viên".into(), "Thư ký".into()],

@@ -549,6 +549,7 @@ async fn a_store_with_an_n_of_n_log_loads_and_runs_to_its_result() {
             .map(|c| tinnhiem_core::log::Candidate {
                 name: c.name.clone(),
                 position: c.position.clone(),
+                person: c.person.clone(),
             })
             .collect(),
         summoned: input.summoned,

@@ -38,6 +38,7 @@ fn mini_log() -> Vec<u8> {
         candidates: vec![Candidate {
             name: "Nguyễn Văn A".into(),
             position: "Giám đốc Sở".into(),
+            person: None,
         }],
         summoned: 4,
         trustees: vec!["Thành viên 1".into(), "Thành viên 2".into()],
@@ -68,6 +69,7 @@ fn threshold_log() -> Vec<u8> {
         candidates: vec![Candidate {
             name: "Nguyễn Văn A".into(),
             position: "Giám đốc Sở".into(),
+            person: None,
         }],
         summoned: 3,
         trustees: (1..=3).map(|i| format!("Thành viên {i}")).collect(),
@@ -99,6 +101,7 @@ fn long_log() -> Vec<u8> {
         candidates: vec![Candidate {
             name: "Nguyễn Văn A".into(),
             position: "Giám đốc Sở".into(),
+            person: None,
         }],
         summoned: 90,
         trustees: vec!["Thành viên 1".into()],

@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
             .map(|c| Candidate {
                 name: c.name.clone(),
                 position: c.position.clone(),
+                person: c.person.clone(),
             })
             .collect(),
         summoned: s.summoned,

@@ -17,6 +17,7 @@ fn scenario() -> Scenario {
     let c = |n: &str, p: &str| ScenarioCandidate {
         name: n.into(),
         position: p.into(),
+        person: Option::None,
     };
     let rows: [[Mark; 4]; 20] = [
         [High, High, Confidence, Low],

@@ -286,6 +286,7 @@ pub async fn measure(
                 position: format!("Chức vụ {i}"),
                 retiring: false,
                 appointed_this_year: false,
+                person: None,
             })
             .collect(),
         summoned: args.voters,

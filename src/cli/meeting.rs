@@ -468,6 +468,7 @@ pub async fn run(
                 position: c.position.clone(),
                 retiring: false,
                 appointed_this_year: false,
+                person: c.person.clone(),
             })
             .collect(),
         summoned: scenario.summoned,

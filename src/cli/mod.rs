@@ -1,4 +1,4 @@
-//! The command line: `verify`, `simulate` and `demo` (docs/INTERFACES.md,
+//! The command line: `verify`, `simulate`, `demo`, `campaign report`... (docs/INTERFACES.md,
 //! "Interfaces others rely on"). Exit codes: 0 when everything holds, 1 when
 //! the log (or the scenario's meeting) fails a rule, 2 for usage and I/O
 //! errors.
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod campaign;
 mod committee;
 mod demo;
 mod export;
@@ -102,6 +103,10 @@ enum Command {
     /// Write an election's log to a file for archiving with the minutes
     /// (R10), and verify it.
     Export(export::Args),
+    /// The superior body's campaign (R8, R12): `campaign report LOG...`
+    /// consolidates many units' meetings from their logs alone.
+    #[command(subcommand)]
+    Campaign(campaign::Action),
     /// Run the server: the meeting's API, data in an embedded store.
     Serve {
         /// Data directory.
@@ -158,6 +163,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Verify { log, json } => verify::run(&log, json),
+        Command::Campaign(action) => campaign::run(action),
         Command::Simulate {
             scenario,
             out,

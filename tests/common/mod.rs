@@ -313,6 +313,7 @@ pub fn input(candidates: usize, summoned: u32, committee: usize) -> ElectionInpu
                 },
                 retiring: false,
                 appointed_this_year: false,
+                person: None,
             })
             .collect(),
         summoned,

@@ -87,6 +87,7 @@ pub fn open_meeting_of(
             .map(|j| Candidate {
                 name: format!("Ứng viên {j}"),
                 position: "Chức danh".into(),
+                person: None,
             })
             .collect(),
         summoned: voters as u32,

@@ -25,6 +25,7 @@
 //! - [`ballot`]: the encrypted ballot (R1, R4, R5), its hash and tracking code.
 //! - [`log`]: the log entries and their exact JSON Lines form.
 //! - [`rules`]: the arithmetic of the rules R2, R6 and R7.
+//! - [`calendar`]: working days in Viet Nam and the plan's deadlines (R12).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![no_std]
@@ -33,6 +34,7 @@ extern crate alloc;
 
 pub mod ballot;
 pub mod batch;
+pub mod calendar;
 pub mod credential;
 pub mod dkg;
 pub mod elgamal;

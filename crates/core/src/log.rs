@@ -71,6 +71,30 @@ pub struct Candidate {
     pub name: String,
     /// Position.
     pub position: String,
+    /// The personnel code (mã cán bộ) that names the same leader in every
+    /// meeting where he or she is rated (R8): [`check_person`]'s characters.
+    /// Written only when present, after `position`, so that a candidate
+    /// without one is byte for byte what it was before the member existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+}
+
+/// Longest personnel code, in bytes.
+pub const PERSON_MAX: usize = 32;
+
+/// Whether `code` is a personnel code (R8): 1 to [`PERSON_MAX`] bytes of
+/// ASCII letters, digits, `-`, `_`, `.` and `/`, beginning with a letter or
+/// a digit. Codes are compared byte for byte across logs, so no white
+/// space, no case folding and no Unicode (whose equal-looking spellings
+/// would name two people); the first character is never one that a
+/// spreadsheet reads as the start of a formula.
+pub fn check_person(code: &str) -> bool {
+    let b = code.as_bytes();
+    !b.is_empty()
+        && b.len() <= PERSON_MAX
+        && b[0].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
 }
 
 /// Line 0: the election as the organizer set it up.
@@ -751,6 +775,25 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
         return Err(DecodeError::Format(
             "candidate name and position: 1 to 200/300 bytes of text",
         ));
+    }
+    let codes: Vec<&str> = e
+        .candidates
+        .iter()
+        .filter_map(|c| c.person.as_deref())
+        .collect();
+    if !codes.iter().all(|p| check_person(p)) {
+        return Err(DecodeError::Format(
+            "candidate person: 1 to 32 of A-Z, a-z, 0-9, -, _, ., / (first a letter or digit)",
+        ));
+    }
+    // One leader is rated once per meeting: a code on two candidates of
+    // the same ballot is a mistake in the set-up (R8 counts places).
+    for (i, p) in codes.iter().enumerate() {
+        if codes[..i].contains(p) {
+            return Err(DecodeError::Format(
+                "candidate person: the same code on two candidates",
+            ));
+        }
     }
     if e.trustees.is_empty() || e.trustees.len() > 20 || !e.trustees.iter().all(|t| text(t, 200)) {
         return Err(DecodeError::Format("trustees: 1 to 20 names"));

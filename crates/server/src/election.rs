@@ -272,6 +272,10 @@ pub struct CandidateInput {
     /// Appointed or elected in the year of the vote (R9: not rated).
     #[serde(default)]
     pub appointed_this_year: bool,
+    /// The personnel code (mã cán bộ) naming the same leader across
+    /// meetings (R8); goes into line 0 as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// The organizer's description of a meeting.
@@ -465,6 +469,7 @@ fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBod
             .map(|c| Candidate {
                 name: c.name.clone(),
                 position: c.position.clone(),
+                person: c.person.clone(),
             })
             .collect(),
         summoned: input.summoned,

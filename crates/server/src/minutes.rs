@@ -227,6 +227,7 @@ mod tests {
             candidates: vec![Candidate {
                 name: "Nguyễn Văn A".into(),
                 position: "Giám đốc".into(),
+                person: None,
             }],
             summoned: 3,
             trustees: vec!["Trưởng ban".into(), "Uỷ viên".into(), "Thư ký".into()],

@@ -30,6 +30,7 @@ fn meeting(rng: &mut ChaCha20Rng) -> Meeting {
         candidates: vec![Candidate {
             name: "Nguyễn Văn A".into(),
             position: "Giám đốc".into(),
+            person: None,
         }],
         summoned: 4,
         trustees: vec!["Trần Thị B".into()],

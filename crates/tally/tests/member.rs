@@ -25,6 +25,7 @@ fn setup(trustees: usize) -> Setup {
             .map(|j| Candidate {
                 name: format!("Ứng viên {j}"),
                 position: format!("Phó Giám đốc {j}"),
+                person: None,
             })
             .collect(),
         summoned: 9,

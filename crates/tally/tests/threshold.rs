@@ -35,6 +35,7 @@ fn setup(candidates: usize, trustees: usize, summoned: u32) -> Setup {
             .map(|j| Candidate {
                 name: format!("Ứng viên {j}"),
                 position: format!("Phó Giám đốc {j}"),
+                person: None,
             })
             .collect(),
         summoned,

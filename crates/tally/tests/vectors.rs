@@ -192,11 +192,13 @@ fn setup() -> SetupVector {
             Candidate {
                 name: "Nguyễn Văn A".into(),
                 position: "Giám đốc Sở".into(),
+                person: None,
             },
             Candidate {
                 // A quote and a backslash, to show the escaping of §4.2.
                 name: "Lê Thị \"Hoa\" C".into(),
                 position: "Phó Giám đốc Sở \\ Trưởng phòng Kế hoạch".into(),
+                person: None,
             },
         ],
         summoned: 9,

@@ -27,6 +27,7 @@ fn main() {
             .map(|j| Candidate {
                 name: format!("Người {j}"),
                 position: "Phó Giám đốc".into(),
+                person: None,
             })
             .collect(),
         summoned: 5,

@@ -19,10 +19,12 @@ fn meeting() -> Meeting {
                 Candidate {
                     name: "A".into(),
                     position: "P".into(),
+                    person: None,
                 },
                 Candidate {
                     name: "B".into(),
                     position: "Q".into(),
+                    person: None,
                 },
             ],
             summoned: 3,

@@ -27,6 +27,7 @@ fn setup(n: usize) -> Setup {
             .map(|j| Candidate {
                 name: format!("Người {j}"),
                 position: "Phó Giám đốc".into(),
+                person: None,
             })
             .collect(),
         summoned: 9,
