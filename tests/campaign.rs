@@ -262,9 +262,9 @@ fn three_units_consolidate_with_a_leader_in_two_places_side_by_side() {
     assert!(r7.contains("9.2") && r7.contains("không"), "{r7}");
     // A candidate without a code stands alone.
     assert!(out.contains("chưa có mã (no code) · Trần Thị B · 1 nơi"));
-    // Report deadlines (R12): 13/8/2026 + 7 working days is Saturday 22/8,
-    // a working day by the National Day swap.
-    assert!(out.contains("ngày họp (date) 2026-08-13 · hạn báo cáo (report due, R12) 2026-08-22"));
+    // Report deadlines (R12): 13/8/2026 + 7 working days, Monday to Friday
+    // (the Saturday 22/8 worked in the National Day swap does not count).
+    assert!(out.contains("ngày họp (date) 2026-08-13 · hạn báo cáo (report due, R12) 2026-08-24"));
     assert!(out.contains("R8 holds"));
 }
 
@@ -279,9 +279,9 @@ fn campaign_json_has_the_documented_fields_and_values() {
     let elections = doc["elections"].as_array().unwrap();
     assert_eq!(elections.len(), 3);
     let expect = [
-        ("so-y-te", &SO_Y_TE, "2026-08-22", 0),
+        ("so-y-te", &SO_Y_TE, "2026-08-24", 0),
         ("bv-da-khoa", &BENH_VIEN, "2026-08-20", 1),
-        ("cdc", &CDC, "2026-08-28", 2),
+        ("cdc", &CDC, "2026-09-03", 2),
     ];
     for (e, (id, unit, due, i)) in elections.iter().zip(expect) {
         assert_eq!(
@@ -538,7 +538,7 @@ fn a_calendar_file_moves_the_report_deadline() {
     let o = report(&paths, &["--json", "--calendar", cal.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["elections"][0]["report_due"], "2026-08-24");
+    assert_eq!(doc["elections"][0]["report_due"], "2026-08-25");
     std::fs::write(&cal, "holiday 2026-08-14\nwork 2026-08-17 thứ Hai\n").unwrap();
     let o = report(&paths, &["--calendar", cal.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

@@ -488,24 +488,35 @@ impl Calendar {
         false
     }
 
-    /// The `n`-th working day after `d` (`d` itself not counted); `None`
-    /// past 9999.
+    /// Whether `d` counts as a working day for the plan's deadlines:
+    /// Monday to Friday and not a holiday, compensatory day or day off. A
+    /// Saturday worked in a swap ([`DayKind::SwappedWorking`]) does not
+    /// count: the office is open, but a deadline counted in working days
+    /// must never fall earlier than the Monday-to-Friday count (a unit that
+    /// does not know of the swap is never late by it).
+    pub fn counts_for_deadlines(&self, d: Date) -> bool {
+        self.kind(d) == DayKind::Working
+    }
+
+    /// The `n`-th working day after `d` (`d` itself not counted), working
+    /// days as [`Calendar::counts_for_deadlines`]; `None` past 9999.
     pub fn working_days_after(&self, d: Date, n: u32) -> Option<Date> {
         let mut x = d;
         let mut left = n;
         while left > 0 {
             x = x.add_days(1)?;
-            if self.is_working(x) {
+            if self.counts_for_deadlines(x) {
                 left -= 1;
             }
         }
         Some(x)
     }
 
-    /// The last working day on or before `d`; `None` before 1900.
+    /// The last working day on or before `d` (as
+    /// [`Calendar::counts_for_deadlines`]); `None` before 1900.
     pub fn working_day_on_or_before(&self, d: Date) -> Option<Date> {
         let mut x = d;
-        while !self.is_working(x) {
+        while !self.counts_for_deadlines(x) {
             x = x.add_days(-1)?;
         }
         Some(x)

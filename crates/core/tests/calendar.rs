@@ -96,17 +96,20 @@ fn the_rules_alone_compensate_thirty_april_and_one_may_in_a_year_without_data() 
 }
 
 #[test]
-fn a_swapped_weekday_is_off_and_its_saturday_counts() {
+fn a_swapped_weekday_is_off_and_its_saturday_does_not_shorten_a_deadline() {
     let c = Calendar::vietnam();
-    // 2024: Monday 29/4 off, Saturday 4/5 worked.
+    // 2024: Monday 29/4 off, Saturday 4/5 worked (the office is open, but
+    // a deadline counts Monday to Friday only).
     assert_eq!(c.kind(d("2024-04-29")), DayKind::DayOff);
     assert_eq!(c.kind(d("2024-05-04")), DayKind::SwappedWorking);
-    // Fri 26/4: Thu 2/5 (1), Fri 3/5 (2), Sat 4/5 (3), Mon 6 ... Thu 9 (7).
-    assert_eq!(due(&c, "2024-04-26"), "2024-05-09");
-    // 2026: the National Day swap makes Saturday 22/8 a working day, so a
-    // meeting on Thursday 13/8 reports by that Saturday.
+    assert!(c.is_working(d("2024-05-04")));
+    assert!(!c.counts_for_deadlines(d("2024-05-04")));
+    // Fri 26/4: Thu 2/5 (1), Fri 3/5 (2), Mon 6 ... Fri 10 (7).
+    assert_eq!(due(&c, "2024-04-26"), "2024-05-10");
+    // 2026: the National Day swap makes Saturday 22/8 a working day; a
+    // meeting on Thursday 13/8 still reports by Monday 24/8.
     assert_eq!(c.kind(d("2026-08-22")), DayKind::SwappedWorking);
-    assert_eq!(due(&c, "2026-08-13"), "2026-08-22");
+    assert_eq!(due(&c, "2026-08-13"), "2026-08-24");
     assert_eq!(c.kind(d("2026-08-31")), DayKind::DayOff);
     assert_eq!(c.kind(d("2026-09-01")), DayKind::Holiday);
 }
