@@ -155,8 +155,8 @@ async fn a_cancelled_slip_is_replaced_within_the_attendance_and_its_ballot_refus
     // Two new slips within the attendance, and they vote.
     m.issue(2).await;
     assert_eq!(m.view().await.issued, 3);
-    for c in m.credentials[3..].to_vec() {
-        let b = m.ballot(&c, &marks(&["confidence", "none"]), None).await;
+    for c in &m.credentials[3..] {
+        let b = m.ballot(c, &marks(&["confidence", "none"]), None).await;
         m.cast(&b).await.expect("a replacement slip votes");
     }
     let outcome = m.finish().await;
