@@ -696,7 +696,7 @@ pub fn render(m: &Minutes) -> String {
 <style>{css}</style>
 </head>
 <body class="c-minutes">
-<label class="m-screen m-toggle"><input type="checkbox" id="m-en"> Hiện tiếng Anh bên cạnh <span lang="en">(show English beside; never printed)</span></label>
+<label class="m-screen m-toggle"><input type="checkbox" id="m-en"><span>Hiện tiếng Anh bên cạnh <span lang="en">(show English beside; never printed)</span></span></label>
 <main class="m-doc" data-header="{header}">
 {h}</main>
 </body>
