@@ -1067,8 +1067,18 @@ pub(crate) async fn minutes(
     if !matches!(reader(&state, &election, &headers)?, Reader::Committee) {
         return Err(DomainError::Unauthorized.into());
     }
-    let r = election.result(Reader::Committee)?;
-    let body = election.body().ok_or(DomainError::Phase("draft"))?;
+    // 409 until the result is in the log; then the minutes from the log
+    // alone, verified again from line 0.
+    election.result(Reader::Committee)?;
+    election.body().ok_or(DomainError::Phase("draft"))?;
+    let html = crate::minutes::served(&election).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "log",
+            format!("Không lập được biên bản: {}.", e.vi()),
+            format!("The minutes cannot be made: {e}."),
+        )
+    })?;
     // Its own policy: the page's inline style sheet, allowed by its hash
     // (the security-headers layer keeps a policy a handler set).
     Ok((
@@ -1076,11 +1086,7 @@ pub(crate) async fn minutes(
             header::CONTENT_SECURITY_POLICY,
             crate::minutes::minutes_csp(),
         )],
-        Html(crate::minutes::minutes_html(
-            &body,
-            &r,
-            &election.view().decrypted_by,
-        )),
+        Html(html),
     )
         .into_response())
 }
