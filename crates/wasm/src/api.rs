@@ -532,6 +532,10 @@ pub struct KeygenRequest {
     pub trustee: u32,
     /// 32 random bytes, hex.
     pub seed: String,
+    /// A key made before (a key file or key card whose key the log does not
+    /// hold yet), hex: its share and proof instead of a new key's.
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 /// A new key share: `secret` goes only into the member's key file.
@@ -551,12 +555,16 @@ impl Drop for KeygenAnswer {
     }
 }
 
-/// Makes a key share with its proof of knowledge.
+/// Makes a key share with its proof of knowledge (of a new key, or of the
+/// key `secret` made before).
 pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
     let seed = Zeroizing::new(req.seed);
     let mut rng = rng(&seed)?;
-    let key = TrusteeKey::generate(&mut rng);
+    let key = match req.secret.map(Zeroizing::new) {
+        Some(secret) => trustee(&secret)?,
+        None => TrusteeKey::generate(&mut rng),
+    };
     let share = key.key_share(&hash, req.trustee, &mut rng);
     Ok(KeygenAnswer {
         secret: hex(&key.to_bytes()),

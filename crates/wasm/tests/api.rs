@@ -608,3 +608,37 @@ fn key_check_code_in_the_page_is_the_cores() {
     assert_eq!(a["code"], "TVZA");
     assert!(call(op::KEY_CHECK_CODE, br#"{"secret":"00"}"#).is_err());
 }
+
+/// A key made before (a key file saved, then a wrong enrollment code) gets
+/// a fresh proof of knowledge for its own public key, for a later enrollment.
+#[test]
+fn keygen_with_a_key_made_before_proves_that_key() {
+    use tinnhiem_core::encoding::unhex_array;
+    use tinnhiem_core::schnorr::{PublicKey, Signature};
+    use tinnhiem_core::trustee::KeyShare;
+
+    let hash = [7u8; 32];
+    let first = ask(
+        op::TRUSTEE_KEYGEN,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 1, "seed": seed()}),
+    );
+    let again = ask(
+        op::TRUSTEE_KEYGEN,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 1, "seed": seed(), "secret": first["secret"]}),
+    );
+    assert_eq!(again["secret"], first["secret"]);
+    assert_eq!(again["key"], first["key"]);
+    let share = KeyShare {
+        index: 1,
+        key: PublicKey::from_bytes(
+            &unhex_array(again["key"].as_str().unwrap(), "k").unwrap(),
+            "k",
+        )
+        .unwrap(),
+        proof: Signature::from_bytes(&unhex_array(again["proof"].as_str().unwrap(), "p").unwrap())
+            .unwrap(),
+    };
+    share
+        .verify(&hash)
+        .expect("proof of knowledge of the key made before");
+}
