@@ -207,6 +207,7 @@ test('two voters cast; with the second member absent, the first and the third de
   const urls = await chair.evaluate(() => [...document.querySelectorAll('#sheet-preview .c-slip-url')].map((u) => u.textContent));
   assert.equal(urls.length, 2);
   await chair.getByRole('button', { name: 'Xoá phiếu mã khỏi trang' }).click();
+  await chair.getByRole('button', { name: 'Xoá hẳn khỏi trang' }).click();
   await chair.getByRole('button', { name: 'Ký và mở bỏ phiếu' }).click();
   await c.phase(chair, 'voting');
   for (const [i, marks] of MARKS.entries()) {
