@@ -70,11 +70,15 @@ async function session(name, options = c.PHONE) {
 }
 
 /// The screen at phone size and on a 1366 px laptop.
-async function shots(page, name) {
+/// `at` is the element the screen is about (scrolled to the middle).
+async function shots(page, name, at) {
   const size = page.viewportSize();
+  const look = () => (at ? page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'center' }), at) : null);
+  await look();
   await c.shot(page, `deadend-${name}-${size.width}`);
   const other = size.width === 1366 ? { width: 360, height: 640 } : { width: 1366, height: 900 };
   await page.setViewportSize(other);
+  await look();
   await c.shot(page, `deadend-${name}-${other.width}`);
   await page.setViewportSize(size);
 }
@@ -115,7 +119,7 @@ test('1. a mistyped enrollment code is typed again and the same key enrolls; the
   await page.getByRole('button', { name: 'In thẻ khoá' }).click();
   await c.shown(page, 'keycard-printed-row');
   assert.equal(await page.locator('#enroll').isDisabled(), true, 'a cancelled print is no backup');
-  await shots(page, '01-print-asked');
+  await shots(page, '01-print-asked', 'keycard-printed-row');
   const file = path.join(dir, 'member0.json');
   await c.saveDownload(page, () => page.getByRole('button', { name: 'Tải tệp khoá về' }).click(), file);
   const saved = JSON.parse(await readFile(file, 'utf8'));
@@ -128,7 +132,7 @@ test('1. a mistyped enrollment code is typed again and the same key enrolls; the
   const bad = await c.noteWith(page, 'member-msg', 'c-bad');
   assert.match(bad, /^Mã đăng ký không đúng với thành viên số 1\. Kiểm tra lại từng ký tự/);
   assert.match(bad, /\(The enrollment code is not member 1's\. .*enroll again/, 'English beside');
-  await shots(page, '02-wrong-code');
+  await shots(page, '02-wrong-code', 'member-msg');
   await a11y(page, 'a wrong enrollment code');
   // Typed again, right: the same key enrolls, and the old refusal is gone.
   await page.fill('#enroll-code', M.codes[0].toLowerCase());
@@ -167,7 +171,7 @@ test('1. a mistyped enrollment code is typed again and the same key enrolls; the
   assert.match(offer, /^Khoá của Đỗ Thị Mai chưa được đăng ký với máy chủ\. Nhập mã đăng ký/);
   await c.shown(again, 'keycard-box');
   assert.equal(await again.evaluate(() => document.activeElement.id), 'enroll-code');
-  await shots(again, '03-enroll-loaded-key');
+  await shots(again, '03-enroll-loaded-key', 'enroll-form');
   await again.fill('#enroll-code', M.codes[1]);
   await again.getByRole('button', { name: 'Đăng ký khoá với máy chủ' }).click();
   await c.noteWith(again, 'member-msg', 'c-ok');
@@ -193,7 +197,7 @@ test('3. a key typed from the card with one wrong character is refused at once, 
   const msg = await c.noteWith(page, 'member-msg', 'c-bad');
   assert.equal(msg, `${MISMATCH} (The key does not match the enrolled key — check each character)`);
   assert.equal(await page.locator('#member-state.c-ok').count(), 0, 'no key in use');
-  await shots(page, '04-key-mismatch');
+  await shots(page, '04-key-mismatch', 'member-msg');
   await a11y(page, 'a mistyped key');
   // The character corrected: the check code equals the card's, the key loads.
   await page.fill('#keytext', s);
@@ -209,7 +213,7 @@ test('3. a key typed from the card with one wrong character is refused at once, 
   await other.page.setInputFiles('#keyfile', M.files[0]);
   await c.shown(other.page, 'key-switch');
   assert.match(await text(other.page, 'key-switch-text'), /^Khoá này là của Phạm Văn Hùng \(thành viên số 1\), không phải của Đỗ Thị Mai \(số 2\)/);
-  await shots(other.page, '05-key-switch');
+  await shots(other.page, '05-key-switch', 'key-switch');
   await other.page.getByRole('button', { name: 'Huỷ' }).click();
   assert.equal(await other.page.locator('#member-state.c-ok').count(), 0, 'nothing loaded after "Huỷ"');
   await other.page.setInputFiles('#keyfile', M.files[0]);
@@ -228,7 +232,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await chair.getByRole('button', { name: 'Ký và ghi nhận điểm danh' }).click();
   await c.shown(chair, 'att-confirm');
   assert.match(await text(chair, 'att-confirm-text'), /Có mặt 5\/9 là dưới 2\/3 \(cần ít nhất 6\)/);
-  await shots(chair, '06-attendance-short');
+  await shots(chair, '06-attendance-short', 'att-confirm');
   await chair.getByRole('button', { name: 'Huỷ' }).click();
   assert.equal((await c.http(`${server.url}/api/elections/${M.id}`, 'GET')).present, null);
   await chair.fill('#present', '7');
@@ -261,7 +265,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   assert.deepEqual(slips.map((x) => x.n), [1, 2, 3]);
   for (const x of slips) assert.ok(!/must match|Scan to open|One use only/.test(x.text), 'no English on a printed slip');
   M.slips = slips;
-  await shots(chair, '07-two-batches');
+  await shots(chair, '07-two-batches', 'sheet-msg');
   // Leaving the page with unprinted slips: the browser asks.
   const dialog = new Promise((resolve) => chair.once('dialog', async (d) => { resolve(d.type()); await d.dismiss(); }));
   await chair.close({ runBeforeUnload: true });
@@ -271,7 +275,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await chair.getByRole('button', { name: 'Xoá phiếu mã khỏi trang' }).click();
   await c.shown(chair, 'sheet-clear-confirm');
   assert.match(await text(chair, 'sheet-clear-text'), /^3 phiếu mã trên trang CHƯA được xác nhận là đã in/);
-  await shots(chair, '08-clear-unprinted');
+  await shots(chair, '08-clear-unprinted', 'sheet-clear-confirm');
   await chair.getByRole('button', { name: 'Giữ lại' }).click();
   assert.equal(await chair.locator('#sheet-preview .c-slip').count(), 3);
   // Printed (and said so), then cleared.
@@ -292,7 +296,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await chair.getByRole('button', { name: 'Huỷ các phiếu đã chọn' }).click();
   await c.shown(chair, 'cancel-confirm');
   assert.match(await text(chair, 'cancel-confirm-text'), /^Huỷ 1 phiếu mã số 2\?/);
-  await shots(chair, '09-cancel-confirm');
+  await shots(chair, '09-cancel-confirm', 'cancel-confirm');
   await a11y(chair, 'cancelling a slip');
   await chair.getByRole('button', { name: 'Ký và huỷ' }).click();
   const done = await c.noteWith(chair, 'cancel-msg', 'c-ok');
@@ -302,7 +306,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   const v = await c.http(`${server.url}/api/elections/${M.id}`, 'GET');
   assert.equal(v.cancelled, 1);
   assert.equal(v.issued, 2);
-  await shots(chair, '10-cancelled');
+  await shots(chair, '10-cancelled', 'cancel-msg');
   // Replacements within the attendance, numbered on from the last slip.
   assert.equal(await chair.inputValue('#sheet-count'), '5');
   await chair.fill('#sheet-count', '2');
@@ -315,7 +319,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await chair.getByRole('button', { name: 'Ký và mở bỏ phiếu' }).click();
   await c.phase(chair, 'voting');
   await chair.waitForSelector('#sheet-preview', { state: 'hidden' });
-  await shots(chair, '11-voting-printed-hidden');
+  await shots(chair, '11-voting-printed-hidden', 's-sheet');
 
   // The list is read, then slip no. 3 votes before the member presses:
   // the server refuses the cancel, naming the slip, in its words.
@@ -331,7 +335,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   assert.match(refused, /3|phiếu/i);
   assert.match(refused, /\(.+\)$/, 'the server\'s English beside its Vietnamese');
   await chair.waitForFunction(() => [...document.querySelectorAll('#cancel-list input')].map((i) => i.value).join(',') === '1,4,5');
-  await shots(chair, '12-cancel-refused');
+  await shots(chair, '12-cancel-refused', 'cancel-msg');
   // The torn slip's voter is refused by the server.
   const torn = await session('voter-torn');
   torn.watcher.allow((x) => x.kind === 'console' && /status of 403/.test(x.text));
