@@ -104,6 +104,37 @@ async function printDialogCancelled(page) {
   });
 }
 
+/// The slips as Chromium prints them (A4, the print style): every slip's
+/// last line at least 3 mm above its cut border, and no English on the
+/// page; the PDF and a picture of its first page go to the screenshots.
+async function printedSlips(html) {
+  const ctx = await c.context(browser, { viewport: { width: 794, height: 1123 } });
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/committee`);
+  await page.emulateMedia({ media: 'print' });
+  await page.evaluate((h) => {
+    document.getElementById('print-root').innerHTML = h;
+    document.body.classList.add('c-printing');
+  }, html);
+  const gaps = await page.evaluate(() => [...document.querySelectorAll('#print-root .c-slip')].map((s) => {
+    const box = s.getBoundingClientRect();
+    const last = s.lastElementChild.getBoundingClientRect();
+    return { clipped: s.scrollHeight > s.clientHeight + 1, gapMm: (box.bottom - last.bottom) / (96 / 25.4) };
+  }));
+  for (const g of gaps) {
+    assert.equal(g.clipped, false, 'nothing cut off');
+    assert.ok(g.gapMm >= 3, `the last line keeps clear of the cut border (${g.gapMm.toFixed(1)} mm)`);
+  }
+  const pdf = path.join(c.SHOTS, 'deadend-slips.pdf');
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  const { execFileSync } = await import('node:child_process');
+  const printedText = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(printedText, /Mã nhận diện/);
+  assert.doesNotMatch(printedText, /must match|Scan|One use|ballot no\./, 'no English on the printed slips');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, path.join(c.SHOTS, 'deadend-slips-pdf')]);
+  await ctx.close();
+}
+
 test('1. a mistyped enrollment code is typed again and the same key enrolls; the key file never holds a wrong code', { timeout: 120000 }, async () => {
   const { page } = await session('member0');
   M.chair = page;
@@ -266,6 +297,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   for (const x of slips) assert.ok(!/must match|Scan to open|One use only/.test(x.text), 'no English on a printed slip');
   M.slips = slips;
   await shots(chair, '07-two-batches', 'sheet-msg');
+  await printedSlips(await chair.evaluate(() => document.querySelector('#sheet-preview .c-sheet').outerHTML));
   // Leaving the page with unprinted slips: the browser asks.
   const dialog = new Promise((resolve) => chair.once('dialog', async (d) => { resolve(d.type()); await d.dismiss(); }));
   await chair.close({ runBeforeUnload: true });

@@ -149,6 +149,7 @@ test('4. a draft changes its number of leaders and of members; the codes issued 
   const v = await c.http(`${server.url}/api/elections/${(new URL(page.url())).searchParams.get('id')}`, 'GET');
   assert.equal(v.candidates.length, 3);
   assert.equal(v.committee.length, 3);
+  assert.equal(v.threshold, 2, 'the default threshold follows the committee\'s new size');
   M.draftId = v.id;
   clean();
 });
@@ -170,10 +171,10 @@ test('5. the start page lists the votes with their phase and counts, and a draft
   })));
   assert.equal(items[0].id, sealed.id, 'newest first');
   assert.match(items[0].text, /Lấy phiếu tín nhiệm Ban Giám đốc Bệnh viện/);
-  assert.match(items[0].text, /Bệnh viện Đa khoa tỉnh · 2026-12-05 · Chuẩn bị/);
+  assert.match(items[0].text, /Bệnh viện Đa khoa tỉnh · 05\/12\/2026 · Chuẩn bị/);
   assert.match(items[0].text, /Có mặt –\/30 · phiếu mã 0 · thu vào 0 · giải mã cần 2 trên 3 thành viên/);
   assert.equal(items[0].href, `/committee?id=${sealed.id}`);
-  assert.match(items[1].text, new RegExp(`${UNIT} · 2026-11-28 · Bản nháp`));
+  assert.match(items[1].text, new RegExp(`${UNIT} · 28/11/2026 · Bản nháp`));
   await shots(page, '04-list', 'org-list');
   await a11y(page, 'the list of votes');
   // The draft opens from the list, without its id typed.

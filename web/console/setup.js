@@ -28,12 +28,18 @@ export function renderOrgHome() {
     const present = x.present === null || x.present === undefined ? '–' : String(x.present);
     return el('li', { dataset: { id: x.id, phase: x.phase } },
       a,
-      el('p', { class: 'c-el-meta' }, `${x.unit} · ${x.date} · `, el('span', { class: `c-badge ${x.phase === 'done' ? 'c-ok' : ''}`, text: t(`phase.${x.phase}`) })),
+      el('p', { class: 'c-el-meta' }, `${x.unit} · `, el('span', { class: 'c-nowrap', text: viDate(x.date) }), ' · ', el('span', { class: `c-badge ${x.phase === 'done' ? 'c-ok' : ''}`, text: t(`phase.${x.phase}`) })),
       el('p', { class: 'c-el-counts', text: t('list.counts', {
         present, summoned: x.summoned, issued: x.issued, returned: x.returned, t: x.threshold, n: x.committee,
       }) }),
       el('p', { class: 'c-el-id c-hash', text: x.id }));
   })));
+}
+
+/// `YYYY-MM-DD` as a Vietnamese page writes it: `28/11/2026`.
+function viDate(d) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d || '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : String(d || '');
 }
 
 /// The organizer's elections, newest first (drafts included).
@@ -234,8 +240,10 @@ export function openDraft(editing) {
   $('f-committee').value = v ? v.committee.join('\n') : '';
   // A draft being edited keeps the threshold it has; a new one follows the
   // committee's size until the organizer types a number.
+  // A threshold that was the default for the committee's size keeps
+  // following it when members are added or removed.
   $('f-threshold').value = v ? String(threshold(v).t) : '';
-  if (v) $('f-threshold').dataset.touched = '1';
+  if (v && threshold(v).t !== defaultThreshold(v.committee.length)) $('f-threshold').dataset.touched = '1';
   else delete $('f-threshold').dataset.touched;
   renderThreshold();
   renderPreview();
