@@ -66,7 +66,7 @@ mod tests {
     fn with_digit(key: &[u8; 32], i: usize, d: u8) -> [u8; 32] {
         let mut k = *key;
         let b = &mut k[i / 2];
-        *b = if i % 2 == 0 {
+        *b = if i.is_multiple_of(2) {
             (*b & 0x0f) | (d << 4)
         } else {
             (*b & 0xf0) | d
@@ -75,7 +75,7 @@ mod tests {
     }
 
     fn digit(key: &[u8; 32], i: usize) -> u8 {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             key[i / 2] >> 4
         } else {
             key[i / 2] & 15
