@@ -1020,7 +1020,7 @@ impl Registry {
             input,
             sealed: false,
             refused: Refused::default(),
-            created: now_millis(),
+            created: self.next_created(),
             sealing: false,
             deleted: false,
         };
@@ -1046,6 +1046,22 @@ impl Registry {
             trustee_codes,
             candidate_codes,
         })
+    }
+
+    /// The creation time of a new election: now, or just after the newest
+    /// one when the clock has not moved on (two created in the same
+    /// millisecond, a clock set back), so the list's order is the order of
+    /// creation.
+    fn next_created(&self) -> u64 {
+        let newest = self
+            .elections
+            .read()
+            .expect("registry lock")
+            .values()
+            .map(|e| e.meta.lock().expect("meta lock").created)
+            .max()
+            .unwrap_or(0);
+        now_millis().max(newest + 1)
     }
 
     /// Every election, newest first (by creation, then id), for the
