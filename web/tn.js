@@ -27,6 +27,8 @@ export const OPS = Object.freeze({
   member_step: 16,
   member_decryption: 17,
   check_key: 18,
+  slips: 19,
+  key_check_code: 20,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
