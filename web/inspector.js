@@ -25,6 +25,7 @@ const STRINGS = merge(SHARED, {
     'file.label': 'Hoặc mở tệp nhật ký (.jsonl)',
     'file.hint': 'Tệp đã tải về trước đó, hoặc do Ban kiểm phiếu gửi; tệp không được gửi đi đâu.',
     'progress.h': 'Đang kiểm tra',
+    'progress.done': 'Đã kiểm tra xong',
     'progress.label': 'Tiến độ kiểm tra',
     'progress.text': 'Đã kiểm {done}/{total} dòng',
     'progress.loading': 'Đang tải nhật ký…',
@@ -122,6 +123,7 @@ const STRINGS = merge(SHARED, {
     'file.label': 'Or open a log file (.jsonl)',
     'file.hint': 'A file downloaded earlier or sent by the committee; it is not sent anywhere.',
     'progress.h': 'Verifying',
+    'progress.done': 'Verification finished',
     'progress.label': 'Verification progress',
     'progress.text': '{done} of {total} lines checked',
     'progress.loading': 'Downloading the log…',
@@ -264,6 +266,7 @@ async function verify(text, source) {
     state.progress = { done, total };
     renderProgress();
   });
+  renderProgress();
   renderOutcome();
   $('verdict-h').focus();
 }
@@ -275,6 +278,8 @@ function renderProgress() {
   bar.max = Math.max(1, p.total);
   bar.value = p.done;
   $('progress-text').textContent = state.loading ? t('progress.loading') : t('progress.text', { done: p.done, total: p.total });
+  // Once the answer is in, the card no longer says the check is under way.
+  $('progress-h').textContent = t(state.answer ? 'progress.done' : 'progress.h');
 }
 
 // The tally reports a log that ends early at the position after its last

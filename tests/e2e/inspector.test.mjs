@@ -93,6 +93,8 @@ test('the line table names every kind in Vietnamese and says what each statement
   for (const [name, options] of [['390', PHONE_390], ['1366', LAPTOP]]) {
     const { ctx, page, problems } = await open(options, `id=${id}&head=${encodeURIComponent(grouped)}&verify`);
     await page.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
+    // The progress card no longer says the check is under way.
+    assert.equal((await page.locator('#progress-h').textContent()).trim(), 'Đã kiểm tra xong');
     // The head printed on the minutes matches.
     assert.equal(await page.locator('#head-result').getAttribute('data-outcome'), 'match');
     assert.ok((await page.locator('#head-result').textContent()).includes('KHỚP'));
@@ -162,6 +164,7 @@ test('a changed byte: the list opens on the failing line, marked beyond colour, 
   await writeFile(file, `${bad.join('\n')}\n`);
   await page.setInputFiles('#file', file);
   await page.waitForSelector('#verdict[data-outcome=fail]', { timeout: 60000 });
+  assert.equal((await page.locator('#progress-h').textContent()).trim(), 'Đã kiểm tra xong');
   assert.equal(await page.locator('#entries-box').evaluate((d) => d.open), true, 'the list is open');
   const row = page.locator(`#entries tr[data-seq="${seq}"]`);
   assert.equal(await row.getAttribute('aria-current'), 'true');
