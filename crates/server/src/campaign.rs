@@ -287,6 +287,9 @@ pub struct CampaignView {
     pub units: Vec<UnitStatus>,
 }
 
+/// A log's verdict: the verified meeting, or its first bad line in words.
+type Checked = Result<Arc<Meeting>, String>;
+
 /// A meeting of the campaign as the set-up check sees it.
 struct PlaceRef {
     election: String,
@@ -317,7 +320,7 @@ pub(crate) struct Campaigns {
     /// seal, attach, upload), so that the check and the change are one.
     setup: tokio::sync::Mutex<()>,
     /// Verified meetings by the entry hash of their log's last line.
-    verified: Mutex<HashMap<[u8; 32], Result<Arc<Meeting>, String>>>,
+    verified: Mutex<HashMap<[u8; 32], Checked>>,
     officer_hash: Option<String>,
     /// Officer sessions (never the organizer's).
     sessions: Sessions,
@@ -878,7 +881,7 @@ impl Campaigns {
         &self,
         registry: &Registry,
         rec: &Record,
-    ) -> Result<Vec<(String, Result<Arc<Meeting>, String>)>, CampaignError> {
+    ) -> Result<Vec<(String, Checked)>, CampaignError> {
         let mut todo: Vec<(String, [u8; 32], Option<Vec<u8>>)> = Vec::new();
         for a in &rec.elections {
             let Ok(e) = registry.get(&a.id) else { continue };
