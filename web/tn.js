@@ -27,6 +27,7 @@ export const OPS = Object.freeze({
   member_step: 16,
   member_decryption: 17,
   check_key: 18,
+  campaign_report: 19,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
