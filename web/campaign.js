@@ -401,25 +401,24 @@ function renderReport(rep) {
   if (!rep.people.length) {
     table.append(say('report.empty', undefined, 'p'));
   } else {
-    const t = el('table', { class: 'c-table k-report', id: 'report-table' });
+    const t = el('table', { class: 'c-table c-cards k-report', id: 'report-table' });
     const cols = ['col.person', 'col.unit', 'col.position', 'col.date', 'col.returned', 'col.valid', 'col.high', 'col.confidence', 'col.low', 'col.consequence'];
     const hr = el('tr');
     for (const c of cols) hr.append(say(c, undefined, 'th'));
     t.append(el('thead', {}, hr));
     const body = el('tbody');
+    // One row per leader and place, the leader named on each (as in the
+    // CSV): on a phone every row is a card of its own.
     for (const p of rep.people) {
-      p.places.forEach((pl, k) => {
+      for (const pl of p.places) {
         const r = el('tr', { 'data-person': p.person || '', class: pl.consequence === '9.3' ? 'c-r93' : pl.consequence === '9.2' ? 'c-r92' : undefined });
-        if (k === 0) {
-          const who = el('td', { class: 'c-l', rowspan: p.places.length }, el('strong', {}, p.name), el('br'),
-            p.person ? el('span', { class: 'c-mono' }, p.person) : say('nocode', undefined, 'small'));
-          r.append(who);
-        }
-        r.append(el('td', { class: 'c-l' }, pl.unit), el('td', { class: 'c-l' }, pl.position), el('td', {}, dates[pl.election] || ''),
-          el('td', {}, pl.returned), el('td', {}, pl.valid), el('td', {}, pct(pl.high)), el('td', {}, pct(pl.confidence)),
-          el('td', {}, pct(pl.low)), el('td', {}, cons(pl.consequence)));
+        const who = el('span', { class: 'k-who' }, el('strong', {}, p.name), ' ',
+          p.person ? el('span', { class: 'c-mono' }, p.person) : say('nocode', undefined, 'small'));
+        const cells = [who, pl.unit, pl.position, dates[pl.election] || '', pl.returned, pl.valid,
+          pct(pl.high), pct(pl.confidence), pct(pl.low), cons(pl.consequence)];
+        cells.forEach((v, i) => r.append(el('td', { class: i < 3 ? 'c-l' : undefined, 'data-label': tr.t(cols[i]) }, v)));
         body.append(r);
-      });
+      }
     }
     t.append(body);
     table.append(t);
@@ -456,8 +455,8 @@ function renderReport(rep) {
   }
   const viol = $('violations');
   viol.replaceChildren();
-  if (!rep.violations.length) viol.append(say('viol.none', undefined, 'p', 'c-ok'));
-  for (const v of rep.violations) viol.append(say('viol.one', { person: v.person, places: v.places }, 'p', 'c-bad'));
+  if (!rep.violations.length) viol.append(say('viol.none', undefined, 'p', 'c-note c-ok'));
+  for (const v of rep.violations) viol.append(say('viol.one', { person: v.person, places: v.places }, 'p', 'c-note c-bad'));
 }
 
 // --- adding a unit's result ---
@@ -465,6 +464,8 @@ function renderReport(rep) {
 $('upload-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const out = $('upload-out');
+  out.classList.remove('c-bad', 'c-ok');
+  delete out.dataset.seq;
   const file = $('file').files[0];
   if (!file || !current) { fail(out, new tn.ApiError({ status: 0, error: 'file', message: tr.t('upload.pick'), message_en: STRINGS.en['upload.pick'] })); return; }
   const text = await file.text();
@@ -550,7 +551,9 @@ $('print').addEventListener('click', async () => {
     const html = await (await authed(`/api/campaigns/${encodeURIComponent(current.id)}/report.html`)).text();
     // The server's printable report (escaped there); its inline style is
     // replaced by this page's own (.k-print in campaign.css).
-    const doc = new DOMParser().parseFromString(html, 'text/html');
+    // Its one <style> element is dropped before parsing: this page's policy
+    // allows no inline style, and the rules are in campaign.css.
+    const doc = new DOMParser().parseFromString(html.replace(/<style>[\s\S]*?<\/style>/, ''), 'text/html');
     const root = $('print-root');
     root.replaceChildren(...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
     root.hidden = false;
