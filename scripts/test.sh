@@ -53,6 +53,11 @@ step "browser tests"
 if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
   apt-get update -qq && apt-get install -y -qq chromium chromium-driver
 fi
+# pdftotext, pdftoppm, pdfinfo: the minutes' print test reads back the PDF
+# Chromium prints.
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq poppler-utils
+fi
 (cd tests/e2e && npm ci --no-audit --no-fund)
 [ -x target/debug/tinnhiem ] || cargo build
 TINNHIEM_BIN=target/debug/tinnhiem node --test --test-concurrency=1 tests/e2e/

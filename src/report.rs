@@ -58,6 +58,18 @@ pub fn table(r: &ElectionResult) -> String {
     s
 }
 
+/// The slips the committee cancelled (`cancel` entries), when there are
+/// any: "Phiếu phát ra" of the table counts the others.
+pub fn cancelled(n: u64) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(
+            "Phiếu mã đã huỷ (hỏng, mất), không tính vào phiếu phát ra: {n} (cancelled slips, not counted as issued: {n})\n"
+        )
+    }
+}
+
 /// The exclusions, one line each.
 pub fn exclusions(list: &[Exclusion]) -> String {
     list.iter()

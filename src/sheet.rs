@@ -8,6 +8,13 @@
 //!
 //! The sheet is made where the committee prints it (this CLI, or the
 //! committee's browser) and is never sent to or stored on the server.
+//!
+//! Each slip carries its number, "№ n": the position of its public
+//! credential among every credential the election's log publishes, counted
+//! from 1 in log order (a second sheet goes on from the first, cancelled
+//! slips keep their numbers). So the committee names a torn or lost slip by
+//! its number alone, and `tinnhiem committee cancel --numbers` finds its
+//! public credential in the public log (docs/INTERFACES.md).
 
 use std::fmt::Write as _;
 
@@ -28,7 +35,9 @@ pub fn voter_url(
     ))
 }
 
-/// The sheet: `credentials` are the texts of the credentials to print.
+/// The sheet: `credentials` are the texts of the credentials to print,
+/// numbered from `first` (see the module documentation).
+#[allow(clippy::too_many_arguments)]
 pub fn sheet_html(
     title: &str,
     unit: &str,
@@ -36,6 +45,7 @@ pub fn sheet_html(
     election_id: &str,
     fingerprint: &str,
     check: &str,
+    first: u64,
     credentials: &[Zeroizing<String>],
 ) -> Zeroizing<String> {
     let mut slips = Zeroizing::new(String::new());
@@ -54,7 +64,7 @@ pub fn sheet_html(
             qr = qr_svg(&url, 150),
             code = esc(c),
             url = esc(&url),
-            n = i + 1,
+            n = first + i as u64,
         );
     }
     Zeroizing::new(format!(
@@ -77,4 +87,52 @@ body {{ font-family: sans-serif; margin: 0; }}
         title = esc(title),
         slips = slips.as_str(),
     ))
+}
+
+/// The slips of a sheet that [`sheet_html`] wrote: `(number, credential
+/// text)` in the sheet's order. The texts are secrets: they stay in memory
+/// that is wiped on drop. `None` when the file is not such a sheet.
+pub fn read_sheet(html: &str) -> Option<Vec<(u64, Zeroizing<String>)>> {
+    let mut out = Vec::new();
+    for slip in html.split(r#"<div class="slip">"#).skip(1) {
+        let between = |start: &str| -> Option<&str> {
+            let from = slip.find(start)? + start.len();
+            let len = slip[from..].find("</p>")?;
+            Some(&slip[from..from + len])
+        };
+        let code = between(r#"<p class="c">"#)?;
+        let number = between(r#"<p class="n">№ "#)?.trim().parse().ok()?;
+        out.push((number, Zeroizing::new(code.trim().to_owned())));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_reads_back_its_numbers_and_credentials() {
+        let codes: Vec<Zeroizing<String>> = ["AAAA-BBBB", "CCCC-DDDD", "EEEE-FFFF"]
+            .iter()
+            .map(|c| Zeroizing::new(c.to_string()))
+            .collect();
+        let html = sheet_html(
+            "Lấy phiếu <tín nhiệm>",
+            "Sở Y tế",
+            "http://192.0.2.1:8080",
+            "abc",
+            "ABCD-EFGH",
+            "0123",
+            8,
+            &codes,
+        );
+        let slips = read_sheet(&html).expect("a sheet");
+        let read: Vec<(u64, &str)> = slips.iter().map(|(n, c)| (*n, c.as_str())).collect();
+        assert_eq!(
+            read,
+            [(8, "AAAA-BBBB"), (9, "CCCC-DDDD"), (10, "EEEE-FFFF")]
+        );
+        assert!(read_sheet("<html>not a sheet</html>").is_none());
+    }
 }

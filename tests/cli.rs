@@ -233,6 +233,24 @@ fn verify_accepts_the_simulated_log_and_prints_the_table() {
 }
 
 #[test]
+fn verify_counts_cancelled_slips_and_names_a_forced_cancelled_ballot() {
+    // The committed vector: one slip cancelled and one issued in its
+    // place; the cancelled slip's ballot forced into the log at line 10.
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/tally/tests/vectors/cancel.jsonl");
+    let o = verify(&log, false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}\n{}", stderr(&o));
+    for needle in [
+        "Phiếu mã đã huỷ (hỏng, mất), không tính vào phiếu phát ra: 1",
+        "Dòng 10: bị loại khi kiểm: mã đã bị Ban kiểm phiếu huỷ",
+        "entry 10: excluded: credential cancelled by the counting committee",
+        "Phiếu phát ra 3 · phiếu thu vào 2",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+}
+
+#[test]
 fn verify_json_prints_result_json_and_the_exclusions() {
     // PROTOCOL.md §7.6: result.json's text, byte for byte, with one more
     // member, `exclusions`, last.

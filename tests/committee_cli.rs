@@ -1479,3 +1479,196 @@ async fn a_bad_dealing_draws_the_cli_s_complaint_and_its_dealer_may_not_decrypt(
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 13: a slip lost and a slip torn are cancelled by the numbers
+/// printed on them (from the log alone, and from the sheet file), a slip
+/// that voted cannot be, new slips are issued within the attendance and
+/// numbered on, the lost slip's ballot is refused, and `verify` counts the
+/// cancelled slips.
+#[tokio::test(flavor = "multi_thread")]
+async fn slips_are_cancelled_by_their_printed_numbers_and_replaced_within_the_attendance() {
+    let dir = temp("cancel");
+    let (_server, port) = start(&dir, &[]);
+    let url = format!("http://127.0.0.1:{port}");
+    let client = Client::new(&url);
+    let created = sealed_election_of(
+        &client,
+        &[["Nguyễn Văn A", "Giám đốc"], ["Trần Thị B", "Phó Giám đốc"]],
+        1,
+    )
+    .await;
+    let id = created.id.clone();
+    let key = dir.join("member0.key");
+    ok(keygen(&url, None, &id, 0, &created.trustee_codes[0], &key)
+        .output()
+        .unwrap());
+    ceremony_in_turns(&url, None, std::slice::from_ref(&key));
+    let run = |action: &str, extra: &[&str]| {
+        let mut args = member_args(action, &url, &key);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        committee(&args)
+    };
+    ok(run("quorum", &["--present", "3"]));
+    let first = dir.join("sheet1.html");
+    let issued = ok(run(
+        "credentials",
+        &["--count", "3", "--out", first.to_str().unwrap()],
+    ));
+    assert!(
+        issued.contains("số 1 đến 3") && issued.contains("no. 1 to 3"),
+        "{issued}"
+    );
+    let html = std::fs::read_to_string(&first).unwrap();
+    for n in 1..=3 {
+        assert!(html.contains(&format!("№ {n}</p>")), "slip {n} is numbered");
+    }
+    // The attendance is used up: a fourth slip is refused before anything
+    // is written, with the way out.
+    let more = dir.join("too-many.html");
+    let e = failed(&run(
+        "credentials",
+        &["--count", "1", "--out", more.to_str().unwrap()],
+    ));
+    assert!(
+        e.contains("chỉ còn phát được 0 phiếu mã") && e.contains("committee cancel"),
+        "{e}"
+    );
+    assert!(!more.exists());
+    ok(run("open", &[]));
+    let creds = sheet_credentials(&html, &id);
+    cast(
+        &client,
+        &id,
+        &creds[..1],
+        &[vec![Some(Level::High), Some(Level::Low)]],
+    )
+    .await;
+
+    // Slip 1 has voted: refused, naming it, and nothing cancelled.
+    let log_before = log_of(&client, &id).await;
+    let e = failed(&run("cancel", &["--numbers", "2,1"]));
+    assert!(
+        e.contains("phiếu mã số 1 đã được dùng để bỏ phiếu") && e.contains("slip no. 1 has voted"),
+        "{e}"
+    );
+    assert_eq!(log_of(&client, &id).await, log_before);
+    // A number the log never issued.
+    let e = failed(&run("cancel", &["--numbers", "9"]));
+    assert!(
+        e.contains("không có phiếu mã số 9") && e.contains("no slip no. 9"),
+        "{e}"
+    );
+
+    // Slip 2, lost: by its number alone. Slip 3, torn: from the sheet file.
+    let out = ok(run("cancel", &["--numbers", "2"]));
+    let mut lines = out.lines();
+    let (vi, en) = (lines.next().unwrap(), lines.next().unwrap());
+    assert!(
+        vi.starts_with("Đã huỷ 1 phiếu mã: số 2.") && vi.contains("tối đa 1 phiếu mã mới"),
+        "{out}"
+    );
+    assert!(
+        en.starts_with("Cancelled 1 slip(s): no. 2.") && en.contains("Up to 1 new"),
+        "{out}"
+    );
+    let out = ok(run(
+        "cancel",
+        &["--sheet", first.to_str().unwrap(), "--numbers", "3"],
+    ));
+    assert!(out.contains("Đã huỷ 1 phiếu mã: số 3."), "{out}");
+    // Run again (an answer lost): nothing more to do, and said so.
+    let length = log_of(&client, &id).await.len();
+    let out = ok(run("cancel", &["--numbers", "3"]));
+    assert!(
+        out.contains("đã bị huỷ từ trước") && out.contains("nothing more to cancel"),
+        "{out}"
+    );
+    assert_eq!(log_of(&client, &id).await.len(), length);
+    let view: ElectionView = view_of(&client, &id).await;
+    assert_eq!((view.issued, view.cancelled), (1, 2));
+
+    // The lost slip, found by someone, does not vote.
+    let lost = &creds[1];
+    let ctx = ElectionContext {
+        election_hash: unhex_array(view.election_hash.as_deref().unwrap(), "h").unwrap(),
+        key: PublicKey::from_bytes(
+            &unhex_array(view.election_key.as_deref().unwrap(), "k").unwrap(),
+            "k",
+        )
+        .unwrap(),
+        candidates: 2,
+    };
+    let b = Ballot::cast(
+        &ctx,
+        &id,
+        lost,
+        &[Some(Level::Low), Some(Level::Low)],
+        None,
+        &mut OsRng,
+    );
+    let refused = client
+        .send(
+            Method::POST,
+            &format!("/api/elections/{id}/ballots"),
+            Some(&b),
+            None,
+        )
+        .await;
+    match refused {
+        Err(tinnhiem::client::ClientError::Refused { status, error, .. }) => {
+            assert_eq!((status.as_u16(), error.as_str()), (403, "cancelled"))
+        }
+        other => panic!("the cancelled slip's ballot: {other:?}"),
+    }
+
+    // Two new slips, numbered on from the log: 4 and 5.
+    let second = dir.join("sheet2.html");
+    let issued = ok(run(
+        "credentials",
+        &["--count", "2", "--out", second.to_str().unwrap()],
+    ));
+    assert!(issued.contains("số 4 đến 5"), "{issued}");
+    let html2 = std::fs::read_to_string(&second).unwrap();
+    assert!(html2.contains("№ 4</p>") && html2.contains("№ 5</p>") && !html2.contains("№ 1</p>"));
+    cast(
+        &client,
+        &id,
+        &sheet_credentials(&html2, &id),
+        &[
+            vec![Some(Level::Confidence), None],
+            vec![Some(Level::Low), Some(Level::High)],
+        ],
+    )
+    .await;
+    ok(run("close", &[]));
+    ok(run("decrypt", &[]));
+    ok(run("result", &[]));
+
+    let log_path = dir.join("log.jsonl");
+    std::fs::write(&log_path, log_of(&client, &id).await).unwrap();
+    let text = Command::new(BIN)
+        .arg("verify")
+        .arg(&log_path)
+        .output()
+        .unwrap();
+    let text = ok(text);
+    assert!(
+        text.contains("Phiếu mã đã huỷ (hỏng, mất), không tính vào phiếu phát ra: 2")
+            && text.contains("cancelled slips, not counted as issued: 2")
+            && text.contains("Phiếu phát ra 3 · phiếu thu vào 3"),
+        "{text}"
+    );
+    let json = Command::new(BIN)
+        .args(["verify", "--json"])
+        .arg(&log_path)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(ok(json).as_bytes()).unwrap();
+    assert_eq!(
+        (r["issued"].as_u64(), r["returned"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(r["exclusions"], json!([]));
+    let _ = std::fs::remove_dir_all(&dir);
+}

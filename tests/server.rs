@@ -1187,6 +1187,7 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         "/api/elections/{id}/shares_ok",
         "/api/elections/{id}/quorum",
         "/api/elections/{id}/credentials",
+        "/api/elections/{id}/cancel",
         "/api/elections/{id}/open",
         "/api/elections/{id}/close",
         "/api/elections/{id}/ballots",
@@ -1202,9 +1203,11 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         assert!(paths.contains_key(p), "the description lists {p}");
     }
     assert!(paths["/api/elections/{id}"].get("put").is_some());
+    assert!(paths["/api/elections/{id}"].get("delete").is_some());
+    assert!(paths["/api/elections"].get("get").is_some());
     let schemas = &doc["components"]["schemas"];
     assert!(schemas["ElectionRequest"]["properties"]["threshold"].is_object());
-    for field in ["threshold", "ceremony", "decryptions_needed"] {
+    for field in ["threshold", "ceremony", "decryptions_needed", "cancelled"] {
         assert!(
             schemas["ElectionView"]["properties"][field].is_object(),
             "the view documents {field}"
@@ -1283,15 +1286,7 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         ),
         (
             "a wrong method",
-            raw(
-                &server.base,
-                Method::DELETE,
-                &m.base,
-                None,
-                Vec::new(),
-                None,
-            )
-            .await,
+            raw(&server.base, Method::PATCH, &m.base, None, Vec::new(), None).await,
         ),
     ];
     for (what, a) in &answers {

@@ -475,7 +475,7 @@ async fn the_threshold_is_checked_and_may_change_while_a_draft() {
                 message_en,
             }) => {
                 assert_eq!((status.as_u16(), error.as_str()), (422, "invalid"));
-                assert!(message.contains("ngưỡng"), "{message}");
+                assert!(message.contains("Ngưỡng giải mã"), "{message}");
                 assert!(message_en.contains("1 to 3"), "{message_en}");
             }
             other => panic!("threshold {t}: {other:?}"),

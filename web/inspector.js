@@ -51,10 +51,10 @@ const STRINGS = merge(SHARED, {
     'excl.h': 'Phiếu bị loại khi kiểm',
     'excl.item': 'Dòng {seq}: {reason}',
     'entries.h': 'Các dòng của nhật ký',
-    'entries.show': 'Xem từng dòng (số thứ tự, loại)',
+    'entries.show': 'Xem từng dòng (số thứ tự, loại, nội dung)',
     'entries.seq': 'Dòng',
     'entries.kind': 'Loại',
-    'entries.note': 'Ghi chú',
+    'entries.note': 'Nội dung',
     'entries.bad': 'sai: {reason}',
     'entries.excluded': 'bị loại: {reason}',
     'entries.unchecked': 'chưa kiểm (sau dòng sai)',
@@ -74,6 +74,28 @@ const STRINGS = merge(SHARED, {
     'kind.close': 'kết thúc bỏ phiếu',
     'kind.decryption': 'giải mã',
     'kind.result': 'kết quả',
+    'kind.cancel': 'huỷ phiếu mã',
+    'kind.other': 'loại không rõ',
+    'by': '{text}; ký: {who}',
+    'c.election': '{title} — {unit}, {date}: {n} người được lấy phiếu, {summoned} người được triệu tập, Ban kiểm phiếu {m} thành viên',
+    'c.election_key': 'khoá chung của cuộc lấy phiếu',
+    'c.quorum': 'điểm danh: có mặt {present}/{summoned} người ({pct}), {met}',
+    'c.quorum.met': 'đủ 2/3',
+    'c.quorum.unmet': 'chưa đủ 2/3',
+    'c.credentials': 'phát {n} phiếu mã',
+    'c.cancel': 'huỷ {n} phiếu mã chưa dùng (rách, mất, in hỏng)',
+    'c.open': 'mở bỏ phiếu',
+    'c.ballot': 'phiếu kín (không ký tên)',
+    'c.ballot.signed': 'phiếu có ký tên: {name}',
+    'c.close': 'kết thúc bỏ phiếu; máy chủ đã từ chối {forged} phiếu không do Ban kiểm phiếu phát ra và {repeated} phiếu gửi lại',
+    'c.decryption': 'giải mã một phần: {who}',
+    'c.result': 'kết quả: {list}',
+    'c.result.item': '{name}: {high} cao, {confidence} tín nhiệm, {low} thấp',
+    'head.label': 'Mã băm cuối in trên biên bản (không bắt buộc)',
+    'head.hint': 'Nhập hoặc quét mã băm in trên biên bản kiểm phiếu: trang sẽ đối chiếu với nhật ký đã kiểm tra.',
+    'head.match': 'Mã băm cuối KHỚP với mã băm in trên biên bản: biên bản mô tả đúng nhật ký này.',
+    'head.mismatch': 'Mã băm cuối KHÁC mã băm in trên biên bản ({expected}): biên bản không mô tả nhật ký này.',
+    'head.invalid': 'Nhật ký không hợp lệ (xem dòng sai bên dưới): không thể đối chiếu với biên bản.',
     'track.h': 'Tra cứu mã theo dõi',
     'track.help': 'Cử tri nhận mã theo dõi khi gửi phiếu. Mã cho biết phiếu có trong nhật ký, không cho biết nội dung phiếu.',
     'track.label': 'Mã theo dõi (ví dụ ABCD-EFGH)',
@@ -126,10 +148,10 @@ const STRINGS = merge(SHARED, {
     'excl.h': 'Ballots left out by the count',
     'excl.item': 'Line {seq}: {reason}',
     'entries.h': 'Entries of the log',
-    'entries.show': 'Show every entry (sequence number, kind)',
+    'entries.show': 'Show every entry (sequence number, kind, content)',
     'entries.seq': 'Line',
     'entries.kind': 'Kind',
-    'entries.note': 'Note',
+    'entries.note': 'Content',
     'entries.bad': 'fails: {reason}',
     'entries.excluded': 'left out: {reason}',
     'entries.unchecked': 'not checked (after the failing line)',
@@ -149,6 +171,28 @@ const STRINGS = merge(SHARED, {
     'kind.close': 'voting closed',
     'kind.decryption': 'decryption',
     'kind.result': 'result',
+    'kind.cancel': 'slips cancelled',
+    'kind.other': 'unknown kind',
+    'by': '{text}; signed by {who}',
+    'c.election': '{title} — {unit}, {date}: {n} people rated, {summoned} summoned, a committee of {m}',
+    'c.election_key': 'the election key',
+    'c.quorum': 'attendance: {present} of {summoned} present ({pct}), {met}',
+    'c.quorum.met': 'two thirds reached',
+    'c.quorum.unmet': 'two thirds not reached',
+    'c.credentials': '{n} slips issued',
+    'c.cancel': '{n} unused slips cancelled (torn, lost, misprinted)',
+    'c.open': 'voting opened',
+    'c.ballot': 'secret ballot (unsigned)',
+    'c.ballot.signed': 'signed ballot: {name}',
+    'c.close': 'voting closed; the server refused {forged} ballots not issued by the committee and {repeated} repeated ones',
+    'c.decryption': 'partial decryption: {who}',
+    'c.result': 'result: {list}',
+    'c.result.item': '{name}: {high} high, {confidence} confidence, {low} low',
+    'head.label': 'Head hash printed on the minutes (optional)',
+    'head.hint': 'Type or scan the head hash printed on the minutes: the page compares it with the verified log.',
+    'head.match': 'The head hash MATCHES the one printed on the minutes: the minutes describe this log.',
+    'head.mismatch': 'The head hash DIFFERS from the one printed on the minutes ({expected}): the minutes do not describe this log.',
+    'head.invalid': 'The log fails (see the failing line below): it cannot be matched with the minutes.',
     'track.h': 'Look up a tracking code',
     'track.help': 'Voters get a tracking code when they cast. It shows that the ballot is in the log, never what it says.',
     'track.label': 'Tracking code (for example ABCD-EFGH)',
@@ -354,28 +398,103 @@ function renderOutcome() {
 
   const counts = new Map();
   for (const k of a.kinds) counts.set(k, (counts.get(k) || 0) + 1);
-  $('kinds').textContent = t('kinds', { list: [...counts].map(([k, n]) => `${n} × ${t(`kind.${k}`)}`).join(', ') });
+  $('kinds').textContent = t('kinds', { list: [...counts].map(([k, n]) => `${n} × ${kindName(k)}`).join(', ') });
   renderEntries();
+  renderHead();
   renderTrack();
+}
+
+// A count as a percentage of another, two decimals, as the reader's
+// language writes it (50,00% / 50.00%).
+function pct(n, of) {
+  const h = of ? Math.floor((n * 20000 + of) / (2 * of)) : 0;
+  const s = `${Math.floor(h / 100)}.${String(h % 100).padStart(2, '0')}`;
+  return `${tr.lang() === 'vi' ? s.replace('.', ',') : s}%`;
+}
+
+// The kind of a line in the reader's language (never the raw kind).
+function kindName(k) {
+  return STRINGS.vi[`kind.${k}`] ? t(`kind.${k}`) : t('kind.other');
+}
+
+// What a verified line says, in words (display only: the verifier has
+// checked it before it is read here).
+function contentOf(c, seq, kind) {
+  let e;
+  try { e = JSON.parse(state.lines[seq]); } catch (_) { return ''; }
+  const b = (e && e.body) || {};
+  const who = (i) => memberName(c, i);
+  const by = (text) => (b.signer === undefined ? text : t('by', { text, who: who(b.signer) }));
+  const el0 = state.answer && state.answer.election;
+  const summoned = el0 ? el0.summoned : 0;
+  switch (kind) {
+    case 'election':
+      return t('c.election', { title: b.title, unit: b.unit, date: b.date, n: (b.candidates || []).length, summoned: b.summoned, m: (b.trustees || []).length });
+    case 'election_key': return t('c.election_key');
+    case 'quorum':
+      return by(t('c.quorum', { present: b.present, summoned, pct: pct(b.present, summoned), met: t(b.present * 3 >= summoned * 2 ? 'c.quorum.met' : 'c.quorum.unmet') }));
+    case 'credentials': return by(t('c.credentials', { n: (b.credentials || []).length }));
+    case 'cancel': return by(t('c.cancel', { n: (b.credentials || []).length }));
+    case 'open': return by(t('c.open'));
+    case 'ballot': return b.signed_by ? t('c.ballot.signed', { name: b.signed_by }) : t('c.ballot');
+    case 'close': return by(t('c.close', { forged: (b.refused || {}).forged || 0, repeated: (b.refused || {}).repeated || 0 }));
+    case 'decryption': return t('c.decryption', { who: who(b.trustee) });
+    case 'result': {
+      const names = el0 ? el0.candidates.map((x) => x.name) : [];
+      const list = (b.counts || []).map(([high, confidence, low], i) => t('c.result.item', { name: names[i] || `#${i + 1}`, high, confidence, low })).join('; ');
+      return by(t('c.result', { list }));
+    }
+    default: return noteOf(c, seq);
+  }
 }
 
 function renderEntries() {
   const a = state.answer;
   const excluded = new Map(a.exclusions.map((x) => [x.seq, why(x)]));
   const failSeq = a.failure && !incomplete(a) ? a.failure.seq : null;
+  let failRow = null;
   const rows = a.kinds.map((k, seq) => {
     let note = '';
     let cls = null;
     if (seq === failSeq) { note = t('entries.bad', { reason: why(a.failure) }); cls = 'c-kind-bad'; }
-    else if (excluded.has(seq)) { note = t('entries.excluded', { reason: excluded.get(seq) }); cls = 'c-kind-excluded'; }
-    else if (failSeq !== null && seq > failSeq) note = t('entries.unchecked');
-    else note = noteOf(state.committee, seq);
-    return el('tr', { class: cls, dataset: { seq, kind: k } },
-      el('td', { text: String(seq) }), el('td', { class: 'c-l', text: `${k} (${t(`kind.${k}`)})` }), el('td', { class: 'c-l', text: note }));
+    else if (failSeq !== null && seq > failSeq) { note = t('entries.unchecked'); cls = 'c-kind-unchecked'; }
+    else if (excluded.has(seq)) { note = `${contentOf(state.committee, seq, k)} — ${t('entries.excluded', { reason: excluded.get(seq) })}`; cls = 'c-kind-excluded'; }
+    else note = contentOf(state.committee, seq, k);
+    const row = el('tr', { class: cls, dataset: { seq, kind: k } },
+      el('td', { text: String(seq) }), el('td', { class: 'c-l', text: kindName(k) }), el('td', { class: 'c-l c-content', text: note }));
+    if (seq === failSeq) { row.setAttribute('aria-current', 'true'); failRow = row; }
+    return row;
   });
   $('entries').replaceChildren(
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('entries.seq') }), el('th', { scope: 'col', class: 'c-l', text: t('entries.kind') }), el('th', { scope: 'col', class: 'c-l', text: t('entries.note') }))),
     el('tbody', {}, rows));
+  // The failing line: the list opens on it.
+  if (failRow) {
+    $('entries-box').open = true;
+    const box = failRow.closest('.c-entries');
+    if (box) box.scrollTop += failRow.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 2;
+  }
+}
+
+// The head printed on the minutes, as typed or scanned (spaces, case and a
+// leading "sha256:" do not matter).
+function expectedHead() {
+  return $('head').value.toLowerCase().replace(/^sha-?256:/, '').replace(/[^0-9a-f]/g, '');
+}
+
+function renderHead() {
+  const box = $('head-result');
+  const want = expectedHead();
+  const last = state.lines[state.lines.length - 1];
+  if (!state.answer || !want || !last) { box.hidden = true; box.textContent = ''; return; }
+  const a = state.answer;
+  const match = tn.sha256(last) === want;
+  // A log that fails matches no minutes, whatever its last line.
+  const outcome = a.failure && !incomplete(a) ? 'invalid' : match ? 'match' : 'mismatch';
+  box.hidden = false;
+  box.className = `c-note ${outcome === 'match' ? 'c-ok' : 'c-bad'}`;
+  box.dataset.outcome = outcome;
+  box.textContent = t(`head.${outcome}`, { expected: want });
 }
 
 function renderTrack() {
@@ -424,6 +543,8 @@ function main() {
   tr.apply();
   const params = new URLSearchParams(location.search);
   if (params.get('id')) $('eid').value = params.get('id');
+  if (params.get('head')) $('head').value = params.get('head');
+  $('head').addEventListener('input', renderHead);
   tn.load().catch(() => { /* reported when used */ });
 
   $('server-form').addEventListener('submit', async (ev) => {

@@ -67,6 +67,13 @@ impl Store for MemStore {
     fn flush(&self) -> Result<(), StoreError> {
         Ok(())
     }
+    fn delete(&self, id: &str) -> Result<(), StoreError> {
+        if self.logs.lock().unwrap().get(id).is_some_and(|l| !l.is_empty()) {
+            return Err(StoreError::HasLog(id.into()));
+        }
+        self.meta.lock().unwrap().remove(id);
+        Ok(())
+    }
 }
 
 struct World {
@@ -204,6 +211,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/elections/{id}/shares_ok"),
     ("POST", "/api/elections/{id}/quorum"),
     ("POST", "/api/elections/{id}/credentials"),
+    ("POST", "/api/elections/{id}/cancel"),
     ("POST", "/api/elections/{id}/open"),
     ("POST", "/api/elections/{id}/close"),
     ("POST", "/api/elections/{id}/ballots"),

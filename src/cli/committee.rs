@@ -107,6 +107,33 @@ pub enum Action {
         #[arg(long)]
         voter_base: Option<String>,
     },
+    /// Cancel unused slips (torn, lost, misprinted): a signed `cancel`
+    /// entry, after which as many new slips may be issued with
+    /// `credentials`, within the attendance. Name the slips by the number
+    /// printed on them (--numbers), or by their public credentials.
+    Cancel {
+        #[command(flatten)]
+        common: Common,
+        /// The slips' numbers as printed on them ("№ 3"), comma-separated:
+        /// with --sheet, the numbers on that sheet; without, the numbers
+        /// `credentials` prints (the slip's place among every credential
+        /// the log publishes, from 1).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required_unless_present = "credentials",
+            conflicts_with = "credentials"
+        )]
+        numbers: Vec<u64>,
+        /// The sheet file (from `credentials --out`) the slips were printed
+        /// from; their public credentials are computed from it, and nothing
+        /// is written.
+        #[arg(long, requires = "numbers")]
+        sheet: Option<PathBuf>,
+        /// The slips' public credentials (64 hex digits each), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        credentials: Vec<String>,
+    },
     /// Open voting.
     Open {
         #[command(flatten)]
@@ -424,7 +451,25 @@ async fn act(action: Action) -> Result<String, String> {
             // The fingerprint printed on every slip comes from the log as
             // this member verifies it, with this member's own share in the
             // election key: never from the server's word (docs/SECURITY.md).
-            let (fingerprint, check, anchor) = verified_fingerprint(&m).await?;
+            let (fingerprint, check, tally) = verified_fingerprint(&m).await?;
+            let anchor = tally.anchor();
+            // Within the attendance: the slips that may vote (issued, less
+            // those cancelled) and these together at most the people present.
+            let live = tally.issued();
+            let present = u64::from(tally.present().unwrap_or(0));
+            if u64::from(count) + live > present {
+                let left = present.saturating_sub(live);
+                return Err(format!(
+                    "chỉ còn phát được {left} phiếu mã: có mặt {present}, đã có {live} phiếu mã còn \
+                    hiệu lực; phiếu mã hỏng hoặc mất thì huỷ bằng `tinnhiem committee cancel` rồi \
+                    phát lại (only {left} more slip(s) may be issued: {present} present, {live} \
+                    slip(s) valid; cancel a torn or lost slip with `tinnhiem committee cancel`, \
+                    then issue again)"
+                ));
+            }
+            // Numbered on from every slip the log has published, cancelled
+            // ones included (src/sheet.rs).
+            let first = live + tally.cancelled() + 1;
             let creds: Vec<Credential> = (0..count)
                 .map(|_| Credential::generate(&mut OsRng))
                 .collect();
@@ -446,6 +491,7 @@ async fn act(action: Action) -> Result<String, String> {
                 &m.election,
                 &fingerprint,
                 &check,
+                first,
                 &texts,
             );
             // The sheet is written before the public parts are posted, so a
@@ -454,10 +500,22 @@ async fn act(action: Action) -> Result<String, String> {
             m.post("credentials", &b).await.inspect_err(|_| {
                 let _ = std::fs::remove_file(&out);
             })?;
+            let last = first + u64::from(count) - 1;
             Ok(format!(
-                "Đã phát hành {count} mã (credentials issued); in tờ mã rồi xoá tệp: {}",
+                "Đã phát hành {count} phiếu mã, số {first} đến {last}; in tờ mã rồi xoá tệp: {}\n\
+                 Issued {count} slip(s), no. {first} to {last}; print the sheet, then delete the \
+                 file.",
                 out.display()
             ))
+        }
+        Action::Cancel {
+            common,
+            numbers,
+            sheet,
+            credentials,
+        } => {
+            let m = load(&common).await?;
+            cancel(&m, &numbers, sheet.as_deref(), &credentials).await
         }
         Action::Open { common } => {
             let m = load(&common).await?;
@@ -725,7 +783,7 @@ fn logged_share(log: &[u8], member: u32, key: &[u8; 32]) -> bool {
 /// once the log's share at this member's index is this member's own key
 /// (so the election key includes a share the server does not know); with
 /// the anchor of the next statement in that log.
-async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), String> {
+async fn verified_fingerprint(m: &Member) -> Result<(String, String, Tally), String> {
     let tally = replay(m).await?;
     let own = m.key.public();
     let logged = tally
@@ -761,13 +819,19 @@ async fn verified_fingerprint(m: &Member) -> Result<(String, String, [u8; 32]), 
     Ok((
         tinnhiem_core::ballot::fingerprint(&ctx.election_hash, ctx.key.as_bytes()),
         tinnhiem_core::ballot::election_check(&ctx.election_hash, ctx.key.as_bytes()),
-        tally.anchor(),
+        tally,
     ))
 }
 
 /// Downloads the election's log and verifies every line of it, as an
 /// inspector would; refuses a log of another election than the member's.
 async fn replay(m: &Member) -> Result<Tally, String> {
+    replay_slips(m).await.map(|(tally, _)| tally)
+}
+
+/// [`replay`], with every public credential the log publishes in log
+/// order: slip number `n` is the `n`-th (src/sheet.rs).
+async fn replay_slips(m: &Member) -> Result<(Tally, Vec<[u8; 32]>), String> {
     let log = m
         .client
         .send(
@@ -779,6 +843,7 @@ async fn replay(m: &Member) -> Result<Tally, String> {
         .await
         .map_err(fail)?;
     let mut tally = Tally::new();
+    let mut slips = Vec::new();
     for line in tinnhiem_tally::split_lines(&log) {
         tally.push(line, &mut OsRng).map_err(|e| {
             format!(
@@ -787,6 +852,14 @@ async fn replay(m: &Member) -> Result<Tally, String> {
                 tinnhiem_tally::vi::reason(&e.reason)
             )
         })?;
+        // Only a line that names credentials is decoded again.
+        if contains(line, br#""kind":"credentials""#) {
+            if let Ok(Payload::Credentials(b)) =
+                tinnhiem_core::log::parse_line(line).map(|e| e.payload)
+            {
+                slips.extend(b.credentials.iter().map(|c| c.0));
+            }
+        }
     }
     if tally.election_hash() != Some(m.hash) {
         return Err(
@@ -794,7 +867,158 @@ async fn replay(m: &Member) -> Result<Tally, String> {
                 .into(),
         );
     }
-    Ok(tally)
+    Ok((tally, slips))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A slip as the committee names it: "số 3" (no. 3), or the start of its
+/// public credential when the log does not number it.
+fn slip_label(number: Option<u64>, credential: &[u8; 32]) -> String {
+    match number {
+        Some(n) => n.to_string(),
+        None => format!("{}…", &hex(credential)[..8]),
+    }
+}
+
+/// `committee cancel`: the slips named, checked against the verified log,
+/// then the signed `cancel` entry for the place after the log's anchor.
+async fn cancel(
+    m: &Member,
+    numbers: &[u64],
+    sheet: Option<&Path>,
+    credentials: &[String],
+) -> Result<String, String> {
+    let (tally, slips) = replay_slips(m).await?;
+    if !matches!(tally.phase(), Phase::Setup | Phase::Voting) {
+        return Err(format!(
+            "chỉ huỷ được phiếu mã trước khi kết thúc bỏ phiếu; nhật ký đang ở giai đoạn “{}” \
+            (slips can be cancelled only before voting closes; the log is in phase {:?})",
+            tinnhiem_tally::vi::phase(tally.phase()),
+            tally.phase()
+        ));
+    }
+    let number_of = |c: &[u8; 32]| slips.iter().position(|s| s == c).map(|p| p as u64 + 1);
+    // (number as the committee named it, public credential)
+    let mut named: Vec<(Option<u64>, [u8; 32])> = Vec::new();
+    if let Some(path) = sheet {
+        let html = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "không đọc được tờ mã {} (cannot read the sheet: {e})",
+                path.display()
+            )
+        })?);
+        let printed = crate::sheet::read_sheet(&html).ok_or_else(|| {
+            format!(
+                "{} không phải tờ mã do `tinnhiem committee credentials` ghi (not a sheet \
+                written by `tinnhiem committee credentials`)",
+                path.display()
+            )
+        })?;
+        for n in numbers {
+            let (_, text) = printed.iter().find(|(p, _)| p == n).ok_or_else(|| {
+                format!("tờ mã không có phiếu số {n} (the sheet has no slip no. {n})")
+            })?;
+            let credential = Credential::from_text(text).map_err(|_| {
+                format!(
+                    "mã in trên phiếu số {n} của tờ mã bị hỏng (the code of slip no. {n} on the \
+                    sheet is damaged)"
+                )
+            })?;
+            named.push((Some(*n), *credential.public(&m.election).as_bytes()));
+        }
+    } else if !numbers.is_empty() {
+        for &n in numbers {
+            let c = usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| slips.get(i))
+                .ok_or_else(|| {
+                    format!(
+                        "không có phiếu mã số {n}: nhật ký mới phát hành {} phiếu mã, số 1 đến {} \
+                        (no slip no. {n}: the log has issued {} slip(s), no. 1 to {})",
+                        slips.len(),
+                        slips.len(),
+                        slips.len(),
+                        slips.len()
+                    )
+                })?;
+            named.push((Some(n), *c));
+        }
+    } else {
+        for text in credentials {
+            let c: [u8; 32] = unhex_array(text.trim(), "credential").map_err(|_| {
+                format!(
+                    "“{text}” không phải mã công khai (64 chữ số hex) (not a public credential, \
+                    64 hex digits)"
+                )
+            })?;
+            named.push((number_of(&c), c));
+        }
+    }
+    let mut todo: Vec<(Option<u64>, [u8; 32])> = Vec::new();
+    let mut already: Vec<String> = Vec::new();
+    for (number, c) in named {
+        let label = slip_label(number.or_else(|| number_of(&c)), &c);
+        match tally.credential(&c) {
+            None => {
+                return Err(format!(
+                    "phiếu mã {label} không do Ban kiểm phiếu phát hành trong nhật ký này: không \
+                    huỷ phiếu nào (slip {label} was not issued in this log: nothing cancelled)"
+                ))
+            }
+            Some(Some(seq)) => {
+                return Err(format!(
+                    "phiếu mã số {label} đã được dùng để bỏ phiếu (phiếu ở dòng {seq} của nhật \
+                    ký): phiếu mã đã bỏ phiếu thì không huỷ được; không huỷ phiếu nào (slip no. \
+                    {label} has voted, the ballot at line {seq}: a slip that voted cannot be \
+                    cancelled; nothing cancelled)"
+                ))
+            }
+            Some(None) if tally.is_cancelled(&c) => already.push(label),
+            Some(None) if todo.iter().any(|(_, t)| *t == c) => {}
+            Some(None) => todo.push((number, c)),
+        }
+    }
+    let mut out = String::new();
+    if !already.is_empty() {
+        out.push_str(&format!(
+            "Phiếu mã số {} đã bị huỷ từ trước (already cancelled: no. {}).\n",
+            already.join(", "),
+            already.join(", ")
+        ));
+    }
+    if todo.is_empty() {
+        out.push_str("Không có phiếu mã nào phải huỷ thêm (nothing more to cancel).");
+        return Ok(out);
+    }
+    let mut b = CredentialsBody {
+        credentials: todo.iter().map(|(_, c)| Hex(*c)).collect(),
+        signer: m.index,
+        signature: Hex([0; 64]),
+    };
+    b.signature = m.sign(&Payload::Cancel(b.clone()), &tally.anchor());
+    m.post("cancel", &b).await?;
+    let labels: Vec<String> = todo
+        .iter()
+        .map(|(n, c)| slip_label(n.or_else(|| number_of(c)), c))
+        .collect();
+    let live = tally.issued() - todo.len() as u64;
+    let present = u64::from(tally.present().unwrap_or(0));
+    let left = present.saturating_sub(live);
+    out.push_str(&format!(
+        "Đã huỷ {k} phiếu mã: số {list}. Phiếu bỏ bằng các mã này sẽ không được nhận. Có thể phát \
+         thêm tối đa {left} phiếu mã mới (có mặt {present}, còn hiệu lực {live}) bằng `tinnhiem \
+         committee credentials`.\n\
+         Cancelled {k} slip(s): no. {list}. Ballots with them will be refused. Up to {left} new \
+         slip(s) may be issued ({present} present, {live} valid) with `tinnhiem committee \
+         credentials`.",
+        k = todo.len(),
+        list = labels.join(", "),
+    ));
+    Ok(out)
 }
 
 pub fn run(action: Action) -> ExitCode {

@@ -37,9 +37,10 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
                 ));
             } else {
                 emit(&format!(
-                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}",
+                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}{}",
                     outcome.entries,
                     report::committee(&outcome.committee),
+                    report::cancelled(cancelled(&bytes)),
                     report::exclusions(&outcome.exclusions),
                     report::table(&outcome.result)
                 ));
@@ -68,6 +69,21 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The slips the `cancel` entries of a verified log cancel (each credential
+/// once: the log's rules refuse a second cancellation).
+fn cancelled(log: &[u8]) -> u64 {
+    tinnhiem_tally::split_lines(log)
+        .into_iter()
+        .filter(|l| l.windows(15).any(|w| w == br#""kind":"cancel""#))
+        .filter_map(
+            |l| match tinnhiem_core::log::parse_line(l).map(|e| e.payload) {
+                Ok(tinnhiem_core::log::Payload::Cancel(b)) => Some(b.credentials.len() as u64),
+                _ => None,
+            },
+        )
+        .sum()
 }
 
 /// Writes the verdict to stdout. A reader that went away (`verify … | head`)

@@ -42,8 +42,10 @@ async function freePort() {
   });
 }
 
-/// Starts `tinnhiem serve` in a new temporary directory. Returns
-/// `{url, dir, stop(), output()}`; `stop()` ends it and removes the directory.
+/// Starts `tinnhiem serve` in a new temporary directory, with `args` added
+/// to its command line (`['--rate-limit', '0']` for a meeting cast from one
+/// address) and `env` to its environment. Returns `{url, dir, stop(),
+/// output()}`; `stop()` ends it and removes the directory.
 export async function startServer({ args = [], env = {} } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinnhiem-e2e-'));
   const port = await freePort();

@@ -68,8 +68,25 @@ pub enum DomainError {
         reason: &'static str,
     },
     /// Input that does not decode or does not fit the format.
-    #[error("invalid request: {0}")]
-    Invalid(String),
+    #[error("invalid request: {en}")]
+    Invalid {
+        /// Why, in Vietnamese.
+        vi: String,
+        /// Why, in English.
+        en: String,
+    },
+    /// Two candidates of a draft are the same leader (same name and
+    /// position as [`crate::names::same_leader`] compares them).
+    #[error("lines {first} and {second} name the same leader")]
+    DuplicateCandidate {
+        /// The first line, from 1.
+        first: usize,
+        /// The second line, from 1.
+        second: usize,
+    },
+    /// A `cancel` statement the log's rules refuse, naming the slip.
+    #[error("{0}")]
+    Cancel(CancelError),
     /// R2: voting may not open.
     #[error("quorum not met (R2): {present} present of {summoned} summoned")]
     Quorum {
@@ -156,6 +173,129 @@ fn members(list: &[u32]) -> String {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A slip named in a `cancel` request: its place in the request, its
+/// public credential and, when the committee issued it, its number (the
+/// position of its public credential among every credential the log
+/// publishes, from 1: the number printed on the slip, docs/INTERFACES.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipName {
+    /// Index in the request's list, from 0.
+    pub index: usize,
+    /// The public credential.
+    pub credential: [u8; 32],
+    /// Its number in the log, from 1; `None` when the log never issued it.
+    pub number: Option<u64>,
+}
+
+impl SlipName {
+    /// "phiếu mã số 3 (mã công khai 1a2b3c4d…)".
+    fn vi(&self) -> String {
+        let short = &hex(&self.credential)[..8];
+        match self.number {
+            Some(n) => format!("phiếu mã số {n} (mã công khai {short}…)"),
+            None => format!(
+                "mã công khai {short}… (thứ {} trong danh sách huỷ)",
+                self.index + 1
+            ),
+        }
+    }
+
+    /// "slip no. 3 (public credential 1a2b3c4d…)".
+    fn en(&self) -> String {
+        let short = &hex(&self.credential)[..8];
+        match self.number {
+            Some(n) => format!("slip no. {n} (public credential {short}…)"),
+            None => format!(
+                "public credential {short}… (number {} in the list)",
+                self.index + 1
+            ),
+        }
+    }
+}
+
+/// Why the log's rules refuse a `cancel` statement (PROTOCOL.md §6.3
+/// `cancel`), naming the first slip at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelError {
+    /// The slip has voted (`CancelUsed`): its ballot is at line `used_by`.
+    Used {
+        /// The slip.
+        slip: SlipName,
+        /// The line of its ballot.
+        used_by: u64,
+    },
+    /// The committee never issued this credential (`BadCredential`).
+    NotIssued(SlipName),
+    /// The slip is cancelled already (`BadCredential`).
+    AlreadyCancelled(SlipName),
+    /// The request names the slip twice (`BadCredential`).
+    Twice(SlipName),
+}
+
+impl CancelError {
+    /// The message in Vietnamese.
+    pub fn vi(&self) -> String {
+        match self {
+            CancelError::Used { slip, used_by } => {
+                let s = slip.vi();
+                format!(
+                    "Không huỷ được {s}: phiếu mã này đã được dùng để bỏ phiếu (phiếu ở dòng \
+                     {used_by} của nhật ký). Phiếu mã đã bỏ phiếu thì không huỷ được; không có \
+                     phiếu mã nào bị huỷ."
+                )
+            }
+            CancelError::NotIssued(slip) => format!(
+                "Không huỷ được {}: Ban kiểm phiếu chưa phát hành mã này. Không có phiếu mã nào \
+                 bị huỷ.",
+                slip.vi()
+            ),
+            CancelError::AlreadyCancelled(slip) => format!(
+                "{} đã bị huỷ trước đó. Không có phiếu mã nào bị huỷ thêm.",
+                upper_first(&slip.vi())
+            ),
+            CancelError::Twice(slip) => format!(
+                "{} được nêu hai lần trong danh sách huỷ. Không có phiếu mã nào bị huỷ.",
+                upper_first(&slip.vi())
+            ),
+        }
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+impl std::fmt::Display for CancelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CancelError::Used { slip, used_by } => write!(
+                f,
+                "{} cannot be cancelled: it has voted (the ballot at line {used_by} of the log); \
+                 nothing was cancelled",
+                slip.en()
+            ),
+            CancelError::NotIssued(slip) => write!(
+                f,
+                "{} cannot be cancelled: the committee never issued it; nothing was cancelled",
+                slip.en()
+            ),
+            CancelError::AlreadyCancelled(slip) => write!(
+                f,
+                "{} is cancelled already; nothing more was cancelled",
+                slip.en()
+            ),
+            CancelError::Twice(slip) => write!(
+                f,
+                "{} is named twice in the list; nothing was cancelled",
+                slip.en()
+            ),
+        }
+    }
 }
 
 impl CeremonyError {
@@ -332,10 +472,63 @@ struct Meta {
     trustee_codes: Vec<Hex<32>>,
     candidate_codes: Vec<Hex<32>>,
     refused: Refused,
+    /// When the organizer created it, milliseconds since 1970 (0 for an
+    /// election stored before this was kept): the order of the
+    /// organizer's list.
+    #[serde(default)]
+    created: u64,
     /// Line 0 has been handed to the writer (in memory only): from then on
     /// the draft may not change, so that line 0 is the draft as sealed.
     #[serde(skip)]
     sealing: bool,
+    /// The draft was deleted (in memory only): an edit or a seal that
+    /// waited for the lock finds it gone.
+    #[serde(skip)]
+    deleted: bool,
+}
+
+/// The answer to an edit of a draft (`PUT /api/elections/{id}`): the codes
+/// issued anew, when the number of members or of candidates changed (the
+/// old ones of that kind stop working); shown once, like those of
+/// [`Created`].
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Edited {
+    /// Every member's enrollment code, in order, when the number of
+    /// members changed; otherwise `None` (the codes handed out still hold).
+    pub trustee_codes: Option<Vec<String>>,
+    /// Every candidate's result access code, in order, when the number of
+    /// candidates changed; otherwise `None`.
+    pub candidate_codes: Option<Vec<String>>,
+}
+
+/// One election in the organizer's list (`GET /api/elections`).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ElectionSummary {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Unit.
+    pub unit: String,
+    /// Date of the meeting.
+    pub date: String,
+    /// `draft`, `setup`, `voting`, `closed` or `done`.
+    pub phase: String,
+    /// People summoned.
+    pub summoned: u32,
+    /// People present, once recorded.
+    pub present: Option<u32>,
+    /// Slips that may vote: issued less cancelled.
+    pub issued: u64,
+    /// Ballots returned.
+    pub returned: u64,
+    /// Members of the counting committee.
+    pub committee: u32,
+    /// Members needed to decrypt (`t`).
+    pub threshold: u32,
+    /// When it was created, milliseconds since 1970 (0: before this was
+    /// kept).
+    pub created: u64,
 }
 
 struct LogState {
@@ -345,6 +538,11 @@ struct LogState {
     durable: usize,
     /// Ballot digest → line, for idempotent resubmission.
     digests: HashMap<[u8; 32], u64>,
+    /// Every public credential the log publishes, in log order: a slip's
+    /// number is its position here plus one.
+    slips: Vec<[u8; 32]>,
+    /// The `cancel` entries in the log, for a statement sent again.
+    cancels: Vec<CredentialsBody>,
     refused: Refused,
     failed: Option<String>,
 }
@@ -387,6 +585,9 @@ pub struct CredentialStatus {
     pub issued: bool,
     /// A ballot signed with it is in the log (counted once, R5).
     pub voted: bool,
+    /// The committee cancelled it (a `cancel` entry): its ballot is refused
+    /// (`cancelled`).
+    pub cancelled: bool,
     /// That ballot's receipt, once its line is durable.
     #[schema(value_type = Option<ReceiptSchema>)]
     pub receipt: Option<Receipt>,
@@ -430,38 +631,159 @@ pub(crate) fn phase_name(sealed: bool, p: Phase) -> &'static str {
     }
 }
 
+/// A refusal of the organizer's input, in both languages.
+fn invalid(vi: impl Into<String>, en: impl Into<String>) -> DomainError {
+    DomainError::Invalid {
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+/// Text as line 0 takes it (PROTOCOL.md §1.7): not blank, at most `max`
+/// bytes, no control character.
+fn is_text(s: &str, max: usize) -> bool {
+    !s.trim().is_empty() && s.len() <= max && !s.chars().any(char::is_control)
+}
+
+/// Checks the organizer's input, each refusal in the organizer's words
+/// (lines of the candidate list and members counted from 1); then the
+/// core's own check of line 0, the last word.
 fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
     let n = input.committee.len();
-    if let Some(t) = input.threshold {
-        if t == 0 || t as usize > n {
-            return Err(DomainError::Invalid(format!(
-                "ngưỡng giải mã {t} không hợp lệ: cần từ 1 đến {n}, số thành viên Ban kiểm phiếu \
-                 (the threshold {t} is out of range: it must be 1 to {n}, the number of committee members)"
-            )));
+    for (what_vi, what_en, text, max) in [
+        ("Tên cuộc lấy phiếu", "The title", &input.title, 300),
+        ("Tên đơn vị", "The unit", &input.unit, 300),
+    ] {
+        if !is_text(text, max) {
+            return Err(invalid(
+                format!(
+                    "{what_vi} phải có nội dung, tối đa {max} byte, không có ký tự điều khiển."
+                ),
+                format!(
+                    "{what_en} must not be blank, at most {max} bytes, without control characters."
+                ),
+            ));
         }
     }
-    for (index, c) in input.candidates.iter().enumerate() {
+    if !tinnhiem_core::rules::is_calendar_date(&input.date) {
+        return Err(invalid(
+            format!(
+                "Ngày họp “{}” không phải một ngày dạng YYYY-MM-DD.",
+                input.date
+            ),
+            format!(
+                "The meeting's date {:?} is not a day written YYYY-MM-DD.",
+                input.date
+            ),
+        ));
+    }
+    if input.candidates.is_empty() || input.candidates.len() > 100 {
+        return Err(invalid(
+            format!(
+                "Danh sách phải có từ 1 đến 100 người được lấy phiếu (đang có {}).",
+                input.candidates.len()
+            ),
+            format!(
+                "The list must have 1 to 100 leaders ({} given).",
+                input.candidates.len()
+            ),
+        ));
+    }
+    for (i, c) in input.candidates.iter().enumerate() {
+        let line = i + 1;
+        if !is_text(&c.name, 200) {
+            return Err(invalid(
+                format!("Dòng {line}: họ tên phải có nội dung, tối đa 200 byte, không có ký tự điều khiển."),
+                format!("Line {line}: the name must not be blank, at most 200 bytes, without control characters."),
+            ));
+        }
+        if !is_text(&c.position, 300) {
+            return Err(invalid(
+                format!("Dòng {line}: chức vụ phải có nội dung, tối đa 300 byte, không có ký tự điều khiển."),
+                format!("Line {line}: the position must not be blank, at most 300 bytes, without control characters."),
+            ));
+        }
+        if let Some(p) = &c.person {
+            if !tinnhiem_core::log::check_person(p) {
+                return Err(invalid(
+                    format!(
+                        "Dòng {line}: mã cán bộ “{p}” không hợp lệ (1 đến 32 ký tự A-Z, a-z, 0-9, -, _, ., /; ký tự đầu là chữ hoặc số)."
+                    ),
+                    format!(
+                        "Line {line}: the personnel code {p:?} is invalid (1 to 32 of A-Z, a-z, 0-9, -, _, ., /, first a letter or digit)."
+                    ),
+                ));
+            }
+        }
+        for (j, earlier) in input.candidates[..i].iter().enumerate() {
+            if crate::names::same_leader((&earlier.name, &earlier.position), (&c.name, &c.position))
+            {
+                return Err(DomainError::DuplicateCandidate {
+                    first: j + 1,
+                    second: line,
+                });
+            }
+            if c.person.is_some() && earlier.person == c.person {
+                return Err(invalid(
+                    format!("Dòng {} và dòng {line} có cùng mã cán bộ: mỗi người chỉ được lấy phiếu một lần.", j + 1),
+                    format!("Lines {} and {line} have the same personnel code: each leader is rated once.", j + 1),
+                ));
+            }
+        }
         if c.retiring {
             return Err(DomainError::Excluded {
-                index,
+                index: i,
                 reason: "announced as retiring",
             });
         }
         if c.appointed_this_year {
             return Err(DomainError::Excluded {
-                index,
+                index: i,
                 reason: "appointed or elected in the year of the vote",
             });
         }
     }
-    if !tinnhiem_core::rules::is_calendar_date(&input.date) {
-        return Err(DomainError::Invalid(format!(
-            "ngày họp {:?} không phải một ngày dạng YYYY-MM-DD (the meeting's date is not a day written YYYY-MM-DD)",
-            input.date
-        )));
+    if n == 0 || n > 20 {
+        return Err(invalid(
+            format!("Ban kiểm phiếu phải có từ 1 đến 20 thành viên (đang có {n})."),
+            format!("The counting committee must have 1 to 20 members ({n} given)."),
+        ));
+    }
+    for (i, m) in input.committee.iter().enumerate() {
+        if !is_text(m, 200) {
+            return Err(invalid(
+                format!("Thành viên thứ {} của Ban kiểm phiếu: họ tên phải có nội dung, tối đa 200 byte, không có ký tự điều khiển.", i + 1),
+                format!("Committee member {}: the name must not be blank, at most 200 bytes, without control characters.", i + 1),
+            ));
+        }
+    }
+    if input.summoned == 0 || input.summoned > 1_000_000 {
+        return Err(invalid(
+            format!(
+                "Số người được triệu tập phải từ 1 đến 1.000.000 (đang là {}).",
+                input.summoned
+            ),
+            format!(
+                "The number of people summoned must be 1 to 1,000,000 ({} given).",
+                input.summoned
+            ),
+        ));
+    }
+    if let Some(t) = input.threshold {
+        if t == 0 || t as usize > n {
+            return Err(invalid(
+                format!("Ngưỡng giải mã {t} không hợp lệ: cần từ 1 đến {n}, số thành viên Ban kiểm phiếu."),
+                format!("The threshold {t} is out of range: it must be 1 to {n}, the number of committee members."),
+            ));
+        }
     }
     let probe = body_of("probe", input, [0; 32]);
-    tinnhiem_core::log::check_election(&probe).map_err(|e| DomainError::Invalid(e.to_string()))
+    tinnhiem_core::log::check_election(&probe).map_err(|e| {
+        invalid(
+            "Thông tin cuộc lấy phiếu không đúng quy cách của nhật ký.",
+            e.to_string(),
+        )
+    })
 }
 
 fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBody {
@@ -565,6 +887,8 @@ impl Registry {
             }
             let mut tally = Tally::new();
             let mut digests = HashMap::new();
+            let mut slips = Vec::new();
+            let mut cancels = Vec::new();
             let mut rng = rand::rngs::OsRng;
             for line in &lines {
                 tally.push(line, &mut rng).map_err(|e| {
@@ -572,14 +896,24 @@ impl Registry {
                         "election {id}: stored log fails verification at {e}"
                     ))
                 })?;
-                if let Ok(Entry {
-                    seq,
-                    payload: Payload::Ballot(b),
-                    ..
-                }) = tinnhiem_core::log::parse_line(line)
-                {
-                    let ctx = tally.ballot_context().expect("ballots follow the key");
-                    digests.insert(b.digest(&ctx), seq);
+                match tinnhiem_core::log::parse_line(line) {
+                    Ok(Entry {
+                        seq,
+                        payload: Payload::Ballot(b),
+                        ..
+                    }) => {
+                        let ctx = tally.ballot_context().expect("ballots follow the key");
+                        digests.insert(b.digest(&ctx), seq);
+                    }
+                    Ok(Entry {
+                        payload: Payload::Credentials(b),
+                        ..
+                    }) => slips.extend(b.credentials.iter().map(|c| c.0)),
+                    Ok(Entry {
+                        payload: Payload::Cancel(b),
+                        ..
+                    }) => cancels.push(b),
+                    _ => {}
                 }
             }
             let mut meta = meta;
@@ -621,6 +955,8 @@ impl Registry {
                 durable: lines.len(),
                 lines: lines.into_iter().map(Arc::from).collect(),
                 digests,
+                slips,
+                cancels,
                 refused: meta.refused,
                 failed: None,
             };
@@ -691,7 +1027,9 @@ impl Registry {
             input,
             sealed: false,
             refused: Refused::default(),
+            created: self.next_created(),
             sealing: false,
+            deleted: false,
         };
         self.store
             .put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
@@ -704,6 +1042,8 @@ impl Registry {
                 lines: Vec::new(),
                 durable: 0,
                 digests: HashMap::new(),
+                slips: Vec::new(),
+                cancels: Vec::new(),
                 refused: Refused::default(),
                 failed: None,
             },
@@ -714,6 +1054,66 @@ impl Registry {
             candidate_codes,
         })
     }
+
+    /// The creation time of a new election: now, or just after the newest
+    /// one when the clock has not moved on (two created in the same
+    /// millisecond, a clock set back), so the list's order is the order of
+    /// creation.
+    fn next_created(&self) -> u64 {
+        let newest = self
+            .elections
+            .read()
+            .expect("registry lock")
+            .values()
+            .map(|e| e.meta.lock().expect("meta lock").created)
+            .max()
+            .unwrap_or(0);
+        now_millis().max(newest + 1)
+    }
+
+    /// Every election, newest first (by creation, then id), for the
+    /// organizer's list.
+    pub fn list(&self) -> Vec<ElectionSummary> {
+        let elections: Vec<Arc<Election>> = self
+            .elections
+            .read()
+            .expect("registry lock")
+            .values()
+            .cloned()
+            .collect();
+        let mut out: Vec<ElectionSummary> = elections.iter().map(|e| e.summary()).collect();
+        out.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Deletes a draft: its settings and anything stored under its id,
+    /// durably, before it answers. A sealed election (or one being sealed)
+    /// is refused with [`DomainError::Phase`]: its log is the record of the
+    /// vote and is never deleted.
+    pub fn delete(&self, id: &str) -> Result<(), DomainError> {
+        let e = self.get(id)?;
+        // The meta lock is held to the end, as `edit` and `seal` hold it:
+        // a seal that comes after finds the draft deleted, one that came
+        // before has set `sealing`.
+        let mut meta = e.meta.lock().expect("meta lock");
+        if meta.deleted {
+            return Err(DomainError::NotFound);
+        }
+        if meta.sealed || meta.sealing {
+            return Err(DomainError::Phase("sealed"));
+        }
+        self.store.delete(id)?;
+        meta.deleted = true;
+        self.elections.write().expect("registry lock").remove(id);
+        Ok(())
+    }
+}
+
+/// Milliseconds since 1970 (0 if the clock is before it).
+fn now_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// An answer to "how is the election going" (no secrets, no ballot content).
@@ -746,11 +1146,14 @@ pub struct ElectionView {
     pub trustee_keys: Vec<Option<String>>,
     /// People present, once recorded.
     pub present: Option<u32>,
-    /// Credentials issued.
+    /// Slips that may vote: credentials issued less those cancelled.
     pub issued: u64,
+    /// Slips cancelled by the committee (`cancel` entries). The next slip
+    /// printed is number `issued + cancelled + 1` (docs/INTERFACES.md).
+    pub cancelled: u64,
     /// Ballots returned.
     pub returned: u64,
-    /// Credentials issued and not used (voided at close).
+    /// Slips issued, not cancelled and not used (voided at close).
     pub unused: u64,
     /// Refused so far: `{forged, repeated}`.
     #[schema(value_type = Object)]
@@ -903,6 +1306,7 @@ impl Election {
             },
             present: t.present(),
             issued: t.issued(),
+            cancelled: t.cancelled(),
             returned: t.returned(),
             unused: t.issued() - t.returned(),
             refused: st.refused,
@@ -936,34 +1340,68 @@ impl Election {
         }
     }
 
-    /// The organizer edits the draft (refused once the log is sealed).
-    pub fn edit(&self, store: &dyn Store, input: ElectionInput) -> Result<(), DomainError> {
+    /// One line of the organizer's list.
+    fn summary(&self) -> ElectionSummary {
+        let v = self.view();
+        let created = self.meta.lock().expect("meta lock").created;
+        ElectionSummary {
+            committee: v.committee.len() as u32,
+            id: v.id,
+            title: v.title,
+            unit: v.unit,
+            date: v.date,
+            phase: v.phase,
+            summoned: v.summoned,
+            present: v.present,
+            issued: v.issued,
+            returned: v.returned,
+            threshold: v.threshold,
+            created,
+        }
+    }
+
+    /// The organizer edits the draft (refused once the log is sealed):
+    /// anything may change. When the number of members (of candidates)
+    /// changes, every enrollment code (result access code) is issued anew
+    /// and returned, and the old ones stop working; otherwise the codes
+    /// handed out still hold.
+    pub fn edit(&self, store: &dyn Store, input: ElectionInput) -> Result<Edited, DomainError> {
         check_input(&input)?;
         // The meta lock is held to the end: sealing takes it to read the
         // draft it writes as line 0, so an edit lands wholly before the seal
         // (and is in line 0) or is refused.
         let mut meta = self.meta.lock().expect("meta lock");
+        if meta.deleted {
+            return Err(DomainError::NotFound);
+        }
         if meta.sealed || meta.sealing {
-            return Err(DomainError::Phase("setup"));
+            return Err(DomainError::Phase("sealed"));
         }
-        if input.committee.len() != meta.input.committee.len() {
-            // Enrollment codes were handed out per member.
-            return Err(DomainError::Invalid(
-                "the number of committee members cannot change after creation".into(),
-            ));
+        let fresh = |n: usize| -> Vec<String> { (0..n).map(|_| new_code()).collect() };
+        let trustee_codes = (input.committee.len() != meta.input.committee.len())
+            .then(|| fresh(input.committee.len()));
+        let candidate_codes = (input.candidates.len() != meta.input.candidates.len())
+            .then(|| fresh(input.candidates.len()));
+        let mut edited = meta.clone();
+        edited.input = input;
+        if let Some(codes) = &trustee_codes {
+            edited.trustee_codes = codes.iter().map(|c| Hex(code_hash(c))).collect();
         }
-        if input.candidates.len() != meta.input.candidates.len() {
-            return Err(DomainError::Invalid(
-                "the number of candidates cannot change after creation (their access codes were handed out)".into(),
-            ));
+        if let Some(codes) = &candidate_codes {
+            edited.candidate_codes = codes.iter().map(|c| Hex(code_hash(c))).collect();
         }
-        meta.input = input;
+        // Stored first: the new codes are answered, and the old ones
+        // refused, only once the settings holding them are durable.
         store.put_meta(
             &self.id,
-            &serde_json::to_vec(&*meta).expect("meta serializes"),
+            &serde_json::to_vec(&edited).expect("meta serializes"),
         )?;
         store.flush()?;
-        Ok(())
+        *meta = edited;
+        Ok(Edited {
+            trustee_codes,
+            candidate_codes,
+        })
     }
 
     /// Seals the draft: writes line 0, which starts the key ceremony.
@@ -977,8 +1415,11 @@ impl Election {
     pub async fn seal(self: Arc<Self>, store: Arc<dyn Store>) -> Result<(), DomainError> {
         let payload = {
             let mut meta = self.meta.lock().expect("meta lock");
+            if meta.deleted {
+                return Err(DomainError::NotFound);
+            }
             if meta.sealed || meta.sealing {
-                return Err(DomainError::Phase("setup"));
+                return Err(DomainError::Phase("sealed"));
             }
             meta.sealing = true;
             Payload::Election(body_of(
@@ -1082,6 +1523,15 @@ impl Election {
     /// The public credentials of a printed sheet, signed by a member.
     pub async fn add_credentials(&self, body: CredentialsBody) -> Result<(), DomainError> {
         self.append(Payload::Credentials(body)).await
+    }
+
+    /// Cancels unused slips (torn, lost, misprinted), signed by a member:
+    /// as many new ones may then be issued within the attendance. Refused,
+    /// naming the slip, when one has voted, was never issued, is cancelled
+    /// already or is named twice; the same statement sent again (an answer
+    /// lost) is a success.
+    pub async fn cancel(&self, body: CredentialsBody) -> Result<(), DomainError> {
+        self.append(Payload::Cancel(body)).await
     }
 
     /// Opens voting (refused without the quorum of R2).
@@ -1258,16 +1708,18 @@ impl Election {
     /// entries, the ballots' `credential`); it lets a voter's phone say "this
     /// code has already voted" before the ballot is filled in (R5).
     pub fn credential_status(&self, public: &[u8; 32]) -> CredentialStatus {
-        let (issued, seq) = {
+        let (issued, cancelled, seq) = {
             let st = self.state.lock().expect("state lock");
+            let cancelled = st.tally.is_cancelled(public);
             match st.tally.credential(public) {
-                None => (false, None),
-                Some(None) => (true, None),
-                Some(Some(seq)) => (true, Some((seq, (seq as usize) < st.durable))),
+                None => (false, cancelled, None),
+                Some(None) => (true, cancelled, None),
+                Some(Some(seq)) => (true, cancelled, Some((seq, (seq as usize) < st.durable))),
             }
         };
         CredentialStatus {
             issued,
+            cancelled,
             voted: seq.is_some(),
             receipt: seq.and_then(|(seq, durable)| durable.then(|| self.receipt(seq))),
         }
@@ -1636,7 +2088,11 @@ fn append_one(
             Ok(seq)
         }
         Job::Entry(payload) => {
-            if already_logged(&st.tally, &payload) {
+            let sent_again = match &payload {
+                Payload::Cancel(b) => st.cancels.contains(b),
+                _ => false,
+            };
+            if sent_again || already_logged(&st.tally, &payload) {
                 // Sent again (an answer lost, a member's retry): the entry
                 // is in the log, which is success.
                 return Ok(seq);
@@ -1645,8 +2101,13 @@ fn append_one(
             let (entry, line) = Entry::seal(seq, prev, payload.clone(), &e.server_key, rng);
             st.tally
                 .push_sealed(&line, entry, None, rng)
-                .map_err(|v| refusal(&st.tally, &payload, v.reason))?;
+                .map_err(|v| refusal(st, &payload, v.reason))?;
             st.lines.push(line.into());
+            match payload {
+                Payload::Credentials(b) => st.slips.extend(b.credentials.iter().map(|c| c.0)),
+                Payload::Cancel(b) => st.cancels.push(b),
+                _ => {}
+            }
             if key_may_follow {
                 append_election_key(e, st, rng);
             }
@@ -1703,10 +2164,39 @@ fn phase_error(phase: Phase) -> DomainError {
 
 /// The refusal of `payload`, which the log's rules refused for `reason`;
 /// `t` is the state it was refused in (unchanged by the refusal).
-fn refusal(t: &Tally, payload: &Payload, reason: Reason) -> DomainError {
+fn refusal(st: &LogState, payload: &Payload, reason: Reason) -> DomainError {
     use CeremonyError as C;
+    let t = &st.tally;
     let ceremony = |c: CeremonyError| DomainError::Ceremony(c);
+    let slip = |b: &CredentialsBody, index: usize| {
+        let credential = b.credentials.get(index).map_or([0; 32], |c| c.0);
+        SlipName {
+            index,
+            credential,
+            number: st
+                .slips
+                .iter()
+                .position(|s| *s == credential)
+                .map(|p| p as u64 + 1),
+        }
+    };
     match (payload, reason) {
+        (Payload::Cancel(b), Reason::CancelUsed { index, used_by }) => {
+            DomainError::Cancel(CancelError::Used {
+                slip: slip(b, index),
+                used_by,
+            })
+        }
+        (Payload::Cancel(b), Reason::BadCredential { index }) => {
+            let s = slip(b, index);
+            DomainError::Cancel(if t.credential(&s.credential).is_none() {
+                CancelError::NotIssued(s)
+            } else if t.is_cancelled(&s.credential) {
+                CancelError::AlreadyCancelled(s)
+            } else {
+                CancelError::Twice(s)
+            })
+        }
         (_, Reason::NoQuorum { present, summoned }) => DomainError::Quorum { present, summoned },
         (
             Payload::Dealing(_) | Payload::Complaint(_) | Payload::SharesOk(_),
@@ -1831,5 +2321,10 @@ pub(crate) fn hex_field<const N: usize>(
     s: &str,
     field: &'static str,
 ) -> Result<[u8; N], DomainError> {
-    unhex_array(s, field).map_err(|e| DomainError::Invalid(e.to_string()))
+    unhex_array(s, field).map_err(|e| {
+        invalid(
+            format!("Trường “{field}” phải là {} chữ số hex.", 2 * N),
+            e.to_string(),
+        )
+    })
 }

@@ -38,6 +38,7 @@ pub mod election;
 pub mod html;
 pub mod http;
 pub mod minutes;
+mod names;
 pub mod store;
 mod web;
 

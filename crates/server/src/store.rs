@@ -32,6 +32,10 @@ pub enum StoreError {
     /// A stored value that does not decode.
     #[error("stored data is damaged: {0}")]
     Damaged(String),
+    /// A deletion of an election that has log lines (a sealed election's
+    /// log is the record of the vote, never deleted).
+    #[error("election {0} has a log and cannot be deleted")]
+    HasLog(String),
 }
 
 /// The operations the server needs.
@@ -51,6 +55,12 @@ pub trait Store: Send + Sync + 'static {
     fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError>;
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Deletes a draft: its metadata and anything kept under its id, and
+    /// makes that durable before it returns. Refuses
+    /// ([`StoreError::HasLog`]) an election with log lines or a durability
+    /// witness. A crash part-way leaves either the draft whole or no
+    /// metadata (what is left under the id is then never read).
+    fn delete(&self, id: &str) -> Result<(), StoreError>;
     /// Records, outside the engine, that the log of `id` was durable up to
     /// line `seq` with entry hash `head` (written after each flush). On
     /// start the log is checked against it, so that a data directory that
@@ -275,6 +285,28 @@ impl Store for SledStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         self.sync_files()
+    }
+
+    fn delete(&self, id: &str) -> Result<(), StoreError> {
+        let name = format!("log/{id}");
+        let has_log = self
+            .db
+            .tree_names()
+            .iter()
+            .any(|t| t.as_ref() == name.as_bytes());
+        if (has_log && !self.log(id)?.is_empty()) || self.witness(id)?.is_some() {
+            return Err(StoreError::HasLog(id.to_owned()));
+        }
+        // One key removed, then flushed: the election is gone as one step.
+        self.meta.remove(id.as_bytes())?;
+        self.flush()?;
+        // Then the (empty) log tree, which nothing reads without the
+        // metadata.
+        if has_log {
+            self.db.drop_tree(name.as_bytes())?;
+            self.flush()?;
+        }
+        Ok(())
     }
 }
 

@@ -34,8 +34,8 @@ use tinnhiem_tally::ElectionResult;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::{
-    hex_field, Created, CredentialStatus, DomainError, ElectionInput, ElectionView, LogAnswer,
-    LogRange, Reader, ReceiptSchema, SignedHead, Totals,
+    hex_field, Created, CredentialStatus, DomainError, Edited, ElectionInput, ElectionSummary,
+    ElectionView, LogAnswer, LogRange, Reader, ReceiptSchema, SignedHead, Totals,
 };
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -413,7 +413,7 @@ pub(crate) async fn login(
 #[utoipa::path(post, path = "/api/elections", request_body = ElectionRequest, security(("organizer" = [])),
     responses((status = 201, description = "Created, with the codes to hand out", body = Created),
         (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
-        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
+        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`, `duplicate_candidate`: two lines name the same leader)", body = ErrorBody)))]
 /// The organizer creates a meeting (R9 exclusions are refused).
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -430,27 +430,54 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(get, path = "/api/elections", security(("organizer" = [])),
+    responses((status = 200, description = "Every election, newest first, drafts included", body = Vec<ElectionSummary>),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody)))]
+/// The organizer's list of elections (the start page links each one).
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<ElectionSummary>>> {
+    organizer(&state, &headers)?;
+    Ok(Json(state.registry.list()))
+}
+
 #[utoipa::path(put, path = "/api/elections/{id}", request_body = ElectionRequest, params(("id" = String, Path, description = "The election id.")), security(("organizer" = [])),
-    responses((status = 204, description = "Edited"),
+    responses((status = 200, description = "Edited; the codes issued anew when the number of members or of candidates changed (the old ones of that kind stop working), else null", body = Edited),
         (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
         (status = 409, description = "Already sealed (`phase`)", body = ErrorBody),
-        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`)", body = ErrorBody)))]
-/// The organizer edits the draft, until it is sealed.
+        (status = 422, description = "Against a rule (`invalid`, `excluded_r9`, `duplicate_candidate`)", body = ErrorBody)))]
+/// The organizer edits the draft, anything in it, until it is sealed.
 pub(crate) async fn edit(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Json<Edited>> {
     organizer(&state, &headers)?;
     let input: ElectionInput = parse(&headers, &body)?;
     let election = state.registry.get(&id)?;
-    state
+    let edited = state
         .campaigns
         .edit_election(&state.registry, &id, input, |input| {
             election.edit(state.store.as_ref(), input)
         })
         .await?;
+    Ok(Json(edited))
+}
+
+#[utoipa::path(delete, path = "/api/elections/{id}", params(("id" = String, Path, description = "The election id.")), security(("organizer" = [])),
+    responses((status = 204, description = "Deleted, durably, with its codes"),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Sealed: its log is never deleted (`phase`)", body = ErrorBody)))]
+/// The organizer deletes a draft (never a sealed election).
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    organizer(&state, &headers)?;
+    state.registry.delete(&id)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -674,6 +701,24 @@ statement_handler!(
     add_credentials,
     "Public credentials of a printed sheet (R3), signed by a committee member."
 );
+#[utoipa::path(post, path = "/api/elections/{id}/cancel", request_body = CredentialsRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 204, description = "In the log (or was already: the same statement sent again); as many new slips may be issued"),
+        (status = 409, description = "Not before the close (`phase`)", body = ErrorBody),
+        (status = 422, description = "A slip that has voted (`cancel_used`); one never issued, cancelled already or named twice (`cancel_invalid`), each message naming the slip; a signature that does not verify at this place (`rejected`)", body = ErrorBody)))]
+/// Cancels unused slips (torn, lost, misprinted), a committee statement
+/// like the credentials' (context `cancel`): their ballots are refused, and
+/// as many new slips may be issued within the attendance.
+pub(crate) async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let req: CredentialsBody = parse(&headers, &body)?;
+    state.registry.get(&id)?.cancel(req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 statement_handler!(
     open,
     "/api/elections/{id}/open",
@@ -837,10 +882,15 @@ pub(crate) async fn cast(
 /// each at most once; anything else is a 400.
 fn log_range(query: Option<&str>) -> ApiResult<LogRange> {
     let bad = |what: &str| {
+        let vi = match what {
+            "a parameter given twice" => "một tham số được ghi hai lần",
+            "`from` is after `to`" => "`from` lớn hơn `to`",
+            _ => "`from` và `to` phải là số dòng",
+        };
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
-            format!("Khoảng dòng không hợp lệ: {what}"),
+            format!("Khoảng dòng không hợp lệ: {vi}."),
             format!("Invalid range of lines: {what}"),
         )
     };
@@ -1035,8 +1085,18 @@ pub(crate) async fn minutes(
     if !matches!(reader(&state, &election, &headers)?, Reader::Committee) {
         return Err(DomainError::Unauthorized.into());
     }
-    let r = election.result(Reader::Committee)?;
-    let body = election.body().ok_or(DomainError::Phase("draft"))?;
+    // 409 until the result is in the log; then the minutes from the log
+    // alone, verified again from line 0.
+    election.result(Reader::Committee)?;
+    election.body().ok_or(DomainError::Phase("draft"))?;
+    let html = crate::minutes::served(&election).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "log",
+            format!("Không lập được biên bản: {}.", e.vi()),
+            format!("The minutes cannot be made: {e}."),
+        )
+    })?;
     // Its own policy: the page's inline style sheet, allowed by its hash
     // (the security-headers layer keeps a policy a handler set).
     Ok((
@@ -1044,11 +1104,7 @@ pub(crate) async fn minutes(
             header::CONTENT_SECURITY_POLICY,
             crate::minutes::minutes_csp(),
         )],
-        Html(crate::minutes::minutes_html(
-            &body,
-            &r,
-            &election.view().decrypted_by,
-        )),
+        Html(html),
     )
         .into_response())
 }
@@ -1062,8 +1118,10 @@ pub(crate) async fn minutes(
     ),
     paths(
         login,
+        list,
         create,
         edit,
+        delete,
         seal,
         view,
         trustee_key,
@@ -1072,6 +1130,7 @@ pub(crate) async fn minutes(
         shares_ok,
         quorum,
         credentials,
+        cancel,
         open,
         close,
         cast,
@@ -1129,6 +1188,7 @@ impl Modify for Refusals {
                 (Method::GET, &mut item.get),
                 (Method::PUT, &mut item.put),
                 (Method::POST, &mut item.post),
+                (Method::DELETE, &mut item.delete),
             ];
             for (method, operation) in operations {
                 let Some(op) = operation else { continue };

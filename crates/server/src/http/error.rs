@@ -44,14 +44,30 @@ impl ApiError {
         }
     }
 
-    /// The request body does not decode.
+    /// The request body does not decode (the decoder's detail, which
+    /// names fields of the API, goes in the English message only).
     pub fn malformed(detail: impl std::fmt::Display) -> Self {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
-            format!("Yêu cầu không hợp lệ: {detail}"),
+            "Yêu cầu không đúng định dạng mà máy chủ nhận.",
             format!("Malformed request: {detail}"),
         )
+    }
+}
+
+/// A phase as [`DomainError::Phase`] names it, in Vietnamese.
+fn phase_vi(p: &str) -> &'static str {
+    match p {
+        "draft" => "bản nháp, chưa niêm phong",
+        "sealed" => "đã niêm phong: nhật ký đã bắt đầu, không sửa hay xoá được",
+        "setup" => "chuẩn bị",
+        "voting" => "đang bỏ phiếu",
+        "not voting" => "không trong thời gian bỏ phiếu",
+        "closed" => "đã kết thúc bỏ phiếu",
+        "done" => "đã công bố kết quả",
+        "not done" => "chưa có kết quả",
+        _ => "khác",
     }
 }
 
@@ -78,7 +94,10 @@ impl From<DomainError> for ApiError {
             D::Phase(p) => (
                 StatusCode::CONFLICT,
                 "phase",
-                format!("Thao tác này không được phép ở giai đoạn hiện tại ({p})."),
+                format!(
+                    "Thao tác này không được phép ở giai đoạn hiện tại ({}).",
+                    phase_vi(p)
+                ),
             ),
             D::Excluded { index, reason } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -92,11 +111,20 @@ impl From<DomainError> for ApiError {
                     }
                 ),
             ),
-            D::Invalid(d) => (
+            D::Invalid { vi, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", vi.clone()),
+            D::DuplicateCandidate { first, second } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!("Dữ liệu không hợp lệ: {d}"),
+                "duplicate_candidate",
+                format!("Dòng {first} và dòng {second} trùng họ tên và chức vụ."),
             ),
+            D::Cancel(c) => {
+                use crate::election::CancelError as C;
+                let code = match c {
+                    C::Used { .. } => "cancel_used",
+                    C::NotIssued(_) | C::AlreadyCancelled(_) | C::Twice(_) => "cancel_invalid",
+                };
+                (StatusCode::UNPROCESSABLE_ENTITY, code, c.vi())
+            }
             D::Quorum { present, summoned } => (
                 StatusCode::CONFLICT,
                 "quorum",
@@ -118,10 +146,12 @@ impl From<DomainError> for ApiError {
                 "Phiếu mã này đã bị Ban kiểm phiếu huỷ; xin Ban kiểm phiếu phát phiếu mã khác."
                     .to_string(),
             ),
-            D::InvalidBallot(d) => (
+            D::InvalidBallot(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_ballot",
-                format!("Phiếu không hợp lệ: {d}"),
+                "Phiếu không hợp lệ: chữ ký hoặc chứng minh trên phiếu không đúng. Xin tải lại \
+                 trang bỏ phiếu rồi bỏ phiếu lại."
+                    .to_string(),
             ),
             D::Rejected(r) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
