@@ -27,7 +27,9 @@ export const OPS = Object.freeze({
   member_step: 16,
   member_decryption: 17,
   check_key: 18,
-  campaign_report: 19,
+  slips: 19,
+  key_check_code: 20,
+  campaign_report: 21,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';

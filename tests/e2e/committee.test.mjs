@@ -327,7 +327,11 @@ test('the chair records the attendance with the R2 check, issues the credential 
   assert.equal(new Set(fit.map((f) => f.left)).size, 2, 'two slips a row');
   await c.shot(printed, 'console-11-sheet-print');
   await desk.close();
+  // The member says the slips came out (a cancelled dialog prints
+  // nothing), then removes them from the page, after a confirmation.
+  await chair.getByRole('button', { name: 'Đã in xong phiếu mã' }).click();
   await chair.getByRole('button', { name: 'Xoá phiếu mã khỏi trang' }).click();
+  await chair.getByRole('button', { name: 'Xoá hẳn khỏi trang' }).click();
   assert.equal(await chair.locator('#sheet-preview .c-slip').count(), 0);
   // Opening.
   assert.ok((await c.noteWith(chair, 'open-check', 'c-ok')).includes('Sẵn sàng'));

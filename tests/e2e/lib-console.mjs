@@ -81,26 +81,34 @@ export async function memberOpens(page, url, id) {
 }
 
 /// A member makes a key share in the browser, downloads the key file to
-/// `dir` (returns its path) and enrolls the key with `code`; `onCard(page)`
-/// looks at the key card before the enrollment.
+/// `dir` (returns its path), types the enrollment code `code` and enrolls
+/// the key, then downloads the key file again with the code the server
+/// accepted (over the first); `onCard(page)` looks at the key card before
+/// the enrollment.
 export async function memberEnrolls(page, index, code, dir, { shotName, onCard } = {}) {
   await page.selectOption('#member-index', String(index));
   await shown(page, 'keygen-box');
-  await page.fill('#enroll-code', code);
   await page.getByRole('button', { name: 'Tạo khoá trên máy này' }).click();
   await shown(page, 'keycard-box');
   assert.equal(await page.locator('#enroll').isDisabled(), true, 'no enrolling before the key file is saved');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Tải tệp khoá về' }).click(),
-  ]);
   const file = path.join(dir, `member${index}.json`);
-  await download.saveAs(file);
+  await saveDownload(page, () => page.getByRole('button', { name: 'Tải tệp khoá về' }).click(), file);
+  assert.equal(JSON.parse(await readFile(file, 'utf8')).code, undefined, 'the key file saved before the enrollment holds no code');
   if (shotName) await h.shot(page, shotName);
   if (onCard) await onCard(page);
+  await page.fill('#enroll-code', code);
   await page.getByRole('button', { name: 'Đăng ký khoá với máy chủ' }).click();
   await noteWith(page, 'member-msg', 'c-ok');
   await page.waitForSelector('#member-state.c-ok');
+  await saveDownload(page, () => page.getByRole('button', { name: 'Tải lại tệp khoá (kèm mã đăng ký đã được chấp nhận)' }).click(), file);
+  assert.equal(JSON.parse(await readFile(file, 'utf8')).code, code.toUpperCase(), 'the key file saved after the enrollment holds the accepted code');
+  return file;
+}
+
+/// Clicks what makes the page download a file, and saves it as `file`.
+export async function saveDownload(page, click, file) {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  await download.saveAs(file);
   return file;
 }
 

@@ -159,14 +159,14 @@ test('three members in three sessions run the ceremony; the third closes its tab
   await a11y(M.members[1].page, 'the ceremony at 1366 px');
 
   // Back in a new session. Another member's key, in a file that says it is
-  // member 3's, is refused at once, in Vietnamese.
+  // member 3's, is refused at once, in Vietnamese (English beside).
   const back = await session('member2-back');
   await c.memberOpens(back.page, server.url, M.id);
   const other = JSON.parse(await readFile(M.keyFiles[1], 'utf8'));
   const wrong = path.join(dir, 'wrong.json');
   await writeFile(wrong, JSON.stringify({ ...other, member: 2, public: undefined }));
   await back.page.setInputFiles('#keyfile', wrong);
-  assert.equal(await c.noteWith(back.page, 'member-msg', 'c-bad'), 'Khoá này không khớp với khoá đã đăng ký của thành viên số 3.');
+  assert.equal(await c.noteWith(back.page, 'member-msg', 'c-bad'), 'Khoá không khớp với khoá đã đăng ký — kiểm tra lại từng ký tự (The key does not match the enrolled key — check each character)');
   assert.equal(await back.page.locator('#member-state.c-ok').count(), 0, 'the key is not in use');
   // Its own key file: the page picks up where it stopped.
   await c.memberLoadsKey(back.page, M.keyFiles[2]);
@@ -207,6 +207,7 @@ test('two voters cast; with the second member absent, the first and the third de
   const urls = await chair.evaluate(() => [...document.querySelectorAll('#sheet-preview .c-slip-url')].map((u) => u.textContent));
   assert.equal(urls.length, 2);
   await chair.getByRole('button', { name: 'Xoá phiếu mã khỏi trang' }).click();
+  await chair.getByRole('button', { name: 'Xoá hẳn khỏi trang' }).click();
   await chair.getByRole('button', { name: 'Ký và mở bỏ phiếu' }).click();
   await c.phase(chair, 'voting');
   for (const [i, marks] of MARKS.entries()) {

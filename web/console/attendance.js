@@ -4,11 +4,27 @@
 import * as tn from '../tn.js';
 import { t } from './strings.js';
 import {
-  $, S, note, need, quorumMet, api, E, run, sign, viewAnchor, loadView,
+  $, S, show, note, need, quorumMet, api, E, run, sign, viewAnchor, loadView, render,
 } from './state.js';
+
+export function cancelAttendance() {
+  S.confirmAtt = null;
+  render();
+  $('att-sign').focus();
+}
 
 export function renderAttendance() {
   const v = S.view;
+  show('att-confirm', S.confirmAtt !== null);
+  show('att-sign', S.confirmAtt === null);
+  if (S.confirmAtt !== null) {
+    const p = S.confirmAtt;
+    const parts = [];
+    if (v.present !== null) parts.push(t('att.again', { old: v.present, present: p }));
+    if (!quorumMet(p, v.summoned)) parts.push(t('att.short', { present: p, summoned: v.summoned, need: need(v.summoned) }));
+    parts.push(t('att.sure'));
+    $('att-confirm-text').textContent = parts.join(' ');
+  }
   const input = $('present');
   input.max = String(v.summoned);
   if (document.activeElement !== input && !input.dataset.touched) input.value = v.present === null ? '' : String(v.present);
@@ -33,10 +49,21 @@ export function renderR2() {
   }
 }
 
-export async function recordAttendance() {
+/// Signs the attendance. A figure below the quorum, or a second
+/// attendance (the log keeps both lines), is signed only after a yes.
+export async function recordAttendance(confirmed = false) {
   const v = S.view;
-  const p = Number($('present').value);
-  if (!Number.isInteger(p) || p < 0 || p > v.summoned) { note('att-msg', 'att.invalid', { summoned: v.summoned }, 'c-bad'); return; }
+  const raw = $('present').value.trim();
+  const p = Number(raw);
+  if (raw === '' || !Number.isInteger(p) || p < 0 || p > v.summoned) { note('att-msg', 'att.invalid', { summoned: v.summoned }, 'c-bad'); return; }
+  if (!confirmed && (v.present !== null || !quorumMet(p, v.summoned))) {
+    S.confirmAtt = p;
+    note('att-msg', null);
+    render();
+    $('att-no').focus();
+    return;
+  }
+  S.confirmAtt = null;
   await run('att-msg', async () => {
     await tn.load();
     const signature = sign('quorum', await viewAnchor(), { present: p });

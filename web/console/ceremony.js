@@ -49,7 +49,8 @@ export function renderCeremony() {
     noteBoth('cer-msg', 'step.done', { t: need, n }, 'c-ok');
   } else if (!S.key) {
     // A member without a key is asked for it; the organizer only watches.
-    note('cer-msg', S.memberMode ? 'cer.needkey' : null, null, 'c-warn');
+    // (Not while the member is making or enrolling the key just above.)
+    note('cer-msg', S.memberMode && !S.pending ? 'cer.needkey' : null, null, 'c-warn');
   } else if (S.notes['cer-msg'] && S.notes['cer-msg'].key === 'cer.needkey') {
     note('cer-msg', null);
   }

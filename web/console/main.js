@@ -37,16 +37,23 @@ import {
 } from './state.js';
 import {
   renderOrgHome, renderCodes, renderOrg, renderPreview, renderThreshold, openDraft, submitDraft, logIn, seal,
+  deleteDraft, codeCards,
 } from './setup.js';
 import { renderCeremony, ceremonyTick } from './ceremony.js';
 import { renderStatus } from './status.js';
 import {
-  renderMember, makeKey, saveKeyFile, printKeycard, enroll, loadKeyFile, loadKeyText,
+  renderMember, makeKey, saveKeyFile, saveKeyFileWithCode, printKeycard, keycardPrinted, enroll, loadKeyFile, loadKeyText,
+  renderTypedCheck, switchKey,
 } from './keys.js';
-import { renderAttendance, renderR2, recordAttendance } from './attendance.js';
 import {
-  renderSheet, renderBaseWarning, makeSheet, clearSheet,
+  renderAttendance, recordAttendance, cancelAttendance,
+} from './attendance.js';
+import {
+  renderSheet, renderBaseWarning, makeSheet, clearSheet, askClearSheet, printSheet, sheetPrinted,
 } from './sheet.js';
+import {
+  renderCancel, loadSlips, askCancel, cancelSlips,
+} from './cancel.js';
 import {
   renderOpen, renderVoting, openVoting, closeVoting,
 } from './voting.js';
@@ -64,6 +71,7 @@ function paint() {
   painter('s-ceremony', renderCeremony);
   painter('s-attendance', renderAttendance);
   painter('s-sheet', renderSheet);
+  painter('s-cancel', renderCancel);
   painter('s-open', renderOpen);
   painter('s-voting', renderVoting);
   painter('s-decrypt', renderDecrypt);
@@ -93,14 +101,14 @@ function wire() {
     else render();
     if (S.view) $('member-h').focus();
   });
-  $('logout').addEventListener('click', () => { dropToken(); render(); });
+  $('logout').addEventListener('click', () => { dropToken(); S.elections = null; render(); });
   $('new-election').addEventListener('click', () => openDraft(false));
   $('org-open-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const id = $('org-eid').value.trim();
     if (id) await setId(id);
   });
-  $('org-home').addEventListener('click', () => { setId(''); render(); });
+  $('org-home').addEventListener('click', () => { S.elections = null; setId(''); render(); });
 
   $('f-candidates').addEventListener('input', renderPreview);
   $('f-committee').addEventListener('input', renderThreshold);
@@ -115,8 +123,11 @@ function wire() {
   $('s-draft').addEventListener('submit', (ev) => { ev.preventDefault(); submitDraft(); });
   $('draft-cancel').addEventListener('click', () => { S.draft = null; note('draft-msg', null); render(); });
 
-  $('codes-printbtn').addEventListener('click', () => printNode($('codes-print')));
+  $('codes-printbtn').addEventListener('click', () => printNode(codeCards()));
   $('codes-done').addEventListener('click', () => { S.created = null; render(); $('org-h').focus?.(); });
+  $('delete-draft').addEventListener('click', () => { S.confirmDelete = true; render(); $('delete-no').focus(); });
+  $('delete-no').addEventListener('click', () => { S.confirmDelete = false; render(); $('delete-draft').focus(); });
+  $('delete-yes').addEventListener('click', deleteDraft);
 
   $('edit-draft').addEventListener('click', () => openDraft(true));
   $('seal').addEventListener('click', () => { S.confirmSeal = true; render(); $('seal-yes').focus(); });
@@ -132,23 +143,48 @@ function wire() {
   $('keygen').addEventListener('click', makeKey);
   $('keyfile-save').addEventListener('click', saveKeyFile);
   $('keycard-print').addEventListener('click', printKeycard);
+  $('keycard-printed').addEventListener('click', keycardPrinted);
+  $('keyfile-code').addEventListener('click', saveKeyFileWithCode);
   // Once the key is enrolled or loaded, the page takes its part in the
   // key ceremony at once.
-  $('enroll').addEventListener('click', async () => { await enroll(); ceremonyTick(); });
+  $('enroll-form').addEventListener('submit', async (ev) => { ev.preventDefault(); await enroll(); ceremonyTick(); });
   $('keyfile').addEventListener('change', async () => {
     const f = $('keyfile').files[0];
     if (f && await loadKeyFile(f)) ceremonyTick();
   });
-  $('keytext-load').addEventListener('click', async () => { if (await loadKeyText()) ceremonyTick(); });
+  $('keyload-box').addEventListener('submit', async (ev) => { ev.preventDefault(); if (await loadKeyText()) ceremonyTick(); });
+  $('keytext').addEventListener('input', () => { renderTypedCheck().catch(() => {}); });
+  $('key-switch-yes').addEventListener('click', async () => { if (await switchKey(true)) ceremonyTick(); });
+  $('key-switch-no').addEventListener('click', () => switchKey(false));
   $('key-forget').addEventListener('click', () => { S.key = null; S.step = null; S.stepAt = null; note('member-msg', null); note('cer-msg', null); render(); });
+  $('minutes-code-box').addEventListener('submit', (ev) => { ev.preventDefault(); openMinutes(); });
 
-  $('present').addEventListener('input', () => { $('present').dataset.touched = '1'; note('att-msg', null); renderR2(); });
-  $('att-sign').addEventListener('click', recordAttendance);
+  $('present').addEventListener('input', () => { $('present').dataset.touched = '1'; S.confirmAtt = null; note('att-msg', null); render(); });
+  $('att-sign').addEventListener('click', () => recordAttendance(false));
+  $('att-yes').addEventListener('click', () => recordAttendance(true));
+  $('att-no').addEventListener('click', cancelAttendance);
   $('sheet-count').addEventListener('input', () => { $('sheet-count').dataset.touched = '1'; });
   $('sheet-make').addEventListener('click', makeSheet);
   $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
-  $('sheet-print').addEventListener('click', () => { if (S.sheetNode) printNode(S.sheetNode); });
-  $('sheet-clear').addEventListener('click', clearSheet);
+  $('sheet-print').addEventListener('click', printSheet);
+  $('sheet-printed').addEventListener('click', sheetPrinted);
+  $('sheet-clear').addEventListener('click', () => askClearSheet(true));
+  $('sheet-clear-no').addEventListener('click', () => askClearSheet(false));
+  $('sheet-clear-yes').addEventListener('click', clearSheet);
+  $('cancel-load').addEventListener('click', loadSlips);
+  $('cancel-go').addEventListener('click', () => askCancel(true));
+  $('cancel-no').addEventListener('click', () => askCancel(false));
+  $('cancel-yes').addEventListener('click', cancelSlips);
+  // Leaving the page loses what exists only here: slips not printed yet,
+  // a key not saved to a file or printed.
+  window.addEventListener('beforeunload', (ev) => {
+    const key = S.pending && !S.pending.loaded && !S.pending.saved && !S.pending.printed;
+    const slips = S.sheet && !S.sheetPrinted;
+    if (key || slips) {
+      ev.preventDefault();
+      ev.returnValue = '';
+    }
+  });
   $('open').addEventListener('click', openVoting);
   $('close').addEventListener('click', () => { S.confirmClose = true; render(); $('close-yes').focus(); });
   $('close-no').addEventListener('click', () => { S.confirmClose = false; render(); $('close').focus(); });

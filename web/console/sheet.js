@@ -3,7 +3,7 @@
 // for a slip address that phones cannot open.
 
 import * as tn from '../tn.js';
-import { el, svgNode, why } from '../results.js';
+import { el, svgNode, why, printNode } from '../results.js';
 import { tr, t } from './strings.js';
 import {
   $, S, show, note, api, E, run, sign, loadView, verifiedLog, render,
@@ -37,8 +37,18 @@ export function renderSheet() {
     if (S.notes['sheet-msg'] && ['sheet.needpresent', 'sheet.full'].includes(S.notes['sheet-msg'].key)) note('sheet-msg', null);
   }
   show('sheet-box', Boolean(S.sheet));
-  if (S.sheet && $('sheet-preview').firstChild !== S.sheetNode) $('sheet-preview').replaceChildren(S.sheetNode);
-  if (!S.sheet) $('sheet-preview').replaceChildren();
+  // Once printed, the slips leave the screen during voting (the room can
+  // see it); they stay in memory until cleared, for a reprint.
+  const hide = Boolean(S.sheet) && S.sheetPrinted && v.phase === 'voting';
+  show('sheet-preview', Boolean(S.sheet) && !hide);
+  show('sheet-printed-row', Boolean(S.sheet) && S.sheetPrintAsked && !S.sheetPrinted);
+  show('sheet-clear-confirm', Boolean(S.sheet) && S.confirmClear);
+  show('sheet-clear', Boolean(S.sheet) && !S.confirmClear);
+  if (S.sheet) {
+    $('sheet-clear-text').textContent = t(S.sheetPrinted ? 'sheet.clear.printed' : 'sheet.clear.unprinted', { count: S.sheet.length });
+  }
+  if (S.sheet && !hide && $('sheet-preview').firstChild !== S.sheetNode) $('sheet-preview').replaceChildren(S.sheetNode);
+  if (!S.sheet || hide) $('sheet-preview').replaceChildren();
 }
 
 /// The printable slips: each with the meeting (from line 0 of the log this
@@ -47,19 +57,19 @@ export function renderSheet() {
 /// text, and short instructions in Vietnamese with English beside
 /// them (the printed sheet does not follow the page's language toggle: it
 /// is read in the room).
-function slipsNode(list, offset, fingerprint, election) {
+function slipsNode(list, fingerprint, election) {
   const v = election;
-  return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c, i) => {
-    const n = offset + i + 1;
+  return el('div', { class: 'c-sheet' }, el('div', { class: 'c-slips' }, list.map((c) => {
+    const { n } = c;
+    // Vietnamese only: the slips are read in the room, on paper.
     return el('div', { class: 'c-slip', dataset: { slip: n } },
       el('p', { class: 'c-slip-t', text: v.title }),
       el('p', {}, `${v.unit} · `, el('span', { class: 'c-slip-n', text: `№ ${n}` })),
-      svgNode(c.qr, `Mã QR để mở phiếu số ${n} / QR code opening ballot no. ${n}`),
+      svgNode(c.qr, `Mã QR để mở phiếu số ${n}`),
       el('p', { class: 'c-slip-code', text: c.text }),
       el('p', { class: 'c-slip-url', text: c.url }),
-      el('p', { class: 'c-slip-f' }, 'Mã nhận diện: ', el('b', { class: 'c-slip-fp', text: fingerprint }), ' — phải trùng với mã trên điện thoại (must match your phone)'),
-      el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên, nhập mã) để mở phiếu; chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần. Không ghi tên lên phiếu này.' }),
-      el('p', { class: 'c-slip-h', lang: 'en', text: 'Scan to open your ballot. One use only.' }));
+      el('p', { class: 'c-slip-f' }, 'Mã nhận diện: ', el('b', { class: 'c-slip-fp', text: fingerprint }), ' — phải trùng với mã trên điện thoại'),
+      el('p', { class: 'c-slip-h', text: 'Quét mã QR bằng điện thoại (hoặc mở địa chỉ trên, nhập mã) để mở phiếu; chọn một mức cho từng người, xem lại rồi gửi. Mã chỉ dùng một lần. Không ghi tên lên phiếu này.' }));
   })));
 }
 
@@ -118,22 +128,63 @@ export async function makeSheet() {
       election_id: S.id, count: n, base, election_hash: a.election_hash, election_key: a.election_key, seed: tn.seed(),
     });
     if (sheet.check !== a.election_check) throw new Error('election check');
-    const made = sheet.credentials;
+    // The slips are numbered in the order of issue, cancelled ones
+    // included, as the log lists them (wasm `slips`).
+    const offset = tn.callSync('slips', { head: a.head }).length;
+    const made = sheet.credentials.map((c, i) => ({ ...c, n: offset + i + 1 }));
     const publics = made.map((c) => c.public);
     const signature = sign('credentials', a.anchor, { credentials: publics });
-    const offset = S.view.issued;
     await api('POST', `${E()}/credentials`, { credentials: publics, signer: S.key.member, signature });
-    S.sheet = made;
-    S.sheetNode = slipsNode(made, offset, a.fingerprint, a.election);
+    // A batch adds to the slips not printed yet; printed ones are on paper.
+    const kept = S.sheet && !S.sheetPrinted ? S.sheet : [];
+    S.sheet = [...kept, ...made];
+    S.sheetPrinted = false;
+    S.sheetPrintAsked = false;
+    S.confirmClear = false;
+    S.sheetNode = slipsNode(S.sheet, a.fingerprint, a.election);
     delete $('sheet-count').dataset.touched;
     await loadView();
-    note('sheet-msg', 'sheet.made', { count: n, issued: S.view.issued, present: S.view.present }, 'c-ok');
+    note('sheet-msg', kept.length ? 'sheet.added' : 'sheet.made', {
+      count: n, onpage: S.sheet.length, issued: S.view.issued, present: S.view.present,
+    }, 'c-ok');
   });
+}
+
+/// Prints the slips; whether they came out is the member's word (a
+/// cancelled print dialog prints nothing).
+export function printSheet() {
+  if (!S.sheetNode) return;
+  const node = S.sheetNode;
+  const asked = () => {
+    window.removeEventListener('afterprint', asked);
+    if (S.sheetNode === node && !S.sheetPrinted) { S.sheetPrintAsked = true; render(); }
+  };
+  window.addEventListener('afterprint', asked);
+  printNode(node);
+  setTimeout(asked, 1000);
+}
+
+export function sheetPrinted() {
+  if (!S.sheet) return;
+  S.sheetPrinted = true;
+  note('sheet-msg', 'sheet.printed', { count: S.sheet.length }, 'c-ok');
+  render();
+}
+
+/// The slips are removed from the page only after a confirmation: the
+/// server keeps no slip's code, so an unprinted one is lost for good.
+export function askClearSheet(on) {
+  S.confirmClear = on;
+  render();
+  $(on ? 'sheet-clear-no' : 'sheet-clear').focus();
 }
 
 export function clearSheet() {
   S.sheet = null;
   S.sheetNode = null;
+  S.sheetPrinted = false;
+  S.sheetPrintAsked = false;
+  S.confirmClear = false;
   note('sheet-msg', 'sheet.cleared', null, 'c-ok');
   render();
 }

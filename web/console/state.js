@@ -32,8 +32,15 @@ export const S = {
   step: null, // this member's last step in the key ceremony (wasm member_step)
   stepAt: null, // the log length that step was worked out from
   key: null, // the key in use: {member, secret, public, code}
-  sheet: null, // the slips just made (secret)
+  sheet: null, // the slips made on this page and not cleared (secret): [{n, text, url, qr, public}]
   sheetNode: null,
+  sheetPrinted: false, // the member said the slips on the page are printed
+  sheetPrintAsked: false, // the print dialog closed: ask whether it printed
+  confirmClear: false,
+  switchTo: null, // another member's key waiting for the member's yes: {obj, member}
+  confirmAtt: null, // the attendance waiting for the member's yes (below quorum, or again)
+  elections: null, // the organizer's list (GET /api/elections)
+  confirmDelete: false,
   loopbackOk: null, // a loopback slip address the member chose to keep
   // Line 0 of the last log this device verified (what it shows of the
   // meeting once sealed).
@@ -70,7 +77,8 @@ export function noteBoth(id, key, vars, cls = '') {
 }
 
 export function noteError(id, e) {
-  if (e instanceof tn.ApiError) S.notes[id] = { vi: e.text('vi'), en: e.text('en'), cls: 'c-bad' };
+  // The server's own words (Vietnamese, English beside) when it gave them.
+  if (e instanceof tn.ApiError) S.notes[id] = { vi: e.text('vi'), en: e.text('en'), cls: 'c-bad', both: e.text('vi') !== e.text('en') };
   else S.notes[id] = { vi: String(e && e.message ? e.message : e), en: String(e && e.message ? e.message : e), cls: 'c-bad' };
   paintNote(id);
 }
@@ -83,7 +91,9 @@ function paintNote(id) {
   box.className = `c-note ${n.cls || ''}`;
   if (n.both) {
     const lang = tr.lang() === 'vi' ? 'en' : 'vi';
-    box.replaceChildren(t(n.key, n.vars), ' ', el('span', { lang, class: 'c-aside', text: `(${other(n.key, n.vars)})` }));
+    const own = n.key ? t(n.key, n.vars) : n[tr.lang()];
+    const aside = n.key ? other(n.key, n.vars) : n[lang];
+    box.replaceChildren(own, ' ', el('span', { lang, class: 'c-aside', text: `(${aside})` }));
     return;
   }
   box.textContent = n.key ? t(n.key, n.vars) : (tr.lang() === 'en' ? n.en : n.vi);
@@ -201,6 +211,12 @@ export function setId(id, { push = true } = {}) {
   S.resultRun = false;
   S.sheet = null;
   S.sheetNode = null;
+  S.sheetPrinted = false;
+  S.sheetPrintAsked = false;
+  S.confirmClear = false;
+  S.confirmAtt = null;
+  S.confirmDelete = false;
+  S.switchTo = null;
   S.election = null;
   S.pending = null;
   S.step = null;
@@ -213,7 +229,7 @@ export function setId(id, { push = true } = {}) {
 }
 
 /// The sections a phase module paints, in the order they are painted.
-const SECTIONS = ['s-org-home', 's-codes', 's-org', 's-status', 's-member', 's-ceremony', 's-attendance', 's-sheet', 's-open', 's-voting', 's-decrypt', 's-result'];
+const SECTIONS = ['s-org-home', 's-codes', 's-org', 's-status', 's-member', 's-ceremony', 's-attendance', 's-sheet', 's-cancel', 's-open', 's-voting', 's-decrypt', 's-result'];
 const PAINTERS = new Map();
 
 /// Gives section `id` its painter, called by `render` while it is shown.
@@ -243,6 +259,8 @@ export function render() {
   const k = Boolean(S.key) && main;
   show('s-attendance', k && ph === 'setup');
   show('s-sheet', k && (ph === 'setup' || (ph === 'voting' && v.present !== null && v.issued < v.present) || Boolean(S.sheet)));
+  const everIssued = v ? v.issued + (Number.isInteger(v.cancelled) ? v.cancelled : 0) : 0;
+  show('s-cancel', k && (ph === 'setup' || ph === 'voting') && everIssued > 0);
   show('s-open', k && ph === 'setup');
   show('s-voting', main && ph === 'voting');
   show('s-decrypt', main && ph === 'closed');

@@ -12,6 +12,7 @@ export function renderStatus() {
   $('fig-summoned').textContent = String(v.summoned);
   $('fig-present').textContent = v.present === null ? '–' : String(v.present);
   $('fig-issued').textContent = String(v.issued);
+  $('fig-cancelled').textContent = Number.isInteger(v.cancelled) ? String(v.cancelled) : '0';
   $('fig-returned').textContent = String(v.returned);
   const q = $('quorum-line');
   if (v.present === null) {

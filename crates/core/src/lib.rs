@@ -23,6 +23,7 @@
 //! - [`dkg`]: threshold key generation and t-of-n decryption (draft, not yet
 //!   used by the log).
 //! - [`ballot`]: the encrypted ballot (R1, R4, R5), its hash and tracking code.
+//! - [`keycard`]: the check code printed on a member's key card.
 //! - [`log`]: the log entries and their exact JSON Lines form.
 //! - [`rules`]: the arithmetic of the rules R2, R6 and R7.
 //! - [`calendar`]: working days in Viet Nam and the plan's deadlines (R12).
@@ -40,6 +41,7 @@ pub mod dkg;
 pub mod elgamal;
 pub mod encoding;
 pub mod error;
+pub mod keycard;
 pub mod log;
 pub mod proofs;
 pub mod rules;

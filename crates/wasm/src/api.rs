@@ -20,7 +20,9 @@
 //! | 16 | `member_step` | [`MemberStepRequest`] | [`MemberStepAnswer`] |
 //! | 17 | `member_decryption` | [`MemberDecryptionRequest`] | [`MemberDecryptionAnswer`] |
 //! | 18 | `check_key` | [`CheckKeyRequest`] | [`CheckKeyAnswer`] |
-//! | 19 | `campaign_report` | [`CampaignRequest`] | [`CampaignAnswer`] |
+//! | 19 | `slips` | [`SlipsRequest`] | `[`[`SlipView`]`]` |
+//! | 20 | `key_check_code` | [`KeyCheckCodeRequest`] | [`KeyCheckCodeAnswer`] |
+//! | 21 | `campaign_report` | [`CampaignRequest`] | [`CampaignAnswer`] |
 //!
 //! The committee member's operations (16–18) work on the log the page has
 //! just verified with `tally_begin` and `tally_step` (the console downloads
@@ -94,8 +96,12 @@ pub mod op {
     pub const MEMBER_DECRYPTION: u32 = 17;
     /// [`super::check_key`].
     pub const CHECK_KEY: u32 = 18;
+    /// [`super::slips`].
+    pub const SLIPS: u32 = 19;
+    /// [`super::key_check_code`].
+    pub const KEY_CHECK_CODE: u32 = 20;
     /// [`super::campaign_report`].
-    pub const CAMPAIGN_REPORT: u32 = 19;
+    pub const CAMPAIGN_REPORT: u32 = 21;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -219,6 +225,8 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::MEMBER_STEP => run(input, member_step),
         op::MEMBER_DECRYPTION => run(input, member_decryption),
         op::CHECK_KEY => run(input, check_key),
+        op::SLIPS => run(input, slips),
+        op::KEY_CHECK_CODE => run(input, key_check_code),
         op::CAMPAIGN_REPORT => run(input, campaign_report),
         _ => Err(format!("unknown operation {op}")),
     };
@@ -530,6 +538,10 @@ pub struct KeygenRequest {
     pub trustee: u32,
     /// 32 random bytes, hex.
     pub seed: String,
+    /// A key made before (a key file or key card whose key the log does not
+    /// hold yet), hex: its share and proof instead of a new key's.
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 /// A new key share: `secret` goes only into the member's key file.
@@ -549,12 +561,16 @@ impl Drop for KeygenAnswer {
     }
 }
 
-/// Makes a key share with its proof of knowledge.
+/// Makes a key share with its proof of knowledge (of a new key, or of the
+/// key `secret` made before).
 pub fn trustee_keygen(req: KeygenRequest) -> Result<KeygenAnswer, String> {
     let hash = hash32(&req.election_hash, "election_hash")?;
     let seed = Zeroizing::new(req.seed);
     let mut rng = rng(&seed)?;
-    let key = TrusteeKey::generate(&mut rng);
+    let key = match req.secret.map(Zeroizing::new) {
+        Some(secret) => trustee(&secret)?,
+        None => TrusteeKey::generate(&mut rng),
+    };
     let share = key.key_share(&hash, req.trustee, &mut rng);
     Ok(KeygenAnswer {
         secret: hex(&key.to_bytes()),
@@ -577,12 +593,12 @@ pub struct StatementRequest {
     pub secret: String,
     /// The member's index.
     pub signer: u32,
-    /// `quorum`, `credentials`, `open`, `close` or `result`.
+    /// `quorum`, `credentials`, `cancel`, `open`, `close` or `result`.
     pub kind: String,
     /// For `quorum`: people present.
     #[serde(default)]
     pub present: Option<u32>,
-    /// For `credentials`: the public credentials, hex.
+    /// For `credentials` and `cancel`: the public credentials, hex.
     #[serde(default)]
     pub credentials: Option<Vec<String>>,
     /// For `result`: counts per candidate.
@@ -609,16 +625,24 @@ pub fn sign_statement(req: StatementRequest) -> Result<SignatureAnswer, String> 
             signer: req.signer,
             signature: zero,
         }),
-        "credentials" => Payload::Credentials(CredentialsBody {
-            credentials: req
-                .credentials
-                .ok_or("credentials needs the list")?
-                .iter()
-                .map(|c| hash32(c, "credential").map(Hex))
-                .collect::<Result<_, _>>()?,
-            signer: req.signer,
-            signature: zero,
-        }),
+        "credentials" | "cancel" => {
+            let body = CredentialsBody {
+                credentials: req
+                    .credentials
+                    .ok_or("credentials and cancel need the list")?
+                    .iter()
+                    .map(|c| hash32(c, "credential").map(Hex))
+                    .collect::<Result<_, _>>()?,
+                signer: req.signer,
+                signature: zero,
+            };
+            // The same message, another context (PROTOCOL.md §5.3).
+            if req.kind == "cancel" {
+                Payload::Cancel(body)
+            } else {
+                Payload::Credentials(body)
+            }
+        }
         "open" => Payload::Open(StatementBody {
             signer: req.signer,
             signature: zero,
@@ -1300,6 +1324,95 @@ pub fn check_key(req: CheckKeyRequest) -> Result<CheckKeyAnswer, String> {
                 refused: Some(e.into()),
             },
         }
+    })
+}
+
+/// The slips of a verified log (the console's list of slips to cancel).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlipsRequest {
+    /// [`TallyAnswer::head`] of the log the page verified.
+    pub head: String,
+}
+
+/// One issued slip, numbered as printed (from 1, in the order of issue,
+/// cancelled ones included).
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct SlipView {
+    /// The number printed on the slip.
+    pub n: u64,
+    /// The public credential, hex.
+    pub public: String,
+    /// `unused`, `used` (a counted ballot used it) or `cancelled`.
+    pub state: &'static str,
+}
+
+/// Every slip issued in the verified log, in the order of issue.
+pub fn slips(req: SlipsRequest) -> Result<Vec<SlipView>, String> {
+    let head = hash32(&req.head, "head")?;
+    SESSION.with(|s| {
+        let s = s.borrow();
+        let sess = s.as_ref().ok_or("no log loaded (tally_begin)")?;
+        if sess.error.is_some() || sess.next != sess.lines.len() || sess.tally.is_empty() {
+            return Err("the log is not verified to its end".to_string());
+        }
+        if sess.tally.head() != head {
+            return Err("the log verified is not the one the page read (head)".to_string());
+        }
+        let mut out = Vec::new();
+        for &(a, b) in &sess.lines {
+            let line = &sess.log[a..b];
+            // Only `credentials` lines are decoded again (a ballot never
+            // holds this text).
+            const NEEDLE: &[u8] = b"\"kind\":\"credentials\"";
+            if !line.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+                continue;
+            }
+            let Ok(entry) = tinnhiem_core::log::parse_line(line) else {
+                continue;
+            };
+            if let Payload::Credentials(body) = entry.payload {
+                for c in body.credentials {
+                    let state = if sess.tally.is_cancelled(&c.0) {
+                        "cancelled"
+                    } else if matches!(sess.tally.credential(&c.0), Some(Some(_))) {
+                        "used"
+                    } else {
+                        "unused"
+                    };
+                    out.push(SlipView {
+                        n: out.len() as u64 + 1,
+                        public: hex(&c.0),
+                        state,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// A key typed from the key card (or read from the key file).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyCheckCodeRequest {
+    /// The trustee key (secret), hex.
+    pub secret: String,
+}
+
+/// The key card's check code of that key.
+#[derive(Serialize)]
+pub struct KeyCheckCodeAnswer {
+    /// 4 Crockford base32 characters (PROTOCOL.md §5.11).
+    pub code: String,
+}
+
+/// The check code printed on the key card ([`tinnhiem_core::keycard`]).
+pub fn key_check_code(req: KeyCheckCodeRequest) -> Result<KeyCheckCodeAnswer, String> {
+    let secret = Zeroizing::new(req.secret);
+    let bytes = Zeroizing::new(unhex_array::<32>(&secret, "secret").map_err(err)?);
+    Ok(KeyCheckCodeAnswer {
+        code: tinnhiem_core::keycard::key_check_code(&bytes),
     })
 }
 

@@ -508,6 +508,141 @@ fn a_ballot_logged_with_a_broken_signature_fails_the_receipt_check() {
     assert_eq!(problem(out), "mismatch");
 }
 
+/// A `cancel` statement signed through the page's operation is accepted by
+/// the log, and the page's list of slips (numbered as printed) then says
+/// which slip voted, which is cancelled and which is still unused.
+#[test]
+fn cancel_signed_in_the_page_is_accepted_and_the_slips_list_follows_it() {
+    use tinnhiem_core::encoding::unhex_array;
+    use tinnhiem_core::log::{CredentialsBody, Hex, Payload, StatementBody};
+
+    let mut m = meeting();
+    let hash = m.tally.election_hash().unwrap();
+    let secret = hex(&m.trustees[0].to_bytes());
+    let key = m.tally.ballot_context().unwrap().key;
+    let creds = ask(
+        op::MAKE_CREDENTIALS,
+        serde_json::json!({"election_id": m.id, "count": 3, "base": "https://phong-hop",
+            "election_hash": hex(&hash), "election_key": hex(key.as_bytes()), "seed": seed()}),
+    );
+    let list: Vec<String> = creds["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["public"].as_str().unwrap().to_owned())
+        .collect();
+    let statement = |m: &Meeting, kind: &str, list: &[String]| {
+        let sig = ask(
+            op::SIGN_STATEMENT,
+            serde_json::json!({"election_hash": hex(&hash), "anchor": hex(&m.anchor()), "secret": secret, "signer": 0, "kind": kind, "credentials": list}),
+        );
+        CredentialsBody {
+            credentials: list
+                .iter()
+                .map(|h| Hex(unhex_array(h, "c").unwrap()))
+                .collect(),
+            signer: 0,
+            signature: Hex(unhex_array(sig["signature"].as_str().unwrap(), "s").unwrap()),
+        }
+    };
+    let body = statement(&m, "credentials", &list);
+    m.append(Payload::Credentials(body), &mut OsRng).unwrap();
+    let sig = ask(
+        op::SIGN_STATEMENT,
+        serde_json::json!({"election_hash": hex(&hash), "anchor": hex(&m.anchor()), "secret": secret, "signer": 0, "kind": "open"}),
+    );
+    m.append(
+        Payload::Open(StatementBody {
+            signer: 0,
+            signature: Hex(unhex_array(sig["signature"].as_str().unwrap(), "s").unwrap()),
+        }),
+        &mut OsRng,
+    )
+    .unwrap();
+    let c = tinnhiem_core::credential::Credential::from_text(
+        creds["credentials"][0]["text"].as_str().unwrap(),
+    )
+    .unwrap();
+    let b = m.fill(&c, &[None, None], None, &mut OsRng);
+    m.submit(b, &mut OsRng).unwrap();
+
+    // A `credentials` signature does not pass for a `cancel` (another context).
+    let wrong = statement(&m, "credentials", &list[1..2]);
+    assert!(m.append(Payload::Cancel(wrong), &mut OsRng).is_err());
+    // The slip that voted cannot be cancelled; the second can.
+    let used = statement(&m, "cancel", &list[0..1]);
+    assert!(m.append(Payload::Cancel(used), &mut OsRng).is_err());
+    let body = statement(&m, "cancel", &list[1..2]);
+    m.append(Payload::Cancel(body), &mut OsRng)
+        .expect("a cancel signed in the page is accepted");
+
+    let log = String::from_utf8(m.log_bytes()).unwrap();
+    ask(op::TALLY_BEGIN, serde_json::json!({"log": log}));
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    let t = ask(op::TALLY_FINISH, serde_json::json!({}));
+    let slips = ask(op::SLIPS, serde_json::json!({"head": t["head"]}));
+    assert_eq!(
+        slips,
+        serde_json::json!([
+            {"n": 1, "public": list[0], "state": "used"},
+            {"n": 2, "public": list[1], "state": "cancelled"},
+            {"n": 3, "public": list[2], "state": "unused"},
+        ])
+    );
+    // Another head is refused: the list is of the log the page read.
+    assert!(call(
+        op::SLIPS,
+        br#"{"head":"0000000000000000000000000000000000000000000000000000000000000000"}"#
+    )
+    .is_err());
+}
+
+/// The key card's check code through the page's operation is the core's.
+#[test]
+fn key_check_code_in_the_page_is_the_cores() {
+    let key: [u8; 32] = core::array::from_fn(|i| i as u8);
+    let a = ask(op::KEY_CHECK_CODE, serde_json::json!({"secret": hex(&key)}));
+    assert_eq!(a["code"], "TVZA");
+    assert!(call(op::KEY_CHECK_CODE, br#"{"secret":"00"}"#).is_err());
+}
+
+/// A key made before (a key file saved, then a wrong enrollment code) gets
+/// a fresh proof of knowledge for its own public key, for a later enrollment.
+#[test]
+fn keygen_with_a_key_made_before_proves_that_key() {
+    use tinnhiem_core::encoding::unhex_array;
+    use tinnhiem_core::schnorr::{PublicKey, Signature};
+    use tinnhiem_core::trustee::KeyShare;
+
+    let hash = [7u8; 32];
+    let first = ask(
+        op::TRUSTEE_KEYGEN,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 1, "seed": seed()}),
+    );
+    let again = ask(
+        op::TRUSTEE_KEYGEN,
+        serde_json::json!({"election_hash": hex(&hash), "trustee": 1, "seed": seed(), "secret": first["secret"]}),
+    );
+    assert_eq!(again["secret"], first["secret"]);
+    assert_eq!(again["key"], first["key"]);
+    let share = KeyShare {
+        index: 1,
+        key: PublicKey::from_bytes(
+            &unhex_array(again["key"].as_str().unwrap(), "k").unwrap(),
+            "k",
+        )
+        .unwrap(),
+        proof: Signature::from_bytes(&unhex_array(again["proof"].as_str().unwrap(), "p").unwrap())
+            .unwrap(),
+    };
+    share
+        .verify(&hash)
+        .expect("proof of knowledge of the key made before");
+}
+
 /// A finished meeting of `unit` on `date` rating `person` first: its log.
 fn campaign_log(unit: &str, date: &str, person: &str) -> String {
     let mut m = Meeting::create(
