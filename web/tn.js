@@ -29,6 +29,7 @@ export const OPS = Object.freeze({
   check_key: 18,
   slips: 19,
   key_check_code: 20,
+  campaign_report: 21,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';

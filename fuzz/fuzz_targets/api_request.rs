@@ -82,6 +82,9 @@ struct World {
     token: String,
     draft: String,
     sealed: String,
+    /// An officer's session and a campaign (the superior body's routes).
+    officer: String,
+    campaign: String,
 }
 
 /// One request to `app` in process: the status and the JSON answer (`null`
@@ -122,10 +125,11 @@ fn world() -> &'static World {
             .enable_all()
             .build()
             .unwrap();
-        let (app, token, draft, sealed) = rt.block_on(async {
+        let (app, token, draft, sealed, officer, campaign) = rt.block_on(async {
             let server = Server::builder()
                 .store(Arc::new(MemStore::default()))
                 .organizer_password("pw")
+                .officer_password("officer-pw")
                 .rate_limit(0.0)
                 .build()
                 .unwrap();
@@ -164,7 +168,26 @@ fn world() -> &'static World {
             assert_eq!(status, StatusCode::NO_CONTENT);
             let sealed = ids.pop().unwrap();
             let draft = ids.pop().unwrap();
-            (app, token, draft, sealed)
+            let (_, login) = call(
+                &app,
+                "POST",
+                "/api/officer/login",
+                None,
+                Some(json!({"password": "officer-pw"})),
+            )
+            .await;
+            let officer = login["token"].as_str().unwrap().to_owned();
+            let (status, c) = call(
+                &app,
+                "POST",
+                "/api/campaigns",
+                Some(&officer),
+                Some(json!({"name": "C", "deadline": "2026-12-31", "units": ["U"]})),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED, "{c}");
+            let campaign = c["id"].as_str().unwrap().to_owned();
+            (app, token, draft, sealed, officer, campaign)
         });
         World {
             rt,
@@ -172,6 +195,8 @@ fn world() -> &'static World {
             token,
             draft,
             sealed,
+            officer,
+            campaign,
         }
     })
 }
@@ -195,6 +220,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/elections/{id}/result/voter"),
     ("GET", "/api/elections/{id}/tracking/{body}"),
     ("GET", "/api/elections/{id}/credentials/{body}"),
+    ("POST", "/api/officer/login"),
+    ("POST", "/api/campaigns"),
+    ("POST", "/api/campaigns/{campaign}/elections"),
+    // The body is a unit's log file: verified, refused at its first bad line.
+    ("POST", "/api/campaigns/{campaign}/logs?name=fuzz.jsonl"),
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -208,7 +238,9 @@ fuzz_target!(|data: &[u8]| {
     } else {
         &w.draft
     };
-    let mut path = path.replace("{id}", id);
+    let mut path = path
+        .replace("{id}", id)
+        .replace("{campaign}", &w.campaign);
     if path.contains("{body}") {
         let code: String = String::from_utf8_lossy(body)
             .chars()
@@ -225,7 +257,12 @@ fuzz_target!(|data: &[u8]| {
         .uri(&path)
         .header("content-type", "application/json");
     if pick & 0x40 != 0 {
-        req = req.header("authorization", format!("Bearer {}", w.token));
+        let token = if path.starts_with("/api/campaigns") {
+            &w.officer
+        } else {
+            &w.token
+        };
+        req = req.header("authorization", format!("Bearer {token}"));
     }
     let req = req.body(Body::from(body.to_vec())).unwrap();
     let resp = w.rt.block_on(w.app.clone().oneshot(req)).unwrap();

@@ -294,6 +294,7 @@ pub async fn measure(
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
         threshold: None,
+        campaign: None,
     };
     let created = meeting::create(client, &token, &input).await?;
     let opened = meeting::open_voting(client, &token, &created, &input, args.voters).await?;

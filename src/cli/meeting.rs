@@ -476,6 +476,7 @@ pub async fn run(
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
         threshold: Some(scenario.threshold()),
+        campaign: None,
     };
     let created = create(client, &token, &input).await?;
     let id = created.id.clone();

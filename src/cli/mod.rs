@@ -127,6 +127,18 @@ enum Command {
         /// does not appear in the process list.
         #[arg(long, value_name = "FILE")]
         organizer_password_file: Option<PathBuf>,
+        /// Set (or reset) the password of the superior body's officers, read
+        /// from FILE (its first line; `-` for standard input), or from
+        /// TINNHIEM_OFFICER_PASSWORD: their own login to the campaign page
+        /// (/campaign), which consolidates the units' results (R11). Without
+        /// it the stored one is kept; a server never given one has no officer
+        /// account.
+        #[arg(long, value_name = "FILE")]
+        officer_password_file: Option<PathBuf>,
+        /// The day the campaigns take as today (YYYY-MM-DD), for tests and
+        /// demonstrations; default: the clock's day in Vietnam.
+        #[arg(long, hide = true, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
         /// Requests per second per address on the open endpoints (casting,
         /// the voter's result, the login); 0 turns the limit off (a load
         /// test from one address).
@@ -195,6 +207,8 @@ pub fn main() -> ExitCode {
             bind,
             organizer_password,
             organizer_password_file,
+            officer_password_file,
+            today,
             tls_cert,
             tls_key,
             rate_limit,
@@ -202,7 +216,7 @@ pub fn main() -> ExitCode {
             init_tracing("info");
             let from_file = match organizer_password_file
                 .as_deref()
-                .map(read_password)
+                .map(|p| read_password(p, "organizer's"))
                 .transpose()
             {
                 Ok(p) => p,
@@ -214,6 +228,25 @@ pub fn main() -> ExitCode {
             let password = from_file
                 .or(organizer_password)
                 .or_else(|| std::env::var("TINNHIEM_ORGANIZER_PASSWORD").ok());
+            let officer = match officer_password_file
+                .as_deref()
+                .map(|p| read_password(p, "officers'"))
+                .transpose()
+            {
+                Ok(p) => p.or_else(|| std::env::var("TINNHIEM_OFFICER_PASSWORD").ok()),
+                Err(e) => {
+                    eprintln!("tinnhiem serve: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let today = match today.as_deref().map(tinnhiem_core::calendar::Date::parse) {
+                None => None,
+                Some(Some(d)) => Some(d),
+                Some(None) => {
+                    eprintln!("tinnhiem serve: --today is not a day written YYYY-MM-DD");
+                    return ExitCode::from(2);
+                }
+            };
             let tls = tls_cert.zip(tls_key);
             let https = tls.is_some();
             let served = runtime().block_on(async move {
@@ -223,6 +256,12 @@ pub fn main() -> ExitCode {
                     .rate_limit(rate_limit);
                 if let Some(p) = password {
                     builder = builder.organizer_password(p);
+                }
+                if let Some(p) = officer {
+                    builder = builder.officer_password(p);
+                }
+                if let Some(d) = today {
+                    builder = builder.today(d);
                 }
                 if let Some((cert, key)) = tls {
                     builder = builder.tls(cert, key);
@@ -250,7 +289,7 @@ pub fn main() -> ExitCode {
 /// The organizer's password from `path` (`-`: standard input): its first
 /// line, without the line ending. The error names the file, never what it
 /// holds.
-fn read_password(path: &std::path::Path) -> Result<String, String> {
+fn read_password(path: &std::path::Path, whose: &str) -> Result<String, String> {
     use std::io::Read;
     let mut text = zeroize::Zeroizing::new(String::new());
     let read = if path == std::path::Path::new("-") {
@@ -265,10 +304,10 @@ fn read_password(path: &std::path::Path) -> Result<String, String> {
     } else {
         path.display().to_string()
     };
-    read.map_err(|e| format!("cannot read the organizer's password from {name}: {e}"))?;
+    read.map_err(|e| format!("cannot read the {whose} password from {name}: {e}"))?;
     let line = text.lines().next().unwrap_or_default();
     if line.is_empty() {
-        return Err(format!("{name}: the organizer's password is empty"));
+        return Err(format!("{name}: the {whose} password is empty"));
     }
     Ok(line.to_owned())
 }

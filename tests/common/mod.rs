@@ -321,6 +321,7 @@ pub fn input(candidates: usize, summoned: u32, committee: usize) -> ElectionInpu
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
         threshold: None,
+        campaign: None,
     }
 }
 

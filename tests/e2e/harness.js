@@ -44,14 +44,14 @@ async function freePort() {
 
 /// Starts `tinnhiem serve` in a new temporary directory, with `args` added
 /// to its command line (`['--rate-limit', '0']` for a meeting cast from one
-/// address). Returns `{url, dir, stop(), output()}`; `stop()` ends it and
-/// removes the directory.
-export async function startServer({ args = [] } = {}) {
+/// address) and `env` to its environment. Returns `{url, dir, stop(),
+/// output()}`; `stop()` ends it and removes the directory.
+export async function startServer({ args = [], env = {} } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'tinnhiem-e2e-'));
   const port = await freePort();
   const child = spawn(BIN, ['serve', '--data', path.join(dir, 'data'), '--bind', `127.0.0.1:${port}`, '--organizer-password', PASSWORD, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', ...env },
   });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });

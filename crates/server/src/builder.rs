@@ -29,6 +29,8 @@ pub struct Builder {
     storage: Storage,
     bind: SocketAddr,
     organizer_password: Option<String>,
+    officer_password: Option<String>,
+    today: Option<tinnhiem_core::calendar::Date>,
     tls: Option<(PathBuf, PathBuf)>,
     rate_limit: f64,
 }
@@ -58,6 +60,8 @@ impl Server {
             storage: Storage::Dir(PathBuf::from("./tinnhiem-data")),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             organizer_password: None,
+            officer_password: None,
+            today: None,
             tls: None,
             rate_limit: 5.0,
         }
@@ -109,6 +113,22 @@ impl Builder {
     /// one is kept, or on first run one is generated and printed once.
     pub fn organizer_password(mut self, password: impl Into<String>) -> Self {
         self.organizer_password = Some(password.into());
+        self
+    }
+
+    /// Sets (or resets) the password of the superior body's officers (the
+    /// campaign page, R11). Without it the stored one is kept; a server
+    /// that was never given one has no officer account, and the campaign
+    /// routes refuse everyone.
+    pub fn officer_password(mut self, password: impl Into<String>) -> Self {
+        self.officer_password = Some(password.into());
+        self
+    }
+
+    /// The day the campaigns take as today (tests and demonstrations);
+    /// without it, the system clock's day in Vietnam (UTC+7).
+    pub fn today(mut self, day: tinnhiem_core::calendar::Date) -> Self {
+        self.today = Some(day);
         self
     }
 
@@ -230,9 +250,45 @@ fn open_state_inner(config: &Builder) -> Result<AppState, String> {
             h
         }
     };
+    let officer_hash = match (
+        &config.officer_password,
+        store
+            .get_setting(crate::campaign::OFFICER_KEY)
+            .map_err(|e| e.to_string())?,
+    ) {
+        (Some(p), _) => {
+            let h = crate::auth::hash_password(p);
+            store
+                .put_setting(crate::campaign::OFFICER_KEY, h.as_bytes())
+                .map_err(|e| e.to_string())?;
+            Some(h)
+        }
+        (None, Some(h)) => Some(
+            String::from_utf8(h)
+                .map_err(|_| "the officers' password hash is damaged".to_string())?,
+        ),
+        (None, None) => None,
+    };
+    let campaigns = Arc::new(crate::campaign::Campaigns::open(
+        store.clone(),
+        officer_hash,
+        config.today,
+    )?);
+    {
+        // The day each campaign election's result appears (R12).
+        let (campaigns, registry) = (campaigns.clone(), registry.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                campaigns.note_results(&registry);
+            }
+        });
+    }
     Ok(AppState {
         registry,
         store,
+        campaigns,
         organizer_hash: hash.into(),
         rate_limit: Arc::new(RateLimit::new(
             config.rate_limit,

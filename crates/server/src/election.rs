@@ -440,6 +440,13 @@ pub struct ElectionInput {
     /// gives n of n.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<u32>,
+    /// The superior body's campaign this meeting belongs to (its id, from
+    /// the campaign page): on creation or on an edit of the draft the
+    /// election joins it, and its ballot is checked against the campaign's
+    /// other meetings (R8, [`crate::campaign`]). Not in line 0; absent on
+    /// an edit, the election stays where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
 }
 
 /// What the organizer gets back on creation: the codes to hand out. They

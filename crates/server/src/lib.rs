@@ -8,6 +8,9 @@
 //! embedded at build time. The minutes it serves ([`minutes`]) are the ones
 //! the command line writes.
 //!
+//! The superior body's campaigns ([`campaign`]) gather many meetings, of
+//! this server or uploaded as logs, for its officers alone (R8, R11, R12).
+//!
 //! The domain knows nothing of HTTP: [`election`] takes and returns plain
 //! types and a [`election::DomainError`], and [`http`] maps them to routes,
 //! statuses and messages in Vietnamese and English.
@@ -30,6 +33,7 @@
 
 pub mod auth;
 mod builder;
+pub mod campaign;
 pub mod election;
 pub mod html;
 pub mod http;

@@ -1,4 +1,5 @@
-//! The pages (voter, committee console, inspector, results), embedded in
+//! The pages (voter, committee console, inspector, results, the superior
+//! body's campaign page), embedded in
 //! the binary with the wasm module built from `crates/wasm` (see
 //! `build.rs`). Every file of `web/` is served under `/static/`; the pages
 //! have their own short addresses.
@@ -49,6 +50,7 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/committee", get(|| async { serve("committee.html") }))
         .route("/inspector", get(|| async { serve("inspector.html") }))
         .route("/results/{id}", get(|| async { serve("results.html") }))
+        .route("/campaign", get(|| async { serve("campaign.html") }))
         .route("/static/{*path}", get(static_file))
         // Browsers ask for it on every page; there is none.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))

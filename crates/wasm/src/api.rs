@@ -20,6 +20,9 @@
 //! | 16 | `member_step` | [`MemberStepRequest`] | [`MemberStepAnswer`] |
 //! | 17 | `member_decryption` | [`MemberDecryptionRequest`] | [`MemberDecryptionAnswer`] |
 //! | 18 | `check_key` | [`CheckKeyRequest`] | [`CheckKeyAnswer`] |
+//! | 19 | `slips` | [`SlipsRequest`] | `[`[`SlipView`]`]` |
+//! | 20 | `key_check_code` | [`KeyCheckCodeRequest`] | [`KeyCheckCodeAnswer`] |
+//! | 21 | `campaign_report` | [`CampaignRequest`] | [`CampaignAnswer`] |
 //!
 //! The committee member's operations (16–18) work on the log the page has
 //! just verified with `tally_begin` and `tally_step` (the console downloads
@@ -97,6 +100,8 @@ pub mod op {
     pub const SLIPS: u32 = 19;
     /// [`super::key_check_code`].
     pub const KEY_CHECK_CODE: u32 = 20;
+    /// [`super::campaign_report`].
+    pub const CAMPAIGN_REPORT: u32 = 21;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -222,6 +227,7 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::CHECK_KEY => run(input, check_key),
         op::SLIPS => run(input, slips),
         op::KEY_CHECK_CODE => run(input, key_check_code),
+        op::CAMPAIGN_REPORT => run(input, campaign_report),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -1480,5 +1486,108 @@ pub fn qr_svg(req: QrRequest) -> Result<QrAnswer, String> {
     }
     Ok(QrAnswer {
         svg: svg(&req.text),
+    })
+}
+
+/// One log of a campaign, as the page read it from a file or the server.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignLog {
+    /// Its name (the file's), for the answer.
+    pub name: String,
+    /// The log, JSON Lines.
+    pub log: String,
+}
+
+/// Verify logs and consolidate them, as `tinnhiem campaign report` does.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    /// The logs.
+    pub logs: Vec<CampaignLog>,
+    /// 32 random bytes, hex (batch weights).
+    pub seed: String,
+}
+
+/// A log that does not verify.
+#[derive(Serialize)]
+pub struct CampaignFailure {
+    /// The log's name.
+    pub log: String,
+    /// Its first bad line and why.
+    pub failure: Failure,
+}
+
+/// The outcome: the failures, or the consolidated campaign.
+#[derive(Serialize)]
+pub struct CampaignAnswer {
+    /// Every log that does not verify (nothing is consolidated then).
+    pub failed: Vec<CampaignFailure>,
+    /// The consolidated campaign, the document of `tinnhiem campaign
+    /// report --json`, when every log verifies.
+    pub campaign: Option<tinnhiem_tally::campaign::Campaign>,
+    /// Per log, in order: its election id and the entry hash of its line 0
+    /// (the election hash), hex, for a log that verifies.
+    pub elections: Vec<Option<(String, String)>>,
+    /// Two logs of one election (`"a and b"`), which are not consolidated.
+    pub duplicate: Option<String>,
+}
+
+/// Verifies every log with the inspector's verifier, one after the other
+/// on this thread, and consolidates them (per leader and place, R8; the
+/// report due dates of R12 with the built-in calendar), exactly as
+/// `tinnhiem campaign report` does: the campaign page checks a unit's file
+/// before sending it, and the office's logs without the command line.
+pub fn campaign_report(req: CampaignRequest) -> Result<CampaignAnswer, String> {
+    use tinnhiem_tally::campaign::{consolidate, verify_logs, Verdict};
+    let seed = *Zeroizing::new(unhex_array::<32>(&req.seed, "seed").map_err(err)?);
+    let names: Vec<String> = req.logs.iter().map(|l| l.name.clone()).collect();
+    let load = |i: usize| Ok::<_, ()>(req.logs[i].log.as_bytes().to_vec());
+    let verdicts = verify_logs(&names, 1, seed, &load);
+    let mut failed = Vec::new();
+    let mut meetings = Vec::new();
+    let mut elections = Vec::new();
+    for (name, v) in names.iter().zip(verdicts) {
+        match v {
+            Verdict::Verified(m) => {
+                elections.push(Some((m.election.id.clone(), hex(&m.election_hash))));
+                meetings.push(*m);
+            }
+            Verdict::Failed(f) => {
+                elections.push(None);
+                failed.push(CampaignFailure {
+                    log: name.clone(),
+                    failure: Failure {
+                        seq: f.error.seq,
+                        reason: f.error.reason.to_string(),
+                        reason_vi: tinnhiem_tally::vi::reason(&f.error.reason),
+                    },
+                });
+            }
+            Verdict::Unreadable(()) => unreachable!("the logs are in memory"),
+        }
+    }
+    if !failed.is_empty() {
+        return Ok(CampaignAnswer {
+            failed,
+            campaign: None,
+            elections,
+            duplicate: None,
+        });
+    }
+    let calendar = tinnhiem_core::calendar::Calendar::vietnam();
+    Ok(match consolidate(&meetings, &calendar) {
+        Ok(c) => CampaignAnswer {
+            failed,
+            campaign: Some(c),
+            elections,
+            duplicate: None,
+        },
+        Err(d) => CampaignAnswer {
+            failed,
+            campaign: None,
+            elections,
+            duplicate: Some(format!("{} và {} ({})", d.first, d.second, d.id)),
+        },
     })
 }

@@ -642,3 +642,74 @@ fn keygen_with_a_key_made_before_proves_that_key() {
         .verify(&hash)
         .expect("proof of knowledge of the key made before");
 }
+
+/// A finished meeting of `unit` on `date` rating `person` first: its log.
+fn campaign_log(unit: &str, date: &str, person: &str) -> String {
+    let mut m = Meeting::create(
+        Setup {
+            id: None,
+            title: format!("Lấy phiếu — {unit}"),
+            unit: unit.into(),
+            date: date.into(),
+            candidates: vec![Candidate {
+                name: "Nguyễn Văn A".into(),
+                position: "Giám đốc".into(),
+                person: Some(person.into()),
+            }],
+            summoned: 3,
+            trustees: vec!["T".into()],
+        },
+        &mut OsRng,
+    )
+    .unwrap();
+    m.record_quorum(3, &mut OsRng).unwrap();
+    let creds = m.issue_credentials(2, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    use tinnhiem_core::ballot::Level;
+    for (c, level) in creds.iter().zip([Level::Low, Level::High]) {
+        let b = m.fill(c, &[Some(level)], None, &mut OsRng);
+        m.submit(b, &mut OsRng).unwrap();
+    }
+    m.close(&mut OsRng).unwrap();
+    m.decrypt(&mut OsRng).unwrap();
+    String::from_utf8(m.log_bytes()).unwrap()
+}
+
+#[test]
+fn the_campaign_page_consolidates_logs_as_the_command_line_does() {
+    let a = campaign_log("Sở Y tế", "2026-08-13", "CB-0042");
+    let b = campaign_log("Bệnh viện", "2026-08-11", "CB-0042");
+    let out = ask(
+        op::CAMPAIGN_REPORT,
+        serde_json::json!({"logs": [{"name": "a.jsonl", "log": a}, {"name": "b.jsonl", "log": b}], "seed": seed()}),
+    );
+    assert_eq!(out["failed"], serde_json::json!([]));
+    let c = &out["campaign"];
+    assert_eq!(c["elections"][0]["report_due"], "2026-08-24");
+    let places = c["people"][0]["places"].as_array().unwrap();
+    assert_eq!(places.len(), 2, "one leader, two places: {c}");
+    assert_eq!(places[0]["unit"], "Bệnh viện", "in date order");
+    assert_eq!(places[0]["low"]["count"], 1);
+    assert_eq!(c["violations"], serde_json::json!([]));
+
+    // A changed byte in line 6 stops it, naming the log and the line.
+    let mut lines: Vec<String> = b.lines().map(str::to_owned).collect();
+    lines[6] = lines[6].replacen("\"seq\":6", "\"seq\":7", 1);
+    let tampered = lines.join("\n") + "\n";
+    let out = ask(
+        op::CAMPAIGN_REPORT,
+        serde_json::json!({"logs": [{"name": "a.jsonl", "log": a}, {"name": "b.jsonl", "log": tampered}], "seed": seed()}),
+    );
+    assert!(out["campaign"].is_null());
+    assert_eq!(out["failed"][0]["log"], "b.jsonl");
+    assert_eq!(out["failed"][0]["failure"]["seq"], 6);
+    // The same election twice is not consolidated.
+    let out = ask(
+        op::CAMPAIGN_REPORT,
+        serde_json::json!({"logs": [{"name": "a.jsonl", "log": a}, {"name": "a2.jsonl", "log": a}], "seed": seed()}),
+    );
+    assert!(out["duplicate"]
+        .as_str()
+        .unwrap()
+        .contains("a.jsonl và a2.jsonl"));
+}

@@ -267,6 +267,10 @@ pub struct ElectionRequest {
     /// majority (2 of 3, 3 of 5). Refused out of range with `invalid`.
     #[schema(minimum = 1, maximum = 20)]
     pub threshold: Option<u32>,
+    /// The id of the superior body's campaign the meeting joins (R8: a
+    /// ballot that would rate a leader in a third place of the campaign is
+    /// refused with `r8_places`). Not in line 0.
+    pub campaign: Option<String>,
 }
 
 /// A candidate as the organizer enters it, with the facts R9 needs.
@@ -418,7 +422,12 @@ pub(crate) async fn create(
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     organizer(&state, &headers)?;
     let input: ElectionInput = parse(&headers, &body)?;
-    Ok((StatusCode::CREATED, Json(state.registry.create(input)?)))
+    // Through the campaigns: a meeting of a campaign is checked against R8.
+    let created = state
+        .campaigns
+        .create_election(&state.registry, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 #[utoipa::path(get, path = "/api/elections", security(("organizer" = [])),
@@ -447,9 +456,14 @@ pub(crate) async fn edit(
 ) -> ApiResult<Json<Edited>> {
     organizer(&state, &headers)?;
     let input: ElectionInput = parse(&headers, &body)?;
-    Ok(Json(
-        state.registry.get(&id)?.edit(state.store.as_ref(), input)?,
-    ))
+    let election = state.registry.get(&id)?;
+    let edited = state
+        .campaigns
+        .edit_election(&state.registry, &id, input, |input| {
+            election.edit(state.store.as_ref(), input)
+        })
+        .await?;
+    Ok(Json(edited))
 }
 
 #[utoipa::path(delete, path = "/api/elections/{id}", params(("id" = String, Path, description = "The election id.")), security(("organizer" = [])),
@@ -478,7 +492,11 @@ pub(crate) async fn seal(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     organizer(&state, &headers)?;
-    state.registry.get(&id)?.seal(state.store.clone()).await?;
+    let seal = state.registry.get(&id)?.seal(state.store.clone());
+    state
+        .campaigns
+        .seal_election(&state.registry, &id, seal)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

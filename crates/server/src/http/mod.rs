@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub mod api;
+pub(crate) mod campaign;
 pub mod error;
 pub(crate) mod tls;
 
@@ -84,6 +85,8 @@ pub(crate) struct AppState {
     pub organizer_hash: Arc<str>,
     /// The per-address limit on the open endpoints.
     pub rate_limit: Arc<RateLimit>,
+    /// The superior body's campaigns and its officers' sessions.
+    pub campaigns: Arc<crate::campaign::Campaigns>,
 }
 
 /// The router with every route and layer.
@@ -121,7 +124,8 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/api/elections/{id}/result/voter", post(voter_result))
         .route("/api/elections/{id}/minutes", get(minutes));
-    api.merge(crate::web::routes())
+    api.merge(campaign::routes())
+        .merge(crate::web::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -187,11 +191,14 @@ async fn json_rejections(req: Request, next: Next) -> Response {
 }
 
 /// Whether [`RateLimit`] applies to a request: casting, the voter's result
-/// and the login. `path` is a request's path or a route's pattern (the
+/// and the two logins (organizer, officer). `path` is a request's path or a route's pattern (the
 /// OpenAPI description documents `429` from the same rule).
 pub(crate) fn rate_limited_route(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST
-        && (path.ends_with("/ballots") || path.ends_with("/result/voter") || path == "/api/login")
+        && (path.ends_with("/ballots")
+            || path.ends_with("/result/voter")
+            || path == "/api/login"
+            || path == "/api/officer/login")
 }
 
 /// Applies [`RateLimit`] to the routes of [`rate_limited_route`].

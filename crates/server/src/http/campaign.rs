@@ -1,0 +1,297 @@
+//! The superior body's routes (R8, R11, R12): the officers' login and the
+//! campaigns of [`crate::campaign`]. Every route but the login needs an
+//! officer's session (`Authorization: Bearer <token>` from `POST
+//! /api/officer/login`); neither the organizer's session nor any code of an
+//! election opens them, and nothing here is public.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::api::{parse, LoginAnswer, LoginRequest};
+use super::error::ApiError;
+use super::AppState;
+use crate::campaign::{
+    print, CampaignError, CampaignInput, CampaignSummary, CampaignView, MeetingStatus, LOG_LIMIT,
+};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The campaign routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/officer/login", post(login))
+        .route("/api/campaigns", get(list).post(create))
+        .route("/api/campaigns/{id}", get(view))
+        .route("/api/campaigns/{id}/elections", post(attach))
+        .route(
+            "/api/campaigns/{id}/logs",
+            // The log is read by the handler, up to its own limit.
+            post(upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/campaigns/{id}/logs/{n}", get(uploaded_log))
+        .route("/api/campaigns/{id}/report", get(report))
+        .route("/api/campaigns/{id}/report.csv", get(report_csv))
+        .route("/api/campaigns/{id}/report.html", get(report_html))
+}
+
+impl From<CampaignError> for ApiError {
+    fn from(e: CampaignError) -> Self {
+        use CampaignError as C;
+        let en = e.to_string();
+        match e {
+            C::Domain(d) => d.into(),
+            C::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không tìm thấy đợt lấy phiếu này.",
+                en,
+            ),
+            C::Unauthorized => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Chỉ cán bộ của cơ quan cấp trên (đăng nhập riêng) mới được xem và tổng hợp kết quả (R11).",
+                en,
+            ),
+            C::NoOfficer => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "no_officer",
+                "Máy chủ này chưa có tài khoản cán bộ cấp trên: khởi động với --officer-password-file.",
+                en,
+            ),
+            C::Invalid(d) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("Dữ liệu không hợp lệ: {d}"),
+                format!("Invalid request: {d}"),
+            ),
+            C::ThirdPlace {
+                ref person,
+                ref first,
+                ref second,
+            } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "r8_places",
+                format!(
+                    "Cán bộ mã {person} đã được lấy phiếu ở 2 nơi trong đợt này: {first}; và {second}. \
+                     Mỗi cán bộ chỉ được lấy phiếu tối đa ở 2 nơi (R8)."
+                ),
+                en,
+            ),
+            C::OtherCampaign {
+                ref election,
+                ref campaign,
+            } => ApiError::new(
+                StatusCode::CONFLICT,
+                "campaign",
+                format!("Hội nghị {election} đã thuộc đợt lấy phiếu {campaign}."),
+                en,
+            ),
+            C::Duplicate {
+                ref election,
+                ref existing,
+            } => ApiError::new(
+                StatusCode::CONFLICT,
+                "duplicate",
+                format!("Hội nghị {election} đã có trong đợt này ({existing})."),
+                en,
+            ),
+            C::BadLog {
+                seq,
+                ref reason_vi,
+                ..
+            } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_log",
+                format!(
+                    "Nhật ký không hợp lệ ở dòng {seq}: {reason_vi}. Không tiếp nhận; đề nghị đơn vị gửi lại đúng tệp nhật ký."
+                ),
+                en,
+            ),
+            C::TooLarge => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("Tệp nhật ký quá lớn (tối đa {} MiB).", LOG_LIMIT >> 20),
+                en,
+            ),
+        }
+    }
+}
+
+fn officer(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(t) if state.campaigns.is_officer(t) => Ok(()),
+        _ => Err(CampaignError::Unauthorized.into()),
+    }
+}
+
+/// `POST /api/officer/login`: an officer's session.
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<LoginAnswer>> {
+    let req: LoginRequest = parse(&headers, &body)?;
+    Ok(Json(LoginAnswer {
+        token: state.campaigns.login(req.password).await?,
+    }))
+}
+
+/// `GET /api/campaigns`: every campaign, newest first.
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Vec<CampaignSummary>>> {
+    officer(&state, &headers)?;
+    Ok(Json(state.campaigns.list()))
+}
+
+/// `POST /api/campaigns`: a new campaign.
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<CampaignSummary>)> {
+    officer(&state, &headers)?;
+    let input: CampaignInput = parse(&headers, &body)?;
+    Ok((StatusCode::CREATED, Json(state.campaigns.create(input)?)))
+}
+
+/// `GET /api/campaigns/{id}`: the units, their meetings and how each
+/// report stands.
+async fn view(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<CampaignView>> {
+    officer(&state, &headers)?;
+    Ok(Json(state.campaigns.view(&state.registry, &id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachRequest {
+    election: String,
+}
+
+/// `POST /api/campaigns/{id}/elections` `{"election": id}`: attaches an
+/// election of this server.
+async fn attach(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    officer(&state, &headers)?;
+    let req: AttachRequest = parse(&headers, &body)?;
+    state
+        .campaigns
+        .attach(&state.registry, &id, &req.election)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    name: Option<String>,
+}
+
+/// `POST /api/campaigns/{id}/logs?name=FILE`, the body the log file as it
+/// is (JSON Lines): verified, then kept. 201 with the meeting's status.
+async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<MeetingStatus>)> {
+    officer(&state, &headers)?;
+    let bytes = axum::body::to_bytes(body, LOG_LIMIT)
+        .await
+        .map_err(|_| ApiError::from(CampaignError::TooLarge))?;
+    let status = state
+        .campaigns
+        .upload(
+            &state.registry,
+            &id,
+            q.name.as_deref().unwrap_or("log.jsonl"),
+            bytes.to_vec(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(status)))
+}
+
+/// `GET /api/campaigns/{id}/logs/{n}`: an uploaded log, as uploaded.
+async fn uploaded_log(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, u32)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    officer(&state, &headers)?;
+    let bytes = state.campaigns.uploaded_log(&id, n)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/jsonl; charset=utf-8")],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/campaigns/{id}/report`: the consolidated campaign, the
+/// document of `tinnhiem campaign report --json`.
+async fn report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    officer(&state, &headers)?;
+    let (c, _) = state.campaigns.report(&state.registry, &id).await?;
+    Ok(Json(c).into_response())
+}
+
+/// `GET /api/campaigns/{id}/report.csv`: the table for a spreadsheet
+/// (UTF-8 with a byte-order mark, the columns of `campaign report --csv`).
+async fn report_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    officer(&state, &headers)?;
+    let (c, _) = state.campaigns.report(&state.registry, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tong-hop-{id}.csv\""),
+            ),
+        ],
+        print::csv(&c),
+    )
+        .into_response())
+}
+
+/// `GET /api/campaigns/{id}/report.html`: the printable report (A4), the
+/// page `campaign report --html` writes.
+async fn report_html(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    officer(&state, &headers)?;
+    let (c, deadline) = state.campaigns.report(&state.registry, &id).await?;
+    let office = state.campaigns.office(&id)?;
+    Ok((
+        [(header::CONTENT_SECURITY_POLICY, print::report_csp())],
+        Html(print::html(&c, &office, deadline)),
+    )
+        .into_response())
+}
