@@ -68,7 +68,13 @@ impl Store for MemStore {
         Ok(())
     }
     fn delete(&self, id: &str) -> Result<(), StoreError> {
-        if self.logs.lock().unwrap().get(id).is_some_and(|l| !l.is_empty()) {
+        if self
+            .logs
+            .lock()
+            .unwrap()
+            .get(id)
+            .is_some_and(|l| !l.is_empty())
+        {
             return Err(StoreError::HasLog(id.into()));
         }
         self.meta.lock().unwrap().remove(id);
@@ -238,9 +244,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         &w.draft
     };
-    let mut path = path
-        .replace("{id}", id)
-        .replace("{campaign}", &w.campaign);
+    let mut path = path.replace("{id}", id).replace("{campaign}", &w.campaign);
     if path.contains("{body}") {
         let code: String = String::from_utf8_lossy(body)
             .chars()
