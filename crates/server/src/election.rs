@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tinnhiem_core::ballot::{tracking_code, Ballot};
+use tinnhiem_core::calendar::{Calendar, Date};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
@@ -1178,6 +1179,47 @@ pub struct ElectionView {
     /// before the log is sealed. Clients that verify the log compute it
     /// themselves.
     pub anchor: Option<String>,
+    /// The plan's deadlines around the meeting's date (R12), from the
+    /// built-in Vietnamese calendar; `None` when the date does not parse.
+    pub timeline: Option<TimelineView>,
+}
+
+/// The plan's deadlines for the meeting (R12, [`Calendar::timeline`]):
+/// dates `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TimelineView {
+    /// The leader's self-report to the organizer (20 days before).
+    pub self_report: String,
+    /// The dossier to the voters (15 days before).
+    pub dossier: String,
+    /// The voters' written questions (at least 10 days before).
+    pub questions: String,
+    /// The leader's supplementary answers (at least 3 days before).
+    pub answers: String,
+    /// The result to the superior body (7 working days after).
+    pub report_due: String,
+    /// Every year the deadlines run through has its holidays in the
+    /// calendar; `false`: a lunar holiday or a swap may be missing.
+    pub complete: bool,
+}
+
+/// The built-in calendar, read once.
+fn calendar() -> &'static Calendar {
+    static CALENDAR: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    CALENDAR.get_or_init(Calendar::vietnam)
+}
+
+/// The deadlines of a meeting on `date`, if it parses.
+pub fn timeline_view(date: &str) -> Option<TimelineView> {
+    let tl = calendar().timeline(Date::parse(date)?)?;
+    Some(TimelineView {
+        self_report: tl.self_report.to_string(),
+        dossier: tl.dossier.to_string(),
+        questions: tl.questions.to_string(),
+        answers: tl.answers.to_string(),
+        report_due: tl.report_due.to_string(),
+        complete: tl.complete,
+    })
 }
 
 /// The threshold key ceremony as the log tells it (PROTOCOL.md §5.4, §10).
@@ -1337,6 +1379,7 @@ impl Election {
             head: (st.durable > 0)
                 .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
             anchor: (!t.is_empty()).then(|| hex(&t.anchor())),
+            timeline: timeline_view(&election.date),
         }
     }
 
