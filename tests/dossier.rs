@@ -49,7 +49,7 @@ async fn fetch(server: &Server, m: &Meeting, n: usize) -> common::Answer {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dossier_attached_to_the_draft_is_committed_in_line_0_and_served_as_committed() {
     let dir = TempDir::new("dossier");
-    let server = Server::start(dir.path()).await;
+    let mut server = Server::start(dir.path()).await;
     let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;
 
     let report = b"%PDF-1.7\nthe leader's self-report\n%%EOF\n".to_vec();
@@ -228,6 +228,29 @@ async fn a_dossier_attached_to_the_draft_is_committed_in_line_0_and_served_as_co
         );
         assert!(printed.contains(&line), "{line} in {printed}");
     }
+
+    // A draft with a document too; then the server is killed and started
+    // again on the same store: both are still served, the sealed one as
+    // line 0 commits it.
+    let draft = Meeting::create(&server.client, &input(1, 3, 1)).await;
+    assert_eq!(
+        attach(&server, &draft, "du-thao.pdf", &answers_v1, true)
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    server.kill();
+    let server = Server::start(dir.path()).await;
+    for (n, d) in committed.iter().enumerate() {
+        let a = fetch(&server, &m, n).await;
+        assert_eq!(a.status.as_u16(), 200, "{}", a.text());
+        assert_eq!(sha(&a.body), d.sha256.0, "document {n} after the restart");
+    }
+    assert_eq!(
+        fetch(&server, &draft, 0).await.body.as_ref(),
+        answers_v1.as_slice()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
