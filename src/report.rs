@@ -70,6 +70,30 @@ pub fn cancelled(n: u64) -> String {
     }
 }
 
+/// The leader's dossier committed in line 0 (R12): each document's name
+/// and SHA-256, to compare with the files the voters received
+/// (`sha256sum FILE`). Nothing when line 0 has none.
+pub fn dossier(docs: &[tinnhiem_core::log::DossierDocument]) -> String {
+    let mut s = String::new();
+    if !docs.is_empty() {
+        let _ = writeln!(
+            s,
+            "Hồ sơ của người được lấy phiếu (dossier), SHA-256 cam kết trong dòng 0:"
+        );
+        for (i, d) in docs.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  {}. {} · {} byte · SHA-256 {}",
+                i + 1,
+                d.name,
+                d.bytes,
+                tinnhiem_core::encoding::hex(&d.sha256.0)
+            );
+        }
+    }
+    s
+}
+
 /// The exclusions, one line each.
 pub fn exclusions(list: &[Exclusion]) -> String {
     list.iter()

@@ -214,6 +214,7 @@ impl Scenario {
             summoned: self.summoned,
             trustees: vec!["trustee".into(); self.trustees as usize],
             threshold: Some(self.threshold()),
+            dossier: None,
             server_key: Hex([0; 32]),
         };
         if let Err(e) = check_election(&line0) {

@@ -1450,6 +1450,87 @@ async fn credential_status_follows_the_log() {
     assert_eq!(m.log().await, log, "asking changes nothing");
 }
 
+/// The view's `timeline` (R12): the plan's deadlines from the meeting's
+/// date in the built-in calendar, in the draft and in line 0 after the
+/// seal; `complete` false in a year the calendar has no data for; none
+/// for a date that does not parse.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_view_carries_the_plans_deadlines_from_the_meeting_date() {
+    use tinnhiem_server::election::TimelineView;
+    let dir = TempDir::new("timeline");
+    let server = Server::start(dir.path()).await;
+    let mut inp = input(2, 4, 1);
+    let mut m = Meeting::create(&server.client, &inp).await;
+    // Thursday 20 November 2025: 31/10 (Fri), 5/11 (Wed), 10/11 (Mon),
+    // 17/11 (Mon); seven working days after: Monday 1 December.
+    let want = TimelineView {
+        self_report: "2025-10-31".into(),
+        dossier: "2025-11-05".into(),
+        questions: "2025-11-10".into(),
+        answers: "2025-11-17".into(),
+        report_due: "2025-12-01".into(),
+        complete: true,
+    };
+    assert_eq!(m.view().await.timeline.as_ref(), Some(&want), "draft");
+
+    // Wednesday 6 May 2026, around weekends and the holidays: 20 days
+    // before is Thursday 16 April; 15 before, Tuesday 21 April; 10 before
+    // is Sunday 26 April (Giỗ Tổ), so back to Friday 24 April; 3 before is
+    // Sunday 3 May, and Friday 1 May and Thursday 30 April are holidays,
+    // so Wednesday 29 April. The report: Thu 7, Fri 8, Mon 11 ... Fri 15
+    // May, the seventh working day.
+    inp.date = "2026-05-06".into();
+    m.client
+        .send(Method::PUT, &m.base, Some(&inp), Some(&m.token))
+        .await
+        .expect("edit the draft's date");
+    let tl = m.view().await.timeline.expect("a timeline");
+    assert_eq!(
+        [
+            tl.self_report.as_str(),
+            &tl.dossier,
+            &tl.questions,
+            &tl.answers,
+            &tl.report_due
+        ],
+        [
+            "2026-04-16",
+            "2026-04-21",
+            "2026-04-24",
+            "2026-04-29",
+            "2026-05-15"
+        ]
+    );
+    assert!(tl.complete);
+
+    // 2027 has no Tết or Giỗ Tổ data: the dates come from the rules alone.
+    inp.date = "2027-11-18".into();
+    m.client
+        .send(Method::PUT, &m.base, Some(&inp), Some(&m.token))
+        .await
+        .expect("edit the draft's date");
+    let tl = m.view().await.timeline.expect("a timeline");
+    assert!(!tl.complete, "2027 is not in the built-in data: {tl:?}");
+
+    // The server refuses such a date; a log made elsewhere may carry one.
+    assert_eq!(
+        tinnhiem_server::election::timeline_view("20/11/2025"),
+        None,
+        "a date that does not parse"
+    );
+
+    // Sealed: from line 0's date.
+    inp.date = "2025-11-20".into();
+    m.client
+        .send(Method::PUT, &m.base, Some(&inp), Some(&m.token))
+        .await
+        .expect("edit the draft's date");
+    m.seal().await;
+    let v = m.view().await;
+    assert_eq!(v.phase, "setup");
+    assert_eq!(v.timeline, Some(want), "sealed");
+}
+
 // ---- The log route's ranges and tags (docs/INTERFACES.md, issue 10) ----
 
 /// `GET {base}{path}` with an optional `If-None-Match`: status, headers, body.

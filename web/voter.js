@@ -366,6 +366,27 @@ function showMeeting(view) {
   title.textContent = view.title;
   $('unit').textContent = view.unit;
   document.title = `${view.title} — ${view.unit}`;
+  showDossier(state.election && view === state.election.body ? view : null);
+}
+
+// The leader's dossier (R12) that line 0 commits: one link per document,
+// served by the server as exactly the bytes whose SHA-256 line 0 holds.
+// Only from the verified line 0; nothing when it has none.
+function showDossier(body) {
+  const list = $('dossier');
+  const docs = (body && Array.isArray(body.dossier)) ? body.dossier : [];
+  list.replaceChildren(...docs.map((d, i) => {
+    const a = document.createElement('a');
+    a.href = `/api/elections/${encodeURIComponent(body.id)}/dossier/${i}`;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.dataset.dossier = String(i);
+    a.textContent = `Hồ sơ của người được lấy phiếu (dossier): ${d.name}`;
+    const li = document.createElement('li');
+    li.append(a);
+    return li;
+  }));
+  list.hidden = docs.length === 0;
 }
 
 // A problem screen: `key` names the heading (`p.<key>.h`) and text

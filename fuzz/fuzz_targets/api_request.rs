@@ -226,6 +226,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/elections/{id}/result/voter"),
     ("GET", "/api/elections/{id}/tracking/{body}"),
     ("GET", "/api/elections/{id}/credentials/{body}"),
+    // The body is a document of the leader's dossier (a PDF, or refused).
+    ("PUT", "/api/elections/{id}/dossier?name=ho-so.pdf"),
+    ("GET", "/api/elections/{id}/dossier/{body}"),
+    ("DELETE", "/api/elections/{id}/dossier/{body}"),
     ("POST", "/api/officer/login"),
     ("POST", "/api/campaigns"),
     ("POST", "/api/campaigns/{campaign}/elections"),

@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
             .map(|i| format!("Thành viên Ban kiểm phiếu {i}"))
             .collect(),
         threshold: Some(s.threshold()),
+        dossier: None,
         server_key: Hex([0; 32]),
     };
     if let Err(e) = check_election(&body) {

@@ -37,8 +37,9 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
                 ));
             } else {
                 emit(&format!(
-                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}{}",
+                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}{}{}",
                     outcome.entries,
+                    report::dossier(&dossier(&bytes)),
                     report::committee(&outcome.committee),
                     report::cancelled(cancelled(&bytes)),
                     report::exclusions(&outcome.exclusions),
@@ -84,6 +85,17 @@ fn cancelled(log: &[u8]) -> u64 {
             },
         )
         .sum()
+}
+
+/// The dossier line 0 of a verified log commits (none when it has none).
+fn dossier(log: &[u8]) -> Vec<tinnhiem_core::log::DossierDocument> {
+    tinnhiem_tally::split_lines(log)
+        .first()
+        .and_then(|l| match tinnhiem_core::log::parse_line(l).ok()?.payload {
+            tinnhiem_core::log::Payload::Election(b) => b.dossier,
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Writes the verdict to stdout. A reader that went away (`verify … | head`)

@@ -186,11 +186,27 @@ test('the organizer creates the vote from a CSV file, sees the codes once, edits
   assert.deepEqual(view.committee, COMMITTEE);
   assert.equal(view.threshold, 3);
   assert.ok((await page.locator('#draft-summary').textContent()).includes('3 trên 3'));
+  // The plan's deadlines (R12) for Saturday 28/11/2026: 20 days before is a
+  // Sunday, so Friday 6/11; the report upward on the 7th working day after.
+  assert.deepEqual(view.timeline, {
+    self_report: '2026-11-06', dossier: '2026-11-13', questions: '2026-11-18', answers: '2026-11-25', report_due: '2026-12-08', complete: true,
+  });
+  const deadlines = await page.locator('#draft-summary [data-deadline]').allTextContents();
+  assert.deepEqual(deadlines, [
+    'Báo cáo tự kiểm điểm: 06/11/2026 (self-report)',
+    'Gửi hồ sơ cho người ghi phiếu: 13/11/2026 (dossier to the voters)',
+    'Hạn gửi câu hỏi bằng văn bản: 18/11/2026 (written questions)',
+    'Hạn giải trình, bổ sung thông tin: 25/11/2026 (supplementary answers)',
+    'Hạn gửi kết quả lên cấp trên: 08/12/2026 (result to the superior body)',
+  ]);
+  assert.equal(await page.locator('#draft-summary .c-warn').count(), 0, '2026 is in the calendar: no note');
   await c.shot(page, 'console-04-draft');
   await page.getByRole('button', { name: 'Niêm phong', exact: true }).click();
   await page.getByRole('button', { name: 'Niêm phong ngay' }).click();
   await c.phase(page, 'setup');
   assert.equal(await page.locator('#member-link').textContent(), `${server.url}/committee?id=${M.id}`);
+  assert.equal(await page.locator('#timeline [data-deadline="report_due"]').textContent(),
+    'Hạn gửi kết quả lên cấp trên: 08/12/2026 (result to the superior body)', 'the status shows the deadlines once sealed');
   await c.shot(page, 'console-05-sealed');
   await a11y(page, 'the sealed election');
   clean();

@@ -116,7 +116,8 @@ export async function http(url, method, body, token) {
 /// with the CLI and, all side by side, runs its part of the threshold key
 /// ceremony (`committee ceremony --wait`) until the election key; member 0
 /// records attendance; member 0 makes `credentials` credentials (the
-/// printable sheet) and opens voting (unless `open: false`). Returns
+/// printable sheet) and opens voting (unless `open: false`); `dossier`,
+/// `[{name, bytes}]`, is attached to the draft before the seal. Returns
 /// `{id, url, keys, created, voterUrls, sheet}`; `voterUrls` are the
 /// `/v/{id}#CREDENTIAL` links parsed from the sheet.
 export async function setUpMeeting(server, {
@@ -130,11 +131,19 @@ export async function setUpMeeting(server, {
   threshold,
   credentials = present,
   open = true,
+  dossier = [],
 }) {
   const { url, dir } = server;
   const { token } = await http(`${url}/api/login`, 'POST', { password: PASSWORD });
   const created = await http(`${url}/api/elections`, 'POST', { title, unit, date, candidates, summoned, committee, threshold }, token);
   const id = created.id;
+  // The leader's dossier (R12), attached to the draft: `[{name, bytes}]`.
+  for (const d of dossier) {
+    const r = await fetch(`${url}/api/elections/${id}/dossier?name=${encodeURIComponent(d.name)}`, {
+      method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: d.bytes,
+    });
+    if (!r.ok) throw new Error(`PUT dossier ${d.name}: ${r.status} ${await r.text()}`);
+  }
   await http(`${url}/api/elections/${id}/seal`, 'POST', undefined, token);
   const keys = [];
   for (let i = 0; i < committee.length; i++) {

@@ -14,6 +14,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as h from './harness.js';
 
+// Two documents of the leader's dossier, attached before the seal.
+const DOSSIER = [
+  { name: 'Báo cáo tự kiểm điểm.pdf', bytes: '%PDF-1.4\nthe self-report\n%%EOF\n' },
+  { name: 'giai-trinh.pdf', bytes: '%PDF-1.4\nthe answers\n%%EOF\n' },
+];
+
 const CANDIDATES = [
   { name: 'Nguyễn Văn An', position: 'Giám đốc Sở' },
   { name: 'Trần Thị Bình', position: 'Phó Giám đốc Sở' },
@@ -37,7 +43,7 @@ const contexts = {};
 
 before(async () => {
   server = await h.startServer();
-  meeting = await h.setUpMeeting(server, { candidates: CANDIDATES, summoned: 8, present: 6, credentials: 6 });
+  meeting = await h.setUpMeeting(server, { candidates: CANDIDATES, summoned: 8, present: 6, credentials: 6, dossier: DOSSIER });
   browser = await h.launch();
 });
 
@@ -112,6 +118,17 @@ test('a voter opens the QR link, marks every candidate, reviews, and gets a rece
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   assert.equal(await page.locator('#title').textContent(), 'Lấy phiếu tín nhiệm năm 2026');
   assert.equal(await page.locator('#unit').textContent(), 'Sở Y tế tỉnh Nam Định');
+  // The leader's dossier line 0 commits (R12): one link per document, and
+  // the bytes behind each are the ones attached.
+  const links = await page.locator('#dossier a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
+  assert.deepEqual(links, DOSSIER.map((d, i) => ({
+    text: `Hồ sơ của người được lấy phiếu (dossier): ${d.name}`, href: `/api/elections/${meeting.id}/dossier/${i}`,
+  })));
+  for (const [i, d] of DOSSIER.entries()) {
+    const r = await fetch(`${meeting.url}${links[i].href}`);
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    assert.equal(Buffer.from(await r.arrayBuffer()).toString('latin1'), d.bytes);
+  }
   // The fingerprint of the key the phone encrypts to is shown, and it is the
   // one the committee printed on the slip (from the log it verified).
   const fp = await page.locator('#ballot-fp').getAttribute('data-fingerprint');

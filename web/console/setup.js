@@ -6,7 +6,7 @@ import * as tn from '../tn.js';
 import { el, svgNode } from '../results.js';
 import { t } from './strings.js';
 import {
-  $, S, TOKEN_KEY, show, note, noteError, api, E, run, remember, recent, loadView, setId, render, threshold, dropToken,
+  $, S, TOKEN_KEY, show, note, noteError, api, E, run, remember, recent, loadView, setId, render, threshold, dropToken, timelineNodes,
 } from './state.js';
 
 export function renderOrgHome() {
@@ -113,6 +113,7 @@ export function renderOrg() {
       el('dt', { text: t('sum.candidates') }), el('dd', {}, el('ol', { class: 'c-list' }, v.candidates.map((c) => el('li', { text: `${c.name} — ${c.position}` })))),
       el('dt', { text: t('sum.committee') }), el('dd', {}, el('ol', { class: 'c-list' }, v.committee.map((n) => el('li', { text: n })))),
       el('dt', { text: t('sum.threshold') }), el('dd', { text: t('f.threshold.of', threshold(v)) })),
+      ...timelineNodes(v),
       ...(v.committee.length === 1 ? [el('p', { class: 'c-note c-warn', text: t('f.committee.one') })] : []));
     show('delete-confirm', S.confirmDelete);
     show('delete-draft', !S.confirmDelete);

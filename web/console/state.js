@@ -313,3 +313,26 @@ export function progressTo(barId, textId) {
     if (textId) $(textId).textContent = t('verify.text', { done, total });
   };
 }
+
+/// `YYYY-MM-DD` written as dd/mm/yyyy.
+function dmy(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+const DEADLINES = ['self_report', 'dossier', 'questions', 'answers', 'report_due'];
+
+/// The plan's deadlines (R12) from the view's `timeline`: a heading, one
+/// line per deadline in the page's language with the other beside, and a
+/// note when the calendar lacks a year's data. Nothing when the view has
+/// no timeline.
+export function timelineNodes(v) {
+  const tl = v.timeline;
+  if (!tl) return [];
+  return [
+    el('h3', { text: `${t('tl.h')} (${other('tl.h')})` }),
+    el('ul', { class: 'c-list', dataset: { timeline: tl.complete ? 'complete' : 'incomplete' } },
+      DEADLINES.map((k) => el('li', { dataset: { deadline: k }, text: `${t(`tl.${k}`)}: ${dmy(tl[k])} (${other(`tl.${k}`)})` }))),
+    ...(tl.complete ? [] : [el('p', { class: 'c-note c-warn', text: `${t('tl.incomplete')} (${other('tl.incomplete')})` })]),
+  ];
+}

@@ -4,7 +4,7 @@
 import { el } from '../results.js';
 import { t } from './strings.js';
 import {
-  $, S, need, quorumMet, threshold,
+  $, S, need, quorumMet, threshold, timelineNodes,
 } from './state.js';
 
 export function renderStatus() {
@@ -24,6 +24,7 @@ export function renderStatus() {
     q.textContent = t(met ? 'r2.met' : 'r2.short', { present: v.present, summoned: v.summoned, need: need(v.summoned) });
   }
   $('threshold-line').textContent = t('status.threshold', threshold(v));
+  $('timeline').replaceChildren(...timelineNodes(v));
   const decrypting = v.phase === 'closed' || v.phase === 'done';
   $('committee-list').replaceChildren(...v.committee.map((name, i) => {
     const keyed = Boolean(v.trustee_keys[i]);

@@ -121,9 +121,33 @@ pub struct ElectionBody {
     /// `server_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<u32>,
+    /// The leader's dossier (R12): the documents attached to the draft, in
+    /// order, each named with its SHA-256. Written only when present (1 to
+    /// [`DOSSIER_MAX`] documents), between `threshold` and `server_key`, so
+    /// that a line 0 without one is byte for byte what it was before the
+    /// member existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<Vec<DossierDocument>>,
     /// The server's public key for this election's log.
     pub server_key: Hex<32>,
 }
+
+/// One document of the leader's dossier in line 0 (R12).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierDocument {
+    /// The file's name: 1 to [`DOSSIER_NAME_MAX`] bytes of text.
+    pub name: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: Hex<32>,
+    /// The file's length in bytes.
+    pub bytes: u64,
+}
+
+/// Most documents in a dossier.
+pub const DOSSIER_MAX: usize = 20;
+/// Longest document name, in bytes.
+pub const DOSSIER_NAME_MAX: usize = 200;
 
 /// A trustee's public key share with its proof of knowledge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -808,6 +832,16 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
             ));
         }
     }
+    if let Some(docs) = &e.dossier {
+        if docs.is_empty()
+            || docs.len() > DOSSIER_MAX
+            || !docs.iter().all(|d| text(&d.name, DOSSIER_NAME_MAX))
+        {
+            return Err(DecodeError::Format(
+                "dossier: 1 to 20 documents, each name 1 to 200 bytes of text",
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -838,6 +872,61 @@ mod tests {
             &mut rng,
         );
         Entry::seal(seq, [9; 32], Payload::Ballot(ballot), &server, &mut rng).1
+    }
+
+    fn election_with(dossier: Option<Vec<DossierDocument>>) -> ElectionBody {
+        ElectionBody {
+            id: "hs".into(),
+            title: "Lấy phiếu".into(),
+            unit: "Sở Y tế".into(),
+            date: "2026-11-20".into(),
+            candidates: alloc::vec![Candidate {
+                name: "Nguyễn Văn A".into(),
+                position: "Giám đốc".into(),
+                person: None,
+            }],
+            summoned: 3,
+            trustees: alloc::vec!["Trưởng ban".into()],
+            threshold: Some(1),
+            dossier,
+            server_key: Hex([0; 32]),
+        }
+    }
+
+    #[test]
+    fn line_0_writes_the_dossier_between_threshold_and_server_key_only_when_present() {
+        let doc = |name: &str| DossierDocument {
+            name: name.into(),
+            sha256: Hex([0xab; 32]),
+            bytes: 1234,
+        };
+        let zero = "0".repeat(64);
+        let without = serde_json::to_string(&election_with(None)).unwrap();
+        assert!(without.ends_with(&alloc::format!(r#""threshold":1,"server_key":"{zero}"}}"#)));
+        let e = election_with(Some(alloc::vec![doc("Báo cáo.pdf"), doc("b.pdf")]));
+        let with = serde_json::to_string(&e).unwrap();
+        let ab = "ab".repeat(32);
+        assert!(with.ends_with(&alloc::format!(
+            r#""threshold":1,"dossier":[{{"name":"Báo cáo.pdf","sha256":"{ab}","bytes":1234}},{{"name":"b.pdf","sha256":"{ab}","bytes":1234}}],"server_key":"{zero}"}}"#
+        )), "{with}");
+        assert_eq!(serde_json::from_str::<ElectionBody>(&with).unwrap(), e);
+        assert_eq!(check_election(&e), Ok(()));
+
+        for bad in [
+            alloc::vec![],
+            (0..=DOSSIER_MAX).map(|_| doc("a.pdf")).collect(),
+            alloc::vec![doc("")],
+            alloc::vec![doc("  ")],
+            alloc::vec![doc("a\nb.pdf")],
+            alloc::vec![doc(&"x".repeat(DOSSIER_NAME_MAX + 1))],
+        ] {
+            assert!(
+                check_election(&election_with(Some(bad.clone()))).is_err(),
+                "{bad:?}"
+            );
+        }
+        let longest = alloc::vec![doc(&"x".repeat(DOSSIER_NAME_MAX)); DOSSIER_MAX];
+        assert_eq!(check_election(&election_with(Some(longest))), Ok(()));
     }
 
     #[test]

@@ -27,12 +27,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tinnhiem_core::ballot::{tracking_code, Ballot};
+use tinnhiem_core::calendar::{Calendar, Date};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
     head_message, shares_ok_message, Candidate, CloseBody, ComplaintBody, CredentialsBody,
-    DealingBody, DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, Payload, QuorumBody,
-    Refused, ResultBody, StatementBody, TrusteeKeyBody, SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
+    DealingBody, DecryptionBody, DossierDocument, ElectionBody, ElectionKeyBody, Entry, Hex,
+    Payload, QuorumBody, Refused, ResultBody, StatementBody, TrusteeKeyBody, DOSSIER_MAX,
+    DOSSIER_NAME_MAX, SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::combine;
@@ -477,6 +479,11 @@ struct Meta {
     /// organizer's list.
     #[serde(default)]
     created: u64,
+    /// The leader's dossier attached to the draft (R12), in order; its
+    /// bytes are in the settings tree under [`dossier_key`]. Written into
+    /// line 0 at the seal.
+    #[serde(default)]
+    dossier: Vec<DossierDocument>,
     /// Line 0 has been handed to the writer (in memory only): from then on
     /// the draft may not change, so that line 0 is the draft as sealed.
     #[serde(skip)]
@@ -777,7 +784,7 @@ fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
             ));
         }
     }
-    let probe = body_of("probe", input, [0; 32]);
+    let probe = body_of("probe", input, &[], [0; 32]);
     tinnhiem_core::log::check_election(&probe).map_err(|e| {
         invalid(
             "Thông tin cuộc lấy phiếu không đúng quy cách của nhật ký.",
@@ -786,7 +793,12 @@ fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
     })
 }
 
-fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBody {
+fn body_of(
+    id: &str,
+    input: &ElectionInput,
+    dossier: &[DossierDocument],
+    server_key: [u8; 32],
+) -> ElectionBody {
     ElectionBody {
         id: id.to_owned(),
         title: input.title.clone(),
@@ -804,6 +816,7 @@ fn body_of(id: &str, input: &ElectionInput, server_key: [u8; 32]) -> ElectionBod
         summoned: input.summoned,
         trustees: input.committee.clone(),
         threshold: Some(threshold_of(input)),
+        dossier: (!dossier.is_empty()).then(|| dossier.to_vec()),
         server_key: Hex(server_key),
     }
 }
@@ -821,10 +834,11 @@ fn threshold_of(input: &ElectionInput) -> u32 {
 fn line0_matches(
     id: &str,
     input: &ElectionInput,
+    dossier: &[DossierDocument],
     server_key: [u8; 32],
     line0: &ElectionBody,
 ) -> bool {
-    let mut expected = body_of(id, input, server_key);
+    let mut expected = body_of(id, input, dossier, server_key);
     if line0.threshold.is_none() && input.threshold.is_none() {
         expected.threshold = None;
     }
@@ -932,7 +946,13 @@ impl Registry {
                             "election {id}: metadata damaged: the server key"
                         ))
                     })?;
-                    if !line0_matches(&id, &meta.input, *server_key.public().as_bytes(), line0) {
+                    if !line0_matches(
+                        &id,
+                        &meta.input,
+                        &meta.dossier,
+                        *server_key.public().as_bytes(),
+                        line0,
+                    ) {
                         return Err(DomainError::Storage(format!(
                             "election {id}: the stored settings differ from line 0 of its log \
                              (the election every ballot is bound to); the data directory is \
@@ -1028,6 +1048,7 @@ impl Registry {
             sealed: false,
             refused: Refused::default(),
             created: self.next_created(),
+            dossier: Vec::new(),
             sealing: false,
             deleted: false,
         };
@@ -1178,6 +1199,68 @@ pub struct ElectionView {
     /// before the log is sealed. Clients that verify the log compute it
     /// themselves.
     pub anchor: Option<String>,
+    /// The plan's deadlines around the meeting's date (R12), from the
+    /// built-in Vietnamese calendar; `None` when the date does not parse.
+    pub timeline: Option<TimelineView>,
+}
+
+/// The plan's deadlines for the meeting (R12, [`Calendar::timeline`]):
+/// dates `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TimelineView {
+    /// The leader's self-report to the organizer (20 days before).
+    pub self_report: String,
+    /// The dossier to the voters (15 days before).
+    pub dossier: String,
+    /// The voters' written questions (at least 10 days before).
+    pub questions: String,
+    /// The leader's supplementary answers (at least 3 days before).
+    pub answers: String,
+    /// The result to the superior body (7 working days after).
+    pub report_due: String,
+    /// Every year the deadlines run through has its holidays in the
+    /// calendar; `false`: a lunar holiday or a swap may be missing.
+    pub complete: bool,
+}
+
+/// The built-in calendar, read once.
+fn calendar() -> &'static Calendar {
+    static CALENDAR: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    CALENDAR.get_or_init(Calendar::vietnam)
+}
+
+/// The deadlines of a meeting on `date`, if it parses.
+pub fn timeline_view(date: &str) -> Option<TimelineView> {
+    let tl = calendar().timeline(Date::parse(date)?)?;
+    Some(TimelineView {
+        self_report: tl.self_report.to_string(),
+        dossier: tl.dossier.to_string(),
+        questions: tl.questions.to_string(),
+        answers: tl.answers.to_string(),
+        report_due: tl.report_due.to_string(),
+        complete: tl.complete,
+    })
+}
+
+/// Largest dossier document, in bytes (20 MiB).
+pub const DOSSIER_BYTES_MAX: usize = 20 << 20;
+
+/// Where a dossier document's bytes are kept in the settings tree: by
+/// election and SHA-256, so that a replaced document's old bytes are never
+/// served for the new name.
+fn dossier_key(id: &str, sha: &[u8; 32]) -> String {
+    format!("dossier/{id}/{}", hex(sha))
+}
+
+/// Whether `name` may name a dossier document (line 0's rule, PROTOCOL.md
+/// §4.4): 1 to 200 bytes of text.
+fn dossier_name_ok(name: &str) -> bool {
+    !name.trim().is_empty() && name.len() <= DOSSIER_NAME_MAX && !name.chars().any(char::is_control)
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// The threshold key ceremony as the log tells it (PROTOCOL.md §5.4, §10).
@@ -1280,7 +1363,7 @@ impl Election {
         let (sealed, election) = match t.election() {
             Some(line0) => (true, line0),
             None => {
-                draft = body_of(&self.id, &meta.input, [0; 32]);
+                draft = body_of(&self.id, &meta.input, &meta.dossier, [0; 32]);
                 (false, &draft)
             }
         };
@@ -1337,6 +1420,7 @@ impl Election {
             head: (st.durable > 0)
                 .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
             anchor: (!t.is_empty()).then(|| hex(&t.anchor())),
+            timeline: timeline_view(&election.date),
         }
     }
 
@@ -1404,6 +1488,123 @@ impl Election {
         })
     }
 
+    /// The organizer attaches a document of the leader's dossier (R12) to
+    /// the draft, or replaces the one of the same name: a PDF (its first
+    /// bytes `%PDF-`) of at most [`DOSSIER_BYTES_MAX`] bytes, at most
+    /// [`DOSSIER_MAX`] documents. The bytes are stored durably before the
+    /// draft names them; line 0 commits their SHA-256 at the seal.
+    pub fn put_dossier(
+        &self,
+        store: &dyn Store,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<DossierDocument, DomainError> {
+        if !dossier_name_ok(name) {
+            return Err(DomainError::Invalid {
+                vi: format!("Tên tệp hồ sơ phải có từ 1 đến {DOSSIER_NAME_MAX} byte, không có ký tự điều khiển."),
+                en: format!("The dossier file's name must be 1 to {DOSSIER_NAME_MAX} bytes of text."),
+            });
+        }
+        if bytes.len() > DOSSIER_BYTES_MAX {
+            return Err(DomainError::Invalid {
+                vi: format!(
+                    "Tệp hồ sơ quá lớn (tối đa {} MiB).",
+                    DOSSIER_BYTES_MAX >> 20
+                ),
+                en: format!(
+                    "The dossier file is too large (at most {} MiB).",
+                    DOSSIER_BYTES_MAX >> 20
+                ),
+            });
+        }
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(DomainError::Invalid {
+                vi: format!("Tệp “{name}” không phải tệp PDF: hồ sơ chỉ nhận tệp PDF."),
+                en: format!("The file \"{name}\" is not a PDF: the dossier takes PDF files only."),
+            });
+        }
+        let mut meta = self.meta.lock().expect("meta lock");
+        if meta.deleted {
+            return Err(DomainError::NotFound);
+        }
+        if meta.sealed || meta.sealing {
+            return Err(DomainError::Phase("sealed"));
+        }
+        let doc = DossierDocument {
+            name: name.to_owned(),
+            sha256: Hex(sha256(bytes)),
+            bytes: bytes.len() as u64,
+        };
+        let mut edited = meta.clone();
+        let count = edited.dossier.len();
+        match edited.dossier.iter_mut().find(|d| d.name == name) {
+            Some(d) => *d = doc.clone(),
+            None if count >= DOSSIER_MAX => {
+                return Err(DomainError::Invalid {
+                    vi: format!("Hồ sơ có tối đa {DOSSIER_MAX} tệp."),
+                    en: format!("A dossier holds at most {DOSSIER_MAX} files."),
+                })
+            }
+            None => edited.dossier.push(doc.clone()),
+        }
+        store.put_setting(&dossier_key(&self.id, &doc.sha256.0), bytes)?;
+        store.put_meta(
+            &self.id,
+            &serde_json::to_vec(&edited).expect("meta serializes"),
+        )?;
+        store.flush()?;
+        *meta = edited;
+        Ok(doc)
+    }
+
+    /// The organizer removes a document from the draft's dossier.
+    pub fn delete_dossier(&self, store: &dyn Store, n: usize) -> Result<(), DomainError> {
+        let mut meta = self.meta.lock().expect("meta lock");
+        if meta.deleted {
+            return Err(DomainError::NotFound);
+        }
+        if meta.sealed || meta.sealing {
+            return Err(DomainError::Phase("sealed"));
+        }
+        if n >= meta.dossier.len() {
+            return Err(DomainError::NotFound);
+        }
+        let mut edited = meta.clone();
+        edited.dossier.remove(n);
+        store.put_meta(
+            &self.id,
+            &serde_json::to_vec(&edited).expect("meta serializes"),
+        )?;
+        store.flush()?;
+        *meta = edited;
+        Ok(())
+    }
+
+    /// Document `n` of the dossier and its bytes: once sealed, line 0's,
+    /// and only bytes whose SHA-256 is the one line 0 commits.
+    pub fn dossier_document(
+        &self,
+        store: &dyn Store,
+        n: usize,
+    ) -> Result<(DossierDocument, Vec<u8>), DomainError> {
+        let doc = {
+            let meta = self.meta.lock().expect("meta lock");
+            let st = self.state.lock().expect("state lock");
+            match st.tally.election() {
+                Some(line0) => line0.dossier.as_ref().and_then(|d| d.get(n)).cloned(),
+                None => meta.dossier.get(n).cloned(),
+            }
+        }
+        .ok_or(DomainError::NotFound)?;
+        let bytes = store
+            .get_setting(&dossier_key(&self.id, &doc.sha256.0))?
+            .filter(|b| sha256(b) == doc.sha256.0)
+            .ok_or_else(|| {
+                DomainError::Storage(format!("dossier document {n}: bytes missing or changed"))
+            })?;
+        Ok((doc, bytes))
+    }
+
     /// Seals the draft: writes line 0, which starts the key ceremony.
     ///
     /// The draft is read and marked as sealing under one lock, so no edit
@@ -1425,6 +1626,7 @@ impl Election {
             Payload::Election(body_of(
                 &self.id,
                 &meta.input,
+                &meta.dossier,
                 *self.server_key.public().as_bytes(),
             ))
         };

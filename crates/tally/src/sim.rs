@@ -224,6 +224,7 @@ impl Meeting {
             summoned: setup.summoned,
             trustees: setup.trustees,
             threshold,
+            dossier: None,
             server_key: Hex(*server.public().as_bytes()),
         };
         let n = body.trustees.len();

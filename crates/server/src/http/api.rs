@@ -205,7 +205,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn organizer(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+pub(crate) fn organizer(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     match bearer(headers) {
         Some(t) if state.registry.sessions.check(t) => Ok(()),
         _ => Err(DomainError::Unauthorized.into()),

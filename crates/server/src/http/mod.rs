@@ -19,6 +19,7 @@ use axum::Router;
 
 pub mod api;
 pub(crate) mod campaign;
+pub(crate) mod dossier;
 pub mod error;
 pub(crate) mod tls;
 
@@ -125,6 +126,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/result/voter", post(voter_result))
         .route("/api/elections/{id}/minutes", get(minutes));
     api.merge(campaign::routes())
+        .merge(dossier::routes())
         .merge(crate::web::routes())
         .fallback(not_found)
         .with_state(state)
