@@ -205,6 +205,88 @@ impl Meeting {
         Ok(m)
     }
 
+    /// Every member takes its next step of the key ceremony
+    /// ([`crate::member::next_step`]) in turn, in `order` (repeated), until
+    /// none has anything to post; then the election key of the qualified
+    /// dealers is appended, as the server does, if enough qualified. Returns
+    /// each member's last step.
+    pub fn run_member_steps(
+        &mut self,
+        order: &[u32],
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<crate::member::Step>, VerifyError> {
+        use crate::member::{next_step, Step};
+        let mut last = vec![Step::Register; self.trustees.len()];
+        loop {
+            let mut posted = false;
+            for &j in order {
+                let step = next_step(&self.tally, j, &self.trustees[j as usize], rng)
+                    .expect("a member of this meeting with its own key");
+                last[j as usize] = step.clone();
+                let payload = match step {
+                    Step::Deal(b) => Payload::Dealing(b),
+                    Step::Complain { body, .. } => Payload::Complaint(body),
+                    Step::SharesOk(b) => Payload::SharesOk(b),
+                    _ => continue,
+                };
+                self.append(payload, rng)?;
+                posted = true;
+            }
+            if !posted {
+                break;
+            }
+        }
+        self.append_qualified_election_key(rng)?;
+        Ok(last)
+    }
+
+    /// Appends the election key of the qualified dealers (`Σ_{i∈Q} A_i0`,
+    /// PROTOCOL.md §10.8) as the server does after the last `shares_ok`;
+    /// false, appending nothing, while some member has not dealt or when
+    /// too few dealers qualified.
+    pub fn append_qualified_election_key(
+        &mut self,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<bool, VerifyError> {
+        let Some(Ok(public)) = self.tally.qualification().map(|q| q.public()) else {
+            return Ok(false);
+        };
+        let key = Hex(*public.election_key().as_bytes());
+        self.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)?;
+        Ok(true)
+    }
+
+    /// A simple vote for tests and examples: `present` people recorded,
+    /// `voters` credentials issued, voting opened, voter `v` marks candidate
+    /// `j` with level `(v + j) mod 3` (high, confidence, low), voting
+    /// closed. Returns the counts those ballots make, per candidate
+    /// `[high, confidence, low]`.
+    pub fn vote_in_turn(
+        &mut self,
+        present: u32,
+        voters: usize,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Vec<[u64; 3]>, VerifyError> {
+        use tinnhiem_core::ballot::Level;
+        self.record_quorum(present, rng)?;
+        let creds = self.issue_credentials(voters, rng)?;
+        self.open(rng)?;
+        let marks = [Level::High, Level::Confidence, Level::Low];
+        let candidates = self.tally.election().expect("line 0").candidates.len();
+        let mut expected = vec![[0u64; 3]; candidates];
+        for (v, c) in creds.iter().enumerate() {
+            let choices: Vec<Choice> = (0..candidates).map(|j| Some(marks[(v + j) % 3])).collect();
+            for (j, row) in expected.iter_mut().enumerate() {
+                row[(v + j) % 3] += 1;
+            }
+            let b = self.fill(c, &choices, None, rng);
+            self.submit(b, rng)
+                .expect("a ballot of an issued credential");
+        }
+        self.close(rng)?;
+        Ok(expected)
+    }
+
     /// Line 0 (with `threshold` when given) and every trustee key: the
     /// meeting before any dealing, for a test that runs the members' side
     /// itself ([`crate::member`]).

@@ -7,9 +7,8 @@
 use proptest::prelude::*;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use tinnhiem_core::ballot::{Choice, Level};
 use tinnhiem_core::dkg::Dealing;
-use tinnhiem_core::log::{Candidate, ElectionKeyBody, Hex, Payload};
+use tinnhiem_core::log::{Candidate, Payload};
 use tinnhiem_core::trustee::TrusteeKey;
 use tinnhiem_tally::member::{self, MemberError, Step};
 use tinnhiem_tally::sim::{Meeting, Setup};
@@ -43,53 +42,13 @@ fn payload(step: Step) -> Option<Payload> {
     }
 }
 
-/// Every member acts in the order `order` (repeated) until no one has
-/// anything to post; then the election key is appended as the server does.
-/// A member given in `resume` forgets its key object between steps and
-/// reloads it from its 32 bytes, as a closed tab does from the key file.
 fn run_ceremony(m: &mut Meeting, order: &[u32], rng: &mut ChaCha20Rng) -> Vec<Step> {
-    let mut last = vec![Step::Register; m.trustees.len()];
-    loop {
-        let mut posted = false;
-        for &j in order {
-            let key = TrusteeKey::from_bytes(&m.trustees[j as usize].to_bytes()).expect("a key");
-            let step = member::next_step(&m.tally, j, &key, rng).expect("a step");
-            last[j as usize] = step.clone();
-            if let Some(p) = payload(step) {
-                m.append(p, rng).expect("the log accepts the member's step");
-                posted = true;
-            }
-        }
-        if !posted {
-            break;
-        }
-    }
-    if let Some(q) = m.tally.qualification() {
-        if let Ok(public) = q.public() {
-            let key = Hex(*public.election_key().as_bytes());
-            m.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)
-                .expect("the key of the qualified dealers");
-        }
-    }
-    last
+    m.run_member_steps(order, rng)
+        .expect("the log accepts every member's step")
 }
 
 fn vote_and_close(m: &mut Meeting, rng: &mut ChaCha20Rng) -> Vec<[u64; 3]> {
-    m.record_quorum(7, rng).expect("quorum");
-    let creds = m.issue_credentials(3, rng).expect("credentials");
-    m.open(rng).expect("open");
-    let marks = [Level::High, Level::Confidence, Level::Low];
-    let mut expected = vec![[0u64; 3]; 2];
-    for (v, c) in creds.iter().enumerate() {
-        let choices: Vec<Choice> = (0..2).map(|j| Some(marks[(v + j) % 3])).collect();
-        for (j, row) in expected.iter_mut().enumerate() {
-            row[(v + j) % 3] += 1;
-        }
-        let b = m.fill(c, &choices, None, rng);
-        m.submit(b, rng).expect("accepted");
-    }
-    m.close(rng).expect("close");
-    expected
+    m.vote_in_turn(7, 3, rng).expect("a vote")
 }
 
 fn decrypt(m: &mut Meeting, members: &[u32], rng: &mut ChaCha20Rng) {

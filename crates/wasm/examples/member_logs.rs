@@ -6,10 +6,8 @@
 //! keys are made for this test and for nothing else.
 
 use rand::rngs::OsRng;
-use tinnhiem_core::ballot::{Choice, Level};
 use tinnhiem_core::encoding::hex;
-use tinnhiem_core::log::{Candidate, ElectionKeyBody, Hex, Payload};
-use tinnhiem_tally::member::{self, Step};
+use tinnhiem_core::log::Candidate;
 use tinnhiem_tally::sim::{Meeting, Setup};
 
 fn text(m: &Meeting) -> String {
@@ -35,40 +33,8 @@ fn main() {
     };
     let mut m = Meeting::begin(setup, Some(2), rng).expect("begin");
     let setup_log = text(&m);
-    loop {
-        let mut posted = false;
-        for j in 0..3u32 {
-            let payload = match member::next_step(&m.tally, j, &m.trustees[j as usize], rng) {
-                Ok(Step::Deal(b)) => Payload::Dealing(b),
-                Ok(Step::Complain { body, .. }) => Payload::Complaint(body),
-                Ok(Step::SharesOk(b)) => Payload::SharesOk(b),
-                _ => continue,
-            };
-            m.append(payload, rng).expect("a member's step");
-            posted = true;
-        }
-        if !posted {
-            break;
-        }
-    }
-    let q = m.tally.qualification().expect("every member dealt");
-    let key = Hex(*q.public().expect("qualified").election_key().as_bytes());
-    m.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)
-        .expect("the key");
-    m.record_quorum(4, rng).expect("quorum");
-    let creds = m.issue_credentials(3, rng).expect("credentials");
-    m.open(rng).expect("open");
-    let marks = [Level::High, Level::Confidence, Level::Low];
-    let mut counts = vec![[0u64; 3]; 2];
-    for (v, c) in creds.iter().enumerate() {
-        let choices: Vec<Choice> = (0..2).map(|j| Some(marks[(v + j) % 3])).collect();
-        for (j, row) in counts.iter_mut().enumerate() {
-            row[(v + j) % 3] += 1;
-        }
-        let b = m.fill(c, &choices, None, rng);
-        m.submit(b, rng).expect("a ballot");
-    }
-    m.close(rng).expect("close");
+    m.run_member_steps(&[0, 1, 2], rng).expect("the ceremony");
+    let counts = m.vote_in_turn(4, 3, rng).expect("a vote");
     let out = serde_json::json!({
         "setup": setup_log,
         "closed": text(&m),

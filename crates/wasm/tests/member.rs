@@ -10,10 +10,9 @@ use rand::RngCore;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
-use tinnhiem_core::ballot::{Choice, Level};
 use tinnhiem_core::dkg::{Dealing, DEALING_CONTEXT};
 use tinnhiem_core::encoding::hex;
-use tinnhiem_core::log::{Candidate, ElectionKeyBody, Hex, Payload};
+use tinnhiem_core::log::{Candidate, Payload};
 use tinnhiem_tally::sim::{Meeting, Setup};
 use tinnhiem_wasm::api::{call, op};
 
@@ -113,33 +112,16 @@ fn ceremony(m: &mut Meeting, order: &[u32], rng: &mut ChaCha20Rng) -> Vec<String
             break;
         }
     }
-    let q = m.tally.qualification().expect("every member dealt");
-    let key = Hex(*q
-        .public()
-        .expect("enough qualified")
-        .election_key()
-        .as_bytes());
-    m.append(Payload::ElectionKey(ElectionKeyBody { key }), rng)
-        .expect("the election key");
+    assert!(
+        m.append_qualified_election_key(rng)
+            .expect("the election key"),
+        "the election key"
+    );
     last
 }
 
 fn vote_and_close(m: &mut Meeting, rng: &mut ChaCha20Rng) -> Vec<[u64; 3]> {
-    m.record_quorum(7, rng).expect("quorum");
-    let creds = m.issue_credentials(3, rng).expect("credentials");
-    m.open(rng).expect("open");
-    let marks = [Level::High, Level::Confidence, Level::Low];
-    let mut expected = vec![[0u64; 3]; 2];
-    for (v, c) in creds.iter().enumerate() {
-        let choices: Vec<Choice> = (0..2).map(|j| Some(marks[(v + j) % 3])).collect();
-        for (j, row) in expected.iter_mut().enumerate() {
-            row[(v + j) % 3] += 1;
-        }
-        let b = m.fill(c, &choices, None, rng);
-        m.submit(b, rng).expect("accepted");
-    }
-    m.close(rng).expect("close");
-    expected
+    m.vote_in_turn(7, 3, rng).expect("a vote")
 }
 
 fn decrypt(m: &Meeting, j: u32, rng: &mut ChaCha20Rng) -> Value {
