@@ -69,28 +69,9 @@ async function session(name, options = c.PHONE) {
   return { ctx, page, watcher };
 }
 
-/// The screen at phone size and on a 1366 px laptop.
-/// `at` is the element the screen is about (scrolled to the middle).
-async function shots(page, name, at) {
-  const size = page.viewportSize();
-  const look = () => (at ? page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'center' }), at) : null);
-  await look();
-  await c.shot(page, `deadend-${name}-${size.width}`);
-  const other = size.width === 1366 ? { width: 360, height: 640 } : { width: 1366, height: 900 };
-  await page.setViewportSize(other);
-  await look();
-  await c.shot(page, `deadend-${name}-${other.width}`);
-  await page.setViewportSize(size);
-}
-
-async function text(page, id) {
-  return (await page.locator(`#${id}`).textContent()).trim();
-}
-
-async function a11y(page, where) {
-  assert.deepEqual(await c.accessibilityProblems(page, { minTarget: 44, minContrast: 7 }), [], `accessibility problems on ${where}`);
-  assert.deepEqual(await c.overflowing(page), [], `${where}: nothing wider than the screen`);
-}
+const shots = (page, name, at) => c.shotsBothSizes(page, 'deadend', name, at);
+const text = c.textOf;
+const a11y = c.assertAccessible;
 
 function clean() {
   assert.deepEqual(problems, [], 'console errors, page errors or failed requests');

@@ -222,3 +222,30 @@ export async function tabTo(page, selector, max = 60) {
   }
   assert.fail(`could not reach ${selector} with Tab`);
 }
+
+/// Screenshots of the screen at its size and at the other one (360 × 640
+/// phone, 1366 × 900 laptop), named `${prefix}-${name}-${width}`; `at` is
+/// the id of the element the screen is about (scrolled to the middle).
+export async function shotsBothSizes(page, prefix, name, at) {
+  const size = page.viewportSize();
+  const look = () => (at ? page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'center' }), at) : null);
+  await look();
+  await h.shot(page, `${prefix}-${name}-${size.width}`);
+  const other = size.width === 1366 ? { width: 360, height: 640 } : { width: 1366, height: 900 };
+  await page.setViewportSize(other);
+  await look();
+  await h.shot(page, `${prefix}-${name}-${other.width}`);
+  await page.setViewportSize(size);
+}
+
+/// The trimmed text of the element with this id.
+export async function textOf(page, id) {
+  return (await page.locator(`#${id}`).textContent()).trim();
+}
+
+/// No accessibility problem (targets of 44 px, contrast 7:1) and nothing
+/// wider than the screen.
+export async function assertAccessible(page, where) {
+  assert.deepEqual(await h.accessibilityProblems(page, { minTarget: 44, minContrast: 7 }), [], `accessibility problems on ${where}`);
+  assert.deepEqual(await overflowing(page), [], `${where}: nothing wider than the screen`);
+}
