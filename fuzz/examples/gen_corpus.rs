@@ -328,15 +328,9 @@ fn main() {
         .lines()
         .find(|l| l.starts_with("open "))
         .expect("the honest script opens");
-    let audits = HONEST_SCRIPT.replace(
-        open_line,
-        &format!("{open_line}\n{AUDITS}"),
-    );
+    let audits = HONEST_SCRIPT.replace(open_line, &format!("{open_line}\n{AUDITS}"));
     write("verify_script", "audit", audits.as_bytes());
-    let lie = HONEST_SCRIPT.replace(
-        open_line,
-        &format!("{open_line}\n{AUDIT_LIE}"),
-    );
+    let lie = HONEST_SCRIPT.replace(open_line, &format!("{open_line}\n{AUDIT_LIE}"));
     write("verify_script", "audit-lie", lie.as_bytes());
     // log_line and verify_log: the committed audit vectors (PROTOCOL.md
     // §8.2): an audit line, a forged one, and the whole log.
@@ -359,7 +353,11 @@ fn main() {
         "0".repeat(64),
         "0".repeat(128)
     );
-    write("api_request", "audit", &[&[0x85u8][..], request.as_bytes()].concat());
+    write(
+        "api_request",
+        "audit",
+        &[&[0x85u8][..], request.as_bytes()].concat(),
+    );
     write("api_request", "audit-get", b"\x863JSE-S3K2-7RE5-BXY3");
 }
 

@@ -40,7 +40,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = seal_code(&a.seal_digest(&[0; 32]));
         let mut one = [0u8; 32];
         one[0] = 1;
-        let key = SecretKey::from_bytes(&one).expect("1 is canonical").public();
+        let key = SecretKey::from_bytes(&one)
+            .expect("1 is canonical")
+            .public();
         if let Err(e) = a.check(&key) {
             assert!((e.candidate as usize) < m && e.option < 3, "{e:?}");
         }

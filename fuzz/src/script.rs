@@ -42,9 +42,9 @@ use tinnhiem_core::ballot::{Ballot, Level, SealedBallot};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::dkg::{self, Dealing, DEALING_CONTEXT};
 use tinnhiem_core::log::{
-    entry_hash, AuditBody, shares_ok_message, CloseBody, ComplaintBody, CredentialsBody, DealingBody,
-    DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, HexBytes, Payload, QuorumBody,
-    ResultBody, StatementBody, TrusteeKeyBody, SHARES_OK_CONTEXT,
+    entry_hash, shares_ok_message, AuditBody, CloseBody, ComplaintBody, CredentialsBody,
+    DealingBody, DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, HexBytes, Payload,
+    QuorumBody, ResultBody, StatementBody, TrusteeKeyBody, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::schnorr::SecretKey;
@@ -355,8 +355,14 @@ impl Harness {
                 self.casts += 1;
                 let ctx = self.tally.ballot_context()?;
                 let id = self.tally.election()?.id.clone();
-                let sealed =
-                    SealedBallot::seal(&ctx, &id, &credential(a.cred), &a.marks, None, &mut self.rng);
+                let sealed = SealedBallot::seal(
+                    &ctx,
+                    &id,
+                    &credential(a.cred),
+                    &a.marks,
+                    None,
+                    &mut self.rng,
+                );
                 let mut body = sealed.audit_body()?;
                 if let Some((j, level)) = a.lie {
                     *body.choices.get_mut(j)? = level;
