@@ -77,3 +77,37 @@ test('neither the credential nor the answer stays in the module\'s memory', () =
   // The request (the credential text) was wiped after the call.
   assert.ok(!memory.includes(CREDENTIAL), 'the credential text is not left in memory');
 });
+
+test('seal_ballot, open_sealed and check_audit: an opening checks in the page; forget_sealed wipes it', () => {
+  const request = {
+    election_id: 'smoke', election_hash: '00'.repeat(32), election_key: BASEPOINT,
+    credential: CREDENTIAL, choices: ['high', null], seed: seed(),
+  };
+  const sealed = call(22, request);
+  assert.equal(sealed.code, 0, JSON.stringify(sealed.answer));
+  assert.match(sealed.answer.seal, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  assert.equal(sealed.answer.ballot.answers.length, 2);
+  // Another code is refused; the module keeps the sealed ballot.
+  assert.equal(call(23, { seal: '0000-0000-0000-0000' }).code, 1);
+  const opened = call(23, { seal: sealed.answer.seal });
+  assert.equal(opened.code, 0, JSON.stringify(opened.answer));
+  assert.deepEqual(opened.answer.audit.choices, ['high', 'none']);
+  assert.equal(opened.answer.audit.randomness.length, 2 * 96 * 2);
+  assert.equal(opened.answer.credential, sealed.answer.ballot.credential);
+  // Opened once: nothing is held any more.
+  assert.equal(call(23, { seal: sealed.answer.seal }).code, 1);
+  const election = { election_hash: '00'.repeat(32), election_key: BASEPOINT };
+  const checked = call(25, { election, audit: opened.answer.audit });
+  assert.equal(checked.code, 0, JSON.stringify(checked.answer));
+  assert.deepEqual(checked.answer, { seal: sealed.answer.seal, choices: ['high', 'none'], ok: true });
+  // A page that shows "low" where it encrypted "high" is caught.
+  const lie = { ...opened.answer.audit, choices: ['low', 'none'] };
+  const caught = call(25, { election, audit: lie });
+  assert.deepEqual(caught.answer, {
+    seal: sealed.answer.seal, choices: ['low', 'none'], ok: false, candidate: 0, level: 'high',
+  });
+  // forget_sealed: the next opening finds nothing.
+  assert.equal(call(22, request).code, 0);
+  assert.deepEqual(call(24, {}).answer, {});
+  assert.equal(call(23, { seal: sealed.answer.seal }).code, 1);
+});
