@@ -24,6 +24,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use curve25519_dalek::scalar::Scalar;
 use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -369,6 +370,208 @@ pub fn tracking_code(digest: &[u8; 32]) -> String {
     out
 }
 
+/// Most candidates a ballot may have (PROTOCOL.md §4.4 `election`).
+pub const MAX_CANDIDATES: usize = 100;
+
+/// Why an audit does not open (PROTOCOL.md §6.3 `audit`): the first
+/// ciphertext, in order, that is not `(r·G, m·G + r·Y)` for the published
+/// randomness `r` and the mark `m` the choice gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("candidate {candidate}, option {option}: the ciphertext is not the encryption of the stated mark with the stated randomness")]
+pub struct AuditError {
+    /// 0-based candidate index.
+    pub candidate: u32,
+    /// 0 high, 1 confidence, 2 low.
+    pub option: u32,
+}
+
+/// The body of an `audit` entry: a sealed ballot's ciphertexts, their
+/// randomness and the marks they encrypt (PROTOCOL.md §4.4).
+///
+/// JSON: `{"ciphertexts":"<hex 192·m>","randomness":"<hex 96·m>",
+/// "choices":["high"|"confidence"|"low"|"none", ...]}`; decoding checks the
+/// lengths, that every point is a canonical encoding and every scalar
+/// canonical. The randomness here is published: once opened, a ballot is
+/// never counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AuditJson", into = "AuditJson")]
+pub struct AuditBody {
+    /// Per candidate: high, confidence, low.
+    pub ciphertexts: Vec<[CompressedCiphertext; 3]>,
+    /// Per candidate: the randomness of each of the three ciphertexts.
+    pub randomness: Vec<[Scalar; 3]>,
+    /// Per candidate: the marks (`None`: a blank entry).
+    pub choices: Vec<Choice>,
+}
+
+impl AuditBody {
+    /// Decodes an audit body (the JSON of PROTOCOL.md §4.4) with the typed
+    /// error of what is wrong.
+    pub fn from_json(text: &str) -> Result<AuditBody, DecodeError> {
+        let j: AuditJson =
+            serde_json::from_str(text).map_err(|e| DecodeError::Json(alloc::format!("{e}")))?;
+        AuditBody::try_from(j)
+    }
+
+    /// Every ciphertext's 64 bytes, in order (`192·m` bytes).
+    pub fn ciphertext_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(192 * self.ciphertexts.len());
+        for cts in &self.ciphertexts {
+            for ct in cts {
+                out.extend_from_slice(&ct.to_bytes());
+            }
+        }
+        out
+    }
+
+    /// The seal digest of the opened ballot (PROTOCOL.md §5.6).
+    pub fn seal_digest(&self, election: &[u8; 32]) -> [u8; 32] {
+        seal_digest(election, &self.ciphertext_bytes())
+    }
+
+    /// Checks the opening under the election key `key`: for every candidate
+    /// `j` and level `k`, the ciphertext is `(r·G, m·G + r·Y)` with `r` the
+    /// published randomness and `m = 1` iff `choices[j]` is level `k`, else
+    /// 0. The lengths are the decoder's: a body whose three lists differ in
+    /// length fails at the first candidate one of them lacks. This is the
+    /// check of the verifier, the server and the second device's page.
+    pub fn check(&self, key: &PublicKey) -> Result<(), AuditError> {
+        let m = self.ciphertexts.len();
+        for j in 0..m.max(self.randomness.len()).max(self.choices.len()) {
+            let (Some(cts), Some(rs), Some(choice)) = (
+                self.ciphertexts.get(j),
+                self.randomness.get(j),
+                self.choices.get(j),
+            ) else {
+                return Err(AuditError {
+                    candidate: j as u32,
+                    option: 0,
+                });
+            };
+            for k in 0..3 {
+                let mark = u64::from(choice.map(|l| l.index()) == Some(k));
+                let expected = Ciphertext::encrypt_with(key.point(), mark, &rs[k]).compress();
+                if expected != cts[k] {
+                    return Err(AuditError {
+                        candidate: j as u32,
+                        option: k as u32,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The JSON form of [`AuditBody`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditJson {
+    ciphertexts: String,
+    randomness: String,
+    choices: Vec<AuditChoice>,
+}
+
+/// A mark as an audit writes it: a blank is `"none"` (not `null`).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AuditChoice {
+    High,
+    Confidence,
+    Low,
+    None,
+}
+
+impl TryFrom<AuditJson> for AuditBody {
+    type Error = DecodeError;
+    fn try_from(j: AuditJson) -> Result<Self, DecodeError> {
+        let cts = crate::encoding::unhex(&j.ciphertexts, "audit ciphertexts")?;
+        let m = j.choices.len();
+        if m == 0 || m > MAX_CANDIDATES {
+            return Err(DecodeError::Format(
+                "audit: the number of choices is not a number of candidates",
+            ));
+        }
+        if cts.len() != 192 * m {
+            return Err(DecodeError::Length {
+                field: "audit ciphertexts",
+                expected: 192 * m,
+                found: cts.len(),
+            });
+        }
+        let rs =
+            zeroize::Zeroizing::new(crate::encoding::unhex(&j.randomness, "audit randomness")?);
+        if rs.len() != 96 * m {
+            return Err(DecodeError::Length {
+                field: "audit randomness",
+                expected: 96 * m,
+                found: rs.len(),
+            });
+        }
+        let mut ciphertexts = Vec::with_capacity(m);
+        for c in cts.chunks_exact(192) {
+            let ct = |k: usize| -> Result<CompressedCiphertext, DecodeError> {
+                let a = crate::encoding::chunk32(c, 2 * k);
+                let b = crate::encoding::chunk32(c, 2 * k + 1);
+                crate::encoding::point(&a, "audit ciphertext")?;
+                crate::encoding::point(&b, "audit ciphertext")?;
+                Ok(CompressedCiphertext {
+                    a: CompressedRistretto(a),
+                    b: CompressedRistretto(b),
+                })
+            };
+            ciphertexts.push([ct(0)?, ct(1)?, ct(2)?]);
+        }
+        let mut randomness = Vec::with_capacity(m);
+        for r in rs.chunks_exact(96) {
+            let s = |k: usize| {
+                crate::encoding::scalar(&crate::encoding::chunk32(r, k), "audit randomness")
+            };
+            randomness.push([s(0)?, s(1)?, s(2)?]);
+        }
+        let choices = j
+            .choices
+            .iter()
+            .map(|c| match c {
+                AuditChoice::High => Some(Level::High),
+                AuditChoice::Confidence => Some(Level::Confidence),
+                AuditChoice::Low => Some(Level::Low),
+                AuditChoice::None => None,
+            })
+            .collect();
+        Ok(AuditBody {
+            ciphertexts,
+            randomness,
+            choices,
+        })
+    }
+}
+
+impl From<AuditBody> for AuditJson {
+    fn from(b: AuditBody) -> Self {
+        let mut rs = Vec::with_capacity(96 * b.randomness.len());
+        for r in &b.randomness {
+            for s in r {
+                rs.extend_from_slice(s.as_bytes());
+            }
+        }
+        AuditJson {
+            ciphertexts: hex(&b.ciphertext_bytes()),
+            randomness: hex(&rs),
+            choices: b
+                .choices
+                .iter()
+                .map(|c| match c {
+                    Some(Level::High) => AuditChoice::High,
+                    Some(Level::Confidence) => AuditChoice::Confidence,
+                    Some(Level::Low) => AuditChoice::Low,
+                    None => AuditChoice::None,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Context of the credential's signature on a seal digest that sends an
 /// audit to the server (PROTOCOL.md §5.6): it proves that the sender holds
 /// a live slip, and the server neither keeps nor publishes it.
@@ -537,9 +740,9 @@ impl SealedBallot {
     /// The opening: the ciphertexts, their randomness and the marks, as
     /// the `audit` entry publishes them. `None` once the randomness was
     /// forgotten.
-    pub fn audit_body(&self) -> Option<crate::log::AuditBody> {
+    pub fn audit_body(&self) -> Option<AuditBody> {
         let r = self.randomness.as_ref()?;
-        Some(crate::log::AuditBody {
+        Some(AuditBody {
             ciphertexts: self.ballot.answers.iter().map(|a| a.ciphertexts).collect(),
             randomness: r.to_vec(),
             choices: self.choices.clone(),
