@@ -120,10 +120,18 @@ pub fn audits(list: &[tinnhiem_tally::Audit]) -> String {
         list.len()
     );
     for a in list {
-        let marks: Vec<&str> = a
+        let marks: Vec<String> = a
             .choices
             .iter()
-            .map(|&c| tinnhiem_tally::json::choice_name(c))
+            .map(|&c| {
+                let vi = match c {
+                    Some(tinnhiem_core::ballot::Level::High) => "tín nhiệm cao",
+                    Some(tinnhiem_core::ballot::Level::Confidence) => "tín nhiệm",
+                    Some(tinnhiem_core::ballot::Level::Low) => "tín nhiệm thấp",
+                    None => "để trống",
+                };
+                format!("{vi} ({})", tinnhiem_tally::json::choice_name(c))
+            })
             .collect();
         out.push_str(&format!(
             "Dòng {} (entry {}): mã niêm phong (seal) {}: {}\n",
