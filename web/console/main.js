@@ -49,7 +49,7 @@ import {
   renderAttendance, recordAttendance, cancelAttendance,
 } from './attendance.js';
 import {
-  renderSheet, renderBaseWarning, makeSheet, clearSheet, askClearSheet, printSheet, sheetPrinted,
+  renderSheet, renderBaseWarning, makeSheet, clearSheet, askClearSheet, printSheet, sheetPrinted, revealSheet,
 } from './sheet.js';
 import {
   renderCancel, loadSlips, askCancel, cancelSlips,
@@ -168,6 +168,7 @@ function wire() {
   $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
   $('sheet-print').addEventListener('click', printSheet);
   $('sheet-printed').addEventListener('click', sheetPrinted);
+  $('sheet-reveal').addEventListener('click', revealSheet);
   $('sheet-clear').addEventListener('click', () => askClearSheet(true));
   $('sheet-clear-no').addEventListener('click', () => askClearSheet(false));
   $('sheet-clear-yes').addEventListener('click', clearSheet);
