@@ -341,6 +341,14 @@ pub fn percent_vi(count: u64, of: u64) -> String {
     format!("{},{:02}%", number_vi(h / 100), h % 100)
 }
 
+/// A percentage already rounded to hundredths (R6, `result.json`'s
+/// `percent`) as Vietnamese writes it: `65,00%`.
+pub fn percent_vi_of(percent: f64) -> String {
+    // `percent` is h / 100.0 for an integer h (PROTOCOL.md §7.2).
+    let h = (percent * 100.0).round() as u64;
+    format!("{},{:02}%", number_vi(h / 100), h % 100)
+}
+
 /// A `YYYY-MM-DD` day as Vietnamese papers write it: "ngày 05 tháng 02 năm
 /// 2026" (a zero before a day under 10 and before January and February),
 /// "ngày 28 tháng 11 năm 2026".

@@ -14,9 +14,9 @@ use tinnhiem_tally::LevelCount;
 use crate::html::esc;
 use crate::minutes::consequence_vi;
 
-/// A count and its percentage: `13 (65.00%)`.
+/// A count and its percentage as Vietnamese writes it: `13 (65,00%)`.
 pub fn level(l: &LevelCount) -> String {
-    format!("{} ({:.2}%)", l.count, l.percent)
+    format!("{} ({})", l.count, crate::minutes::percent_vi_of(l.percent))
 }
 
 /// The rows of one leader's places, a column per place.
