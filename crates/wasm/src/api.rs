@@ -259,9 +259,64 @@ fn answer_bytes<A: Serialize>(a: &A) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn rng(seed: &str) -> Result<ChaCha20Rng, String> {
+fn rng(seed: &str) -> Result<PageRng, String> {
     let bytes = Zeroizing::new(unhex_array::<32>(seed, "seed").map_err(err)?);
-    Ok(ChaCha20Rng::from_seed(*bytes))
+    Ok(PageRng(ChaCha20Rng::from_seed(*bytes)))
+}
+
+/// The generator an operation seeds from the page's randomness. Its state
+/// is the seed itself (the key of ChaCha20) and decides every secret the
+/// operation draws (a dealing's polynomial, a ballot's randomness), so it
+/// is overwritten when the operation ends, like the seed text.
+pub(crate) struct PageRng(ChaCha20Rng);
+
+impl PageRng {
+    /// Replaces the state with that of the all-zero seed.
+    fn wipe(&mut self) {
+        self.0 = ChaCha20Rng::from_seed([0u8; 32]);
+        // Keep the store: nothing reads the state after a drop.
+        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for PageRng {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl rand_chacha::rand_core::RngCore for PageRng {
+    fn next_u32(&mut self) -> u32 {
+        self.0.next_u32()
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        self.0.fill_bytes(dest)
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_chacha::rand_core::Error> {
+        self.0.try_fill_bytes(dest)
+    }
+}
+
+impl rand_chacha::rand_core::CryptoRng for PageRng {}
+
+#[cfg(test)]
+mod page_rng_tests {
+    use super::*;
+    use rand_chacha::rand_core::RngCore;
+
+    #[test]
+    fn a_page_seeded_generator_forgets_its_seed_when_wiped() {
+        let seed = "07".repeat(32);
+        let mut page = rng(&seed).unwrap();
+        let mut same = ChaCha20Rng::from_seed([7u8; 32]);
+        assert_eq!(page.next_u64(), same.next_u64(), "seeded from the page");
+        page.wipe();
+        let mut zero = ChaCha20Rng::from_seed([0u8; 32]);
+        assert_eq!(page.next_u64(), zero.next_u64(), "the seed's state is gone");
+    }
 }
 
 fn hash32(s: &str, field: &'static str) -> Result<[u8; 32], String> {
