@@ -482,8 +482,12 @@ async function leaveKiosk() {
 
 function wire() {
   tn.langButton($('lang'), tr);
-  tr.onChange(() => {
-    if (kiosk.frame) kiosk.frame.title = tr.t('frame.title');
+  // The kiosk's language button also switches the voter page's (which
+  // hides its own bar in the kiosk).
+  tr.onChange((lang) => {
+    if (!kiosk.frame) return;
+    kiosk.frame.title = tr.t('frame.title');
+    kiosk.frame.contentWindow?.postMessage({ kiosk: 'lang', lang }, location.origin);
   });
   $('k-setup').addEventListener('submit', startKiosk);
   $('k-typed').addEventListener('submit', (e) => {

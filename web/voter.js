@@ -128,6 +128,7 @@ const STRINGS = {
     'check.error': 'Không kiểm tra được biên nhận trên điện thoại này. Thử lại; nếu vẫn lỗi, báo cho Ban kiểm phiếu.',
     'kiosk.ok': 'Phiếu của bạn đã được mã hoá và ghi vào nhật ký công khai. Ghi lại mã theo dõi hoặc in biên nhận, rồi bấm “Xong”: máy sẽ xoá hết để người sau bỏ phiếu.',
     'kiosk.print': 'In biên nhận',
+    'kiosk.keep': 'Ghi lại hoặc in mã này. Mã chỉ cho biết phiếu có trong nhật ký, không cho biết bạn đã chọn gì.',
     'kiosk.done': 'Xong',
   },
   en: {
@@ -238,6 +239,7 @@ const STRINGS = {
     'check.error': 'This phone could not check the receipt. Try again; if it still fails, tell the counting committee.',
     'kiosk.ok': 'Your ballot was encrypted and written to the public log. Write the tracking code down or print the receipt, then tap “Done”: the kiosk wipes everything for the next voter.',
     'kiosk.print': 'Print the receipt',
+    'kiosk.keep': 'Write this code down or print it. It only shows that the ballot is in the log, never what you chose.',
     'kiosk.done': 'Done',
   },
 };
@@ -1275,6 +1277,9 @@ function kioskStart() {
   print.media = 'print';
   print.href = '/static/kiosk-print.css';
   document.head.append(print);
+  // One bar: the kiosk's (its language button drives this page's).
+  $('lang').closest('header').hidden = true;
+  document.querySelector('[data-i18n="receipt.keep"]').dataset.i18n = 'kiosk.keep';
   $('r-save').hidden = true;
   $('r-print').hidden = false;
   $('r-done').hidden = false;
@@ -1282,6 +1287,7 @@ function kioskStart() {
   $('r-done').addEventListener('click', () => window.parent.postMessage({ kiosk: 'done' }, location.origin));
   window.addEventListener('message', (e) => {
     if (e.source !== window.parent || e.origin !== location.origin) return;
+    if (e.data?.kiosk === 'lang') tr.set(e.data.lang);
     if (e.data?.kiosk !== 'code' || typeof e.data.code !== 'string' || state.credential) return;
     useCode(e.data.code);
     start();

@@ -357,6 +357,7 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
   await c.shown(page, 'k-idle');
   await page.waitForFunction(() => !document.querySelector('iframe'));
   assertNothingOf(await traces(page), slips[0], t1, historyLength, 'after voter 1');
+  await page.waitForSelector('#k-camera-note[data-i18n="camera.on"]');
   await c.shotsBothSizes(page, 'kiosk', 'idle', null);
   await c.assertAccessible(page, 'the kiosk waiting for a voter');
   // "Back" leads nowhere: the kiosk is still there, empty.
@@ -391,8 +392,10 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
   assert.equal(await page.inputValue('#k-code').catch(() => ''), '', 'the typed code is not left in the field');
   const f3 = ballotFrame(page);
   await f3.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
-  // Switches the language halfway, then ends the turn from the kiosk's bar.
-  await f3.locator('#lang').click();
+  // Switches the language halfway (the kiosk's one bar switches the ballot
+  // too), then ends the turn from the kiosk's bar.
+  await page.click('#lang');
+  await f3.getByText('Step 1/3 · Fill in the ballot').waitFor();
   const t3 = await votes(page, slips[2], MARKS[2], { typed: true, shotName: 'v3' });
   assert.ok(await inLog(t3), 'voter 3\'s ballot is in the log');
   await page.click('#k-end');
