@@ -32,6 +32,7 @@ const STRINGS = {
     brand: 'Máy bỏ phiếu tại chỗ',
     end: 'Kết thúc lượt này',
     exit: 'Thoát',
+    'end.sending': 'Phiếu đang được gửi và chưa có biên nhận. Kết thúc lượt bây giờ thì phiếu có thể không được ghi nhận. Vẫn kết thúc?',
     'setup.h': 'Mở máy bỏ phiếu tại chỗ',
     'setup.help': 'Dành cho Ban kiểm phiếu: chọn cuộc bỏ phiếu và đặt mã PIN để thoát. Mã PIN chỉ nằm trong bộ nhớ của trang này; tải lại trang là mất chế độ kiosk.',
     'setup.election': 'Mã cuộc bỏ phiếu',
@@ -68,6 +69,7 @@ const STRINGS = {
     brand: 'Voting kiosk',
     end: 'End this voter’s turn',
     exit: 'Exit',
+    'end.sending': 'The ballot is being sent and has no receipt yet. Ending the turn now may leave it unrecorded. End anyway?',
     'setup.h': 'Start the voting kiosk',
     'setup.help': 'For the counting committee: choose the vote and set an exit PIN. The PIN is kept only in this page’s memory; reloading the page leaves kiosk mode.',
     'setup.election': 'Vote id',
@@ -497,7 +499,11 @@ function wire() {
     input.value = '';
     onCode(text, { scanned: false });
   });
-  $('k-end').addEventListener('click', () => endTurn());
+  $('k-end').addEventListener('click', () => {
+    // A ballot still on its way (a network drop) is lost if the turn ends.
+    if (frameScreen() === 'sending' && !window.confirm(tr.t('end.sending'))) return;
+    endTurn();
+  });
   $('k-camera-restart').addEventListener('click', () => startCamera());
   $('k-exit').addEventListener('click', askExit);
   $('k-exit-form').addEventListener('submit', tryExit);
