@@ -199,6 +199,12 @@ async function votes(page, slip, marks, { typed = false, shotName = null } = {})
   const tracking = (await f.locator('#r-code').textContent()).trim();
   assert.match(tracking, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   assert.equal(await f.locator('#r-save').isVisible(), false, 'no receipt file is saved on the kiosk');
+  // Even before the reset, the voter page in kiosk mode stored nothing.
+  const stored = await page.evaluate(() => ({
+    local: Object.keys(localStorage).filter((k) => k !== 'tinnhiem.lang'),
+    session: Object.keys(sessionStorage),
+  }));
+  assert.deepEqual(stored, { local: [], session: [] }, 'the voter page in kiosk mode writes no storage');
   assert.equal(await f.locator('#r-results').isVisible(), false);
   if (shotName) await c.shotsBothSizes(page, 'kiosk', `${shotName}-receipt`, null);
   return tracking;
@@ -443,6 +449,40 @@ test('a slip of another vote, or a QR code that is no slip, opens nothing', asyn
   await page.click('#k-typed button[type=submit]');
   assert.equal(await c.textOf(page, 'k-scan-error'), 'Phiếu mã này thuộc một cuộc bỏ phiếu khác. Hãy dùng phiếu mã của cuộc bỏ phiếu này.');
   assert.equal(await page.locator('#k-session iframe').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a voter who walks away mid-ballot is wiped after the idle time', async () => {
+  const context = await c.context(kioskBrowser, LAPTOP);
+  const page = await context.newPage();
+  const problems = [];
+  h.watch(page, problems, 'kiosk-idle');
+  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}&idle=30`);
+  await page.fill('#k-pin', PIN);
+  await page.fill('#k-pin2', PIN);
+  await page.click('#k-setup button[type=submit]');
+  await c.shown(page, 'k-idle');
+  const historyLength = await page.evaluate(() => history.length);
+  await page.fill('#k-code', slips[3].fragment);
+  await page.click('#k-typed button[type=submit]');
+  const f = ballotFrame(page);
+  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
+  await f.locator('#cand-0 .v-level[data-level="low"]').click();
+  const started = Date.now();
+  await page.waitForSelector('#k-session iframe', { state: 'detached', timeout: 45000 });
+  const waited = (Date.now() - started) / 1000;
+  assert.ok(waited >= 28, `the turn lasted its idle time (${waited} s)`);
+  await c.shown(page, 'k-idle');
+  assertNothingOf(await traces(page), slips[3], 'XXXX-XXXX', historyLength, 'after the idle time');
+  // The slip was not used: it can still vote.
+  const pub = await page.evaluate(async (code) => {
+    const tn = await import('/static/tn.js');
+    await tn.load();
+    return tn.callSync('credential_public', { election_id: code.id, credential: code.credential }).public;
+  }, { id: meeting.id, credential: slips[3].credential });
+  const status = await h.http(`${server.url}/api/elections/${meeting.id}/credentials/${pub}`, 'GET');
+  assert.equal(status.voted, false);
   assert.deepEqual(problems, []);
   await context.close();
 });
