@@ -1272,11 +1272,20 @@ try {
 // The kiosk hands the code over once the page listens (see kiosk.js).
 function kioskStart() {
   document.body.classList.add('kiosk');
-  const print = document.createElement('link');
-  print.rel = 'stylesheet';
-  print.media = 'print';
-  print.href = '/static/kiosk-print.css';
-  document.head.append(print);
+  const sheet = document.createElement('link');
+  sheet.rel = 'stylesheet';
+  sheet.href = '/static/kiosk-frame.css';
+  document.head.append(sheet);
+  // No link leaves the frame or adds a history entry (the kiosk's "back"
+  // must lead nowhere); a download of this page's own making is no link out.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest?.('a[href]');
+    if (!a || a.href.startsWith('blob:')) return;
+    e.preventDefault();
+    // The skip link still moves the focus, without a history entry.
+    const at = a.getAttribute('href');
+    if (at.startsWith('#')) document.getElementById(at.slice(1))?.focus();
+  }, true);
   // One bar: the kiosk's (its language button drives this page's).
   $('lang').closest('header').hidden = true;
   document.querySelector('[data-i18n="receipt.keep"]').dataset.i18n = 'kiosk.keep';

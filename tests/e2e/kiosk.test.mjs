@@ -188,7 +188,7 @@ async function votes(page, slip, marks, { typed = false, shotName = null } = {})
   await f.locator('#s-review:not([hidden])').waitFor();
   // The review step may gain a seal code and "Gửi phiếu" (the audit of
   // issue 15 part 1); either way the voter sends.
-  await f.locator('#review-send').click();
+  await f.locator('#review-send, #review-seal').click();
   const send = f.getByRole('button', { name: 'Gửi phiếu', exact: true });
   const receipt = f.locator('#s-receipt:not([hidden])');
   await Promise.race([
