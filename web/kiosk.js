@@ -123,6 +123,9 @@ const kiosk = {
   lang: 'vi',
   idleMs: 180_000,
   stream: null,
+  // Bumped by every start and stop: a camera that opens after a newer
+  // start or a stop is closed at once (never two streams, never one left on).
+  cameraGen: 0,
   scanTimer: null,
   frame: null,
   handoff: null,
@@ -212,6 +215,7 @@ function cameraNote(key) {
 
 async function startCamera() {
   stopCamera();
+  const gen = kiosk.cameraGen;
   const video = $('k-video');
   if (!navigator.mediaDevices?.getUserMedia || typeof window.jsQR !== 'function') {
     video.hidden = true;
@@ -226,12 +230,14 @@ async function startCamera() {
       video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
     });
   } catch (_) {
+    if (gen !== kiosk.cameraGen) return;
     video.hidden = true;
     cameraNote('camera.denied');
     return;
   }
-  // A voter's turn may have begun meanwhile (a typed code).
-  if ($('k-idle').hidden || !kiosk.pin) {
+  // A voter's turn may have begun meanwhile (a typed code), or the camera
+  // been restarted or stopped.
+  if (gen !== kiosk.cameraGen || $('k-idle').hidden || !kiosk.pin) {
     for (const t of stream.getTracks()) t.stop();
     return;
   }
@@ -246,6 +252,7 @@ async function startCamera() {
 // The camera is off during a voter's turn and between kiosk sessions (the
 // light goes off: nothing is filmed while the voter fills in the ballot).
 function stopCamera() {
+  kiosk.cameraGen += 1;
   clearTimeout(kiosk.scanTimer);
   kiosk.scanTimer = null;
   if (kiosk.stream) for (const t of kiosk.stream.getTracks()) t.stop();
