@@ -13,7 +13,9 @@
 //   IndexedDB, history.length as at the start and "back" goes nowhere;
 // - a second voter scans a second slip on the same kiosk, a third types the
 //   code printed under the QR code; the three ballots are in the log;
-// - a wrong exit PIN does not leave kiosk mode; the right one does;
+// - a wrong exit PIN does not leave kiosk mode, five lock the exit; the
+//   right one leaves;
+// - a voter who walks away mid-ballot is wiped after the idle time;
 // - the voter page outside the kiosk still refuses to be framed, and the
 //   vendored jsQR file is the one whose SHA-256 web/vendor/README.md gives.
 // Screenshots at 360 and 1366 px: target/e2e-screenshots/kiosk-*.png.
@@ -437,7 +439,7 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
   await context.close();
 });
 
-test('a slip of another vote, or a QR code that is no slip, opens nothing', async () => {
+test('a slip of another vote opens nothing; five wrong PINs lock the exit', async () => {
   const context = await c.context(kioskBrowser, h.PHONE);
   const page = await context.newPage();
   const problems = [];
@@ -454,6 +456,18 @@ test('a slip of another vote, or a QR code that is no slip, opens nothing', asyn
   await page.click('#k-typed button[type=submit]');
   assert.equal(await c.textOf(page, 'k-scan-error'), 'Phiếu mã này thuộc một cuộc bỏ phiếu khác. Hãy dùng phiếu mã của cuộc bỏ phiếu này.');
   assert.equal(await page.locator('#k-session iframe').count(), 0);
+  // Five wrong PINs lock the exit for a minute: even the right one is
+  // refused meanwhile.
+  await page.click('#k-exit');
+  for (let i = 0; i < 5; i++) {
+    await page.fill('#k-exit-pin', `99999${i}`);
+    await page.click('#k-exit-ok');
+  }
+  assert.match(await c.textOf(page, 'k-exit-error'), /^Sai mã PIN quá nhiều lần\. Chờ 60 giây/);
+  await page.fill('#k-exit-pin', PIN);
+  await page.click('#k-exit-ok');
+  assert.match(await c.textOf(page, 'k-exit-error'), /^Sai mã PIN quá nhiều lần/);
+  assert.equal(await page.isVisible('#k-setup'), false, 'still in kiosk mode');
   assert.deepEqual(problems, []);
   await context.close();
 });
