@@ -1232,7 +1232,9 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
     assert!(attach["requestBody"]["content"]["application/pdf"].is_object());
     assert!(attach["responses"]["200"].is_object());
     assert!(attach["responses"].get("415").is_none());
-    assert!(paths["/api/elections/{id}/dossier/{n}"].get("get").is_some());
+    assert!(paths["/api/elections/{id}/dossier/{n}"]
+        .get("get")
+        .is_some());
     assert!(paths["/api/elections/{id}/dossier/{n}"]
         .get("delete")
         .is_some());

@@ -303,7 +303,11 @@ pub struct CandidateRequest {
     /// across the meetings of a campaign (R8): 1 to 32 of `A-Z a-z 0-9 - _
     /// . /`, the first a letter or digit; two lines of one ballot may not
     /// share it. Written in line 0. Absent: none.
-    #[schema(min_length = 1, max_length = 32, pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")]
+    #[schema(
+        min_length = 1,
+        max_length = 32,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
+    )]
     pub person: Option<String>,
 }
 
