@@ -36,11 +36,17 @@ function documents(v) {
   return Array.isArray(v.dossier) ? v.dossier : [];
 }
 
+/// The election and phase last painted: {id, draft}.
+let painted = null;
+
 /// Paints the dossier block of the organizer's section.
 export function renderDossier() {
   const v = S.view;
   if (!v) return;
   const draft = v.phase === 'draft';
+  // What was said about the draft's files is stale once it is sealed.
+  if (painted && (painted.id !== v.id || painted.draft !== draft)) note('dossier-msg', null);
+  painted = { id: v.id, draft };
   const docs = documents(v);
   $('dossier-h').replaceChildren(t('dossier.h'), ' ', el('span', { class: 'c-aside', lang: tr.lang() === 'vi' ? 'en' : 'vi', text: `(${other('dossier.h')})` }));
   $('dossier-help').textContent = t(draft ? 'dossier.help.draft' : 'dossier.help.sealed');
@@ -49,7 +55,7 @@ export function renderDossier() {
   list.hidden = docs.length === 0;
   show('dossier-none', docs.length === 0);
   list.replaceChildren(...docs.map((d, n) => {
-    const link = el('a', { href: d.url, class: 'c-dossier-name', target: '_blank', rel: 'noopener', text: d.name });
+    const link = el('a', { href: d.url, class: 'c-dossier-name c-tap', target: '_blank', rel: 'noopener', text: d.name });
     const parts = [
       link,
       el('span', { class: 'c-dossier-size', text: ` · ${size(d.bytes)}` }),
