@@ -5,7 +5,8 @@
 // its size and the SHA-256 of its bytes; one is removed; the draft is sealed
 // and the list stays, read-only; the committee's ceremony and slips run
 // through the CLI; the voter's page links the two remaining files, and each
-// downloads with the bytes uploaded. Screenshots at 360 and 1366 px:
+// downloads with the bytes uploaded; the inspector's page lists them from
+// the line 0 it verified, and after the count so do the official minutes. Screenshots at 360 and 1366 px:
 // target/e2e-screenshots/dossier-*.
 
 import { test, before, after } from 'node:test';
@@ -67,6 +68,7 @@ test('the organizer uploads PDFs to a draft, sees each SHA-256, removes one; a n
   };
   M.created = await c.http(`${server.url}/api/elections`, 'POST', input, token);
   M.input = input;
+  M.token = token;
   const ctx = await c.context(browser, DESKTOP);
   const page = await ctx.newPage();
   M.page = page;
@@ -168,6 +170,29 @@ test('sealed: the list is read-only, line 0 commits it, and the voter page links
     const body = await r.body();
     assert.equal(sha(body), sha(f.buffer), `${f.name} downloads as uploaded`);
     assert.ok(body.equals(f.buffer));
+  }
+
+  // The inspector's page lists them from the line 0 it verified.
+  const insp = await vctx.newPage();
+  c.watch(insp, problems, 'inspector');
+  await insp.goto(`${server.url}/inspector?id=${M.created.id}&verify`);
+  await insp.waitForSelector('#dl-dossier:not([hidden]) li', { timeout: 60000 });
+  const rows = await insp.locator('#dl-dossier li').evaluateAll((lis) => lis.map((li) => ({
+    name: li.querySelector('a').textContent, href: li.querySelector('a').getAttribute('href'), sha256: li.querySelector('[data-sha256]').textContent,
+  })));
+  assert.deepEqual(rows, kept.map((f, n) => ({ name: f.name, href: `/api/elections/${M.created.id}/dossier/${n}`, sha256: sha(f.buffer) })));
+  await insp.evaluate(() => document.getElementById('dl-dossier').scrollIntoView({ block: 'center' }));
+  await c.shot(insp, 'dossier-05-inspector-360');
+  await c.assertAccessible(insp, 'the inspector with a dossier');
+
+  // The count, then the official minutes list each file with its SHA-256.
+  await c.closeAndCount(server, meeting);
+  const r = await fetch(`${server.url}/api/elections/${M.created.id}/minutes`, { headers: { Authorization: `Bearer ${M.token}` } });
+  assert.equal(r.status, 200);
+  const minutes = await r.text();
+  for (const [n, f] of kept.entries()) {
+    assert.ok(minutes.includes(`<li data-dossier="${n}">`), `the minutes list ${f.name}`);
+    assert.ok(minutes.includes(`data-sha256="${sha(f.buffer)}"`), `the minutes give the SHA-256 of ${f.name}`);
   }
   assert.deepEqual(problems, []);
 });
