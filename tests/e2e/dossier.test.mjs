@@ -151,7 +151,7 @@ test('sealed: the list is read-only, line 0 commits it, and the voter page links
   const meeting = await c.prepareSealed(server, {
     id: M.created.id, created: M.created, committee: M.input.committee, present: 5, credentials: 1,
   });
-  const vctx = await browser.newContext({ ...c.PHONE, acceptDownloads: true });
+  const vctx = await c.context(browser);
   const voter = await vctx.newPage();
   c.watch(voter, problems, 'voter');
   await voter.goto(meeting.voterUrls[0]);
