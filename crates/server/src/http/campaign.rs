@@ -339,9 +339,26 @@ pub(crate) async fn report_html(
     officer(&state, &headers)?;
     let (c, deadline) = state.campaigns.report(&state.registry, &id).await?;
     let office = state.campaigns.office(&id)?;
+    // Each meeting judged by the day its result reached this server.
+    let received: std::collections::BTreeMap<String, print::Received> = state
+        .campaigns
+        .view(&state.registry, &id)
+        .await?
+        .units
+        .into_iter()
+        .flat_map(|u| u.meetings)
+        .map(|m| {
+            let r = print::Received {
+                day: m.received,
+                late: m.timeliness == "late",
+                note: m.timeliness_note,
+            };
+            (m.election, r)
+        })
+        .collect();
     Ok((
         [(header::CONTENT_SECURITY_POLICY, print::report_csp())],
-        Html(print::html(&c, &office, deadline)),
+        Html(print::html(&c, &office, deadline, Some(&received))),
     )
         .into_response())
 }
