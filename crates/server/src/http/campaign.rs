@@ -134,7 +134,7 @@ fn officer(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
-#[utoipa::path(post, path = "/api/officer/login", request_body = LoginRequest,
+#[utoipa::path(post, tag = "campaigns", path = "/api/officer/login", request_body = LoginRequest,
     responses((status = 200, description = "A new officer's session (12 hours, in the server's memory)", body = LoginAnswer),
         (status = 403, description = "Wrong password (`forbidden`), or a server with no officer account (`no_officer`)", body = ErrorBody)))]
 /// `POST /api/officer/login`: an officer's session.
@@ -149,7 +149,7 @@ pub(crate) async fn login(
     }))
 }
 
-#[utoipa::path(get, path = "/api/campaigns", security(("officer" = [])),
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns", security(("officer" = [])),
     responses((status = 200, description = "Every campaign, newest first", body = Vec<CampaignSummary>),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns`: every campaign, newest first.
@@ -161,7 +161,7 @@ pub(crate) async fn list(
     Ok(Json(state.campaigns.list()))
 }
 
-#[utoipa::path(post, path = "/api/campaigns", request_body = CampaignInput, security(("officer" = [])),
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns", request_body = CampaignInput, security(("officer" = [])),
     responses((status = 201, description = "Created", body = CampaignSummary),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody),
         (status = 422, description = "A bad name, deadline or list of units (`invalid`)", body = ErrorBody)))]
@@ -176,7 +176,7 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(state.campaigns.create(input)?)))
 }
 
-#[utoipa::path(get, path = "/api/campaigns/{id}", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
     responses((status = 200, description = "The campaign and how each unit's report stands", body = CampaignView),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}`: the units, their meetings and how each
@@ -198,7 +198,7 @@ pub(crate) struct AttachRequest {
     election: String,
 }
 
-#[utoipa::path(post, path = "/api/campaigns/{id}/elections", request_body = AttachRequest, params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns/{id}/elections", request_body = AttachRequest, params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
     responses((status = 204, description = "Attached"),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody),
         (status = 409, description = "In another campaign (`campaign`), or its log was uploaded already (`duplicate`)", body = ErrorBody),
@@ -233,7 +233,7 @@ pub(crate) struct UploadQuery {
 #[allow(dead_code)] // only described
 pub(crate) struct LogFile(Vec<u8>);
 
-#[utoipa::path(post, path = "/api/campaigns/{id}/logs", params(("id" = String, Path, description = "The campaign id."), UploadQuery),
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns/{id}/logs", params(("id" = String, Path, description = "The campaign id."), UploadQuery),
     request_body(content = LogFile, content_type = "application/jsonl",
         description = "A unit's log file as downloaded from its server (JSON Lines, up to 64 MiB, any content type)"),
     security(("officer" = [])),
@@ -267,7 +267,7 @@ pub(crate) async fn upload(
     Ok((StatusCode::CREATED, Json(status)))
 }
 
-#[utoipa::path(get, path = "/api/campaigns/{id}/logs/{n}",
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/logs/{n}",
     params(("id" = String, Path, description = "The campaign id."), ("n" = u32, Path, description = "The upload's number.")), security(("officer" = [])),
     responses((status = 200, description = "The uploaded file, byte for byte", content_type = "application/jsonl", body = LogFile),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
@@ -286,7 +286,7 @@ pub(crate) async fn uploaded_log(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/campaigns/{id}/report", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
     responses((status = 200, description = "The consolidated campaign: the document of `tinnhiem campaign report --json` (docs/INTERFACES.md, \"Campaign report\")", body = Object),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report`: the consolidated campaign, the
@@ -301,7 +301,7 @@ pub(crate) async fn report(
     Ok(Json(c).into_response())
 }
 
-#[utoipa::path(get, path = "/api/campaigns/{id}/report.csv", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report.csv", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
     responses((status = 200, description = "The table for a spreadsheet (UTF-8 with a byte-order mark)", content_type = "text/csv", body = String),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report.csv`: the table for a spreadsheet
@@ -326,7 +326,7 @@ pub(crate) async fn report_csv(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/campaigns/{id}/report.html", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report.html", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
     responses((status = 200, description = "The printable report (A4)", content_type = "text/html", body = String),
         (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report.html`: the printable report (A4), the

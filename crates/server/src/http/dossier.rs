@@ -59,7 +59,7 @@ pub(crate) struct DossierDocumentBody {
 #[allow(dead_code)] // only described
 pub(crate) struct PdfFile(Vec<u8>);
 
-#[utoipa::path(put, path = "/api/elections/{id}/dossier",
+#[utoipa::path(put, tag = "dossier", path = "/api/elections/{id}/dossier",
     params(("id" = String, Path, description = "The election id."), NameQuery),
     request_body(content = PdfFile, content_type = "application/pdf",
         description = "The PDF file's bytes (beginning with `%PDF-`), at most 20 MiB."),
@@ -105,7 +105,7 @@ pub(crate) async fn attach(
     Ok(Json(doc))
 }
 
-#[utoipa::path(delete, path = "/api/elections/{id}/dossier/{n}",
+#[utoipa::path(delete, tag = "dossier", path = "/api/elections/{id}/dossier/{n}",
     params(("id" = String, Path, description = "The election id."),
         ("n" = u32, Path, description = "The document's number, from 0.")),
     security(("organizer" = [])),
@@ -127,7 +127,7 @@ pub(crate) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/elections/{id}/dossier/{n}",
+#[utoipa::path(get, tag = "dossier", path = "/api/elections/{id}/dossier/{n}",
     params(("id" = String, Path, description = "The election id."),
         ("n" = u32, Path, description = "The document's number, from 0.")),
     responses((status = 200, description = "The document; once sealed, exactly the bytes whose SHA-256 line 0 commits",
