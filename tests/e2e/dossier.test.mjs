@@ -85,10 +85,10 @@ test('the organizer uploads PDFs to a draft, sees each SHA-256, removes one; a n
   page.on('request', (r) => { if (r.url().includes('/dossier')) sent.push(`${r.method()} ${new URL(r.url()).pathname}`); });
   // Not a PDF (by its bytes, whatever its name), then a PDF over 20 MiB.
   await page.setInputFiles('#dossier-file', { name: 'bao-cao.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') });
-  assert.equal(await c.noteWith(page, 'dossier-msg', 'c-bad'), 'Tệp “bao-cao.pdf” không phải tệp PDF: hồ sơ chỉ nhận tệp PDF.');
+  assert.equal(await c.noteWith(page, 'dossier-msg', 'c-bad'), 'Tệp “bao-cao.pdf” không phải tệp PDF: hồ sơ chỉ nhận tệp PDF. (The file "bao-cao.pdf" is not a PDF: the dossier takes PDF files only.)');
   await page.setInputFiles('#dossier-file', file({ name: 'qua-lon.pdf', buffer: pdf('too large', 21 * 1024 * 1024) }));
   await page.waitForFunction(() => /quá lớn/.test(document.getElementById('dossier-msg').textContent));
-  assert.equal(await c.textOf(page, 'dossier-msg'), 'Tệp “qua-lon.pdf” quá lớn (21 MB): mỗi tệp tối đa 20 MB. Hãy nén hoặc tách tệp.');
+  assert.equal(await c.textOf(page, 'dossier-msg'), 'Tệp “qua-lon.pdf” quá lớn (21 MB): mỗi tệp tối đa 20 MB. Hãy nén hoặc tách tệp. (The file "qua-lon.pdf" is too large (21 MB): at most 20 MB per file. Compress or split it.)');
   await shots(page, '01-too-large', 'org-dossier');
   assert.deepEqual(sent, [], 'nothing refused on the page reaches the server');
 
@@ -103,7 +103,7 @@ test('the organizer uploads PDFs to a draft, sees each SHA-256, removes one; a n
   await page.setInputFiles('#dossier-file', FILES.map(file));
   await page.waitForFunction(() => document.querySelectorAll('#dossier-list li').length === 3, undefined, { timeout: 60000 });
   await page.waitForSelector('#dossier-msg.c-ok');
-  assert.match(await c.textOf(page, 'dossier-msg'), /^Đã thêm “ban-nhap-cu.pdf”; mã SHA-256 tính trên máy này khớp với máy chủ\.$/);
+  assert.match(await c.textOf(page, 'dossier-msg'), /^Đã thêm “ban-nhap-cu.pdf”; mã SHA-256 tính trên máy này khớp với máy chủ\. \(Added "ban-nhap-cu.pdf"; the SHA-256 computed on this computer matches the server's\.\)$/);
   const progress = await page.evaluate(() => window.__progress);
   assert.ok(progress.some((p) => p.startsWith(`Đang tải lên “${FILES[0].name}”: `)), `the upload's progress was shown: ${progress}`);
   assert.equal(sent.filter((s) => s.startsWith('PUT')).length, 3);
@@ -118,7 +118,7 @@ test('the organizer uploads PDFs to a draft, sees each SHA-256, removes one; a n
   // The old draft is removed; the others stay in order.
   await page.getByRole('button', { name: `Xoá tệp ${FILES[2].name}` }).click();
   await page.waitForFunction(() => document.querySelectorAll('#dossier-list li').length === 2);
-  assert.equal(await c.noteWith(page, 'dossier-msg', 'c-ok'), `Đã xoá “${FILES[2].name}” khỏi hồ sơ.`);
+  assert.equal(await c.noteWith(page, 'dossier-msg', 'c-ok'), `Đã xoá “${FILES[2].name}” khỏi hồ sơ. (Removed "${FILES[2].name}" from the dossier.)`);
   assert.deepEqual((await listed(page)).map((d) => [d.name, d.sha256]), FILES.slice(0, 2).map((f) => [f.name, sha(f.buffer)]));
   // The English page says the same beside.
   await page.getByRole('button', { name: 'English' }).click();

@@ -10,7 +10,7 @@ import * as tn from '../tn.js';
 import { el } from '../results.js';
 import { t, other, tr } from './strings.js';
 import {
-  $, S, show, note, noteError, E, run, loadView, dropToken,
+  $, S, show, note, noteBoth, noteError, E, run, loadView, dropToken,
 } from './state.js';
 
 /// The server's limit (`DOSSIER_BYTES_MAX`, 20 MiB) and its number of
@@ -120,7 +120,7 @@ export function addFiles(files) {
     try {
       for (const file of list) {
         const why = await refusal(file);
-        if (why) { note('dossier-msg', why[0], why[1], 'c-bad'); return; }
+        if (why) { noteBoth('dossier-msg', why[0], why[1], 'c-bad'); return; }
         const bytes = new Uint8Array(await file.arrayBuffer());
         const mine = tn.sha256(bytes);
         show('dossier-progress-box', true);
@@ -140,11 +140,11 @@ export function addFiles(files) {
           throw e;
         }
         if (answer.sha256 !== mine || answer.bytes !== file.size) {
-          note('dossier-msg', 'dossier.err.mismatch', { name: file.name }, 'c-bad');
+          noteBoth('dossier-msg', 'dossier.err.mismatch', { name: file.name }, 'c-bad');
           await loadView();
           return;
         }
-        note('dossier-msg', 'dossier.added', { name: answer.name }, 'c-ok');
+        noteBoth('dossier-msg', 'dossier.added', { name: answer.name }, 'c-ok');
         await loadView();
       }
     } finally {
@@ -165,7 +165,7 @@ function removeDocument(n, name) {
       await loadView();
       return;
     }
-    note('dossier-msg', 'dossier.removed', { name }, 'c-ok');
+    noteBoth('dossier-msg', 'dossier.removed', { name }, 'c-ok');
     await loadView();
   });
 }
