@@ -137,11 +137,13 @@ export function hex(u8) {
   return s;
 }
 
-/// SHA-256 of a string (UTF-8), hex. Written out because `crypto.subtle`
-/// exists only in secure contexts, and a meeting room's server may be plain
-/// HTTP on the local network. Used for storage keys, not for the protocol.
+/// SHA-256 of a string (UTF-8) or of bytes (a Uint8Array), hex. Written
+/// out because `crypto.subtle` exists only in secure contexts, and a
+/// meeting room's server may be plain HTTP on the local network. Used for
+/// storage keys and to check a file the server received, not for the
+/// protocol.
 export function sha256(text) {
-  const data = new TextEncoder().encode(text);
+  const data = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const K = SHA_K;
   const H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
   const len = data.length;

@@ -39,6 +39,7 @@ import {
   renderOrgHome, renderCodes, renderOrg, renderPreview, renderThreshold, openDraft, submitDraft, logIn, seal,
   deleteDraft, codeCards,
 } from './setup.js';
+import { renderDossier, addFiles } from './dossier.js';
 import { renderCeremony, ceremonyTick } from './ceremony.js';
 import { renderStatus } from './status.js';
 import {
@@ -65,7 +66,7 @@ import {
 function paint() {
   painter('s-org-home', renderOrgHome);
   painter('s-codes', renderCodes);
-  painter('s-org', renderOrg);
+  painter('s-org', () => { renderOrg(); renderDossier(); });
   painter('s-status', renderStatus);
   painter('s-member', renderMember);
   painter('s-ceremony', renderCeremony);
@@ -129,6 +130,7 @@ function wire() {
   $('delete-no').addEventListener('click', () => { S.confirmDelete = false; render(); $('delete-draft').focus(); });
   $('delete-yes').addEventListener('click', deleteDraft);
 
+  $('dossier-file').addEventListener('change', () => addFiles($('dossier-file').files));
   $('edit-draft').addEventListener('click', () => openDraft(true));
   $('seal').addEventListener('click', () => { S.confirmSeal = true; render(); $('seal-yes').focus(); });
   $('seal-no').addEventListener('click', () => { S.confirmSeal = false; render(); $('seal').focus(); });
