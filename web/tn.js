@@ -30,6 +30,9 @@ export const OPS = Object.freeze({
   slips: 19,
   key_check_code: 20,
   campaign_report: 21,
+  tally_plan: 26,
+  tally_check_chunk: 27,
+  tally_apply_chunk: 28,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';

@@ -1,0 +1,25 @@
+// inspector-worker.js: one Web Worker of the inspector's check. It has its
+// own copy of the browser module and checks the chunks of lines the page
+// sends (`tally_check_chunk`: decoding, server signatures, ballot
+// signatures and proofs in one batch, the same Rust code as `tinnhiem
+// verify`); the page applies the summaries in log order (verify-workers.js).
+//
+// Message in: {id, header, lines} (a chunk's lines joined by "\n").
+// Message out: {id, summary, lines} or {id, error}.
+
+import * as tn from './tn.js';
+
+self.onmessage = async (ev) => {
+  const { id, header, lines } = ev.data;
+  try {
+    await tn.load();
+    const a = tn.callSync('tally_check_chunk', { header, lines, seed: tn.seed() });
+    self.postMessage({ id, summary: a.summary, lines: a.lines });
+  } catch (e) {
+    self.postMessage({ id, error: String((e && e.message) || e) });
+  }
+};
+
+// Loading the module as soon as the worker starts overlaps it with the
+// page's own work on the header.
+tn.load().catch(() => { /* reported with the first chunk */ });
