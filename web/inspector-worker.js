@@ -4,7 +4,8 @@
 // signatures and proofs in one batch, the same Rust code as `tinnhiem
 // verify`); the page applies the summaries in log order (verify-workers.js).
 //
-// Message in: {id, header, lines} (a chunk's lines joined by "\n").
+// Message in: {id, header, lines}: the header's bytes (`tally_plan`) and
+// the chunk's lines joined by "\n", both Uint8Array.
 // Message out: {id, summary, lines} or {id, error}.
 
 import * as tn from './tn.js';
@@ -13,7 +14,11 @@ self.onmessage = async (ev) => {
   const { id, header, lines } = ev.data;
   try {
     await tn.load();
-    const a = tn.callSync('tally_check_chunk', { header, lines, seed: tn.seed() });
+    const req = new Uint8Array(header.length + 32 + lines.length);
+    req.set(header, 0);
+    req.set(crypto.getRandomValues(new Uint8Array(32)), header.length);
+    req.set(lines, header.length + 32);
+    const a = tn.callBytes('tally_check_chunk', req);
     self.postMessage({ id, summary: a.summary, lines: a.lines });
   } catch (e) {
     self.postMessage({ id, error: String((e && e.message) || e) });

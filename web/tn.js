@@ -33,6 +33,7 @@ export const OPS = Object.freeze({
   tally_plan: 26,
   tally_check_chunk: 27,
   tally_apply_chunk: 28,
+  tally_load: 29,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -123,6 +124,27 @@ export function callSync(op, request) {
   const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
   const answer = JSON.parse(new TextDecoder().decode(out));
   // The answer too (a key share, a sheet's credentials): wiped once read.
+  if (x.tn_result_clear) x.tn_result_clear();
+  if (status !== 0) throw new WasmError(op, answer.error || 'error');
+  return answer;
+}
+
+/// `callSync` for the operations whose request is bytes, not JSON
+/// (`tally_load`, `tally_check_chunk`: a log of tens of megabytes as a JSON
+/// string costs seconds). `bytes` (a Uint8Array) is copied into the module;
+/// it holds no secret, so it is not wiped.
+export function callBytes(op, bytes) {
+  if (!exportsCache) {
+    throw new Error('tn.load() has not finished');
+  }
+  const code = OPS[op];
+  if (code === undefined) throw new WasmError(op, `unknown operation ${op}`);
+  const x = exportsCache;
+  const ptr = x.tn_alloc(bytes.length);
+  new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+  const status = x.tn_call(code, ptr, bytes.length);
+  const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
+  const answer = JSON.parse(new TextDecoder().decode(out));
   if (x.tn_result_clear) x.tn_result_clear();
   if (status !== 0) throw new WasmError(op, answer.error || 'error');
   return answer;

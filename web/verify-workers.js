@@ -23,16 +23,16 @@ export function workerCount(n) {
   return Math.max(1, Math.min(cores, 16));
 }
 
-/// Where each line of `text` starts and ends (UTF-16 offsets), cut as
-/// `tinnhiem_tally::split_lines` cuts bytes: at every "\n", the last one
+/// Where each line of `bytes` starts and ends, cut as
+/// `tinnhiem_tally::split_lines` cuts: at every "\n", the last one
 /// optional.
-function lineSpans(text) {
+function lineSpans(bytes) {
   const spans = [];
-  const end = text.endsWith('\n') ? text.length - 1 : text.length;
+  const end = bytes.length && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
   if (end <= 0) return spans;
   let start = 0;
   for (;;) {
-    const nl = text.indexOf('\n', start);
+    const nl = bytes.indexOf(10, start);
     if (nl < 0 || nl >= end) {
       spans.push([start, end]);
       return spans;
@@ -42,10 +42,16 @@ function lineSpans(text) {
   }
 }
 
+function unhex(s) {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
+  return out;
+}
+
 /// Checks lines `from..` of the loaded log with `n` workers; resolves to
 /// the last progress (`failed` set if a line fails), or null if the
 /// workers could not do it (the caller goes on in steps).
-function runWorkers(text, spans, plan, n, progress) {
+function runWorkers(bytes, spans, plan, n, progress) {
   return new Promise((resolve) => {
     const size = plan.chunk;
     const chunks = [];
@@ -53,6 +59,7 @@ function runWorkers(text, spans, plan, n, progress) {
       const b = Math.min(a + size, spans.length);
       chunks.push({ a, b });
     }
+    const header = unhex(plan.header);
     const waiting = new Map();
     let next = 0; // the next chunk to send
     let due = 0; // the next chunk to apply
@@ -69,7 +76,8 @@ function runWorkers(text, spans, plan, n, progress) {
       if (over || next >= chunks.length) return;
       const k = next++;
       const { a, b } = chunks[k];
-      w.postMessage({ id: k, header: plan.header, lines: text.slice(spans[a][0], spans[b - 1][1]) });
+      const lines = bytes.slice(spans[a][0], spans[b - 1][1]);
+      w.postMessage({ id: k, header, lines }, [lines.buffer]);
     };
     const apply = () => {
       while (!over && waiting.has(due)) {
@@ -120,16 +128,18 @@ export async function verifyLogParallel(text, progress, { workers } = {}) {
   await tn.load();
   const n = typeof Worker === 'function' ? workerCount(workers) : 0;
   const t0 = performance.now();
-  let p = tn.callSync('tally_begin', { log: text });
+  // The log's bytes once: for the page's module and cut for the workers.
+  const bytes = new TextEncoder().encode(text);
+  let p = tn.callBytes('tally_load', bytes);
   if (progress) progress(p.done, p.total);
   let used = 0;
   if (n > 0) {
     const plan = tn.callSync('tally_plan', { seed: tn.seed() });
     p = plan;
     if (progress) progress(p.done, p.total);
-    const spans = lineSpans(text);
+    const spans = lineSpans(bytes);
     if (plan.header && !plan.failed && plan.done < plan.total && spans.length === plan.total) {
-      const r = await runWorkers(text, spans, plan, n, progress);
+      const r = await runWorkers(bytes, spans, plan, n, progress);
       if (r) {
         p = r;
         used = n;

@@ -117,7 +117,7 @@ try {
       if (w.name === 'native') {
         const v = await nativeVerify(log);
         ms = v.ms;
-        table = v.out.result.candidates;
+        table = v.out.candidates;
       } else {
         const url = w.name === 'before' && before ? before.url : after.url;
         const q = w.name === 'before' && !before ? '?workers=0' : w.n !== undefined ? `?workers=${w.n}` : '';

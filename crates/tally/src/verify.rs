@@ -400,6 +400,9 @@ pub fn batch_header(tally: &Tally) -> Option<Vec<u8>> {
 
 const HEADER_LEN: usize = 32 + 32 + 4 + 32;
 
+/// Length of [`batch_header`]'s bytes.
+pub const BATCH_HEADER_LEN: usize = HEADER_LEN;
+
 /// The bytes given to [`check_chunk`] are not those of [`batch_header`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a batch header: {0}")]
@@ -436,10 +439,13 @@ const COUNTED_LEN: usize = 8 + 32 + 32 + 32;
 /// Checks a chunk of lines after the header (a Web Worker's step): decodes
 /// them and checks every server signature and every ballot's signature and
 /// proofs in one batch, as [`verify_log_with`] does. Answers the summary
-/// [`apply_checked`] takes: the number of lines, then, if every line is a
-/// ballot and the batch holds, each line's seq, prev, entry hash and
-/// credential and the sum of the ballots' ciphertexts (64 bytes each, item
-/// `3·candidate + option`).
+/// [`apply_checked`] takes: the number of lines (u32), then the lines in
+/// order as segments: `0`, a line the state machine checks itself (not a
+/// ballot, or one the batch could not take; every line when the batch
+/// fails); or `1`, a count `k` (u32) and a run of `k` ballots the batch
+/// verified, each as its seq (u64), prev, entry hash and credential, then
+/// the sum of their ciphertexts (64 bytes each, item `3·candidate +
+/// option`). Integers are little-endian.
 pub fn check_chunk(
     header: &[u8],
     lines: &[&[u8]],
@@ -449,91 +455,146 @@ pub fn check_chunk(
     let mut out = (lines.len() as u32).to_le_bytes().to_vec();
     let mut batch_rng = ChaCha20Rng::from_seed(seed(rng));
     let pre = precheck(lines, &mut batch_rng, &header);
-    let all_ballots = !pre.is_empty()
-        && pre
-            .iter()
-            .all(|p| matches!(p, Some(Prechecked { ballot: Some(_), entry, .. }) if matches!(entry.payload, Payload::Ballot(_))));
-    if !all_ballots {
-        out.push(0);
-        return Ok(out);
-    }
-    out.push(1);
-    let mut sums = vec![Ciphertext::zero(); 3 * header.ctx.candidates as usize];
-    for (line, pre) in lines.iter().zip(pre.into_iter().flatten()) {
-        let Payload::Ballot(ballot) = &pre.entry.payload else {
-            unreachable!("checked above")
+    let items = 3 * header.ctx.candidates as usize;
+    // The run of ballots being written: where its count goes, its sums.
+    let mut run: Option<(usize, u32, Vec<Ciphertext>)> = None;
+    let end_run = |out: &mut Vec<u8>, run: &mut Option<(usize, u32, Vec<Ciphertext>)>| {
+        if let Some((at, k, sums)) = run.take() {
+            out[at..at + 4].copy_from_slice(&k.to_le_bytes());
+            for sum in &sums {
+                out.extend_from_slice(&sum.compress().to_bytes());
+            }
+        }
+    };
+    for (line, pre) in lines.iter().zip(pre) {
+        let counted = pre.and_then(|p| match (p.entry.payload, p.ballot) {
+            (Payload::Ballot(b), Some(cts)) => Some((p.entry.seq, p.entry.prev, b.credential, cts)),
+            _ => None,
+        });
+        let Some((seq, prev, credential, cts)) = counted else {
+            end_run(&mut out, &mut run);
+            out.push(0);
+            continue;
         };
-        out.extend_from_slice(&pre.entry.seq.to_le_bytes());
-        out.extend_from_slice(&pre.entry.prev);
-        out.extend_from_slice(&entry_hash(line));
-        out.extend_from_slice(&ballot.credential);
-        for (sum, ct) in sums.iter_mut().zip(pre.ballot.iter().flatten().flatten()) {
+        let (_, k, sums) = run.get_or_insert_with(|| {
+            out.push(1);
+            out.extend_from_slice(&[0; 4]);
+            (out.len() - 4, 0, vec![Ciphertext::zero(); items])
+        });
+        *k += 1;
+        for (sum, ct) in sums.iter_mut().zip(cts.iter().flatten()) {
             *sum = sum.add(ct);
         }
+        out.extend_from_slice(&seq.to_le_bytes());
+        out.extend_from_slice(&prev);
+        out.extend_from_slice(&entry_hash(line));
+        out.extend_from_slice(&credential);
     }
-    for sum in &sums {
-        out.extend_from_slice(&sum.compress().to_bytes());
-    }
+    end_run(&mut out, &mut run);
     Ok(out)
 }
 
-/// The ballot lines and sums of a summary, if it has them and they decode.
-fn read_summary(summary: &[u8], lines: usize) -> Option<(Vec<CountedBallot>, Vec<Ciphertext>)> {
-    let n = u32::from_le_bytes(summary.get(..4)?.try_into().ok()?) as usize;
-    if n != lines || summary.get(4) != Some(&1) {
-        return None;
-    }
-    let body = &summary[5..];
-    let counted = body.get(..n.checked_mul(COUNTED_LEN)?)?;
-    let sums = &body[counted.len()..];
-    if sums.is_empty() || !sums.len().is_multiple_of(64) {
+/// A segment of a summary.
+#[derive(Debug)]
+enum Segment {
+    /// One line for the state machine to check.
+    Line,
+    /// A run of ballots checked by the batch, with their ciphertexts' sum.
+    Ballots(Vec<CountedBallot>, Vec<Ciphertext>),
+}
+
+/// The segments of a summary of `lines` lines for an election of `items`
+/// encrypted totals, if it decodes and covers exactly those lines.
+fn read_summary(summary: &[u8], lines: usize, items: usize) -> Option<Vec<Segment>> {
+    let u32_at = |b: &[u8], at: usize| -> Option<usize> {
+        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize)
+    };
+    if u32_at(summary, 0)? != lines {
         return None;
     }
     let arr = |b: &[u8]| -> [u8; 32] { b.try_into().expect("32 bytes") };
-    let ballots = counted
-        .chunks_exact(COUNTED_LEN)
-        .map(|c| CountedBallot {
-            seq: u64::from_le_bytes(c[..8].try_into().expect("8 bytes")),
-            prev: arr(&c[8..40]),
-            hash: arr(&c[40..72]),
-            credential: arr(&c[72..104]),
-        })
-        .collect();
-    let sums = sums
-        .chunks_exact(64)
-        .map(|c| {
-            Some(Ciphertext {
-                a: point(&arr(&c[..32]), "sum").ok()?,
-                b: point(&arr(&c[32..]), "sum").ok()?,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some((ballots, sums))
+    let (mut at, mut covered, mut out) = (4, 0, Vec::new());
+    while at < summary.len() {
+        match summary[at] {
+            0 => {
+                out.push(Segment::Line);
+                covered += 1;
+                at += 1;
+            }
+            1 => {
+                let k = u32_at(summary, at + 1)?;
+                at += 5;
+                let counted = summary.get(at..at + k.checked_mul(COUNTED_LEN)?)?;
+                at += counted.len();
+                let sums = summary.get(at..at + items * 64)?;
+                at += sums.len();
+                let ballots: Vec<CountedBallot> = counted
+                    .chunks_exact(COUNTED_LEN)
+                    .map(|c| CountedBallot {
+                        seq: u64::from_le_bytes(c[..8].try_into().expect("8 bytes")),
+                        prev: arr(&c[8..40]),
+                        hash: arr(&c[40..72]),
+                        credential: arr(&c[72..104]),
+                    })
+                    .collect();
+                let sums = sums
+                    .chunks_exact(64)
+                    .map(|c| {
+                        Some(Ciphertext {
+                            a: point(&arr(&c[..32]), "sum").ok()?,
+                            b: point(&arr(&c[32..]), "sum").ok()?,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                covered += k;
+                out.push(Segment::Ballots(ballots, sums));
+            }
+            _ => return None,
+        }
+    }
+    (covered == lines).then_some(out)
 }
 
 /// Applies a chunk checked by [`check_chunk`] to `tally`, which has read
 /// every line before it: the in-order part of the chunked path. Gives
 /// exactly the answer of [`verify_step`] on the same lines when `summary` is
 /// what `check_chunk` answered for them (the page's own code in a worker;
-/// what it says of the lines is taken as said): when the summary has the
-/// chunk's ballots and each of them is accepted in turn by the state (its
-/// position, the chain, the phase, a usable credential used once), the state
-/// takes them at once (one addition per encrypted total); otherwise,
-/// including a summary that does not decode or does not fit, the lines are
-/// checked here, in one batch then one at a time as needed, which names the
-/// failing line or the exclusions.
+/// what it says of the lines is taken as said). A run of ballots that the
+/// state accepts in turn (its position, the chain, the phase, a usable
+/// credential used once) is taken at once, one addition per encrypted
+/// total; any other line is checked here by [`Tally::push`]; from a run the
+/// state does not accept, and for a summary that does not decode or does
+/// not fit, the lines are checked here as [`verify_step`] does, which names
+/// the failing line or the exclusions.
 pub fn apply_checked(
     tally: &mut Tally,
     lines: &[&[u8]],
     summary: &[u8],
     rng: &mut impl CryptoRngCore,
 ) -> Result<(), VerifyError> {
-    if let Some((ballots, sums)) = read_summary(summary, lines.len()) {
-        if tally.apply_counted(&ballots, &sums) {
-            return Ok(());
+    let segments = match tally.ballot_context() {
+        Some(ctx) => read_summary(summary, lines.len(), 3 * ctx.candidates as usize),
+        None => None,
+    };
+    let Some(segments) = segments else {
+        return verify_step(tally, lines, rng);
+    };
+    let mut i = 0;
+    for segment in segments {
+        match segment {
+            Segment::Line => {
+                tally.push(lines[i], rng)?;
+                i += 1;
+            }
+            Segment::Ballots(ballots, sums) => {
+                if !tally.apply_counted(&ballots, &sums) {
+                    return verify_step(tally, &lines[i..], rng);
+                }
+                i += ballots.len();
+            }
         }
     }
-    verify_step(tally, lines, rng)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -559,8 +620,10 @@ mod tests {
         let (_, mut slow) = before_ballots(&mut rng);
         let header = batch_header(&fast).expect("the header is read");
         let summary = check_chunk(&header, &lines[7..13], &mut rng).expect("a good header");
-        assert_eq!(summary[4], 1, "six accepted ballots: the short form");
-        let (counted, sums) = read_summary(&summary, 6).expect("it decodes");
+        let segments = read_summary(&summary, 6, 6);
+        let Some([Segment::Ballots(counted, sums)]) = segments.as_deref() else {
+            panic!("six accepted ballots: one run")
+        };
         assert!(
             fast.apply_counted(&counted, &sums),
             "taken without a line checked again"
@@ -581,18 +644,26 @@ mod tests {
         let header = batch_header(&t).expect("the header is read");
         // Ballots 8.. summarized, but the state expects line 7 next.
         let summary = check_chunk(&header, &lines[8..13], &mut rng).expect("a good header");
-        let (counted, sums) = read_summary(&summary, 5).expect("it decodes");
+        let segments = read_summary(&summary, 5, 6);
+        let Some([Segment::Ballots(counted, sums)]) = segments.as_deref() else {
+            panic!("five accepted ballots: one run")
+        };
         let (len, head, totals) = (t.len(), t.head(), t.totals().to_vec());
-        assert!(!t.apply_counted(&counted, &sums));
+        assert!(!t.apply_counted(counted, sums));
         assert_eq!((t.len(), t.head(), t.totals()), (len, head, &totals[..]));
-        // A chunk with a line that is not a ballot has no short form.
-        let summary = check_chunk(&header, &lines[11..14], &mut rng).expect("a good header");
-        assert_eq!(summary[4], 0);
-        assert!(read_summary(&summary, 3).is_none());
-        // Nor does a summary of another length, or cut short.
+        // The close and the decryption after two ballots: a run, then two
+        // lines for the state machine.
+        let summary = check_chunk(&header, &lines[11..15], &mut rng).expect("a good header");
+        assert!(matches!(
+            read_summary(&summary, 4, 6).as_deref(),
+            Some([Segment::Ballots(b, _), Segment::Line, Segment::Line]) if b.len() == 2
+        ));
+        // A summary of another length, cut short, or with a sum too many
+        // does not decode.
         let summary = check_chunk(&header, &lines[7..13], &mut rng).expect("a good header");
-        assert!(read_summary(&summary, 5).is_none());
-        assert!(read_summary(&summary[..summary.len() - 1], 6).is_none());
+        assert!(read_summary(&summary, 5, 6).is_none());
+        assert!(read_summary(&summary[..summary.len() - 1], 6, 6).is_none());
+        assert!(read_summary(&summary, 6, 3).is_none());
         assert!(check_chunk(&header[1..], &lines[7..13], &mut rng).is_err());
     }
 }

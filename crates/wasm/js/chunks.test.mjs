@@ -17,8 +17,9 @@ const VECTORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {});
 const x = instance.exports;
 
+/// `request`: JSON, or the bytes themselves for ops 27 and 29.
 function call(op, request) {
-  const bytes = new TextEncoder().encode(JSON.stringify(request));
+  const bytes = request instanceof Uint8Array ? request : new TextEncoder().encode(JSON.stringify(request));
   const ptr = x.tn_alloc(bytes.length);
   new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
   const code = x.tn_call(op, ptr, bytes.length);
@@ -30,7 +31,8 @@ function call(op, request) {
 
 const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, '0')).join('');
 const seed = () => hex(webcrypto.getRandomValues(new Uint8Array(32)));
-const [BEGIN, STEP, FINISH, PLAN, CHECK, APPLY] = [7, 8, 9, 26, 27, 28];
+const [BEGIN, STEP, FINISH, PLAN, CHECK, APPLY, LOAD] = [7, 8, 9, 26, 27, 28, 29];
+const utf8 = (s) => new TextEncoder().encode(s);
 
 function bySteps(text) {
   let p = call(BEGIN, { log: text });
@@ -38,15 +40,27 @@ function bySteps(text) {
   return call(FINISH, {});
 }
 
-/// The workers' path with chunks of `size` lines, checked last to first.
+/// `tally_check_chunk`'s request: the header, a seed, the lines.
+function chunkRequest(header, lines) {
+  const h = Buffer.from(header, 'hex');
+  const body = utf8(lines.join('\n'));
+  const req = new Uint8Array(h.length + 32 + body.length);
+  req.set(h);
+  req.set(webcrypto.getRandomValues(new Uint8Array(32)), h.length);
+  req.set(body, h.length + 32);
+  return req;
+}
+
+/// The workers' path with chunks of `size` lines, checked last to first;
+/// the log loaded as bytes (`tally_load`).
 function byChunks(text, size) {
-  call(BEGIN, { log: text });
+  call(LOAD, utf8(text));
   const plan = call(PLAN, { seed: seed() });
   const lines = text.replace(/\n$/, '').split('\n');
   if (plan.header && !plan.failed) {
     const chunks = [];
     for (let a = plan.done; a < lines.length; a += size) chunks.push(lines.slice(a, a + size));
-    const summaries = chunks.map((c) => c).reverse().map((c) => call(CHECK, { header: plan.header, lines: c.join('\n'), seed: seed() })).reverse();
+    const summaries = chunks.map((c) => c).reverse().map((c) => call(CHECK, chunkRequest(plan.header, c))).reverse();
     for (const s of summaries) {
       const p = call(APPLY, { lines: s.lines, summary: s.summary, seed: seed() });
       if (p.failed) break;
@@ -90,4 +104,14 @@ test('the chunked check names the same failing line and reason on tampered logs'
     assert.ok(a.failure, `tampering ${k} fails`);
     assert.ok(a.failure.seq >= ballot, `tampering ${k} fails at or after the ballot`);
   }
+});
+
+test('a chunk request shorter than a header and a seed is an error, not a summary', () => {
+  const bytes = new Uint8Array(50);
+  const ptr = x.tn_alloc(bytes.length);
+  new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+  const code = x.tn_call(CHECK, ptr, bytes.length);
+  const out = JSON.parse(new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len())));
+  assert.equal(code, 1);
+  assert.match(out.error, /shorter than a header/);
 });

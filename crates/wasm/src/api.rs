@@ -24,15 +24,19 @@
 //! | 20 | `key_check_code` | [`KeyCheckCodeRequest`] | [`KeyCheckCodeAnswer`] |
 //! | 21 | `campaign_report` | [`CampaignRequest`] | [`CampaignAnswer`] |
 //! | 26 | `tally_plan` | [`TallyPlanRequest`] | [`TallyPlan`] |
-//! | 27 | `tally_check_chunk` | [`CheckChunkRequest`] | [`CheckChunkAnswer`] |
+//! | 27 | `tally_check_chunk` | bytes: see [`tally_check_chunk`] | [`CheckChunkAnswer`] |
 //! | 28 | `tally_apply_chunk` | [`ApplyChunkRequest`] | [`TallyProgress`] |
+//! | 29 | `tally_load` | bytes: the log | [`TallyProgress`] |
 //!
-//! Ops 26–28 split `tally_step` for the inspector's Web Workers (each has its
-//! own copy of the module): the page's module reads the header
-//! (`tally_plan`), the workers check chunks of lines (`tally_check_chunk`,
-//! which needs no session, only the header's bytes), and the page's module
-//! applies their summaries in log order (`tally_apply_chunk`), with the
-//! answers `tally_step` would give (`tinnhiem_tally::apply_checked`).
+//! Ops 26–29 split `tally_step` for the inspector's Web Workers (each has its
+//! own copy of the module): the page's module loads the log (`tally_load`,
+//! as `tally_begin` but the request is the log's bytes, not JSON: a 33 MB
+//! log's JSON string costs seconds) and reads the header (`tally_plan`),
+//! the workers check chunks of lines (`tally_check_chunk`, which needs no
+//! session, only the header's bytes; its request is bytes too), and the
+//! page's module applies their summaries in log order
+//! (`tally_apply_chunk`), with the answers `tally_step` would give
+//! (`tinnhiem_tally::apply_checked`).
 //!
 //! The committee member's operations (16–18) work on the log the page has
 //! just verified with `tally_begin` and `tally_step` (the console downloads
@@ -118,6 +122,8 @@ pub mod op {
     pub const TALLY_CHECK_CHUNK: u32 = 27;
     /// [`super::tally_apply_chunk`].
     pub const TALLY_APPLY_CHUNK: u32 = 28;
+    /// [`super::tally_load`].
+    pub const TALLY_LOAD: u32 = 29;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -245,8 +251,9 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::KEY_CHECK_CODE => run(input, key_check_code),
         op::CAMPAIGN_REPORT => run(input, campaign_report),
         op::TALLY_PLAN => run(input, tally_plan),
-        op::TALLY_CHECK_CHUNK => run(input, tally_check_chunk),
+        op::TALLY_CHECK_CHUNK => tally_check_chunk(input).and_then(|a| answer_bytes(&a)),
         op::TALLY_APPLY_CHUNK => run(input, tally_apply_chunk),
+        op::TALLY_LOAD => answer_bytes(&tally_load(input.to_vec())),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -934,7 +941,11 @@ pub struct TallyAnswer {
 
 /// Loads a log for stepwise verification.
 pub fn tally_begin(req: TallyBeginRequest) -> Result<TallyProgress, String> {
-    let log = req.log.into_bytes();
+    Ok(tally_load(req.log.into_bytes()))
+}
+
+/// [`tally_begin`] with the log's bytes (op 29: the request is the log).
+pub fn tally_load(log: Vec<u8>) -> TallyProgress {
     let mut lines = Vec::new();
     let mut start = 0;
     for part in tinnhiem_tally::split_lines(&log) {
@@ -951,11 +962,11 @@ pub fn tally_begin(req: TallyBeginRequest) -> Result<TallyProgress, String> {
             error: None,
         })
     });
-    Ok(TallyProgress {
+    TallyProgress {
         done: 0,
         total,
         failed: false,
-    })
+    }
 }
 
 /// Verifies up to `lines` more lines.
@@ -1039,18 +1050,6 @@ pub fn tally_plan(req: TallyPlanRequest) -> Result<TallyPlan, String> {
     })
 }
 
-/// Check a chunk of lines (op 27, in a Web Worker).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckChunkRequest {
-    /// `tally_plan`'s `header`.
-    pub header: String,
-    /// The chunk's lines, joined by `\n` (none after the last).
-    pub lines: String,
-    /// 32 random bytes, hex (batch weights).
-    pub seed: String,
-}
-
 /// A chunk's summary.
 #[derive(Serialize)]
 pub struct CheckChunkAnswer {
@@ -1061,12 +1060,21 @@ pub struct CheckChunkAnswer {
 }
 
 /// Decodes a chunk and checks its signatures and proofs in one batch
-/// (`tinnhiem_tally::check_chunk`); needs no session.
-pub fn tally_check_chunk(req: CheckChunkRequest) -> Result<CheckChunkAnswer, String> {
-    let mut rng = rng(&req.seed)?;
-    let header = tinnhiem_core::encoding::unhex(&req.header, "header").map_err(err)?;
-    let lines: Vec<&[u8]> = req.lines.as_bytes().split(|&b| b == b'\n').collect();
-    let summary = tinnhiem_tally::check_chunk(&header, &lines, &mut rng).map_err(err)?;
+/// (`tinnhiem_tally::check_chunk`); needs no session. The request is bytes:
+/// `tally_plan`'s header (decoded from hex, [`tinnhiem_tally::BATCH_HEADER_LEN`]
+/// bytes), 32 random bytes (the batch weights), then the chunk's lines
+/// joined by `\n` (none after the last).
+pub fn tally_check_chunk(req: &[u8]) -> Result<CheckChunkAnswer, String> {
+    const SEED: usize = 32;
+    let n = tinnhiem_tally::BATCH_HEADER_LEN;
+    if req.len() < n + SEED {
+        return Err("bad request: shorter than a header and a seed".into());
+    }
+    let (header, rest) = req.split_at(n);
+    let (seed, body) = rest.split_at(SEED);
+    let mut rng = ChaCha20Rng::from_seed(seed.try_into().expect("32 bytes"));
+    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+    let summary = tinnhiem_tally::check_chunk(header, &lines, &mut rng).map_err(err)?;
     Ok(CheckChunkAnswer {
         summary: hex(&summary),
         lines: lines.len() as u32,
