@@ -625,7 +625,7 @@ mod tests {
             panic!("six accepted ballots: one run")
         };
         assert!(
-            fast.apply_counted(&counted, &sums),
+            fast.apply_counted(counted, sums),
             "taken without a line checked again"
         );
         verify_step(&mut slow, &lines[7..13], &mut rng).expect("the honest vector");
