@@ -124,7 +124,17 @@ function runWorkers(bytes, spans, plan, n, progress) {
 /// total)` is told after each chunk. Resolves to the answer of
 /// `tally_finish` with `ms` (the time taken), `total` and `workers` (how
 /// many checked chunks; 0 when the page's thread did it all).
-export async function verifyLogParallel(text, progress, { workers } = {}) {
+export function verifyLogParallel(text, progress, options = {}) {
+  // The page's module holds one verification at a time: a second log
+  // (another file chosen meanwhile) waits for the first to end.
+  const next = (verifying || Promise.resolve()).catch(() => {}).then(() => run(text, progress, options));
+  verifying = next;
+  return next;
+}
+
+let verifying = null;
+
+async function run(text, progress, { workers } = {}) {
   await tn.load();
   const n = typeof Worker === 'function' ? workerCount(workers) : 0;
   const t0 = performance.now();
