@@ -4,13 +4,18 @@
 // signatures and proofs in one batch, the same Rust code as `tinnhiem
 // verify`); the page applies the summaries in log order (verify-workers.js).
 //
-// Message in: {id, header, lines}: the header's bytes (`tally_plan`) and
-// the chunk's lines joined by "\n", both Uint8Array.
+// Messages in: first {module}, the page's compiled module (or null: the
+// worker downloads it); then {id, header, lines}: the header's bytes
+// (`tally_plan`) and the chunk's lines joined by "\n", both Uint8Array.
 // Message out: {id, summary, lines} or {id, error}.
 
 import * as tn from './tn.js';
 
 self.onmessage = async (ev) => {
+  if ('module' in ev.data) {
+    (ev.data.module ? tn.loadModule(ev.data.module) : tn.load()).catch(() => { /* reported with the first chunk */ });
+    return;
+  }
   const { id, header, lines } = ev.data;
   try {
     await tn.load();
@@ -24,7 +29,3 @@ self.onmessage = async (ev) => {
     self.postMessage({ id, error: String((e && e.message) || e) });
   }
 };
-
-// Loading the module as soon as the worker starts overlaps it with the
-// page's own work on the header.
-tn.load().catch(() => { /* reported with the first chunk */ });

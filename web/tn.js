@@ -73,16 +73,39 @@ export function load({ progress } = {}) {
       // Streaming compilation needs the application/wasm type, which the
       // server sends; the fallback covers a proxy that rewrites it.
       let instance;
+      let module;
       try {
-        ({ instance } = await WebAssembly.instantiateStreaming(res.clone(), {}));
+        ({ instance, module } = await WebAssembly.instantiateStreaming(res.clone(), {}));
       } catch (_) {
-        ({ instance } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
+        ({ instance, module } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
       }
+      moduleCache = module;
       exportsCache = instance.exports;
       return exportsCache;
     })();
     // A failed download may be retried (room Wi-Fi).
     loading.catch(() => { loading = null; }).finally(() => progressListeners.clear());
+  }
+  return loading;
+}
+
+let moduleCache = null;
+
+/// The compiled module once `load()` has resolved (else null): a Web Worker
+/// given it (`postMessage`) instantiates it with `loadModule` instead of
+/// downloading and compiling it again.
+export function compiledModule() {
+  return moduleCache;
+}
+
+/// `load()` from a module compiled elsewhere (a worker's, from the page).
+export function loadModule(module) {
+  if (!loading) {
+    loading = WebAssembly.instantiate(module, {}).then((instance) => {
+      moduleCache = module;
+      exportsCache = instance.exports;
+      return exportsCache;
+    });
   }
   return loading;
 }

@@ -106,6 +106,8 @@ function runWorkers(bytes, spans, plan, n, progress) {
         };
         w.onerror = () => end(null);
         workers.push(w);
+        // The page's compiled module: compiled once, not once per worker.
+        w.postMessage({ module: tn.compiledModule() });
         // Two chunks each: the next is there as soon as one is done.
         send(w);
         send(w);
