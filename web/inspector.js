@@ -9,7 +9,8 @@
 // match).
 
 import * as tn from './tn.js';
-import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError, why as reasonIn } from './results.js';
+import { verifyLogParallel } from './verify-workers.js';
+import { SHARED, merge, el, resultSummary, resultTable, download, showError, why as reasonIn } from './results.js';
 
 const STRINGS = merge(SHARED, {
   vi: {
@@ -264,10 +265,13 @@ async function verify(text, source) {
   $('progress-card').hidden = false;
   state.progress = { done: 0, total: state.lines.length };
   renderProgress();
-  state.answer = await verifyLog(text, (done, total) => {
+  // On every core (Web Workers); ?workers=N chooses how many, 0 for the
+  // page's thread alone (to compare).
+  const w = new URLSearchParams(location.search).get('workers');
+  state.answer = await verifyLogParallel(text, (done, total) => {
     state.progress = { done, total };
     renderProgress();
-  });
+  }, { workers: w === null || w === '' ? undefined : Number(w) });
   renderProgress();
   renderOutcome();
   $('verdict-h').focus();

@@ -30,6 +30,10 @@ export const OPS = Object.freeze({
   slips: 19,
   key_check_code: 20,
   campaign_report: 21,
+  tally_plan: 26,
+  tally_check_chunk: 27,
+  tally_apply_chunk: 28,
+  tally_load: 29,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -69,16 +73,39 @@ export function load({ progress } = {}) {
       // Streaming compilation needs the application/wasm type, which the
       // server sends; the fallback covers a proxy that rewrites it.
       let instance;
+      let module;
       try {
-        ({ instance } = await WebAssembly.instantiateStreaming(res.clone(), {}));
+        ({ instance, module } = await WebAssembly.instantiateStreaming(res.clone(), {}));
       } catch (_) {
-        ({ instance } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
+        ({ instance, module } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
       }
+      moduleCache = module;
       exportsCache = instance.exports;
       return exportsCache;
     })();
     // A failed download may be retried (room Wi-Fi).
     loading.catch(() => { loading = null; }).finally(() => progressListeners.clear());
+  }
+  return loading;
+}
+
+let moduleCache = null;
+
+/// The compiled module once `load()` has resolved (else null): a Web Worker
+/// given it (`postMessage`) instantiates it with `loadModule` instead of
+/// downloading and compiling it again.
+export function compiledModule() {
+  return moduleCache;
+}
+
+/// `load()` from a module compiled elsewhere (a worker's, from the page).
+export function loadModule(module) {
+  if (!loading) {
+    loading = WebAssembly.instantiate(module, {}).then((instance) => {
+      moduleCache = module;
+      exportsCache = instance.exports;
+      return exportsCache;
+    });
   }
   return loading;
 }
@@ -120,6 +147,27 @@ export function callSync(op, request) {
   const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
   const answer = JSON.parse(new TextDecoder().decode(out));
   // The answer too (a key share, a sheet's credentials): wiped once read.
+  if (x.tn_result_clear) x.tn_result_clear();
+  if (status !== 0) throw new WasmError(op, answer.error || 'error');
+  return answer;
+}
+
+/// `callSync` for the operations whose request is bytes, not JSON
+/// (`tally_load`, `tally_check_chunk`: a log of tens of megabytes as a JSON
+/// string costs seconds). `bytes` (a Uint8Array) is copied into the module;
+/// it holds no secret, so it is not wiped.
+export function callBytes(op, bytes) {
+  if (!exportsCache) {
+    throw new Error('tn.load() has not finished');
+  }
+  const code = OPS[op];
+  if (code === undefined) throw new WasmError(op, `unknown operation ${op}`);
+  const x = exportsCache;
+  const ptr = x.tn_alloc(bytes.length);
+  new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+  const status = x.tn_call(code, ptr, bytes.length);
+  const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
+  const answer = JSON.parse(new TextDecoder().decode(out));
   if (x.tn_result_clear) x.tn_result_clear();
   if (status !== 0) throw new WasmError(op, answer.error || 'error');
   return answer;
