@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use tinnhiem_server::minutes::consequence_vi;
+use tinnhiem_server::minutes::{consequence_vi, percent_vi_of};
 use tinnhiem_tally::{Committee, ElectionResult, Exclusion};
 
 /// The result table for a terminal, Vietnamese headings.
@@ -33,18 +33,21 @@ pub fn table(r: &ElectionResult) -> String {
         );
         let _ = writeln!(
             s,
-            "   Tín nhiệm cao  {:>5}  {:>6.2}%",
-            c.high.count, c.high.percent
+            "   Tín nhiệm cao  {:>5}  {:>7}",
+            c.high.count,
+            percent_vi_of(c.high.percent)
         );
         let _ = writeln!(
             s,
-            "   Tín nhiệm      {:>5}  {:>6.2}%",
-            c.confidence.count, c.confidence.percent
+            "   Tín nhiệm      {:>5}  {:>7}",
+            c.confidence.count,
+            percent_vi_of(c.confidence.percent)
         );
         let _ = writeln!(
             s,
-            "   Tín nhiệm thấp {:>5}  {:>6.2}%",
-            c.low.count, c.low.percent
+            "   Tín nhiệm thấp {:>5}  {:>7}",
+            c.low.count,
+            percent_vi_of(c.low.percent)
         );
         let _ = writeln!(s, "   Hệ quả (R7): {}", consequence_vi(&c.consequence));
     }

@@ -257,7 +257,10 @@ fn three_units_consolidate_with_a_leader_in_two_places_side_by_side() {
     );
     assert!(bv < syt, "places not in date order: {unit_row}");
     let low_row = a.lines().find(|l| l.contains("Tín nhiệm thấp")).unwrap();
-    assert!(low_row.contains("3 (60.00%)") && low_row.contains("2 (40.00%)"));
+    assert!(
+        low_row.contains("3 (60,00%)") && low_row.contains("2 (40,00%)"),
+        "percentages as Vietnamese writes them: {low_row}"
+    );
     let r7 = a.lines().find(|l| l.contains("Hệ quả R7")).unwrap();
     assert!(r7.contains("9.2") && r7.contains("không"), "{r7}");
     // A candidate without a code stands alone.

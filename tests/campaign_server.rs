@@ -618,6 +618,29 @@ async fn three_units_consolidate_with_an_uploaded_log_and_a_third_place_is_refus
     assert!(text.contains("Phòng Tổ chức cán bộ"));
     assert!(text.contains("BÁO CÁO TỔNG HỢP KẾT QUẢ LẤY PHIẾU TÍN NHIỆM"));
     assert!(text.contains("Nơi 2 <span class=\"en\">(place 2)</span>"));
+    // The status column judges each meeting by the day its result reached
+    // the superior body against its 7 working days (R12), as the page's
+    // statuses do, not by the meeting's date: the CDC met on 7 August,
+    // before the campaign's deadline, was due on the 18th and reported on
+    // the 20th; the Sở Y tế met on the 13th, due the 24th, reported the 20th.
+    let row = |unit: &str| {
+        text.lines()
+            .find(|l| {
+                l.starts_with("<tr><td class=\"n\">") && l.contains(&format!("<td>{unit}</td>"))
+            })
+            .unwrap_or_else(|| panic!("a row for {unit} in {text}"))
+            .to_owned()
+    };
+    let cdc_row = row(CDC);
+    assert!(cdc_row.contains("<td class=\"late\">TRỄ HẠN"), "{cdc_row}");
+    assert!(
+        cdc_row.contains("2026-08-20"),
+        "the day it reported: {cdc_row}"
+    );
+    assert!(!cdc_row.contains("Đúng hạn"), "{cdc_row}");
+    let so_row = row(SO_Y_TE);
+    assert!(so_row.contains("Đúng hạn"), "{so_row}");
+    assert!(!so_row.contains("class=\"late\""), "{so_row}");
 
     // The uploaded file, as it was uploaded.
     let n = c_file(&w, "cdc.jsonl").await;

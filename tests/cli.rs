@@ -226,7 +226,7 @@ fn verify_accepts_the_simulated_log_and_prints_the_table() {
         "Trần Thị B",
         "Tín nhiệm cao",
         "Tín nhiệm thấp",
-        "75.00%",
+        "75,00%",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }

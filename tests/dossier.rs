@@ -263,3 +263,82 @@ async fn a_line_0_without_a_dossier_has_no_dossier_member() {
     assert!(line0.contains("\"threshold\":1,\"server_key\":"), "{line0}");
     assert_eq!(fetch(&server, &m, 0).await.status.as_u16(), 404);
 }
+
+/// The view lists the dossier (the console shows it): the draft's
+/// documents while they change, then exactly what line 0 commits, each
+/// with its size, SHA-256 and a link that serves those bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_view_lists_the_draft_dossier_then_line_0s_with_links_that_serve_the_bytes() {
+    let dir = TempDir::new("dossier-view");
+    let server = Server::start(dir.path()).await;
+    let mut m = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    assert!(m.view().await.dossier.is_empty(), "no document yet");
+
+    let one = b"%PDF-1.7\nself-report\n%%EOF\n".to_vec();
+    let two = b"%PDF-1.7\nanswers\n%%EOF\n".to_vec();
+    let three = b"%PDF-1.7\nleft out\n%%EOF\n".to_vec();
+    for (name, bytes) in [("mot.pdf", &one), ("hai.pdf", &two), ("ba.pdf", &three)] {
+        assert_eq!(
+            attach(&server, &m, name, bytes, true).await.status.as_u16(),
+            200
+        );
+    }
+    let listed = |v: &tinnhiem_server::election::ElectionView| {
+        v.dossier
+            .iter()
+            .map(|d| (d.name.clone(), d.bytes, d.sha256.clone(), d.url.clone()))
+            .collect::<Vec<_>>()
+    };
+    let expect = |docs: &[(&str, &Vec<u8>)]| {
+        docs.iter()
+            .enumerate()
+            .map(|(n, (name, b))| {
+                (
+                    name.to_string(),
+                    b.len() as u64,
+                    hex(&sha(b)),
+                    format!("/api/elections/{}/dossier/{n}", m.id()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed(&m.view().await),
+        expect(&[("mot.pdf", &one), ("hai.pdf", &two), ("ba.pdf", &three)])
+    );
+
+    // The organizer removes the second; the third moves up.
+    let a = raw(
+        &server.base,
+        Method::DELETE,
+        &m.path("/dossier/1"),
+        None,
+        Vec::new(),
+        Some(&m.token),
+    )
+    .await;
+    assert_eq!(a.status.as_u16(), 204);
+    assert_eq!(
+        listed(&m.view().await),
+        expect(&[("mot.pdf", &one), ("ba.pdf", &three)])
+    );
+
+    // Sealed: the view is line 0's list, and each link serves its bytes.
+    m.seal().await;
+    let line0 = parse_line(&m.lines().await[0]).expect("line 0 parses");
+    let Payload::Election(body) = line0.payload else {
+        panic!("line 0 is the election")
+    };
+    let committed = body.dossier.expect("line 0 carries the dossier");
+    let view = m.view().await;
+    assert_eq!(view.dossier.len(), committed.len());
+    for (d, c) in view.dossier.iter().zip(&committed) {
+        assert_eq!(
+            (&d.name, d.bytes, d.sha256.clone()),
+            (&c.name, c.bytes, hex(&c.sha256.0))
+        );
+        let a = raw(&server.base, Method::GET, &d.url, None, Vec::new(), None).await;
+        assert_eq!(a.status.as_u16(), 200);
+        assert_eq!(hex(&sha(&a.body)), d.sha256, "{} serves its bytes", d.url);
+    }
+}

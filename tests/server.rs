@@ -1231,6 +1231,68 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         );
     }
     assert!(paths["/api/elections/{id}/audits/{seal}"]["get"]["responses"]["404"].is_object());
+    assert!(
+        schemas["CandidateRequest"]["properties"]["person"].is_object(),
+        "a candidate's personnel code is described"
+    );
+    assert!(schemas["ElectionView"]["properties"]["dossier"].is_object());
+    for field in ["name", "sha256", "bytes", "url"] {
+        assert!(
+            schemas["DossierView"]["properties"][field].is_object(),
+            "a dossier document in the view documents {field}"
+        );
+    }
+
+    // The dossier's routes: the PDF is the body, not JSON, so the JSON
+    // body's refusals are not claimed for it.
+    let attach = &paths["/api/elections/{id}/dossier"]["put"];
+    assert!(attach["requestBody"]["content"]["application/pdf"].is_object());
+    assert!(attach["responses"]["200"].is_object());
+    assert!(attach["responses"].get("415").is_none());
+    assert!(paths["/api/elections/{id}/dossier/{n}"]
+        .get("get")
+        .is_some());
+    assert!(paths["/api/elections/{id}/dossier/{n}"]
+        .get("delete")
+        .is_some());
+    // The campaigns (the superior body's officers, R11).
+    for p in [
+        "/api/officer/login",
+        "/api/campaigns",
+        "/api/campaigns/{id}",
+        "/api/campaigns/{id}/elections",
+        "/api/campaigns/{id}/logs",
+        "/api/campaigns/{id}/logs/{n}",
+        "/api/campaigns/{id}/report",
+        "/api/campaigns/{id}/report.csv",
+        "/api/campaigns/{id}/report.html",
+    ] {
+        assert!(paths.contains_key(p), "the description lists {p}");
+    }
+    assert!(paths["/api/campaigns"].get("get").is_some());
+    assert!(paths["/api/campaigns"].get("post").is_some());
+    assert!(paths["/api/campaigns/{id}"]["get"]["security"][0]
+        .get("officer")
+        .is_some());
+    assert!(doc["components"]["securitySchemes"]["officer"].is_object());
+    for (schema, field) in [
+        ("CampaignInput", "units"),
+        ("CampaignSummary", "meetings"),
+        ("CampaignView", "units"),
+        ("UnitStatus", "status"),
+        ("MeetingStatus", "timeliness"),
+        ("AttachRequest", "election"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][field].is_object(),
+            "{schema} documents {field}"
+        );
+    }
+    assert!(paths["/api/campaigns/{id}/logs"]["post"]["responses"]["201"].is_object());
+    assert_eq!(
+        paths["/api/campaigns/{id}/report"]["get"]["responses"]["404"]["description"],
+        "No such campaign (`not_found`)"
+    );
 
     let m = Meeting::create(&server.client, &input(1, 3, 1)).await;
     let mut big = vec![b' '; 2 * 1024 * 1024];

@@ -391,7 +391,12 @@ function meetingCard(m) {
   return el('div', { class: 'k-mbox' }, title, dl);
 }
 
-const pct = (l) => `${l.count} (${l.percent.toFixed(2)}%)`;
+// A count and its percentage as the reader's language writes it
+// (65,00% / 65.00%); the table is drawn again when the language changes.
+const pct = (l) => {
+  const s = l.percent.toFixed(2);
+  return `${l.count} (${tr.lang() === 'vi' ? s.replace('.', ',') : s}%)`;
+};
 const cons = (c) => (c === 'none' ? say('cons.none') : document.createTextNode(c));
 
 function renderReport(rep) {

@@ -9,7 +9,8 @@
 // match).
 
 import * as tn from './tn.js';
-import { SHARED, merge, el, resultSummary, resultTable, verifyLog, download, showError, why as reasonIn } from './results.js';
+import { verifyLogParallel } from './verify-workers.js';
+import { SHARED, merge, el, resultSummary, resultTable, download, showError, why as reasonIn } from './results.js';
 
 const STRINGS = merge(SHARED, {
   vi: {
@@ -42,6 +43,7 @@ const STRINGS = merge(SHARED, {
     'dl.committee': 'Ban kiểm phiếu',
     'dl.qualified': 'Thành viên hợp lệ',
     'dl.decrypted': 'Đã giải mã',
+    'dl.dossier': 'Hồ sơ của người được lấy phiếu (SHA-256 trong dòng 0)',
     'committee.threshold': '{n} thành viên; cần {t} thành viên để giải mã',
     'committee.all': '{n} thành viên; cần cả {n} thành viên để giải mã',
     'committee.none': 'chưa có ai',
@@ -140,6 +142,7 @@ const STRINGS = merge(SHARED, {
     'dl.committee': 'Counting committee',
     'dl.qualified': 'Qualified members',
     'dl.decrypted': 'Decrypted by',
+    'dl.dossier': 'The leader\'s dossier (SHA-256 in line 0)',
     'committee.threshold': '{n} members; any {t} of them decrypt (threshold {t} of {n})',
     'committee.all': '{n} members; all {n} must decrypt',
     'committee.none': 'nobody yet',
@@ -262,10 +265,13 @@ async function verify(text, source) {
   $('progress-card').hidden = false;
   state.progress = { done: 0, total: state.lines.length };
   renderProgress();
-  state.answer = await verifyLog(text, (done, total) => {
+  // On every core (Web Workers); ?workers=N chooses how many, 0 for the
+  // page's thread alone (to compare).
+  const w = new URLSearchParams(location.search).get('workers');
+  state.answer = await verifyLogParallel(text, (done, total) => {
     state.progress = { done, total };
     renderProgress();
-  });
+  }, { workers: w === null || w === '' ? undefined : Number(w) });
   renderProgress();
   renderOutcome();
   $('verdict-h').focus();
@@ -392,6 +398,7 @@ function renderOutcome() {
   $('dl-qualified').dataset.members = c.qualified === null ? '' : c.qualified.join(',');
   $('dl-decrypted').textContent = memberList(c, c.decrypted);
   $('dl-decrypted').dataset.members = c.decrypted.join(',');
+  renderDossier(a);
 
   $('result-box').hidden = !a.result;
   if (a.result) {
@@ -407,6 +414,18 @@ function renderOutcome() {
   renderEntries();
   renderHead();
   renderTrack();
+}
+
+// The leader's dossier line 0 commits (R12), from the verified line 0:
+// each file's name (a link to the server's copy), size and SHA-256, to
+// compare with the file a reader holds.
+function renderDossier(a) {
+  const docs = (a.election && Array.isArray(a.election.dossier)) ? a.election.dossier : [];
+  $('dl-dossier-t').hidden = $('dl-dossier').hidden = docs.length === 0;
+  $('dl-dossier').replaceChildren(...(docs.length === 0 ? [] : [el('ol', { class: 'c-list' }, docs.map((d, i) => el('li', { dataset: { dossier: String(i) } },
+    el('a', { href: `/api/elections/${encodeURIComponent(a.election.id)}/dossier/${i}`, target: '_blank', rel: 'noopener', class: 'c-tap', text: d.name }),
+    ` · ${d.bytes} byte · SHA-256 `,
+    el('span', { class: 'c-hash', dataset: { sha256: d.sha256 }, text: d.sha256 }))))]));
 }
 
 // A count as a percentage of another, two decimals, as the reader's

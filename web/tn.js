@@ -34,6 +34,10 @@ export const OPS = Object.freeze({
   open_sealed: 23,
   forget_sealed: 24,
   check_audit: 25,
+  tally_plan: 26,
+  tally_check_chunk: 27,
+  tally_apply_chunk: 28,
+  tally_load: 29,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -73,16 +77,39 @@ export function load({ progress } = {}) {
       // Streaming compilation needs the application/wasm type, which the
       // server sends; the fallback covers a proxy that rewrites it.
       let instance;
+      let module;
       try {
-        ({ instance } = await WebAssembly.instantiateStreaming(res.clone(), {}));
+        ({ instance, module } = await WebAssembly.instantiateStreaming(res.clone(), {}));
       } catch (_) {
-        ({ instance } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
+        ({ instance, module } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
       }
+      moduleCache = module;
       exportsCache = instance.exports;
       return exportsCache;
     })();
     // A failed download may be retried (room Wi-Fi).
     loading.catch(() => { loading = null; }).finally(() => progressListeners.clear());
+  }
+  return loading;
+}
+
+let moduleCache = null;
+
+/// The compiled module once `load()` has resolved (else null): a Web Worker
+/// given it (`postMessage`) instantiates it with `loadModule` instead of
+/// downloading and compiling it again.
+export function compiledModule() {
+  return moduleCache;
+}
+
+/// `load()` from a module compiled elsewhere (a worker's, from the page).
+export function loadModule(module) {
+  if (!loading) {
+    loading = WebAssembly.instantiate(module, {}).then((instance) => {
+      moduleCache = module;
+      exportsCache = instance.exports;
+      return exportsCache;
+    });
   }
   return loading;
 }
@@ -154,6 +181,27 @@ export function callSync(op, request) {
   return answer;
 }
 
+/// `callSync` for the operations whose request is bytes, not JSON
+/// (`tally_load`, `tally_check_chunk`: a log of tens of megabytes as a JSON
+/// string costs seconds). `bytes` (a Uint8Array) is copied into the module;
+/// it holds no secret, so it is not wiped.
+export function callBytes(op, bytes) {
+  if (!exportsCache) {
+    throw new Error('tn.load() has not finished');
+  }
+  const code = OPS[op];
+  if (code === undefined) throw new WasmError(op, `unknown operation ${op}`);
+  const x = exportsCache;
+  const ptr = x.tn_alloc(bytes.length);
+  new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+  const status = x.tn_call(code, ptr, bytes.length);
+  const out = new Uint8Array(x.memory.buffer, x.tn_result_ptr(), x.tn_result_len());
+  const answer = JSON.parse(new TextDecoder().decode(out));
+  if (x.tn_result_clear) x.tn_result_clear();
+  if (status !== 0) throw new WasmError(op, answer.error || 'error');
+  return answer;
+}
+
 /// 32 random bytes, hex (the seed of a ballot's or a key's randomness).
 export function seed() {
   return hex(crypto.getRandomValues(new Uint8Array(32)));
@@ -166,11 +214,13 @@ export function hex(u8) {
   return s;
 }
 
-/// SHA-256 of a string (UTF-8), hex. Written out because `crypto.subtle`
-/// exists only in secure contexts, and a meeting room's server may be plain
-/// HTTP on the local network. Used for storage keys, not for the protocol.
+/// SHA-256 of a string (UTF-8) or of bytes (a Uint8Array), hex. Written
+/// out because `crypto.subtle` exists only in secure contexts, and a
+/// meeting room's server may be plain HTTP on the local network. Used for
+/// storage keys and to check a file the server received, not for the
+/// protocol.
 export function sha256(text) {
-  const data = new TextEncoder().encode(text);
+  const data = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const K = SHA_K;
   const H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
   const len = data.length;

@@ -126,6 +126,10 @@ const STRINGS = {
     'why.chain': 'các dòng sau phiếu của bạn không nối liền',
     'why.head': 'chữ ký đầu nhật ký sai',
     'check.error': 'Không kiểm tra được biên nhận trên điện thoại này. Thử lại; nếu vẫn lỗi, báo cho Ban kiểm phiếu.',
+    'kiosk.ok': 'Phiếu của bạn đã được mã hoá và ghi vào nhật ký công khai. Ghi lại mã theo dõi hoặc in biên nhận, rồi bấm “Xong”: máy sẽ xoá hết để người sau bỏ phiếu.',
+    'kiosk.print': 'In biên nhận',
+    'kiosk.keep': 'Ghi lại hoặc in mã này. Mã chỉ cho biết phiếu có trong nhật ký, không cho biết bạn đã chọn gì.',
+    'kiosk.done': 'Xong',
   },
   en: {
     skip: 'Skip to the main content',
@@ -233,12 +237,24 @@ const STRINGS = {
     'why.chain': 'the lines after your ballot do not link up',
     'why.head': 'the signature of the log\'s head is wrong',
     'check.error': 'This phone could not check the receipt. Try again; if it still fails, tell the counting committee.',
+    'kiosk.ok': 'Your ballot was encrypted and written to the public log. Write the tracking code down or print the receipt, then tap “Done”: the kiosk wipes everything for the next voter.',
+    'kiosk.print': 'Print the receipt',
+    'kiosk.keep': 'Write this code down or print it. It only shows that the ballot is in the log, never what you chose.',
+    'kiosk.done': 'Done',
   },
 };
 
 const LEVELS = ['high', 'confidence', 'low'];
 const tr = tn.i18n(STRINGS);
 const $ = (id) => document.getElementById(id);
+
+// Kiosk mode (web/kiosk.js, docs/SECURITY.md "The voting kiosk"): this page
+// in a fresh iframe of /kiosk, one per voter, opened as /v/{id}?kiosk. The
+// code comes from the kiosk by postMessage, never in the address; nothing is
+// written to localStorage or sessionStorage (the ballot, receipt and
+// credential live only in this frame's memory, discarded with the frame);
+// no link leaves the frame; the receipt offers "print" and "done".
+const KIOSK = window.parent !== window && new URLSearchParams(location.search).has('kiosk');
 
 // What the page holds. `credential` lives only here (and in sessionStorage
 // until the ballot is acknowledged, see takeCredential); `choices` only
@@ -325,6 +341,7 @@ function forgetCredential() {
 const RECORD_VERSION = 1;
 
 function loadRecord() {
+  if (KIOSK) return null;
   try {
     const r = JSON.parse(localStorage.getItem(state.storeKey) || 'null');
     return r && r.v === RECORD_VERSION ? r : null;
@@ -335,6 +352,7 @@ function loadRecord() {
 
 function saveRecord(r) {
   state.record = r;
+  if (KIOSK) return;
   try { localStorage.setItem(state.storeKey, JSON.stringify(r)); } catch (_) { /* kept in memory only */ }
 }
 
@@ -374,7 +392,8 @@ function showMeeting(view) {
 // Only from the verified line 0; nothing when it has none.
 function showDossier(body) {
   const list = $('dossier');
-  const docs = (body && Array.isArray(body.dossier)) ? body.dossier : [];
+  // The kiosk's frame opens no other window.
+  const docs = (body && Array.isArray(body.dossier) && !KIOSK) ? body.dossier : [];
   list.replaceChildren(...docs.map((d, i) => {
     const a = document.createElement('a');
     a.href = `/api/elections/${encodeURIComponent(body.id)}/dossier/${i}`;
@@ -409,7 +428,7 @@ function problem(key, { err, retry, restart, manual, results } = {}) {
   $('problem-retry').onclick = retry || null;
   $('problem-restart').hidden = !restart;
   $('problem-restart').onclick = restart || null;
-  $('problem-results').hidden = !results;
+  $('problem-results').hidden = !results || KIOSK;
   $('problem-results').href = resultsHref();
   $('manual').hidden = !manual;
   show('problem');
@@ -740,6 +759,7 @@ function onSendError(e) {
 // reload of this tab find the receipt.
 function markVoted() {
   forgetCredential();
+  if (KIOSK) return;
   try { sessionStorage.setItem(`tinnhiem.voted.${state.id}`, state.storeKey); } catch (_) { /* no reload memory */ }
 }
 
@@ -758,7 +778,7 @@ async function showReceipt(again) {
   const r = state.record.receipt;
   const code = state.record.tracking || r.tracking;
   tr.say($('receipt-h'), again ? 'receipt.again.h' : 'receipt.h');
-  tr.say($('receipt-note'), again ? 'receipt.again' : 'receipt.ok');
+  tr.say($('receipt-note'), again ? 'receipt.again' : KIOSK ? 'kiosk.ok' : 'receipt.ok');
   $('r-code').textContent = code;
   $('r-seq').textContent = String(r.seq);
   $('r-entry').textContent = r.entry_hash;
@@ -776,7 +796,7 @@ async function showReceipt(again) {
     signed.hidden = true;
   }
   tr.say($('r-save-help'), 'receipt.save.help', { file: receiptFileName(code) });
-  $('r-save-help').hidden = false;
+  $('r-save-help').hidden = KIOSK;
   $('r-check-result').hidden = true;
   $('r-results').hidden = true;
   show('receipt');
@@ -834,7 +854,7 @@ function saveReceipt() {
 async function watchResults() {
   clearTimeout(state.resultsTimer);
   state.resultsTimer = null;
-  if (document.body.dataset.screen !== 'receipt') return;
+  if (KIOSK || document.body.dataset.screen !== 'receipt') return;
   const ok = await fetchView({ quiet: true });
   if (document.body.dataset.screen !== 'receipt') return;
   const done = ok && state.view?.phase === 'done';
@@ -1228,7 +1248,7 @@ function wire() {
     if (!code) return;
     $('manual-code').value = '';
     useCode(code);
-    try { sessionStorage.setItem(`tinnhiem.credential.${state.id}`, code); } catch (_) { /* memory only */ }
+    if (!KIOSK) try { sessionStorage.setItem(`tinnhiem.credential.${state.id}`, code); } catch (_) { /* memory only */ }
     start();
   });
   $('lookup-form').addEventListener('submit', (e) => {
@@ -1249,7 +1269,43 @@ try {
 } catch (_) {
   state.id = location.pathname.split('/')[2] || '';
 }
-useCode(takeCredential(state.id));
+// The kiosk hands the code over once the page listens (see kiosk.js).
+function kioskStart() {
+  document.body.classList.add('kiosk');
+  const sheet = document.createElement('link');
+  sheet.rel = 'stylesheet';
+  sheet.href = '/static/kiosk-frame.css';
+  document.head.append(sheet);
+  // No link leaves the frame or adds a history entry (the kiosk's "back"
+  // must lead nowhere); a download of this page's own making is no link out.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest?.('a[href]');
+    if (!a || a.href.startsWith('blob:')) return;
+    e.preventDefault();
+    // The skip link still moves the focus, without a history entry.
+    const at = a.getAttribute('href');
+    if (at.startsWith('#')) document.getElementById(at.slice(1))?.focus();
+  }, true);
+  // One bar: the kiosk's (its language button drives this page's).
+  $('lang').closest('header').hidden = true;
+  document.querySelector('[data-i18n="receipt.keep"]').dataset.i18n = 'kiosk.keep';
+  $('r-save').hidden = true;
+  $('r-print').hidden = false;
+  $('r-done').hidden = false;
+  $('r-print').addEventListener('click', () => window.print());
+  $('r-done').addEventListener('click', () => window.parent.postMessage({ kiosk: 'done' }, location.origin));
+  window.addEventListener('message', (e) => {
+    if (e.source !== window.parent || e.origin !== location.origin) return;
+    if (e.data?.kiosk === 'lang') tr.set(e.data.lang);
+    if (e.data?.kiosk !== 'code' || typeof e.data.code !== 'string' || state.credential) return;
+    useCode(e.data.code);
+    start();
+  });
+  window.parent.postMessage({ kiosk: 'ready' }, location.origin);
+}
+
+if (KIOSK) kioskStart();
+else useCode(takeCredential(state.id));
 wire();
 tr.apply();
-start();
+if (!KIOSK) start();

@@ -3,7 +3,8 @@
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tinnhiem_tally::{
-    split_lines, verify_log, verify_log_with, ElectionResult, Exclusion, Tally, VerifyError,
+    apply_checked, batch_header, check_chunk, split_lines, verify_header, verify_log,
+    verify_log_with, ElectionResult, Exclusion, Tally, VerifyError, CHUNK_LINES,
 };
 
 /// The fixed seed of every verification rng in the fuzz targets.
@@ -49,6 +50,36 @@ pub fn one_at_a_time(log: &[u8]) -> Answer {
     Ok((result, tally.exclusions().to_vec(), tally.len()))
 }
 
+/// The chunked path of the inspector's Web Workers: the header, then each
+/// chunk summarized by `check_chunk` and applied by `apply_checked`. A
+/// summary cut short or with a byte changed (`garble`) must never panic:
+/// the chunk is then checked by the page's own module, or (a changed sum or
+/// credential, taken as the worker said it) the answer may differ, but
+/// nothing breaks.
+pub fn by_chunks(log: &[u8], garble: Option<usize>) -> Answer {
+    let mut tally = Tally::new();
+    let mut rng = rng();
+    let lines = split_lines(log);
+    let i = verify_header(&mut tally, &lines, &mut rng)?;
+    if let Some(header) = batch_header(&tally).filter(|_| i < lines.len()) {
+        for chunk in lines[i..].chunks(CHUNK_LINES) {
+            let mut summary =
+                check_chunk(&header, chunk, &mut rng).expect("the header's own bytes");
+            if let Some(g) = garble {
+                let at = g % summary.len();
+                if g & 1 == 0 {
+                    summary.truncate(at);
+                } else {
+                    summary[at] ^= 0x55;
+                }
+            }
+            apply_checked(&mut tally, chunk, &summary, &mut rng)?;
+        }
+    }
+    let result = tally.finish()?;
+    Ok((result, tally.exclusions().to_vec(), tally.len()))
+}
+
 /// Checks the invariants of an accepted log's result (R2, R3, R5, R6).
 pub fn check_result(r: &ElectionResult, exclusions: &[Exclusion]) {
     assert!(r.quorum.met, "voting opened without the quorum");
@@ -75,8 +106,9 @@ pub fn check_result(r: &ElectionResult, exclusions: &[Exclusion]) {
 }
 
 /// The whole check: no panic; the same answer (result or first failing
-/// entry) for the same seed, for one thread and for every core, and for the
-/// batch path and the one-line-at-a-time path; a consistent result.
+/// entry) for the same seed, for one thread and for every core, for the
+/// batch path, the one-line-at-a-time path and the workers' chunks; a
+/// consistent result; a garbled chunk summary does not panic.
 pub fn check_log(log: &[u8]) {
     let single = fast(log, Some(1));
     let again = fast(log, Some(1));
@@ -91,6 +123,12 @@ pub fn check_log(log: &[u8]) {
     );
     let slow = one_at_a_time(log);
     assert_eq!(single, slow, "verify_log and Tally::push disagree");
+    let chunked = by_chunks(log, None);
+    assert_eq!(
+        single, chunked,
+        "verify_log and the workers' chunks disagree"
+    );
+    let _ = by_chunks(log, Some(log.len().wrapping_mul(31)));
     if let Ok((result, exclusions, entries)) = &single {
         assert_eq!(*entries, split_lines(log).len() as u64);
         check_result(result, exclusions);

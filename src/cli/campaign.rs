@@ -149,7 +149,10 @@ fn report(args: &ReportArgs) -> ExitCode {
     }
     let office = args.office.as_deref().unwrap_or("Cơ quan tổng hợp");
     if let Some(path) = &args.html {
-        if let Err(e) = write(path, html(&campaign, office, args.deadline).as_bytes()) {
+        if let Err(e) = write(
+            path,
+            html(&campaign, office, args.deadline, None).as_bytes(),
+        ) {
             return usage(&e);
         }
     }

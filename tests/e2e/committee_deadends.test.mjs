@@ -333,6 +333,12 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await c.phase(chair, 'voting');
   await chair.waitForSelector('#sheet-preview', { state: 'hidden' });
   await shots(chair, '11-voting-printed-hidden', 's-sheet');
+  // A member who needs them again shows them with a button, and hides them.
+  await chair.getByRole('button', { name: 'Hiện lại phiếu mã đã in' }).click();
+  await chair.waitForFunction(() => document.querySelectorAll('#sheet-preview .c-slip').length === 2);
+  await chair.getByRole('button', { name: 'Ẩn phiếu mã khỏi màn hình' }).click();
+  await chair.waitForSelector('#sheet-preview', { state: 'hidden' });
+  assert.equal(await chair.locator('#sheet-preview .c-slip').count(), 0, 'hidden slips leave the DOM');
 
   // The list is read, then slip no. 3 votes before the member presses:
   // the server refuses the cancel, naming the slip, in its words.

@@ -70,7 +70,7 @@ test('the checker reads imports and finds a circle', () => {
 
 test('the console is split by phase: each phase imports only the shared modules, main wires them, no circle', async () => {
   const g = await graph();
-  for (const phase of ['setup.js', 'keys.js', 'ceremony.js', 'attendance.js', 'sheet.js', 'voting.js', 'count.js', 'status.js']) {
+  for (const phase of ['setup.js', 'dossier.js', 'keys.js', 'ceremony.js', 'attendance.js', 'sheet.js', 'voting.js', 'count.js', 'status.js']) {
     assert.ok(g.has(phase), `web/console/${phase} exists`);
     for (const to of g.get(phase)) assert.ok(SHARED.has(to), `${phase} imports ${to}, which is not a shared module`);
   }

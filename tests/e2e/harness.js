@@ -133,7 +133,7 @@ export async function setUpMeeting(server, {
   open = true,
   dossier = [],
 }) {
-  const { url, dir } = server;
+  const { url } = server;
   const { token } = await http(`${url}/api/login`, 'POST', { password: PASSWORD });
   const created = await http(`${url}/api/elections`, 'POST', { title, unit, date, candidates, summoned, committee, threshold }, token);
   const id = created.id;
@@ -145,6 +145,18 @@ export async function setUpMeeting(server, {
     if (!r.ok) throw new Error(`PUT dossier ${d.name}: ${r.status} ${await r.text()}`);
   }
   await http(`${url}/api/elections/${id}/seal`, 'POST', undefined, token);
+  const rest = await prepareSealed(server, { id, created, committee, present, credentials, open });
+  return { ...rest, token };
+}
+
+/// The rest of `setUpMeeting` for election `id`, sealed already (by a
+/// test's own steps), `created` being the answer of its creation (the
+/// enrollment codes): the members' keys and ceremony, the attendance, the
+/// slips and (unless `open` is false) the opening.
+export async function prepareSealed(server, {
+  id, created, committee, present, credentials = present, open = true,
+}) {
+  const { url, dir } = server;
   const keys = [];
   for (let i = 0; i < committee.length; i++) {
     const keyFile = path.join(dir, `member${i}.key`);
@@ -165,7 +177,7 @@ export async function setUpMeeting(server, {
     if (!u.startsWith(`${url}/v/${id}#`)) throw new Error(`unexpected voter link ${u}`);
   }
   if (open) await cli(['committee', 'open', '--server', url, '--key-file', keys[0]]);
-  return { id, url, keys, created, voterUrls, sheet, token };
+  return { id, url, keys, created, voterUrls, sheet };
 }
 
 /// The committee closes voting, members publish their partial decryptions

@@ -39,6 +39,7 @@ import {
   renderOrgHome, renderCodes, renderOrg, renderPreview, renderThreshold, openDraft, submitDraft, logIn, seal,
   deleteDraft, codeCards,
 } from './setup.js';
+import { renderDossier, addFiles } from './dossier.js';
 import { renderCeremony, ceremonyTick } from './ceremony.js';
 import { renderStatus } from './status.js';
 import {
@@ -49,7 +50,7 @@ import {
   renderAttendance, recordAttendance, cancelAttendance,
 } from './attendance.js';
 import {
-  renderSheet, renderBaseWarning, makeSheet, clearSheet, askClearSheet, printSheet, sheetPrinted,
+  renderSheet, renderBaseWarning, makeSheet, clearSheet, askClearSheet, printSheet, sheetPrinted, revealSheet,
 } from './sheet.js';
 import {
   renderCancel, loadSlips, askCancel, cancelSlips,
@@ -65,7 +66,7 @@ import {
 function paint() {
   painter('s-org-home', renderOrgHome);
   painter('s-codes', renderCodes);
-  painter('s-org', renderOrg);
+  painter('s-org', () => { renderOrg(); renderDossier(); });
   painter('s-status', renderStatus);
   painter('s-member', renderMember);
   painter('s-ceremony', renderCeremony);
@@ -129,6 +130,7 @@ function wire() {
   $('delete-no').addEventListener('click', () => { S.confirmDelete = false; render(); $('delete-draft').focus(); });
   $('delete-yes').addEventListener('click', deleteDraft);
 
+  $('dossier-file').addEventListener('change', () => addFiles($('dossier-file').files));
   $('edit-draft').addEventListener('click', () => openDraft(true));
   $('seal').addEventListener('click', () => { S.confirmSeal = true; render(); $('seal-yes').focus(); });
   $('seal-no').addEventListener('click', () => { S.confirmSeal = false; render(); $('seal').focus(); });
@@ -168,6 +170,7 @@ function wire() {
   $('sheet-base').addEventListener('input', () => { S.loopbackOk = null; renderBaseWarning(); });
   $('sheet-print').addEventListener('click', printSheet);
   $('sheet-printed').addEventListener('click', sheetPrinted);
+  $('sheet-reveal').addEventListener('click', revealSheet);
   $('sheet-clear').addEventListener('click', () => askClearSheet(true));
   $('sheet-clear-no').addEventListener('click', () => askClearSheet(false));
   $('sheet-clear-yes').addEventListener('click', clearSheet);

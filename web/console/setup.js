@@ -102,6 +102,7 @@ export function renderOrg() {
   const v = S.view;
   const draft = v.phase === 'draft';
   show('org-draft', draft);
+  show('org-draft-actions', draft);
   show('org-sealed', !draft);
   show('seal-confirm', draft && S.confirmSeal);
   if (draft) {

@@ -39,8 +39,13 @@ export function renderSheet() {
   show('sheet-box', Boolean(S.sheet));
   // Once printed, the slips leave the screen during voting (the room can
   // see it); they stay in memory until cleared, for a reprint.
-  const hide = Boolean(S.sheet) && S.sheetPrinted && v.phase === 'voting';
+  // A member who needs them again (a reprint to check, a slip torn)
+  // shows them for a moment with a button, and hides them again.
+  const hideable = Boolean(S.sheet) && S.sheetPrinted && v.phase === 'voting';
+  const hide = hideable && !S.sheetReveal;
   show('sheet-preview', Boolean(S.sheet) && !hide);
+  show('sheet-reveal', hideable);
+  if (hideable) $('sheet-reveal').textContent = t(S.sheetReveal ? 'sheet.rehide' : 'sheet.reveal');
   show('sheet-printed-row', Boolean(S.sheet) && S.sheetPrintAsked && !S.sheetPrinted);
   show('sheet-clear-confirm', Boolean(S.sheet) && S.confirmClear);
   show('sheet-clear', Boolean(S.sheet) && !S.confirmClear);
@@ -164,6 +169,12 @@ export function printSheet() {
   setTimeout(asked, 1000);
 }
 
+/// Shows the printed slips during voting, or hides them again.
+export function revealSheet() {
+  S.sheetReveal = !S.sheetReveal;
+  render();
+}
+
 export function sheetPrinted() {
   if (!S.sheet) return;
   S.sheetPrinted = true;
@@ -184,6 +195,7 @@ export function clearSheet() {
   S.sheetNode = null;
   S.sheetPrinted = false;
   S.sheetPrintAsked = false;
+  S.sheetReveal = false;
   S.confirmClear = false;
   note('sheet-msg', 'sheet.cleared', null, 'c-ok');
   render();

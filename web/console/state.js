@@ -36,6 +36,7 @@ export const S = {
   sheetNode: null,
   sheetPrinted: false, // the member said the slips on the page are printed
   sheetPrintAsked: false, // the print dialog closed: ask whether it printed
+  sheetReveal: false, // printed slips shown again during voting, on request
   confirmClear: false,
   switchTo: null, // another member's key waiting for the member's yes: {obj, member}
   confirmAtt: null, // the attendance waiting for the member's yes (below quorum, or again)
@@ -213,6 +214,7 @@ export function setId(id, { push = true } = {}) {
   S.sheetNode = null;
   S.sheetPrinted = false;
   S.sheetPrintAsked = false;
+  S.sheetReveal = false;
   S.confirmClear = false;
   S.confirmAtt = null;
   S.confirmDelete = false;

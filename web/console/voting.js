@@ -30,6 +30,8 @@ export function renderVoting() {
   const bar = $('voting-progress');
   bar.max = Math.max(1, v.issued);
   bar.value = v.returned;
+  // The kiosk opens in a new tab (no "back" to this console there).
+  $('kiosk-link').href = `/kiosk?e=${encodeURIComponent(S.id)}`;
   $('live-returned').textContent = String(v.returned);
   $('live-unused').textContent = String(v.unused);
   $('live-forged').textContent = String(v.refused.forged);

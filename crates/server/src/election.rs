@@ -1220,6 +1220,23 @@ pub struct ElectionView {
     /// The plan's deadlines around the meeting's date (R12), from the
     /// built-in Vietnamese calendar; `None` when the date does not parse.
     pub timeline: Option<TimelineView>,
+    /// The leader's dossier (R12), in order: the draft's documents until
+    /// the seal, then exactly those line 0 commits. Empty when none.
+    pub dossier: Vec<DossierView>,
+}
+
+/// One document of the leader's dossier as the view lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DossierView {
+    /// The file's name.
+    pub name: String,
+    /// SHA-256 of the file's bytes, lowercase hex (64 digits).
+    pub sha256: String,
+    /// The file's length in bytes.
+    pub bytes: u64,
+    /// Where anyone with the election id downloads it:
+    /// `/api/elections/{id}/dossier/{n}`, `n` from 0.
+    pub url: String,
 }
 
 /// The plan's deadlines for the meeting (R12, [`Calendar::timeline`]):
@@ -1258,6 +1275,33 @@ pub fn timeline_view(date: &str) -> Option<TimelineView> {
         report_due: tl.report_due.to_string(),
         complete: tl.complete,
     })
+}
+
+/// The view's list of the dossier's documents `docs` of election `id`.
+fn dossier_view(id: &str, docs: &[DossierDocument]) -> Vec<DossierView> {
+    docs.iter()
+        .enumerate()
+        .map(|(n, d)| DossierView {
+            name: d.name.clone(),
+            sha256: hex(&d.sha256.0),
+            bytes: d.bytes,
+            url: format!("/api/elections/{}/dossier/{n}", urlencoding_path(id)),
+        })
+        .collect()
+}
+
+/// An election id as one path segment: ids are made of URL-safe
+/// characters, anything else is percent-encoded all the same.
+fn urlencoding_path(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Largest dossier document, in bytes (20 MiB).
@@ -1439,6 +1483,7 @@ impl Election {
                 .then(|| hex(&tinnhiem_core::log::entry_hash(&st.lines[st.durable - 1]))),
             anchor: (!t.is_empty()).then(|| hex(&t.anchor())),
             timeline: timeline_view(&election.date),
+            dossier: dossier_view(&self.id, election.dossier.as_deref().unwrap_or(&[])),
         }
     }
 

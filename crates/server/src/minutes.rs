@@ -341,6 +341,14 @@ pub fn percent_vi(count: u64, of: u64) -> String {
     format!("{},{:02}%", number_vi(h / 100), h % 100)
 }
 
+/// A percentage already rounded to hundredths (R6, `result.json`'s
+/// `percent`) as Vietnamese writes it: `65,00%`.
+pub fn percent_vi_of(percent: f64) -> String {
+    // `percent` is h / 100.0 for an integer h (PROTOCOL.md §7.2).
+    let h = (percent * 100.0).round() as u64;
+    format!("{},{:02}%", number_vi(h / 100), h % 100)
+}
+
 /// A `YYYY-MM-DD` day as Vietnamese papers write it: "ngày 05 tháng 02 năm
 /// 2026" (a zero before a day under 10 and before January and February),
 /// "ngày 28 tháng 11 năm 2026".
@@ -654,6 +662,33 @@ pub fn render(m: &Minutes) -> String {
         en_how = en("To check: open the Inspect a log page at /inspector on the vote's server, enter the vote id above (or scan its QR code), press Download from the server and verify; the page must say the log holds, show this table, and its head hash must equal the one printed here."),
     );
 
+    // The leader's dossier line 0 commits (R12): each document's name,
+    // size and SHA-256, so that a file kept with the minutes can be
+    // compared with `sha256sum`.
+    if let Some(docs) = e.dossier.as_deref().filter(|d| !d.is_empty()) {
+        let mut items = String::new();
+        for (i, d) in docs.iter().enumerate() {
+            let sha = tinnhiem_core::encoding::hex(&d.sha256.0);
+            let _ = writeln!(
+                items,
+                r#"<li data-dossier="{i}"><b>{name}</b> ({bytes} byte)<br><span class="m-hash" data-sha256="{sha}">SHA-256: {words}</span></li>"#,
+                name = esc(&d.name),
+                bytes = number_vi(d.bytes),
+                words = grouped(&sha),
+            );
+        }
+        let _ = write!(
+            h,
+            r#"<section class="m-sec m-dossier">
+<p>Hồ sơ của người được lấy phiếu (báo cáo tự kiểm điểm, giải trình), mã SHA-256 của từng tệp được cam kết trong dòng 0 của nhật ký:{en_h}</p>
+<ol>
+{items}</ol>
+</section>
+"#,
+            en_h = en("the leader's dossier, each file's SHA-256 committed in line 0 of the log"),
+        );
+    }
+
     // The copies and the signatures.
     let mut signs = String::new();
     for i in 0..n {
@@ -908,6 +943,43 @@ mod tests {
         ] {
             assert!(html.contains(part), "{part}");
         }
+    }
+
+    #[test]
+    fn the_minutes_list_the_dossier_line_0_commits_with_each_sha256() {
+        use tinnhiem_core::log::{DossierDocument, Hex};
+        let m = meeting();
+        let mut facts = Minutes::from_log(&m.log_bytes()).expect("the log verifies");
+        assert!(facts.election.dossier.is_none());
+        assert!(
+            !render(&facts).contains("<li data-dossier="),
+            "no dossier, no list"
+        );
+        let docs = vec![
+            DossierDocument {
+                name: "Báo cáo <tự kiểm điểm>.pdf".into(),
+                sha256: Hex([0xab; 32]),
+                bytes: 1_234_567,
+            },
+            DossierDocument {
+                name: "giai-trinh.pdf".into(),
+                sha256: Hex([0x01; 32]),
+                bytes: 26,
+            },
+        ];
+        facts.election.dossier = Some(docs);
+        let html = render(&facts);
+        assert!(html.contains(
+            "<li data-dossier=\"0\"><b>Báo cáo &lt;tự kiểm điểm&gt;.pdf</b> (1.234.567 byte)<br>\
+             <span class=\"m-hash\" data-sha256=\"abababababababababababababababababababababababababababababababab\">\
+             SHA-256: abababab abababab abababab abababab abababab abababab abababab abababab</span></li>"
+        ));
+        assert!(html.contains("<li data-dossier=\"1\"><b>giai-trinh.pdf</b> (26 byte)"));
+        let printed = printed(&html);
+        assert!(
+            printed.contains("Hồ sơ của người được lấy phiếu (báo cáo tự kiểm điểm, giải trình)")
+        );
+        assert!(!printed.contains("dossier"), "no English on paper");
     }
 
     #[test]

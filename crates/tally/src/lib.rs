@@ -41,7 +41,9 @@ pub use state::{
     Audit, Committee, Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError,
 };
 pub use verify::{
-    split_lines, verify_log, verify_log_report, verify_log_with, verify_step, Failed, Outcome,
+    apply_checked, batch_header, check_chunk, split_lines, verify_header, verify_log,
+    verify_log_report, verify_log_with, verify_step, BadHeader, Failed, Outcome, BATCH_HEADER_LEN,
+    CHUNK_LINES,
 };
 
 pub mod sim;

@@ -305,6 +305,20 @@ pub(crate) struct Prechecked {
     pub ballot: Option<Vec<[Ciphertext; 3]>>,
 }
 
+/// What the state machine needs of a ballot line checked elsewhere
+/// ([`Tally::apply_counted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CountedBallot {
+    /// The line's `seq`.
+    pub seq: u64,
+    /// The line's `prev`.
+    pub prev: [u8; 32],
+    /// The line's entry hash.
+    pub hash: [u8; 32],
+    /// The ballot's public credential.
+    pub credential: [u8; 32],
+}
+
 struct Election {
     body: ElectionBody,
     hash: [u8; 32],
@@ -759,6 +773,43 @@ impl Tally {
             self.anchor = self.head;
         }
         Ok(outcome)
+    }
+
+    /// Adds a run of ballot lines that a worker has decoded and batch-checked
+    /// (server signatures, ballot signatures and proofs), given what
+    /// [`Tally::apply`] needs of them and the sum of their ciphertexts.
+    /// Commits only if every line would be accepted as [`Tally::apply`]
+    /// accepts it (position, chain, voting phase, a usable credential used
+    /// once); otherwise changes nothing and returns false, and the caller
+    /// checks the lines one at a time, which names the failing line or the
+    /// exclusion.
+    pub(crate) fn apply_counted(&mut self, ballots: &[CountedBallot], sums: &[Ciphertext]) -> bool {
+        if self.phase != Phase::Voting || sums.len() != self.totals.len() || ballots.is_empty() {
+            return false;
+        }
+        let (mut seq, mut head) = (self.next_seq, self.head);
+        let mut seen = BTreeSet::new();
+        for b in ballots {
+            if b.seq != seq
+                || b.prev != head
+                || self.credential_usable(&b.credential).is_err()
+                || !seen.insert(b.credential)
+            {
+                return false;
+            }
+            seq += 1;
+            head = b.hash;
+        }
+        for b in ballots {
+            self.credentials.insert(b.credential, Some(b.seq));
+        }
+        for (total, sum) in self.totals.iter_mut().zip(sums) {
+            *total = total.add(sum);
+        }
+        self.returned += ballots.len() as u64;
+        self.next_seq = seq;
+        self.head = head;
+        true
     }
 
     fn check_signer(&self, seq: u64, payload: &Payload) -> Result<(), VerifyError> {

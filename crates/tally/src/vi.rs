@@ -61,11 +61,17 @@ pub fn reason(r: &Reason) -> String {
             phase(*p)
         ),
         Reason::UnknownTrustee(t) => {
-            format!("thành viên Ban kiểm phiếu số {t} không tồn tại hoặc chưa công bố khoá")
+            format!(
+                "thành viên Ban kiểm phiếu số {} không tồn tại hoặc chưa công bố khoá",
+                n(*t)
+            )
         }
-        Reason::Duplicate(t) => format!("thành viên số {t} đã công bố nội dung này rồi"),
+        Reason::Duplicate(t) => format!("thành viên số {} đã công bố nội dung này rồi", n(*t)),
         Reason::KeyProof(t) => {
-            format!("thành viên số {t}: chứng minh sở hữu phần khoá không hợp lệ")
+            format!(
+                "thành viên số {}: chứng minh sở hữu phần khoá không hợp lệ",
+                n(*t)
+            )
         }
         Reason::CommitteeSignature(k) => format!(
             "chữ ký của thành viên Ban kiểm phiếu trên dòng “{}” không hợp lệ ở vị trí này \
@@ -86,19 +92,30 @@ pub fn reason(r: &Reason) -> String {
             format!("phát {issued} mã cho {present} người có mặt (R3)")
         }
         Reason::BadCredential { index } => {
-            format!("mã thứ {index} của dòng này không hợp lệ hoặc đã được phát")
+            format!(
+                "mã thứ {} của dòng này không hợp lệ hoặc đã được phát",
+                n(*index as u64)
+            )
         }
         Reason::CancelUsed { index, used_by } => format!(
-            "mã thứ {index} của dòng này đã được dùng cho phiếu ở dòng {used_by}, không thể huỷ"
+            "mã thứ {} của dòng này đã được dùng cho phiếu ở dòng {used_by}, không thể huỷ",
+            n(*index as u64)
         ),
         Reason::Decryption { trustee, item } => {
-            format!("thành viên số {trustee}: phần giải mã số {item} không hợp lệ")
+            format!(
+                "thành viên số {}: phần giải mã số {} không hợp lệ",
+                n(*trustee),
+                n(*item)
+            )
         }
         Reason::DecryptionCount {
             trustee,
             expected,
             found,
-        } => format!("thành viên số {trustee}: {found} phần giải mã cho {expected} tổng"),
+        } => format!(
+            "thành viên số {}: {found} phần giải mã cho {expected} tổng",
+            n(*trustee)
+        ),
         Reason::ResultTooEarly => {
             "kết quả được công bố trước khi đủ phần giải mã của mọi thành viên".to_string()
         }
@@ -122,14 +139,18 @@ pub fn reason(r: &Reason) -> String {
             phase(*p)
         ),
         Reason::Dealing { dealer, fault } => format!(
-            "thành viên số {dealer}: bản chia phần khoá không qua kiểm tra công khai {fault}"
+            "thành viên số {}: bản chia phần khoá không qua kiểm tra công khai {fault}",
+            n(*dealer)
         ),
         Reason::Complaint { dealer, complainer } => format!(
-            "khiếu nại của thành viên số {complainer} đối với bản chia phần khoá của \
-             thành viên số {dealer} không được chấp nhận"
+            "khiếu nại của thành viên số {} đối với bản chia phần khoá của \
+             thành viên số {} không được chấp nhận",
+            n(*complainer),
+            n(*dealer)
         ),
         Reason::NotQualified(t) => format!(
-            "thành viên số {t} đã bị loại trong lễ tạo khoá và không được giải mã"
+            "thành viên số {} đã bị loại trong lễ tạo khoá và không được giải mã",
+            n(*t)
         ),
         Reason::TooFewQualified { qualified, needed } => format!(
             "chỉ {qualified} thành viên đủ điều kiện trong lễ tạo khoá, cần {needed}"
@@ -140,6 +161,12 @@ pub fn reason(r: &Reason) -> String {
             option + 1
         ),
     }
+}
+
+/// An index from 0 (a member, a slip within a line, a decryption item) as
+/// the pages and the minutes number it: from 1.
+fn n(i: impl Into<u64>) -> u64 {
+    i.into() + 1
 }
 
 /// A row of counts, or its absence.
@@ -265,8 +292,23 @@ mod tests {
                 .split(|c: char| !c.is_ascii_digit())
                 .filter(|s| !s.is_empty())
             {
-                // Candidate and option indices are shown from 1 in Vietnamese.
-                if matches!(r, Reason::Undecryptable { .. } | Reason::WrongResult { .. }) {
+                // Indices are shown from 1 in Vietnamese (checked in
+                // `members_items_and_slips_are_numbered_from_one_...`).
+                if matches!(
+                    r,
+                    Reason::Undecryptable { .. }
+                        | Reason::WrongResult { .. }
+                        | Reason::UnknownTrustee(_)
+                        | Reason::Duplicate(_)
+                        | Reason::KeyProof(_)
+                        | Reason::BadCredential { .. }
+                        | Reason::CancelUsed { .. }
+                        | Reason::Decryption { .. }
+                        | Reason::DecryptionCount { .. }
+                        | Reason::Dealing { .. }
+                        | Reason::Complaint { .. }
+                        | Reason::NotQualified(_)
+                ) {
                     continue;
                 }
                 assert!(t.contains(n), "{r:?}: {n} missing from {t:?}");
@@ -286,6 +328,58 @@ mod tests {
             option: 2
         })
         .contains("người thứ 1, mức 3"));
+    }
+
+    #[test]
+    fn members_items_and_slips_are_numbered_from_one_as_the_pages_number_them() {
+        // The console, the minutes and the key cards call the first member
+        // "thành viên số 1"; the verdict must name the same person.
+        for (r, want) in [
+            (Reason::UnknownTrustee(0), "số 1 "),
+            (Reason::Duplicate(0), "số 1 "),
+            (Reason::KeyProof(0), "số 1:"),
+            (Reason::NotQualified(0), "số 1 "),
+            (
+                Reason::Decryption {
+                    trustee: 0,
+                    item: 0,
+                },
+                "thành viên số 1: phần giải mã số 1 ",
+            ),
+            (
+                Reason::DecryptionCount {
+                    trustee: 2,
+                    expected: 9,
+                    found: 8,
+                },
+                "thành viên số 3:",
+            ),
+            (
+                Reason::Dealing {
+                    dealer: 0,
+                    fault: "Signature",
+                },
+                "thành viên số 1:",
+            ),
+            (
+                Reason::Complaint {
+                    dealer: 0,
+                    complainer: 1,
+                },
+                "thành viên số 2 đối với bản chia phần khoá của thành viên số 1 ",
+            ),
+            (Reason::BadCredential { index: 0 }, "mã thứ 1 "),
+            (
+                Reason::CancelUsed {
+                    index: 0,
+                    used_by: 9,
+                },
+                "mã thứ 1 ",
+            ),
+        ] {
+            let t = reason(&r);
+            assert!(t.contains(want), "{r:?}: {want:?} not in {t:?}");
+        }
     }
 
     #[test]

@@ -16,8 +16,9 @@ use tinnhiem_core::schnorr::Signature;
 use tinnhiem_core::ProofError;
 use tinnhiem_tally::sim::{Meeting, Receipt, Setup};
 use tinnhiem_tally::{
-    split_lines, verify_log_with, verify_step, CandidateResult, ElectionResult, Exclusion,
-    ExclusionReason, Pushed, Tally, VerifyError,
+    apply_checked, batch_header, check_chunk, split_lines, verify_header, verify_log_with,
+    verify_step, CandidateResult, ElectionResult, Exclusion, ExclusionReason, Pushed, Tally,
+    VerifyError, CHUNK_LINES,
 };
 
 /// One voter's ballot in a generated election.
@@ -247,6 +248,31 @@ fn verify_in_steps(bytes: &[u8], step: usize, seed: u64) -> Verdict {
     Ok((result, t.exclusions().to_vec()))
 }
 
+/// The chunked path of the inspector's Web Workers: the header here, each
+/// chunk summarized by `check_chunk` (out of order, as workers finish in
+/// any order) and applied in log order by `apply_checked`.
+fn verify_by_workers(bytes: &[u8], seed: u64) -> Verdict {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let mut t = Tally::new();
+    let lines = split_lines(bytes);
+    let i = verify_header(&mut t, &lines, &mut rng)?;
+    if i < lines.len() {
+        let header = batch_header(&t).expect("the header is read");
+        let chunks: Vec<&[&[u8]]> = lines[i..].chunks(CHUNK_LINES).collect();
+        let mut summaries: Vec<Vec<u8>> = chunks
+            .iter()
+            .rev()
+            .map(|c| check_chunk(&header, c, &mut rng).expect("a good header"))
+            .collect();
+        summaries.reverse();
+        for (chunk, summary) in chunks.iter().zip(&summaries) {
+            apply_checked(&mut t, chunk, summary, &mut rng)?;
+        }
+    }
+    let result = t.finish()?;
+    Ok((result, t.exclusions().to_vec()))
+}
+
 /// Verifies `bytes` line by line, in a batch on one thread and on two, and
 /// in steps of 5 and of 70 lines, and checks that all give the same answer.
 fn verify_all_ways(bytes: &[u8], seed: u64) -> Verdict {
@@ -259,6 +285,11 @@ fn verify_all_ways(bytes: &[u8], seed: u64) -> Verdict {
         let stepped = verify_in_steps(bytes, step, seed ^ 3);
         assert_eq!(stepped, by_push, "steps of {step} differ from Tally::push");
     }
+    let workers = verify_by_workers(bytes, seed ^ 4);
+    assert_eq!(
+        workers, by_push,
+        "the chunked path differs from Tally::push"
+    );
     by_push
 }
 

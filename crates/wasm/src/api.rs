@@ -27,6 +27,10 @@
 //! | 23 | `open_sealed` | [`OpenSealedRequest`] | [`AuditRequest`] |
 //! | 24 | `forget_sealed` | `{}` | `{}` |
 //! | 25 | `check_audit` | [`CheckAuditRequest`] | [`CheckAuditAnswer`] |
+//! | 26 | `tally_plan` | [`TallyPlanRequest`] | [`TallyPlan`] |
+//! | 27 | `tally_check_chunk` | bytes: see [`tally_check_chunk`] | [`CheckChunkAnswer`] |
+//! | 28 | `tally_apply_chunk` | [`ApplyChunkRequest`] | [`TallyProgress`] |
+//! | 29 | `tally_load` | bytes: the log | [`TallyProgress`] |
 //!
 //! The voter's audit (PROTOCOL.md §5.6, §6.3 `audit`) uses 22–25:
 //! `seal_ballot` encrypts, proves and signs a ballot as `encrypt_ballot`
@@ -36,6 +40,16 @@
 //! or calls `open_sealed` for the body of `POST /api/elections/{id}/audits`
 //! (which wipes the sealed state too). `check_audit` is the second device's
 //! check of a published opening, computed in its page.
+//!
+//! Ops 26–29 split `tally_step` for the inspector's Web Workers (each has its
+//! own copy of the module): the page's module loads the log (`tally_load`,
+//! as `tally_begin` but the request is the log's bytes, not JSON: a 33 MB
+//! log's JSON string costs seconds) and reads the header (`tally_plan`),
+//! the workers check chunks of lines (`tally_check_chunk`, which needs no
+//! session, only the header's bytes; its request is bytes too), and the
+//! page's module applies their summaries in log order
+//! (`tally_apply_chunk`), with the answers `tally_step` would give
+//! (`tinnhiem_tally::apply_checked`).
 //!
 //! The committee member's operations (16–18) work on the log the page has
 //! just verified with `tally_begin` and `tally_step` (the console downloads
@@ -127,6 +141,14 @@ pub mod op {
     pub const FORGET_SEALED: u32 = 24;
     /// [`super::check_audit`].
     pub const CHECK_AUDIT: u32 = 25;
+    /// [`super::tally_plan`].
+    pub const TALLY_PLAN: u32 = 26;
+    /// [`super::tally_check_chunk`].
+    pub const TALLY_CHECK_CHUNK: u32 = 27;
+    /// [`super::tally_apply_chunk`].
+    pub const TALLY_APPLY_CHUNK: u32 = 28;
+    /// [`super::tally_load`].
+    pub const TALLY_LOAD: u32 = 29;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -440,6 +462,10 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::OPEN_SEALED => run(input, open_sealed),
         op::FORGET_SEALED => run(input, forget_sealed),
         op::CHECK_AUDIT => run(input, check_audit),
+        op::TALLY_PLAN => run(input, tally_plan),
+        op::TALLY_CHECK_CHUNK => tally_check_chunk(input).and_then(|a| answer_bytes(&a)),
+        op::TALLY_APPLY_CHUNK => run(input, tally_apply_chunk),
+        op::TALLY_LOAD => answer_bytes(&tally_load(input.to_vec())),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -471,9 +497,64 @@ fn answer_bytes<A: Serialize>(a: &A) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn rng(seed: &str) -> Result<ChaCha20Rng, String> {
+fn rng(seed: &str) -> Result<PageRng, String> {
     let bytes = Zeroizing::new(unhex_array::<32>(seed, "seed").map_err(err)?);
-    Ok(ChaCha20Rng::from_seed(*bytes))
+    Ok(PageRng(ChaCha20Rng::from_seed(*bytes)))
+}
+
+/// The generator an operation seeds from the page's randomness. Its state
+/// is the seed itself (the key of ChaCha20) and decides every secret the
+/// operation draws (a dealing's polynomial, a ballot's randomness), so it
+/// is overwritten when the operation ends, like the seed text.
+pub(crate) struct PageRng(ChaCha20Rng);
+
+impl PageRng {
+    /// Replaces the state with that of the all-zero seed.
+    fn wipe(&mut self) {
+        self.0 = ChaCha20Rng::from_seed([0u8; 32]);
+        // Keep the store: nothing reads the state after a drop.
+        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for PageRng {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl rand_chacha::rand_core::RngCore for PageRng {
+    fn next_u32(&mut self) -> u32 {
+        self.0.next_u32()
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        self.0.fill_bytes(dest)
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_chacha::rand_core::Error> {
+        self.0.try_fill_bytes(dest)
+    }
+}
+
+impl rand_chacha::rand_core::CryptoRng for PageRng {}
+
+#[cfg(test)]
+mod page_rng_tests {
+    use super::*;
+    use rand_chacha::rand_core::RngCore;
+
+    #[test]
+    fn a_page_seeded_generator_forgets_its_seed_when_wiped() {
+        let seed = "07".repeat(32);
+        let mut page = rng(&seed).unwrap();
+        let mut same = ChaCha20Rng::from_seed([7u8; 32]);
+        assert_eq!(page.next_u64(), same.next_u64(), "seeded from the page");
+        page.wipe();
+        let mut zero = ChaCha20Rng::from_seed([0u8; 32]);
+        assert_eq!(page.next_u64(), zero.next_u64(), "the seed's state is gone");
+    }
 }
 
 fn hash32(s: &str, field: &'static str) -> Result<[u8; 32], String> {
@@ -1127,7 +1208,11 @@ pub struct TallyAnswer {
 
 /// Loads a log for stepwise verification.
 pub fn tally_begin(req: TallyBeginRequest) -> Result<TallyProgress, String> {
-    let log = req.log.into_bytes();
+    Ok(tally_load(req.log.into_bytes()))
+}
+
+/// [`tally_begin`] with the log's bytes (op 29: the request is the log).
+pub fn tally_load(log: Vec<u8>) -> TallyProgress {
     let mut lines = Vec::new();
     let mut start = 0;
     for part in tinnhiem_tally::split_lines(&log) {
@@ -1144,41 +1229,146 @@ pub fn tally_begin(req: TallyBeginRequest) -> Result<TallyProgress, String> {
             error: None,
         })
     });
-    Ok(TallyProgress {
+    TallyProgress {
         done: 0,
         total,
         failed: false,
-    })
+    }
 }
 
 /// Verifies up to `lines` more lines.
 pub fn tally_step(req: TallyStepRequest) -> Result<TallyProgress, String> {
     let mut rng = rng(&req.seed)?;
+    // The batch path (one multiscalar multiplication per chunk of ballots),
+    // as `tinnhiem verify` on one thread.
+    advance(Some(req.lines.max(1) as usize), |tally, lines| {
+        tinnhiem_tally::verify_step(tally, lines, &mut rng).map(|()| lines.len())
+    })
+    .map(|(p, _)| p)
+}
+
+/// Runs `f` on the session's next lines (`count` of them, or all that are
+/// left); `f` answers how many it verified. A failure stops the session at
+/// the failing line.
+fn advance(
+    count: Option<usize>,
+    f: impl FnOnce(&mut Tally, &[&[u8]]) -> Result<usize, VerifyError>,
+) -> Result<(TallyProgress, Option<Vec<u8>>), String> {
     SESSION.with(|s| {
         let mut s = s.borrow_mut();
         let sess = s.as_mut().ok_or("no log loaded (tally_begin)")?;
-        let end = (sess.next + req.lines.max(1) as usize).min(sess.lines.len());
+        let end = count.map_or(sess.lines.len(), |n| (sess.next + n).min(sess.lines.len()));
         if sess.error.is_none() && sess.next < end {
-            // The batch path (one multiscalar multiplication per chunk of
-            // ballots), as `tinnhiem verify` on one thread.
             let lines: Vec<&[u8]> = sess.lines[sess.next..end]
                 .iter()
                 .map(|&(a, b)| &sess.log[a..b])
                 .collect();
-            match tinnhiem_tally::verify_step(&mut sess.tally, &lines, &mut rng) {
-                Ok(()) => sess.next = end,
+            match f(&mut sess.tally, &lines) {
+                Ok(n) => sess.next += n,
                 Err(e) => {
                     sess.next = e.seq as usize;
                     sess.error = Some(e);
                 }
             }
         }
-        Ok(TallyProgress {
-            done: sess.next as u64,
-            total: sess.lines.len() as u64,
-            failed: sess.error.is_some(),
-        })
+        Ok((
+            TallyProgress {
+                done: sess.next as u64,
+                total: sess.lines.len() as u64,
+                failed: sess.error.is_some(),
+            },
+            tinnhiem_tally::batch_header(&sess.tally),
+        ))
     })
+}
+
+/// Verify the header of the loaded log (op 26).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyPlanRequest {
+    /// 32 random bytes, hex.
+    pub seed: String,
+}
+
+/// The header verified: where the chunks start and what a worker needs.
+#[derive(Serialize)]
+pub struct TallyPlan {
+    /// How far verification is (`done`: the first line after the header).
+    #[serde(flatten)]
+    pub progress: TallyProgress,
+    /// What `tally_check_chunk` needs (hex), once the header is read; null
+    /// when the log ends before or fails in it.
+    pub header: Option<String>,
+    /// Lines per chunk.
+    pub chunk: u32,
+}
+
+/// Verifies the loaded log's lines up to the election key (the header), one
+/// at a time, as `tinnhiem verify` does before its batches.
+pub fn tally_plan(req: TallyPlanRequest) -> Result<TallyPlan, String> {
+    let mut rng = rng(&req.seed)?;
+    let (progress, header) = advance(None, |tally, lines| {
+        tinnhiem_tally::verify_header(tally, lines, &mut rng)
+    })?;
+    Ok(TallyPlan {
+        header: header.filter(|_| !progress.failed).map(|h| hex(&h)),
+        progress,
+        chunk: tinnhiem_tally::CHUNK_LINES as u32,
+    })
+}
+
+/// A chunk's summary.
+#[derive(Serialize)]
+pub struct CheckChunkAnswer {
+    /// What `tally_apply_chunk` takes (hex).
+    pub summary: String,
+    /// Lines in the chunk.
+    pub lines: u32,
+}
+
+/// Decodes a chunk and checks its signatures and proofs in one batch
+/// (`tinnhiem_tally::check_chunk`); needs no session. The request is bytes:
+/// `tally_plan`'s header (decoded from hex, [`tinnhiem_tally::BATCH_HEADER_LEN`]
+/// bytes), 32 random bytes (the batch weights), then the chunk's lines
+/// joined by `\n` (none after the last).
+pub fn tally_check_chunk(req: &[u8]) -> Result<CheckChunkAnswer, String> {
+    const SEED: usize = 32;
+    let n = tinnhiem_tally::BATCH_HEADER_LEN;
+    if req.len() < n + SEED {
+        return Err("bad request: shorter than a header and a seed".into());
+    }
+    let (header, rest) = req.split_at(n);
+    let (seed, body) = rest.split_at(SEED);
+    let mut rng = ChaCha20Rng::from_seed(seed.try_into().expect("32 bytes"));
+    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+    let summary = tinnhiem_tally::check_chunk(header, &lines, &mut rng).map_err(err)?;
+    Ok(CheckChunkAnswer {
+        summary: hex(&summary),
+        lines: lines.len() as u32,
+    })
+}
+
+/// Apply a worker's summary to the next lines (op 28).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyChunkRequest {
+    /// How many lines the summary covers (the chunk's `lines`).
+    pub lines: u32,
+    /// `tally_check_chunk`'s `summary`.
+    pub summary: String,
+    /// 32 random bytes, hex (for lines checked here again).
+    pub seed: String,
+}
+
+/// Applies the next `lines` lines with a worker's summary, in log order,
+/// with the answers `tally_step` gives on them.
+pub fn tally_apply_chunk(req: ApplyChunkRequest) -> Result<TallyProgress, String> {
+    let mut rng = rng(&req.seed)?;
+    let summary = tinnhiem_core::encoding::unhex(&req.summary, "summary").map_err(err)?;
+    advance(Some(req.lines.max(1) as usize), |tally, lines| {
+        tinnhiem_tally::apply_checked(tally, lines, &summary, &mut rng).map(|()| lines.len())
+    })
+    .map(|(p, _)| p)
 }
 
 /// The empty request of `tally_finish`.

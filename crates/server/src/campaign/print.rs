@@ -14,9 +14,9 @@ use tinnhiem_tally::LevelCount;
 use crate::html::esc;
 use crate::minutes::consequence_vi;
 
-/// A count and its percentage: `13 (65.00%)`.
+/// A count and its percentage as Vietnamese writes it: `13 (65,00%)`.
 pub fn level(l: &LevelCount) -> String {
-    format!("{} ({:.2}%)", l.count, l.percent)
+    format!("{} ({})", l.count, crate::minutes::percent_vi_of(l.percent))
 }
 
 /// The rows of one leader's places, a column per place.
@@ -62,6 +62,58 @@ pub fn lateness(e: &campaign::ElectionRow, deadline: Option<Date>) -> Option<&'s
     let due = Date::parse(e.report_due.as_deref()?)?;
     (due > deadline)
         .then_some("hạn báo cáo R12 sau hạn của đợt (its R12 deadline is after the campaign's)")
+}
+
+/// How a meeting's result reached the superior body, as the server that
+/// received it knows (its `MeetingStatus`): the day, and whether that was
+/// after the meeting's 7 working days (R12) or the campaign's deadline.
+/// The command line has no such day (a log carries no time of sending)
+/// and judges by the meeting's date ([`lateness`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Received {
+    /// The day the result reached the superior body, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// Received after the meeting's report deadline or the campaign's.
+    pub late: bool,
+    /// Why it is late, Vietnamese then English.
+    pub note: Option<String>,
+}
+
+/// The status column's cell and whether it is marked late: by the day the
+/// result was received when the server knows it (`received`), else by the
+/// meeting's date against the campaign's deadline.
+fn status_cell(
+    e: &campaign::ElectionRow,
+    deadline: Option<Date>,
+    received: Option<&Received>,
+) -> (bool, String) {
+    if let Some(r) = received {
+        let day = r.day.as_deref().unwrap_or("—");
+        return if r.late {
+            (
+                true,
+                format!(
+                    "TRỄ HẠN: {}",
+                    esc(r.note.as_deref().unwrap_or("nhận sau hạn (received late)"))
+                ),
+            )
+        } else {
+            (
+                false,
+                format!(
+                    "Đúng hạn, nhận ngày {d} <span class=\"en\">(on time, received {d})</span>",
+                    d = esc(day)
+                ),
+            )
+        };
+    }
+    let late = lateness(e, deadline);
+    let text = match (deadline, late) {
+        (None, _) => "—".to_owned(),
+        (Some(_), None) => "Đúng hạn <span class=\"en\">(on time)</span>".to_owned(),
+        (Some(_), Some(l)) => esc(l),
+    };
+    (late.is_some(), text)
 }
 
 /// The consequence in words, Vietnamese then English (R7; plan 9.2, 9.3).
@@ -117,12 +169,19 @@ pub fn report_csp() -> String {
 /// The printable consolidated report (HTML to print on A4), in the form an
 /// office sends upward: heading, the units and their meetings, the results
 /// of every leader and place with the consequences in words, the leaders
-/// rated in two places, R8 violations, and the units late against
+/// rated in two places, R8 violations, and the units late: by the day each
+/// result was received (`received`, by election id: the server's report)
+/// or, without it (the command line's), by the meeting's date against
 /// `deadline`.
-pub fn html(c: &Campaign, office: &str, deadline: Option<Date>) -> String {
+pub fn html(
+    c: &Campaign,
+    office: &str,
+    deadline: Option<Date>,
+    received: Option<&std::collections::BTreeMap<String, Received>>,
+) -> String {
     let mut units = String::new();
     for (i, e) in c.elections.iter().enumerate() {
-        let late = lateness(e, deadline);
+        let (late, status) = status_cell(e, deadline, received.and_then(|r| r.get(&e.id)));
         let _ = writeln!(
             units,
             "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -132,12 +191,8 @@ pub fn html(c: &Campaign, office: &str, deadline: Option<Date>) -> String {
             esc(&e.title),
             esc(&e.date),
             esc(e.report_due.as_deref().unwrap_or("—")),
-            if late.is_some() { " class=\"late\"" } else { "" },
-            match (deadline, late) {
-                (None, _) => "—".to_owned(),
-                (Some(_), None) => "Đúng hạn <span class=\"en\">(on time)</span>".to_owned(),
-                (Some(_), Some(l)) => esc(l),
-            },
+            if late { " class=\"late\"" } else { "" },
+            status,
             esc(&e.log),
             esc(&e.log_head),
         );
@@ -197,7 +252,13 @@ pub fn html(c: &Campaign, office: &str, deadline: Option<Date>) -> String {
             )
         })
         .collect();
-    let deadline_text = deadline.map_or_else(String::new, |d| {
+    let deadline_text = deadline.map_or_else(String::new, |d| if received.is_some() {
+        format!(
+            "<p>Hạn báo cáo của đợt <span class=\"en\">(the campaign's deadline)</span>: <b>{d}</b>. \
+             Tình trạng theo ngày cơ quan tổng hợp nhận kết quả của từng hội nghị, so với hạn 7 ngày làm việc sau hội nghị (R12) và hạn của đợt. \
+             <span class=\"en\">Each meeting's status is judged by the day its result was received, against its 7 working days (R12) and the campaign's deadline.</span></p>"
+        )
+    } else {
         format!(
             "<p>Hạn báo cáo của đợt <span class=\"en\">(the campaign's deadline)</span>: <b>{d}</b>. \
              Đơn vị họp sau hạn này là trễ hạn; đơn vị có hạn 7 ngày làm việc (R12) sau hạn này được ghi chú. \

@@ -300,6 +300,16 @@ pub struct CandidateRequest {
     /// is refused with `excluded_r9`).
     #[serde(default)]
     pub appointed_this_year: bool,
+    /// The leader's personnel code (mã cán bộ), naming the same leader
+    /// across the meetings of a campaign (R8): 1 to 32 of `A-Z a-z 0-9 - _
+    /// . /`, the first a letter or digit; two lines of one ballot may not
+    /// share it. Written in line 0. Absent: none.
+    #[schema(
+        min_length = 1,
+        max_length = 32,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
+    )]
+    pub person: Option<String>,
 }
 
 /// Text without control characters, as the JSON Schema pattern says it.
@@ -1285,7 +1295,20 @@ pub(crate) async fn minutes(
         result_publish,
         result,
         voter_result,
-        minutes
+        minutes,
+        super::dossier::attach,
+        super::dossier::remove,
+        super::dossier::document,
+        super::campaign::login,
+        super::campaign::list,
+        super::campaign::create,
+        super::campaign::view,
+        super::campaign::attach,
+        super::campaign::upload,
+        super::campaign::uploaded_log,
+        super::campaign::report,
+        super::campaign::report_csv,
+        super::campaign::report_html
     ),
     modifiers(&Refusals)
 )]
@@ -1315,6 +1338,17 @@ impl Modify for Refusals {
             ),
         );
         components.add_security_scheme(
+            "officer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A superior body's officer's session token, from `POST /api/officer/login`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "code",
             SecurityScheme::Http(
                 Http::builder()
@@ -1334,7 +1368,13 @@ impl Modify for Refusals {
             ];
             for (method, operation) in operations {
                 let Some(op) = operation else { continue };
-                if op.request_body.is_some() {
+                // A JSON body; the files (a dossier's PDF, a unit's log) are
+                // read by their handlers, with their own limits.
+                let json = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.contains_key("application/json"));
+                if json {
                     refusal(
                         op,
                         400,
@@ -1347,7 +1387,9 @@ impl Modify for Refusals {
                         "The body is not `application/json` (`content_type`)",
                     );
                 }
-                if path.contains("{id}") {
+                if path.starts_with("/api/campaigns/{id}") {
+                    refusal(op, 404, "No such campaign (`not_found`)");
+                } else if path.contains("{id}") {
                     refusal(op, 404, "No such election (`not_found`)");
                 }
                 if super::rate_limited_route(&method, path) {

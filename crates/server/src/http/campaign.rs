@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::api::{parse, LoginAnswer, LoginRequest};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::campaign::{
     print, CampaignError, CampaignInput, CampaignSummary, CampaignView, MeetingStatus, LOG_LIMIT,
@@ -134,8 +134,11 @@ fn officer(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
+#[utoipa::path(post, tag = "campaigns", path = "/api/officer/login", request_body = LoginRequest,
+    responses((status = 200, description = "A new officer's session (12 hours, in the server's memory)", body = LoginAnswer),
+        (status = 403, description = "Wrong password (`forbidden`), or a server with no officer account (`no_officer`)", body = ErrorBody)))]
 /// `POST /api/officer/login`: an officer's session.
-async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -146,8 +149,11 @@ async fn login(
     }))
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns", security(("officer" = [])),
+    responses((status = 200, description = "Every campaign, newest first", body = Vec<CampaignSummary>),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns`: every campaign, newest first.
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<CampaignSummary>>> {
@@ -155,8 +161,12 @@ async fn list(
     Ok(Json(state.campaigns.list()))
 }
 
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns", request_body = CampaignInput, security(("officer" = [])),
+    responses((status = 201, description = "Created", body = CampaignSummary),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody),
+        (status = 422, description = "A bad name, deadline or list of units (`invalid`)", body = ErrorBody)))]
 /// `POST /api/campaigns`: a new campaign.
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
@@ -166,9 +176,12 @@ async fn create(
     Ok((StatusCode::CREATED, Json(state.campaigns.create(input)?)))
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+    responses((status = 200, description = "The campaign and how each unit's report stands", body = CampaignView),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}`: the units, their meetings and how each
 /// report stands.
-async fn view(
+pub(crate) async fn view(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -177,15 +190,22 @@ async fn view(
     Ok(Json(state.campaigns.view(&state.registry, &id).await?))
 }
 
-#[derive(Deserialize)]
+/// An election of this server joining the campaign.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AttachRequest {
+pub(crate) struct AttachRequest {
+    /// The election id.
     election: String,
 }
 
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns/{id}/elections", request_body = AttachRequest, params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+    responses((status = 204, description = "Attached"),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "In another campaign (`campaign`), or its log was uploaded already (`duplicate`)", body = ErrorBody),
+        (status = 422, description = "A draft rating a leader in a third place of the campaign (`r8_places`)", body = ErrorBody)))]
 /// `POST /api/campaigns/{id}/elections` `{"election": id}`: attaches an
 /// election of this server.
-async fn attach(
+pub(crate) async fn attach(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -200,14 +220,31 @@ async fn attach(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct UploadQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadQuery {
+    /// The file's name as the office knows it (default `log.jsonl`).
     name: Option<String>,
 }
 
+/// A log file (JSON Lines), as bytes.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // only described
+pub(crate) struct LogFile(Vec<u8>);
+
+#[utoipa::path(post, tag = "campaigns", path = "/api/campaigns/{id}/logs", params(("id" = String, Path, description = "The campaign id."), UploadQuery),
+    request_body(content = LogFile, content_type = "application/jsonl",
+        description = "A unit's log file as downloaded from its server (JSON Lines, up to 64 MiB, any content type)"),
+    security(("officer" = [])),
+    responses((status = 201, description = "Verified and kept (the same file again is a success)", body = MeetingStatus),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Another log of an election already in the campaign (`duplicate`)", body = ErrorBody),
+        (status = 413, description = "Over 64 MiB (`too_large`)", body = ErrorBody),
+        (status = 422, description = "The log fails verification, naming its first bad line (`bad_log`), or a third place (`r8_places`)", body = ErrorBody)))]
 /// `POST /api/campaigns/{id}/logs?name=FILE`, the body the log file as it
 /// is (JSON Lines): verified, then kept. 201 with the meeting's status.
-async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<UploadQuery>,
@@ -230,8 +267,12 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(status)))
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/logs/{n}",
+    params(("id" = String, Path, description = "The campaign id."), ("n" = u32, Path, description = "The upload's number.")), security(("officer" = [])),
+    responses((status = 200, description = "The uploaded file, byte for byte", content_type = "application/jsonl", body = LogFile),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/logs/{n}`: an uploaded log, as uploaded.
-async fn uploaded_log(
+pub(crate) async fn uploaded_log(
     State(state): State<AppState>,
     Path((id, n)): Path<(String, u32)>,
     headers: HeaderMap,
@@ -245,9 +286,12 @@ async fn uploaded_log(
         .into_response())
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+    responses((status = 200, description = "The consolidated campaign: the document of `tinnhiem campaign report --json` (docs/INTERFACES.md, \"Campaign report\")", body = Object),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report`: the consolidated campaign, the
 /// document of `tinnhiem campaign report --json`.
-async fn report(
+pub(crate) async fn report(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -257,9 +301,12 @@ async fn report(
     Ok(Json(c).into_response())
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report.csv", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+    responses((status = 200, description = "The table for a spreadsheet (UTF-8 with a byte-order mark)", content_type = "text/csv", body = String),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report.csv`: the table for a spreadsheet
 /// (UTF-8 with a byte-order mark, the columns of `campaign report --csv`).
-async fn report_csv(
+pub(crate) async fn report_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -279,9 +326,12 @@ async fn report_csv(
         .into_response())
 }
 
+#[utoipa::path(get, tag = "campaigns", path = "/api/campaigns/{id}/report.html", params(("id" = String, Path, description = "The campaign id.")), security(("officer" = [])),
+    responses((status = 200, description = "The printable report (A4)", content_type = "text/html", body = String),
+        (status = 403, description = "No officer's session (`forbidden`)", body = ErrorBody)))]
 /// `GET /api/campaigns/{id}/report.html`: the printable report (A4), the
 /// page `campaign report --html` writes.
-async fn report_html(
+pub(crate) async fn report_html(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -289,9 +339,26 @@ async fn report_html(
     officer(&state, &headers)?;
     let (c, deadline) = state.campaigns.report(&state.registry, &id).await?;
     let office = state.campaigns.office(&id)?;
+    // Each meeting judged by the day its result reached this server.
+    let received: std::collections::BTreeMap<String, print::Received> = state
+        .campaigns
+        .view(&state.registry, &id)
+        .await?
+        .units
+        .into_iter()
+        .flat_map(|u| u.meetings)
+        .map(|m| {
+            let r = print::Received {
+                day: m.received,
+                late: m.timeliness == "late",
+                note: m.timeliness_note,
+            };
+            (m.election, r)
+        })
+        .collect();
     Ok((
         [(header::CONTENT_SECURITY_POLICY, print::report_csp())],
-        Html(print::html(&c, &office, deadline)),
+        Html(print::html(&c, &office, deadline, Some(&received))),
     )
         .into_response())
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tinnhiem_core::log::DossierDocument;
 
 use super::api::organizer;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::DOSSIER_BYTES_MAX;
 
@@ -32,15 +32,47 @@ pub(crate) fn routes() -> Router<AppState> {
         )
 }
 
-#[derive(Deserialize)]
-struct NameQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NameQuery {
+    /// The document's name: 1 to 200 bytes of text, no control character
+    /// (a document of that name is replaced in place).
     name: Option<String>,
 }
 
+/// A document of the dossier as attached: what line 0 will commit.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the description's shape of `DossierDocument`
+pub(crate) struct DossierDocumentBody {
+    /// The file's name.
+    name: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    sha256: String,
+    /// The file's length in bytes.
+    bytes: u64,
+}
+
+/// A PDF file, as bytes.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // only described
+pub(crate) struct PdfFile(Vec<u8>);
+
+#[utoipa::path(put, tag = "dossier", path = "/api/elections/{id}/dossier",
+    params(("id" = String, Path, description = "The election id."), NameQuery),
+    request_body(content = PdfFile, content_type = "application/pdf",
+        description = "The PDF file's bytes (beginning with `%PDF-`), at most 20 MiB."),
+    security(("organizer" = [])),
+    responses((status = 200, description = "Attached (the bytes and the draft naming them are durable)", body = DossierDocumentBody),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Already sealed (`phase`)", body = ErrorBody),
+        (status = 413, description = "Over 20 MiB (`too_large`)", body = ErrorBody),
+        (status = 422, description = "Not a PDF, a bad name, or a 21st document (`invalid`)", body = ErrorBody)))]
 /// `PUT /api/elections/{id}/dossier?name=FILE.pdf`, the body the PDF:
 /// attached to the draft (or replacing the document of that name); 200
 /// with `{"name","sha256","bytes"}`.
-async fn attach(
+pub(crate) async fn attach(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<NameQuery>,
@@ -73,9 +105,16 @@ async fn attach(
     Ok(Json(doc))
 }
 
+#[utoipa::path(delete, tag = "dossier", path = "/api/elections/{id}/dossier/{n}",
+    params(("id" = String, Path, description = "The election id."),
+        ("n" = u32, Path, description = "The document's number, from 0.")),
+    security(("organizer" = [])),
+    responses((status = 204, description = "Removed; the later documents move up"),
+        (status = 403, description = "Not the organizer (`forbidden`)", body = ErrorBody),
+        (status = 409, description = "Already sealed (`phase`)", body = ErrorBody)))]
 /// `DELETE /api/elections/{id}/dossier/{n}`: document `n` (from 0) leaves
 /// the draft's dossier; 204.
-async fn remove(
+pub(crate) async fn remove(
     State(state): State<AppState>,
     Path((id, n)): Path<(String, usize)>,
     headers: HeaderMap,
@@ -88,9 +127,15 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, tag = "dossier", path = "/api/elections/{id}/dossier/{n}",
+    params(("id" = String, Path, description = "The election id."),
+        ("n" = u32, Path, description = "The document's number, from 0.")),
+    responses((status = 200, description = "The document; once sealed, exactly the bytes whose SHA-256 line 0 commits",
+            content_type = "application/pdf", body = PdfFile),
+        (status = 404, description = "No such election or document (`not_found`)", body = ErrorBody)))]
 /// `GET /api/elections/{id}/dossier/{n}`: document `n` (from 0), to anyone
 /// with the election id; once sealed, exactly the bytes line 0 commits.
-async fn document(
+pub(crate) async fn document(
     State(state): State<AppState>,
     Path((id, n)): Path<(String, usize)>,
 ) -> ApiResult<Response> {
