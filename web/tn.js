@@ -30,6 +30,10 @@ export const OPS = Object.freeze({
   slips: 19,
   key_check_code: 20,
   campaign_report: 21,
+  seal_ballot: 22,
+  open_sealed: 23,
+  forget_sealed: 24,
+  check_audit: 25,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -90,6 +94,31 @@ export class WasmError extends Error {
     this.name = 'WasmError';
     this.op = op;
   }
+}
+
+/// The voter's audit (PROTOCOL.md §5.6): seal a ballot (the request of
+/// `encrypt_ballot`; answers `{ballot, tracking, seal}`), keeping what opens
+/// it inside the module.
+export function sealBallot(request) {
+  return call('seal_ballot', request);
+}
+
+/// Opens the ballot sealed with code `seal`: the body of
+/// `POST /api/elections/{id}/audits`. The module forgets the sealed ballot.
+export function openSealed(seal) {
+  return call('open_sealed', { seal });
+}
+
+/// Wipes the sealed ballot's randomness (call it as the ballot is sent).
+export function forgetSealed() {
+  return call('forget_sealed', {});
+}
+
+/// Checks a published audit in this page: `election` is
+/// `{election_hash, election_key}`; answers `{seal, choices, ok}` (with
+/// `candidate` and `level` of the first ciphertext that does not open).
+export function checkAudit(election, audit) {
+  return call('check_audit', { election, audit });
 }
 
 /// Runs operation `op` (a name of OPS) on `request` (JSON-serializable) and

@@ -31,7 +31,9 @@ use sha2::{Digest, Sha256};
 use crate::batch::{Base, BatchVerifier};
 use crate::credential::Credential;
 use crate::elgamal::{Ciphertext, CompressedCiphertext};
-use crate::encoding::{base32, chunk32, hex, public_point, unhex, unhex_array};
+use crate::encoding::{
+    base32, base32_value, chunk32, hex, public_point, unhex, unhex_array, BASE32 as BASE32_ALPHABET,
+};
 use crate::proofs::{OrContext, OrProof};
 use crate::schnorr::{KeyTerm, PublicKey, Signature};
 use crate::{DecodeError, ProofError};
@@ -144,6 +146,20 @@ impl Answer {
         choice: Choice,
         rng: &mut impl CryptoRngCore,
     ) -> Answer {
+        Answer::encrypt_keeping(ctx, credential, candidate, choice, rng).0
+    }
+
+    /// [`Answer::encrypt`], also returning the randomness of the three
+    /// ciphertexts (high, confidence, low): what opens them in an audit
+    /// (PROTOCOL.md §4.4 `audit`). The caller keeps it wiped
+    /// ([`SealedBallot`] does).
+    pub fn encrypt_keeping(
+        ctx: &ElectionContext,
+        credential: &[u8; 32],
+        candidate: u32,
+        choice: Choice,
+        rng: &mut impl CryptoRngCore,
+    ) -> (Answer, Zeroizing<[curve25519_dalek::Scalar; 3]>) {
         let key = ctx.key.point();
         let mut cts = [Ciphertext::zero(); 3];
         // The randomness opens the ciphertexts (it is how a voter could
@@ -193,11 +209,22 @@ impl Answer {
             &r_sum,
             rng,
         );
-        Answer {
+        let answer = Answer {
             ciphertexts: cts.map(|c| c.compress()),
             proofs: proofs.map(|p| p.expect("all three proved")),
             sum_proof,
+        };
+        (answer, rs)
+    }
+
+    /// The three ciphertexts' 192 bytes, high, confidence, low: what the
+    /// seal digest covers of the answer.
+    pub fn ciphertext_bytes(&self) -> [u8; 192] {
+        let mut out = [0u8; 192];
+        for (k, ct) in self.ciphertexts.iter().enumerate() {
+            out[k * 64..k * 64 + 64].copy_from_slice(&ct.to_bytes());
         }
+        out
     }
 
     /// The 1088-byte encoding.
@@ -342,6 +369,204 @@ pub fn tracking_code(digest: &[u8; 32]) -> String {
     out
 }
 
+/// Context of the credential's signature on a seal digest that sends an
+/// audit to the server (PROTOCOL.md §5.6): it proves that the sender holds
+/// a live slip, and the server neither keeps nor publishes it.
+pub const AUDIT_SIGNATURE_CONTEXT: &str = "audit";
+/// Context of the server's promise to publish a pending audit: its Schnorr
+/// signature on `H ‖ seal digest` (PROTOCOL.md §5.6).
+pub const AUDIT_PROMISE_CONTEXT: &str = "audit-promise";
+/// Bytes of the seal digest the seal code shows: 80 bits.
+pub const SEAL_CODE_BYTES: usize = 10;
+
+/// The seal digest (PROTOCOL.md §5.6): the framed hash with domain
+/// `tinnhiem/v1/seal` over `election` (the election hash) and `ciphertexts`
+/// (every answer's three 64-byte ciphertexts, candidates in order, high,
+/// confidence, low; `192·m` bytes). No credential, no proof, no name: an
+/// audit and a cast ballot with the same ciphertexts have the same digest,
+/// and nothing else of the ballot enters it.
+pub fn seal_digest(election: &[u8; 32], ciphertexts: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut field = |label: &str, bytes: &[u8]| {
+        h.update((label.len() as u32).to_le_bytes());
+        h.update(label.as_bytes());
+        h.update((bytes.len() as u32).to_le_bytes());
+        h.update(bytes);
+    };
+    field("domain", b"tinnhiem/v1/seal");
+    field("election", election);
+    field("ciphertexts", ciphertexts);
+    h.finalize().into()
+}
+
+/// The seal code of a seal digest: Crockford base32 of its first
+/// [`SEAL_CODE_BYTES`] bytes (exactly 16 characters), as
+/// `XXXX-XXXX-XXXX-XXXX`.
+pub fn seal_code(digest: &[u8; 32]) -> String {
+    let s = base32(&digest[..SEAL_CODE_BYTES]);
+    let mut out = String::with_capacity(19);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Reads a seal code as people type it: dashes and spaces optional,
+/// case-insensitive, `I`/`L` read as 1 and `O` as 0. Returns the code in
+/// its printed form, or `None` when it is not 16 base32 characters (or its
+/// last character has bits that no code has).
+pub fn read_seal_code(text: &str) -> Option<String> {
+    let mut digits = String::with_capacity(16);
+    for c in text.bytes() {
+        if c == b'-' || c == b' ' {
+            continue;
+        }
+        digits.push(BASE32_ALPHABET[base32_value(c)? as usize] as char);
+        if digits.len() > 16 {
+            return None;
+        }
+    }
+    if digits.len() != 16 {
+        return None;
+    }
+    let mut out = String::with_capacity(19);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// A ballot encrypted, proven and signed, with the randomness and the marks
+/// that open it: what the voter's page holds between showing the seal code
+/// and either sending the ballot ([`SealedBallot::into_ballot`], which wipes
+/// the randomness) or opening it for an audit ([`SealedBallot::audit_body`]).
+///
+/// The randomness is kept in wiped memory and never printed: `Debug` shows
+/// the seal code and the number of candidates only.
+pub struct SealedBallot {
+    ballot: Ballot,
+    choices: Vec<Choice>,
+    randomness: Option<Zeroizing<Vec<[curve25519_dalek::Scalar; 3]>>>,
+    digest: [u8; 32],
+    audit_signature: Signature,
+}
+
+impl core::fmt::Debug for SealedBallot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SealedBallot")
+            .field("seal", &self.seal_code())
+            .field("candidates", &self.choices.len())
+            .field("randomness", &"<redacted>")
+            .finish()
+    }
+}
+
+impl SealedBallot {
+    /// Fills in, encrypts, proves and signs a ballot as [`Ballot::cast`]
+    /// does, keeping the randomness; also signs the seal digest with the
+    /// credential (context [`AUDIT_SIGNATURE_CONTEXT`]), so that the audit
+    /// can be sent later without the credential.
+    pub fn seal(
+        ctx: &ElectionContext,
+        election_id: &str,
+        credential: &Credential,
+        choices: &[Choice],
+        signed_by: Option<String>,
+        rng: &mut impl CryptoRngCore,
+    ) -> SealedBallot {
+        let secret = credential.secret_key(election_id);
+        let public = *secret.public().as_bytes();
+        let mut randomness = Zeroizing::new(Vec::with_capacity(choices.len()));
+        let mut answers = Vec::with_capacity(choices.len());
+        for (j, &c) in choices.iter().enumerate() {
+            let (a, r) = Answer::encrypt_keeping(ctx, &public, j as u32, c, rng);
+            answers.push(a);
+            randomness.push(*r);
+        }
+        let digest = ballot_digest(&ctx.election_hash, &public, &answers, signed_by.as_deref());
+        let signature = secret.sign(SIGNATURE_CONTEXT, &digest, rng);
+        let ballot = Ballot {
+            credential: public,
+            answers,
+            signed_by,
+            signature,
+        };
+        let seal = ballot.seal_digest(&ctx.election_hash);
+        let audit_signature = secret.sign(AUDIT_SIGNATURE_CONTEXT, &seal, rng);
+        SealedBallot {
+            ballot,
+            choices: choices.to_vec(),
+            randomness: Some(randomness),
+            digest: seal,
+            audit_signature,
+        }
+    }
+
+    /// The ballot, as it would be cast.
+    pub fn ballot(&self) -> &Ballot {
+        &self.ballot
+    }
+
+    /// The seal digest.
+    pub fn seal_digest(&self) -> [u8; 32] {
+        self.digest
+    }
+
+    /// The seal code the page shows.
+    pub fn seal_code(&self) -> String {
+        seal_code(&self.digest)
+    }
+
+    /// The credential's signature on the seal digest (context
+    /// [`AUDIT_SIGNATURE_CONTEXT`]).
+    pub fn audit_signature(&self) -> Signature {
+        self.audit_signature
+    }
+
+    /// The marks the ballot encrypts.
+    pub fn choices(&self) -> &[Choice] {
+        &self.choices
+    }
+
+    /// The opening: the ciphertexts, their randomness and the marks, as
+    /// the `audit` entry publishes them. `None` once the randomness was
+    /// forgotten.
+    pub fn audit_body(&self) -> Option<crate::log::AuditBody> {
+        let r = self.randomness.as_ref()?;
+        Some(crate::log::AuditBody {
+            ciphertexts: self.ballot.answers.iter().map(|a| a.ciphertexts).collect(),
+            randomness: r.to_vec(),
+            choices: self.choices.clone(),
+        })
+    }
+
+    /// Wipes the randomness (the page calls it as it sends the ballot): the
+    /// ballot can no longer be opened, by anyone.
+    pub fn forget(&mut self) {
+        self.randomness = None;
+        self.choices.iter_mut().for_each(|c| *c = None);
+        self.choices.clear();
+    }
+
+    /// Whether the randomness is still held (the ballot can be opened).
+    pub fn can_open(&self) -> bool {
+        self.randomness.is_some()
+    }
+
+    /// The ballot to cast; the randomness is wiped.
+    pub fn into_ballot(mut self) -> Ballot {
+        self.forget();
+        let SealedBallot { ballot, .. } = self;
+        ballot
+    }
+}
+
 /// Domain separation of [`fingerprint`].
 pub const FINGERPRINT_CONTEXT: &[u8] = b"tinnhiem/fingerprint/v1";
 
@@ -444,6 +669,20 @@ impl Ballot {
             signed_by,
             signature,
         }
+    }
+
+    /// Every answer's three ciphertexts, in order (`192·m` bytes).
+    pub fn ciphertext_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(192 * self.answers.len());
+        for a in &self.answers {
+            out.extend_from_slice(&a.ciphertext_bytes());
+        }
+        out
+    }
+
+    /// The seal digest of this ballot's ciphertexts ([`seal_digest`]).
+    pub fn seal_digest(&self, election: &[u8; 32]) -> [u8; 32] {
+        seal_digest(election, &self.ciphertext_bytes())
     }
 
     /// The ballot digest.

@@ -33,10 +33,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use crate::ballot::{check_name, Answer, Ballot, ANSWER_LEN};
+use crate::ballot::{check_name, Answer, Ballot, Choice, Level, ANSWER_LEN};
+use crate::elgamal::{Ciphertext, CompressedCiphertext};
 use crate::encoding::{hex, unhex_array};
+use crate::schnorr::PublicKey;
 use crate::schnorr::{SecretKey, Signature};
 use crate::DecodeError;
+use curve25519_dalek::ristretto::CompressedRistretto;
+use curve25519_dalek::scalar::Scalar;
 
 /// `N` bytes, serialized as lowercase hex.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,6 +66,9 @@ impl<'de, const N: usize> Deserialize<'de> for Hex<N> {
             .map_err(D::Error::custom)
     }
 }
+
+/// Most candidates a ballot may have.
+pub const MAX_CANDIDATES: usize = 100;
 
 /// A candidate on the ballot (R1): full name and position.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,6 +333,201 @@ pub enum Payload {
     /// misprinted) before they were used: their ballots are not counted,
     /// and as many new ones may be issued (PROTOCOL.md §6.3 `cancel`).
     Cancel(CredentialsBody),
+    /// A sealed ballot opened by its voter to check the page's encryption
+    /// (Benaloh's challenge, PROTOCOL.md §6.3 `audit`): never counted, no
+    /// credential, no proof, no name.
+    Audit(AuditBody),
+}
+
+/// Why an audit does not open (PROTOCOL.md §6.3 `audit`): the first
+/// ciphertext, in order, that is not `(r·G, m·G + r·Y)` for the published
+/// randomness `r` and the mark `m` the choice gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("candidate {candidate}, option {option}: the ciphertext is not the encryption of the stated mark with the stated randomness")]
+pub struct AuditError {
+    /// 0-based candidate index.
+    pub candidate: u32,
+    /// 0 high, 1 confidence, 2 low.
+    pub option: u32,
+}
+
+/// The body of an `audit` entry: a sealed ballot's ciphertexts, their
+/// randomness and the marks they encrypt (PROTOCOL.md §4.4).
+///
+/// JSON: `{"ciphertexts":"<hex 192·m>","randomness":"<hex 96·m>",
+/// "choices":["high"|"confidence"|"low"|"none", ...]}`; decoding checks the
+/// lengths, that every point is a canonical encoding and every scalar
+/// canonical. The randomness here is published: once opened, a ballot is
+/// never counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AuditJson", into = "AuditJson")]
+pub struct AuditBody {
+    /// Per candidate: high, confidence, low.
+    pub ciphertexts: Vec<[CompressedCiphertext; 3]>,
+    /// Per candidate: the randomness of each of the three ciphertexts.
+    pub randomness: Vec<[Scalar; 3]>,
+    /// Per candidate: the marks (`None`: a blank entry).
+    pub choices: Vec<Choice>,
+}
+
+impl AuditBody {
+    /// Every ciphertext's 64 bytes, in order (`192·m` bytes).
+    pub fn ciphertext_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(192 * self.ciphertexts.len());
+        for cts in &self.ciphertexts {
+            for ct in cts {
+                out.extend_from_slice(&ct.to_bytes());
+            }
+        }
+        out
+    }
+
+    /// The seal digest of the opened ballot (PROTOCOL.md §5.6).
+    pub fn seal_digest(&self, election: &[u8; 32]) -> [u8; 32] {
+        crate::ballot::seal_digest(election, &self.ciphertext_bytes())
+    }
+
+    /// Checks the opening under the election key `key`: for every candidate
+    /// `j` and level `k`, the ciphertext is `(r·G, m·G + r·Y)` with `r` the
+    /// published randomness and `m = 1` iff `choices[j]` is level `k`, else
+    /// 0. The lengths are the decoder's: a body whose three lists differ in
+    /// length fails at the first candidate one of them lacks. This is the
+    /// check of the verifier, the server and the second device's page.
+    pub fn check(&self, key: &PublicKey) -> Result<(), AuditError> {
+        let m = self.ciphertexts.len();
+        for j in 0..m.max(self.randomness.len()).max(self.choices.len()) {
+            let (Some(cts), Some(rs), Some(choice)) = (
+                self.ciphertexts.get(j),
+                self.randomness.get(j),
+                self.choices.get(j),
+            ) else {
+                return Err(AuditError {
+                    candidate: j as u32,
+                    option: 0,
+                });
+            };
+            for k in 0..3 {
+                let mark = u64::from(choice.map(|l| l.index()) == Some(k));
+                let expected = Ciphertext::encrypt_with(key.point(), mark, &rs[k]).compress();
+                if expected != cts[k] {
+                    return Err(AuditError {
+                        candidate: j as u32,
+                        option: k as u32,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The JSON form of [`AuditBody`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditJson {
+    ciphertexts: String,
+    randomness: String,
+    choices: Vec<AuditChoice>,
+}
+
+/// A mark as an audit writes it: a blank is `"none"` (not `null`).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AuditChoice {
+    High,
+    Confidence,
+    Low,
+    None,
+}
+
+impl TryFrom<AuditJson> for AuditBody {
+    type Error = DecodeError;
+    fn try_from(j: AuditJson) -> Result<Self, DecodeError> {
+        let cts = crate::encoding::unhex(&j.ciphertexts, "audit ciphertexts")?;
+        let m = j.choices.len();
+        if m == 0 || m > MAX_CANDIDATES {
+            return Err(DecodeError::Format(
+                "audit: the number of choices is not a number of candidates",
+            ));
+        }
+        if cts.len() != 192 * m {
+            return Err(DecodeError::Length {
+                field: "audit ciphertexts",
+                expected: 192 * m,
+                found: cts.len(),
+            });
+        }
+        let rs =
+            zeroize::Zeroizing::new(crate::encoding::unhex(&j.randomness, "audit randomness")?);
+        if rs.len() != 96 * m {
+            return Err(DecodeError::Length {
+                field: "audit randomness",
+                expected: 96 * m,
+                found: rs.len(),
+            });
+        }
+        let mut ciphertexts = Vec::with_capacity(m);
+        for c in cts.chunks_exact(192) {
+            let ct = |k: usize| -> Result<CompressedCiphertext, DecodeError> {
+                let a = crate::encoding::chunk32(c, 2 * k);
+                let b = crate::encoding::chunk32(c, 2 * k + 1);
+                crate::encoding::point(&a, "audit ciphertext")?;
+                crate::encoding::point(&b, "audit ciphertext")?;
+                Ok(CompressedCiphertext {
+                    a: CompressedRistretto(a),
+                    b: CompressedRistretto(b),
+                })
+            };
+            ciphertexts.push([ct(0)?, ct(1)?, ct(2)?]);
+        }
+        let mut randomness = Vec::with_capacity(m);
+        for r in rs.chunks_exact(96) {
+            let s = |k: usize| {
+                crate::encoding::scalar(&crate::encoding::chunk32(r, k), "audit randomness")
+            };
+            randomness.push([s(0)?, s(1)?, s(2)?]);
+        }
+        let choices = j
+            .choices
+            .iter()
+            .map(|c| match c {
+                AuditChoice::High => Some(Level::High),
+                AuditChoice::Confidence => Some(Level::Confidence),
+                AuditChoice::Low => Some(Level::Low),
+                AuditChoice::None => None,
+            })
+            .collect();
+        Ok(AuditBody {
+            ciphertexts,
+            randomness,
+            choices,
+        })
+    }
+}
+
+impl From<AuditBody> for AuditJson {
+    fn from(b: AuditBody) -> Self {
+        let mut rs = Vec::with_capacity(96 * b.randomness.len());
+        for r in &b.randomness {
+            for s in r {
+                rs.extend_from_slice(s.as_bytes());
+            }
+        }
+        AuditJson {
+            ciphertexts: hex(&b.ciphertext_bytes()),
+            randomness: hex(&rs),
+            choices: b
+                .choices
+                .iter()
+                .map(|c| match c {
+                    Some(Level::High) => AuditChoice::High,
+                    Some(Level::Confidence) => AuditChoice::Confidence,
+                    Some(Level::Low) => AuditChoice::Low,
+                    None => AuditChoice::None,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One log entry.
@@ -364,6 +566,7 @@ impl Payload {
             Payload::Complaint(_) => "complaint",
             Payload::SharesOk(_) => "shares_ok",
             Payload::Cancel(_) => "cancel",
+            Payload::Audit(_) => "audit",
         }
     }
 
@@ -383,6 +586,7 @@ impl Payload {
             Payload::Complaint(b) => serde_json::to_vec(b),
             Payload::SharesOk(b) => serde_json::to_vec(b),
             Payload::Cancel(b) => serde_json::to_vec(b),
+            Payload::Audit(b) => serde_json::to_vec(b),
         };
         r.expect("entry bodies always serialize")
     }
@@ -406,6 +610,7 @@ impl Payload {
             "complaint" => Payload::Complaint(p(body)?),
             "shares_ok" => Payload::SharesOk(p(body)?),
             "cancel" => Payload::Cancel(p(body)?),
+            "audit" => Payload::Audit(p(body)?),
             _ => return Err(DecodeError::Format("unknown entry kind")),
         })
     }
@@ -472,9 +677,11 @@ pub fn shares_ok_message(election: &[u8; 32], dealings: &[u8; 32]) -> [u8; 64] {
 }
 
 /// True for the kinds whose lines move the anchor of the next committee
-/// statement ([`Payload::statement`]): every kind but `ballot`.
+/// statement ([`Payload::statement`]): every kind but `ballot` and
+/// `audit` (audits are appended just before the `close`, which the
+/// committee signed before they were).
 pub fn is_anchor(payload: &Payload) -> bool {
-    !matches!(payload, Payload::Ballot(_))
+    !matches!(payload, Payload::Ballot(_) | Payload::Audit(_))
 }
 
 /// SHA-256 of a line's bytes.
@@ -788,7 +995,7 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
             "title, unit, date: 1 to 300 bytes of text",
         ));
     }
-    if e.candidates.is_empty() || e.candidates.len() > 100 {
+    if e.candidates.is_empty() || e.candidates.len() > MAX_CANDIDATES {
         return Err(DecodeError::Format("candidates: 1 to 100"));
     }
     if !e

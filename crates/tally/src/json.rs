@@ -9,11 +9,11 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
-use tinnhiem_core::ballot::BallotError;
+use tinnhiem_core::ballot::{BallotError, Choice, Level};
 use tinnhiem_core::ProofError;
 
 use crate::result::ElectionResult;
-use crate::state::{Exclusion, ExclusionReason, Phase, Reason, VerifyError};
+use crate::state::{Audit, Exclusion, ExclusionReason, Phase, Reason, VerifyError};
 
 /// A reason's fields, in order: serialized as a JSON object with exactly
 /// these members (`{}` when there are none).
@@ -76,6 +76,7 @@ impl Reason {
             Reason::Complaint { .. } => "Complaint",
             Reason::NotQualified(_) => "NotQualified",
             Reason::TooFewQualified { .. } => "TooFewQualified",
+            Reason::BadAudit { .. } => "BadAudit",
         }
     }
 
@@ -122,6 +123,9 @@ impl Reason {
                 ("found", json!(found)),
             ]),
             Reason::Undecryptable { candidate, option } => {
+                f(&[("candidate", json!(candidate)), ("option", json!(option))])
+            }
+            Reason::BadAudit { candidate, option } => {
                 f(&[("candidate", json!(candidate)), ("option", json!(option))])
             }
             Reason::WrongResult {
@@ -221,9 +225,43 @@ impl From<&Exclusion> for ExclusionJson {
     }
 }
 
+/// One audit as `verify --json` writes it:
+/// `{"seq": n, "seal": "XXXX-XXXX-XXXX-XXXX", "choices": [...]}`, each
+/// choice `"high"`, `"confidence"`, `"low"` or `"none"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditJson {
+    /// The audit's line.
+    pub seq: u64,
+    /// Its seal code.
+    pub seal: String,
+    /// The marks it opened to.
+    pub choices: Vec<&'static str>,
+}
+
+/// A choice's name in an audit: `high`, `confidence`, `low` or `none`.
+pub fn choice_name(c: Choice) -> &'static str {
+    match c {
+        Some(Level::High) => "high",
+        Some(Level::Confidence) => "confidence",
+        Some(Level::Low) => "low",
+        None => "none",
+    }
+}
+
+impl From<&Audit> for AuditJson {
+    fn from(a: &Audit) -> Self {
+        AuditJson {
+            seq: a.seq,
+            seal: a.seal.clone(),
+            choices: a.choices.iter().map(|&c| choice_name(c)).collect(),
+        }
+    }
+}
+
 /// A verified log as `verify --json` writes it: every member of
 /// `result.json`, in its order, then `exclusions` (all of them, in log
-/// order; `[]` when there are none).
+/// order; `[]` when there are none), then `audits` (in log order; `[]`
+/// when there are none).
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifiedJson<'a> {
     /// The result (`result.json`).
@@ -231,14 +269,17 @@ pub struct VerifiedJson<'a> {
     pub result: &'a ElectionResult,
     /// The excluded ballot entries.
     pub exclusions: Vec<ExclusionJson>,
+    /// The opened ballots (PROTOCOL.md §6.3 `audit`).
+    pub audits: Vec<AuditJson>,
 }
 
 impl<'a> VerifiedJson<'a> {
-    /// The document for a result and its exclusions.
-    pub fn new(result: &'a ElectionResult, exclusions: &[Exclusion]) -> Self {
+    /// The document for a result, its exclusions and its audits.
+    pub fn new(result: &'a ElectionResult, exclusions: &[Exclusion], audits: &[Audit]) -> Self {
         VerifiedJson {
             result,
             exclusions: exclusions.iter().map(ExclusionJson::from).collect(),
+            audits: audits.iter().map(AuditJson::from).collect(),
         }
     }
 }

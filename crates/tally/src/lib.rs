@@ -37,7 +37,9 @@ mod verify;
 pub mod vi;
 
 pub use result::{CandidateResult, ElectionResult, LevelCount, QuorumResult};
-pub use state::{Committee, Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError};
+pub use state::{
+    Audit, Committee, Exclusion, ExclusionReason, Phase, Pushed, Reason, Tally, VerifyError,
+};
 pub use verify::{
     split_lines, verify_log, verify_log_report, verify_log_with, verify_step, Failed, Outcome,
 };

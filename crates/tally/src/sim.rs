@@ -7,16 +7,16 @@
 
 use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
-use tinnhiem_core::ballot::{Ballot, Choice};
+use tinnhiem_core::ballot::{Ballot, Choice, SealedBallot};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::dkg::{self, Dealing, ThresholdKey, DEALING_CONTEXT};
 use tinnhiem_core::elgamal::Ciphertext;
 use tinnhiem_core::encoding::{base32, hex};
 use tinnhiem_core::log::{
-    entry_hash, head_message, is_anchor, parse_line, shares_ok_message, Candidate, CloseBody,
-    ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, ElectionBody, ElectionKeyBody,
-    Entry, Hex, HexBytes, Payload, QuorumBody, Refused, ResultBody, StatementBody, TrusteeKeyBody,
-    SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
+    entry_hash, head_message, is_anchor, parse_line, shares_ok_message, AuditBody, Candidate,
+    CloseBody, ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, ElectionBody,
+    ElectionKeyBody, Entry, Hex, HexBytes, Payload, QuorumBody, Refused, ResultBody, StatementBody,
+    TrusteeKeyBody, SERVER_HEAD_CONTEXT, SHARES_OK_CONTEXT,
 };
 use tinnhiem_core::schnorr::SecretKey;
 use tinnhiem_core::trustee::{combine, TrusteeKey};
@@ -524,6 +524,53 @@ impl Meeting {
     ) -> Ballot {
         let ctx = self.tally.ballot_context().expect("election key published");
         Ballot::cast(&ctx, &self.id, credential, choices, signed_by, rng)
+    }
+
+    /// Seals a ballot as the voter's page does before showing its seal code
+    /// (PROTOCOL.md §5.6): cast it with [`SealedBallot::into_ballot`] or
+    /// open it with [`Meeting::audit`].
+    pub fn seal(
+        &self,
+        credential: &Credential,
+        choices: &[Choice],
+        rng: &mut impl CryptoRngCore,
+    ) -> SealedBallot {
+        let ctx = self.tally.ballot_context().expect("election key published");
+        SealedBallot::seal(&ctx, &self.id, credential, choices, None, rng)
+    }
+
+    /// Appends an `audit` line now (the server defers them to the close:
+    /// [`Meeting::close_with_audits`]).
+    pub fn audit(
+        &mut self,
+        body: AuditBody,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<Pushed, VerifyError> {
+        self.append(Payload::Audit(body), rng)
+    }
+
+    /// Closes voting as the server does when audits are pending: the
+    /// committee signs the `close` first, then the audits are appended
+    /// sorted by seal digest (bytes ascending), then the `close` (PROTOCOL.md
+    /// §6.3 `audit`). The audits are not anchors, so the signature holds.
+    pub fn close_with_audits(
+        &mut self,
+        audits: Vec<AuditBody>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<(), VerifyError> {
+        let mut body = CloseBody {
+            refused: self.refused,
+            signer: 0,
+            signature: Hex([0; 64]),
+        };
+        body.signature = self.sign_statement(0, &Payload::Close(body.clone()), rng);
+        let hash = self.election_hash();
+        let mut audits = audits;
+        audits.sort_by_key(|a| a.seal_digest(&hash));
+        for a in audits {
+            self.audit(a, rng)?;
+        }
+        self.append(Payload::Close(body), rng).map(|_| ())
     }
 
     /// The server's handling of a cast ballot: refuse it (and count the

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand_core::CryptoRngCore;
-use tinnhiem_core::ballot::{Ballot, BallotError, ElectionContext};
+use tinnhiem_core::ballot::{seal_code, Ballot, BallotError, Choice, ElectionContext};
 use tinnhiem_core::batch::BatchVerifier;
 use tinnhiem_core::dkg::{
     self, adjudicate, lagrange_at_zero, Complaint, Dealing, DealingFault, DkgError, Params,
@@ -196,6 +196,29 @@ pub enum Reason {
         /// The threshold `t`.
         needed: u32,
     },
+    /// An `audit` entry whose ciphertext is not the encryption of the
+    /// stated mark with the stated randomness (PROTOCOL.md §6.3 `audit`):
+    /// the first such ciphertext.
+    #[error("audit: candidate {candidate}, option {option}: the ciphertext is not the encryption of the stated mark with the stated randomness")]
+    BadAudit {
+        /// 0-based candidate index.
+        candidate: u32,
+        /// 0 high, 1 confidence, 2 low.
+        option: u32,
+    },
+}
+
+/// An opened ballot the log publishes (PROTOCOL.md §6.3 `audit`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    /// Its line.
+    pub seq: u64,
+    /// Its seal digest (PROTOCOL.md §5.6).
+    pub seal_digest: [u8; 32],
+    /// The seal code, `XXXX-XXXX-XXXX-XXXX`.
+    pub seal: String,
+    /// The marks its ciphertexts encrypt.
+    pub choices: Vec<Choice>,
 }
 
 /// The name of a dealing's failing public check (PROTOCOL.md §10.5).
@@ -350,6 +373,7 @@ pub struct Tally {
     decryptions: Vec<Option<Vec<RistrettoPoint>>>,
     counts: Option<Vec<[u64; 3]>>,
     ceremony: Option<Ceremony>,
+    audits: Vec<Audit>,
 }
 
 impl Default for Tally {
@@ -384,6 +408,7 @@ impl Tally {
             decryptions: Vec::new(),
             counts: None,
             ceremony: None,
+            audits: Vec::new(),
         }
     }
 
@@ -571,6 +596,11 @@ impl Tally {
     /// Ballot entries left out so far.
     pub fn exclusions(&self) -> &[Exclusion] {
         &self.excluded
+    }
+
+    /// The audits read so far, in log order.
+    pub fn audits(&self) -> &[Audit] {
+        &self.audits
     }
 
     /// The decrypted counts, once published.
@@ -1088,6 +1118,35 @@ impl Tally {
                     }
                     Err(reason) => return Ok(Pushed::Excluded(reason)),
                 }
+            }
+            Payload::Audit(body) => {
+                if self.phase != Phase::Voting {
+                    return out_of_phase(kind, self.phase);
+                }
+                let e = self.election.as_ref().expect("after line 0");
+                let m = e.body.candidates.len();
+                if body.choices.len() != m {
+                    return Err(malformed(DecodeError::Length {
+                        field: "audit ciphertexts",
+                        expected: 192 * m,
+                        found: 192 * body.choices.len(),
+                    }));
+                }
+                let key = self.election_key.expect("voting has a key");
+                body.check(&key).map_err(|a| VerifyError {
+                    seq,
+                    reason: Reason::BadAudit {
+                        candidate: a.candidate,
+                        option: a.option,
+                    },
+                })?;
+                let seal_digest = body.seal_digest(&e.hash);
+                self.audits.push(Audit {
+                    seq,
+                    seal_digest,
+                    seal: seal_code(&seal_digest),
+                    choices: body.choices,
+                });
             }
             Payload::Close(ref b) => {
                 if self.phase != Phase::Voting {

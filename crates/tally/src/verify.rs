@@ -10,7 +10,7 @@ use tinnhiem_core::log::{parse_line, server_message, Payload, SERVER_ENTRY_CONTE
 use tinnhiem_core::schnorr::{KeyTerm, PublicKey};
 
 use crate::result::ElectionResult;
-use crate::state::{Committee, Exclusion, Prechecked, Tally, VerifyError};
+use crate::state::{Audit, Committee, Exclusion, Prechecked, Tally, VerifyError};
 
 /// Lines per batch: one multiscalar multiplication each (about 10,000
 /// terms for ballots of 15 candidates, past which Pippenger's method gains
@@ -31,6 +31,8 @@ pub struct Outcome {
     /// The counting committee: `t` of `n`, the qualified members, who
     /// decrypted.
     pub committee: Committee,
+    /// The opened ballots (PROTOCOL.md §6.3 `audit`), in log order.
+    pub audits: Vec<Audit>,
 }
 
 /// Splits JSON Lines: each line ends with `\n` (the last one may omit it).
@@ -214,6 +216,7 @@ fn finish(tally: &Tally, total: u64) -> Result<Outcome, VerifyError> {
         exclusions: tally.exclusions().to_vec(),
         entries: total,
         committee: tally.committee(),
+        audits: tally.audits().to_vec(),
     })
 }
 

@@ -37,6 +37,7 @@ pub fn kind(k: &str) -> &'static str {
         "complaint" => "khiếu nại phần khoá",
         "shares_ok" => "xác nhận phần khoá",
         "cancel" => "huỷ phiếu mã",
+        "audit" => "kiểm tra mã hoá",
         _ => "không rõ",
     }
 }
@@ -132,6 +133,11 @@ pub fn reason(r: &Reason) -> String {
         ),
         Reason::TooFewQualified { qualified, needed } => format!(
             "chỉ {qualified} thành viên đủ điều kiện trong lễ tạo khoá, cần {needed}"
+        ),
+        Reason::BadAudit { candidate, option } => format!(
+            "phiếu kiểm tra mã hoá: người thứ {}, mức {}: bản mã không phải là mã hoá của lựa chọn              đã công bố với số ngẫu nhiên đã công bố",
+            candidate + 1,
+            option + 1
         ),
     }
 }

@@ -23,6 +23,19 @@
 //! | 19 | `slips` | [`SlipsRequest`] | `[`[`SlipView`]`]` |
 //! | 20 | `key_check_code` | [`KeyCheckCodeRequest`] | [`KeyCheckCodeAnswer`] |
 //! | 21 | `campaign_report` | [`CampaignRequest`] | [`CampaignAnswer`] |
+//! | 22 | `seal_ballot` | [`EncryptRequest`] | [`SealAnswer`] |
+//! | 23 | `open_sealed` | [`OpenSealedRequest`] | [`AuditRequest`] |
+//! | 24 | `forget_sealed` | `{}` | `{}` |
+//! | 25 | `check_audit` | [`CheckAuditRequest`] | [`CheckAuditAnswer`] |
+//!
+//! The voter's audit (PROTOCOL.md §5.6, §6.3 `audit`) uses 22–25:
+//! `seal_ballot` encrypts, proves and signs a ballot as `encrypt_ballot`
+//! does and keeps its randomness and marks in the module's memory (one
+//! sealed ballot at a time; a new seal wipes the old one); the page shows
+//! the seal code, then either sends the ballot and calls `forget_sealed`,
+//! or calls `open_sealed` for the body of `POST /api/elections/{id}/audits`
+//! (which wipes the sealed state too). `check_audit` is the second device's
+//! check of a published opening, computed in its page.
 //!
 //! The committee member's operations (16–18) work on the log the page has
 //! just verified with `tally_begin` and `tally_step` (the console downloads
@@ -44,12 +57,16 @@ use qrcode::{EcLevel, QrCode};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
-use tinnhiem_core::ballot::{check_name, tracking_code, Ballot, Choice, ElectionContext};
+use tinnhiem_core::ballot::{
+    check_name, read_seal_code, seal_code, tracking_code, Ballot, Choice, ElectionContext,
+    SealedBallot,
+};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::elgamal::{Ciphertext, CompressedCiphertext};
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{
-    CloseBody, CredentialsBody, DecryptionBody, Hex, Payload, QuorumBody, ResultBody, StatementBody,
+    AuditBody, CloseBody, CredentialsBody, DecryptionBody, Hex, Payload, QuorumBody, ResultBody,
+    StatementBody,
 };
 use tinnhiem_core::schnorr::PublicKey;
 use tinnhiem_core::trustee::TrusteeKey;
@@ -102,6 +119,14 @@ pub mod op {
     pub const KEY_CHECK_CODE: u32 = 20;
     /// [`super::campaign_report`].
     pub const CAMPAIGN_REPORT: u32 = 21;
+    /// [`super::seal_ballot`].
+    pub const SEAL_BALLOT: u32 = 22;
+    /// [`super::open_sealed`].
+    pub const OPEN_SEALED: u32 = 23;
+    /// [`super::forget_sealed`].
+    pub const FORGET_SEALED: u32 = 24;
+    /// [`super::check_audit`].
+    pub const CHECK_AUDIT: u32 = 25;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -187,6 +212,189 @@ pub fn encrypt_ballot(req: EncryptRequest) -> Result<EncryptAnswer, String> {
     Ok(EncryptAnswer { ballot, tracking })
 }
 
+/// The sealed ballot and its codes.
+#[derive(Serialize)]
+pub struct SealAnswer {
+    /// The ballot, as the server takes it (as `encrypt_ballot` answers).
+    pub ballot: Ballot,
+    /// Its tracking code, `XXXX-XXXX`.
+    pub tracking: String,
+    /// Its seal code, `XXXX-XXXX-XXXX-XXXX` (PROTOCOL.md §5.6).
+    pub seal: String,
+}
+
+/// The ballot sealed by `seal_ballot`, waiting to be sent or opened.
+struct Sealed {
+    ballot: SealedBallot,
+}
+
+thread_local! {
+    static SEALED: RefCell<Option<Sealed>> = const { RefCell::new(None) };
+}
+
+/// Encrypts, proves and signs a ballot, keeping what opens it.
+pub fn seal_ballot(req: EncryptRequest) -> Result<SealAnswer, String> {
+    // A new seal first wipes the old one, whatever happens next.
+    SEALED.with(|s| s.borrow_mut().take());
+    let secret_text = Zeroizing::new(req.credential);
+    let seed_text = Zeroizing::new(req.seed);
+    let election_hash = unhex_array::<32>(&req.election_hash, "election_hash").map_err(err)?;
+    let key = PublicKey::from_bytes(
+        &unhex_array(&req.election_key, "election_key").map_err(err)?,
+        "election_key",
+    )
+    .map_err(err)?;
+    let credential = Credential::from_text(&secret_text).map_err(err)?;
+    if let Some(n) = &req.signed_by {
+        check_name(n).map_err(err)?;
+    }
+    let mut rng = rng(&seed_text)?;
+    let ctx = ElectionContext {
+        election_hash,
+        key,
+        candidates: req.choices.len() as u32,
+    };
+    let sealed = SealedBallot::seal(
+        &ctx,
+        &req.election_id,
+        &credential,
+        &req.choices,
+        req.signed_by,
+        &mut rng,
+    );
+    let answer = SealAnswer {
+        ballot: sealed.ballot().clone(),
+        tracking: tracking_code(&sealed.ballot().digest(&ctx)),
+        seal: sealed.seal_code(),
+    };
+    SEALED.with(|s| *s.borrow_mut() = Some(Sealed { ballot: sealed }));
+    Ok(answer)
+}
+
+/// Open the ballot held, for an audit.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenSealedRequest {
+    /// The seal code the page showed (dashes optional, any case).
+    pub seal: String,
+}
+
+/// The body of `POST /api/elections/{id}/audits`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditRequest {
+    /// The opening.
+    pub audit: AuditBody,
+    /// The public credential, hex.
+    pub credential: String,
+    /// The credential's signature (context `audit`) on the seal digest, hex.
+    pub signature: String,
+}
+
+/// Opens the sealed ballot: the audit request; the sealed state is wiped.
+pub fn open_sealed(req: OpenSealedRequest) -> Result<AuditRequest, String> {
+    let wanted = read_seal_code(&req.seal).ok_or("not a seal code")?;
+    SEALED.with(|s| {
+        let mut s = s.borrow_mut();
+        let held = s.as_ref().ok_or("no sealed ballot is held")?;
+        if held.ballot.seal_code() != wanted {
+            return Err("the seal code is not the sealed ballot's".to_string());
+        }
+        let held = s.take().expect("checked above");
+        let audit = held
+            .ballot
+            .audit_body()
+            .ok_or("the sealed ballot can no longer be opened")?;
+        Ok(AuditRequest {
+            audit,
+            credential: hex(&held.ballot.ballot().credential),
+            signature: hex(&held.ballot.audit_signature().to_bytes()),
+        })
+    })
+}
+
+/// Wipes the sealed ballot's randomness and marks (the page calls it as it
+/// sends the ballot).
+pub fn forget_sealed(_: Empty) -> Result<Empty, String> {
+    SEALED.with(|s| {
+        if let Some(mut held) = s.borrow_mut().take() {
+            held.ballot.forget();
+        }
+    });
+    Ok(Empty {})
+}
+
+/// The election an audit belongs to: what `encrypt_ballot` takes of it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditElection {
+    /// The election hash, hex.
+    pub election_hash: String,
+    /// The election key, hex.
+    pub election_key: String,
+}
+
+/// Check a published opening.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckAuditRequest {
+    /// The election.
+    pub election: AuditElection,
+    /// The audit body (as the log and `GET /audits/{seal}` carry it).
+    pub audit: AuditBody,
+}
+
+/// What the opening shows.
+#[derive(Serialize)]
+pub struct CheckAuditAnswer {
+    /// The seal code, computed here.
+    pub seal: String,
+    /// The marks, `"high"`, `"confidence"`, `"low"` or `"none"`.
+    pub choices: Vec<&'static str>,
+    /// Whether every ciphertext opens to its mark.
+    pub ok: bool,
+    /// When not `ok`: the first candidate (0-based) whose ciphertext does not
+    /// open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<u32>,
+    /// When not `ok`: that ciphertext's level (`"high"`, `"confidence"`,
+    /// `"low"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
+}
+
+/// Checks an opening against the election's key, in the page.
+pub fn check_audit(req: CheckAuditRequest) -> Result<CheckAuditAnswer, String> {
+    let hash = hash32(&req.election.election_hash, "election_hash")?;
+    let key = PublicKey::from_bytes(
+        &hash32(&req.election.election_key, "election_key")?,
+        "election_key",
+    )
+    .map_err(err)?;
+    let seal = seal_code(&req.audit.seal_digest(&hash));
+    let choices = req
+        .audit
+        .choices
+        .iter()
+        .map(|&c| tinnhiem_tally::json::choice_name(c))
+        .collect();
+    let (ok, candidate, level) = match req.audit.check(&key) {
+        Ok(()) => (true, None, None),
+        Err(e) => (
+            false,
+            Some(e.candidate),
+            Some(["high", "confidence", "low"][e.option as usize % 3]),
+        ),
+    };
+    Ok(CheckAuditAnswer {
+        seal,
+        choices,
+        ok,
+        candidate,
+        level,
+    })
+}
+
 /// The public credential of a credential text.
 pub fn credential_public(req: CredentialRequest) -> Result<CredentialAnswer, String> {
     let text = Zeroizing::new(req.credential);
@@ -228,6 +436,10 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::SLIPS => run(input, slips),
         op::KEY_CHECK_CODE => run(input, key_check_code),
         op::CAMPAIGN_REPORT => run(input, campaign_report),
+        op::SEAL_BALLOT => run(input, seal_ballot),
+        op::OPEN_SEALED => run(input, open_sealed),
+        op::FORGET_SEALED => run(input, forget_sealed),
+        op::CHECK_AUDIT => run(input, check_audit),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -970,7 +1182,7 @@ pub fn tally_step(req: TallyStepRequest) -> Result<TallyProgress, String> {
 }
 
 /// The empty request of `tally_finish`.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Empty {}
 

@@ -713,3 +713,147 @@ fn the_campaign_page_consolidates_logs_as_the_command_line_does() {
         .unwrap()
         .contains("a.jsonl và a2.jsonl"));
 }
+
+fn ask_err(op: u32, req: serde_json::Value) -> String {
+    match call(op, req.to_string().as_bytes()) {
+        Ok(v) => panic!("op {op} answered {}", String::from_utf8_lossy(&v)),
+        Err(e) => serde_json::from_slice::<serde_json::Value>(&e).unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    }
+}
+
+#[test]
+fn a_sealed_ballot_opens_to_its_marks_and_the_log_accepts_the_audit() {
+    let mut m = meeting();
+    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let election = serde_json::json!({
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+    });
+    let req = serde_json::json!({
+        "election_id": m.id,
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+        "credential": creds[0].to_text().as_str(),
+        "choices": ["confidence", null],
+        "signed_by": null,
+        "seed": seed(),
+    });
+    let sealed = ask(op::SEAL_BALLOT, req.clone());
+    let seal = sealed["seal"].as_str().unwrap().to_owned();
+    assert_eq!(seal.len(), 19);
+    assert_eq!(sealed["tracking"].as_str().unwrap().len(), 9);
+    // Another seal code is refused, and the sealed ballot stays held.
+    assert!(ask_err(
+        op::OPEN_SEALED,
+        serde_json::json!({"seal": "0000-0000-0000-0000"})
+    )
+    .contains("not the sealed ballot"));
+    let opened = ask(
+        op::OPEN_SEALED,
+        serde_json::json!({"seal": seal.to_lowercase().replace('-', "")}),
+    );
+    assert_eq!(
+        opened["audit"]["choices"],
+        serde_json::json!(["confidence", "none"])
+    );
+    // Opening wiped the sealed state: a second opening is refused.
+    assert!(
+        ask_err(op::OPEN_SEALED, serde_json::json!({"seal": seal})).contains("no sealed ballot")
+    );
+    // The second device's check.
+    let checked = ask(
+        op::CHECK_AUDIT,
+        serde_json::json!({"election": election, "audit": opened["audit"]}),
+    );
+    assert_eq!(checked["ok"], true);
+    assert_eq!(checked["seal"], seal.as_str());
+    assert_eq!(
+        checked["choices"],
+        serde_json::json!(["confidence", "none"])
+    );
+    // The log accepts the opening as an audit line.
+    let body: tinnhiem_core::log::AuditBody =
+        serde_json::from_value(opened["audit"].clone()).unwrap();
+    m.audit(body, &mut OsRng).expect("the audit verifies");
+    assert_eq!(m.tally.audits()[0].seal, seal);
+    // The credential's signature on the seal digest verifies.
+    let public = tinnhiem_core::schnorr::PublicKey::from_bytes(
+        &tinnhiem_core::encoding::unhex_array(opened["credential"].as_str().unwrap(), "c").unwrap(),
+        "c",
+    )
+    .unwrap();
+    let sig = tinnhiem_core::schnorr::Signature::from_bytes(
+        &tinnhiem_core::encoding::unhex_array(opened["signature"].as_str().unwrap(), "s").unwrap(),
+    )
+    .unwrap();
+    let digest = m.tally.audits()[0].seal_digest;
+    sig.verify(&public, "audit", &digest)
+        .expect("audit signature");
+}
+
+#[test]
+fn a_page_that_encrypts_other_marks_is_caught_by_check_audit() {
+    let mut m = meeting();
+    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let req = serde_json::json!({
+        "election_id": m.id,
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+        "credential": creds[0].to_text().as_str(),
+        "choices": ["low", "high"],
+        "seed": seed(),
+    });
+    let seal = ask(op::SEAL_BALLOT, req)["seal"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut opened = ask(op::OPEN_SEALED, serde_json::json!({ "seal": seal }));
+    // A dishonest page claims the second mark was "confidence".
+    opened["audit"]["choices"][1] = "confidence".into();
+    let checked = ask(
+        op::CHECK_AUDIT,
+        serde_json::json!({
+            "election": {"election_hash": hex(&ctx.election_hash), "election_key": hex(ctx.key.as_bytes())},
+            "audit": opened["audit"],
+        }),
+    );
+    assert_eq!(checked["ok"], false);
+    assert_eq!(checked["candidate"], 1);
+    assert_eq!(checked["level"], "high");
+}
+
+#[test]
+fn forget_sealed_wipes_the_opening() {
+    let mut m = meeting();
+    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let req = serde_json::json!({
+        "election_id": m.id,
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+        "credential": creds[0].to_text().as_str(),
+        "choices": ["low", "high"],
+        "seed": seed(),
+    });
+    let sealed = ask(op::SEAL_BALLOT, req);
+    assert_eq!(
+        ask(op::FORGET_SEALED, serde_json::json!({})),
+        serde_json::json!({})
+    );
+    assert!(
+        ask_err(op::OPEN_SEALED, serde_json::json!({"seal": sealed["seal"]}))
+            .contains("no sealed ballot")
+    );
+    // The ballot itself is still cast and counted.
+    let ballot: tinnhiem_core::ballot::Ballot =
+        serde_json::from_value(sealed["ballot"].clone()).unwrap();
+    m.submit(ballot, &mut OsRng).expect("counted");
+}
