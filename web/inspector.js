@@ -225,6 +225,7 @@ const AUDIT_STRINGS = {
     'audit.otherseal': 'CẢNH BÁO: phiếu máy chủ đưa ra có mã niêm phong {got}, không phải {seal}. Báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audit.missing': 'BÁO ĐỘNG: không có phiếu mở nào mang mã niêm phong {seal}. Nếu cử tri vừa bấm “Kiểm tra mã hoá” và được cho mã này, máy chủ đã không giữ phiếu mở: báo ngay cho Ban kiểm phiếu và người giám sát. (Phiếu đã gửi thì tra bằng mã theo dõi.)',
     'audit.error': 'Không kiểm tra được phiếu mở trên máy này: {why}',
+    'audit.where': 'người thứ {n}, {who}, mức “{level}”',
     'audit.col.n': 'STT',
     'audit.col.who': 'Người được lấy phiếu',
     'audit.col.mark': 'Lựa chọn trong phiếu mở',
@@ -258,6 +259,7 @@ const AUDIT_STRINGS = {
     'audit.otherseal': 'WARNING: the server gave an opened ballot whose seal code is {got}, not {seal}. Tell the counting committee and the inspector now.',
     'audit.missing': 'ALARM: no opened ballot has seal code {seal}. If a voter just tapped “Check the encryption” and was shown this code, the server did not keep the opened ballot: tell the counting committee and the inspector now. (A cast ballot is looked up by its tracking code.)',
     'audit.error': 'This device could not check the opened ballot: {why}',
+    'audit.where': 'leader no. {n}, {who}, level “{level}”',
     'audit.col.n': 'No.',
     'audit.col.who': 'Leader rated',
     'audit.col.mark': 'Mark in the opened ballot',
@@ -687,6 +689,7 @@ const audit = {
   choices: null, // from op 25
   names: [], // the leaders of line 0
   log: null, // {key, vars, cls}
+  where: null, // the first ciphertext that does not open: {n, who, level}
 };
 
 // A seal code as typed: dashes and spaces skipped, upper case, O read as 0
@@ -718,16 +721,13 @@ async function auditElection(id) {
   return { id, hash: tn.sha256(lines[0]), key: keyLine.body.key, body: first.body };
 }
 
-// What op 25 takes for the election: the context op 1 takes.
-function auditRequest(e, body) {
-  return { election: { election_id: e.id, election_hash: e.hash, election_key: e.key }, audit: body };
-}
 
 async function lookupAudit(text) {
   const id = state.id || $('eid').value.trim();
   audit.seal = String(text || '').trim().toUpperCase();
   audit.choices = null;
   audit.log = null;
+  audit.where = null;
   audit.vars = { seal: audit.seal };
   if (!id) { audit.outcome = 'noid'; renderAudit(); return; }
   const seal = readSeal(text);
@@ -758,7 +758,7 @@ async function lookupAudit(text) {
   audit.names = (e.body.candidates || []).map((c) => c.name);
   let check;
   try {
-    check = tn.callSync('check_audit', auditRequest(e, r.audit));
+    check = tn.callSync('check_audit', { election: { election_hash: e.hash, election_key: e.key }, audit: r.audit });
   } catch (x) {
     audit.outcome = 'bad';
     audit.vars = { seal, why: String(x.message || x) };
@@ -770,7 +770,10 @@ async function lookupAudit(text) {
     audit.vars = { seal, got: check.seal };
   } else if (!check.ok) {
     audit.outcome = 'bad';
-    audit.vars = { seal, why: String(check.error || '') };
+    // The module names the first ciphertext that does not open.
+    const who = audit.names[check.candidate] === undefined ? `#${check.candidate + 1}` : audit.names[check.candidate];
+    audit.vars = { seal };
+    audit.where = { n: check.candidate + 1, who, level: check.level };
   } else {
     audit.outcome = 'ok';
     audit.choices = check.choices;
@@ -802,7 +805,10 @@ function renderAudit() {
   const cls = { ok: 'c-ok', loading: '', noid: 'c-warn', badcode: 'c-warn' }[audit.outcome] ?? 'c-bad';
   verdict.className = `c-note ${cls}`.trim();
   verdict.dataset.outcome = audit.outcome;
-  verdict.textContent = t(`audit.${audit.outcome}`, audit.vars);
+  const w = audit.where;
+  const vars = w ? { ...audit.vars, why: t('audit.where', { n: w.n, who: w.who, level: t(`mark.${w.level}`) }) } : audit.vars;
+  verdict.textContent = t(`audit.${audit.outcome}`, vars);
+  if (w) { verdict.dataset.candidate = String(w.n - 1); verdict.dataset.level = w.level; } else { delete verdict.dataset.candidate; delete verdict.dataset.level; }
   const marks = $('audit-marks');
   $('audit-marks-box').hidden = !audit.choices;
   if (audit.choices) {
