@@ -109,6 +109,33 @@ pub fn exclusions(list: &[Exclusion]) -> String {
         .collect()
 }
 
+/// The opened ballots (audits) of a verified log, one line each: its line,
+/// seal code and the marks it opened to (nothing when there are none).
+pub fn audits(list: &[tinnhiem_tally::Audit]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "Phiếu kiểm tra mã hoá (ballots opened to check the encryption, never counted): {}\n",
+        list.len()
+    );
+    for a in list {
+        let marks: Vec<&str> = a
+            .choices
+            .iter()
+            .map(|&c| tinnhiem_tally::json::choice_name(c))
+            .collect();
+        out.push_str(&format!(
+            "Dòng {} (entry {}): mã niêm phong (seal) {}: {}\n",
+            a.seq,
+            a.seq,
+            a.seal,
+            marks.join(", ")
+        ));
+    }
+    out
+}
+
 /// "2 (Thư ký), 3 (Uỷ viên)": members by their index (from 0, as the
 /// committee commands take it) and name.
 pub fn members(c: &Committee, list: &[u32]) -> String {

@@ -29,20 +29,22 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
     }) {
         Ok(outcome) => {
             if json {
-                // result.json's members, then the exclusions (§7.6).
-                let doc = VerifiedJson::new(&outcome.result, &outcome.exclusions);
+                // result.json's members, then the exclusions and the
+                // audits (§7.6).
+                let doc = VerifiedJson::new(&outcome.result, &outcome.exclusions, &outcome.audits);
                 emit(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&doc).expect("result serializes")
                 ));
             } else {
                 emit(&format!(
-                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}{}{}",
+                    "Nhật ký hợp lệ (log verified): {} entries\n{}{}{}{}{}{}",
                     outcome.entries,
                     report::dossier(&dossier(&bytes)),
                     report::committee(&outcome.committee),
                     report::cancelled(cancelled(&bytes)),
                     report::exclusions(&outcome.exclusions),
+                    report::audits(&outcome.audits),
                     report::table(&outcome.result)
                 ));
             }

@@ -371,6 +371,14 @@ pub struct AuditBody {
 }
 
 impl AuditBody {
+    /// Decodes an audit body (the JSON of PROTOCOL.md §4.4) with the typed
+    /// error of what is wrong.
+    pub fn from_json(text: &str) -> Result<AuditBody, DecodeError> {
+        let j: AuditJson =
+            serde_json::from_str(text).map_err(|e| DecodeError::Json(alloc::format!("{e}")))?;
+        AuditBody::try_from(j)
+    }
+
     /// Every ciphertext's 64 bytes, in order (`192·m` bytes).
     pub fn ciphertext_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(192 * self.ciphertexts.len());
@@ -610,7 +618,9 @@ impl Payload {
             "complaint" => Payload::Complaint(p(body)?),
             "shares_ok" => Payload::SharesOk(p(body)?),
             "cancel" => Payload::Cancel(p(body)?),
-            "audit" => Payload::Audit(p(body)?),
+            // Read in two steps so that a wrong length or encoding keeps its
+            // typed error (serde would fold it into `Json`).
+            "audit" => Payload::Audit(AuditBody::try_from(p::<AuditJson>(body)?)?),
             _ => return Err(DecodeError::Format("unknown entry kind")),
         })
     }
@@ -1205,5 +1215,270 @@ mod tests {
                 parse_line_general(bad.as_bytes())
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+    use crate::ballot::{
+        read_seal_code, seal_code, seal_digest, ElectionContext, Level, SealedBallot,
+    };
+    use crate::credential::Credential;
+    use alloc::format;
+    use alloc::string::ToString;
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    fn sealed(choices: &[Choice]) -> (ElectionContext, SealedBallot) {
+        let mut rng = ChaCha20Rng::seed_from_u64(15);
+        let ctx = ElectionContext {
+            election_hash: [7; 32],
+            key: PublicKey::from_point(*SecretKey::random(&mut rng).public().point()),
+            candidates: choices.len() as u32,
+        };
+        let s = SealedBallot::seal(
+            &ctx,
+            "e",
+            &Credential::generate(&mut rng),
+            choices,
+            None,
+            &mut rng,
+        );
+        (ctx, s)
+    }
+
+    /// The vector computed from PROTOCOL.md §3.1 and §5.6 alone (Python's
+    /// hashlib, struct and the base32 alphabet).
+    #[test]
+    fn seal_digest_and_code_match_the_spec() {
+        let election: [u8; 32] = core::array::from_fn(|i| i as u8);
+        let cts: Vec<u8> = (0..192).map(|i| ((i * 7) % 256) as u8).collect();
+        let d = seal_digest(&election, &cts);
+        assert_eq!(
+            hex(&d),
+            "975e010a1ff98ecb212d2b8340128d9b1339828d295c9b8790ed96ffdcc8cbd9"
+        );
+        assert_eq!(seal_code(&d), "JXF0-22GZ-Z67C-P89D");
+        // 80 bits: the 11th byte does not enter the code, the 10th does.
+        let mut d2 = d;
+        d2[10] ^= 1;
+        assert_eq!(seal_code(&d2), seal_code(&d));
+        d2[9] ^= 1;
+        assert_ne!(seal_code(&d2), seal_code(&d));
+    }
+
+    #[test]
+    fn a_typed_seal_code_reads_back() {
+        let c = "JXF0-22GZ-Z67C-P89D";
+        assert_eq!(read_seal_code(c).as_deref(), Some(c));
+        assert_eq!(read_seal_code("jxfo22gzz67cp89d").as_deref(), Some(c));
+        assert_eq!(read_seal_code("JXF0 22GZ Z67C P89D").as_deref(), Some(c));
+        assert_eq!(read_seal_code("JXF0-22GZ-Z67C-P89"), None, "15 characters");
+        assert_eq!(
+            read_seal_code("JXF0-22GZ-Z67C-P89DD"),
+            None,
+            "17 characters"
+        );
+        assert_eq!(
+            read_seal_code("JXF0-22GZ-Z67C-P89U"),
+            None,
+            "U is not a digit"
+        );
+        assert_eq!(read_seal_code(""), None);
+    }
+
+    #[test]
+    fn a_sealed_ballot_opens_to_its_marks_with_the_cast_ballots_seal() {
+        let choices = [Some(Level::High), None, Some(Level::Low)];
+        let (ctx, s) = sealed(&choices);
+        let body = s.audit_body().expect("not forgotten");
+        assert_eq!(body.check(&ctx.key), Ok(()));
+        assert_eq!(body.choices, choices);
+        // The audit, the sealed ballot and the cast ballot share one seal.
+        assert_eq!(body.seal_digest(&ctx.election_hash), s.seal_digest());
+        assert_eq!(s.ballot().seal_digest(&ctx.election_hash), s.seal_digest());
+        assert_eq!(s.seal_code(), seal_code(&s.seal_digest()));
+        // The credential's signature on it (what the server checks).
+        let c = PublicKey::from_bytes(&s.ballot().credential, "c").unwrap();
+        s.audit_signature()
+            .verify(&c, crate::ballot::AUDIT_SIGNATURE_CONTEXT, &s.seal_digest())
+            .expect("audit signature");
+        // The ballot still verifies: sealing is casting, kept open.
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        s.ballot().verify(&ctx, &mut rng).expect("valid ballot");
+    }
+
+    #[test]
+    fn a_wrong_randomness_fails_at_its_ciphertext() {
+        let (ctx, s) = sealed(&[Some(Level::High), Some(Level::Confidence)]);
+        let mut body = s.audit_body().unwrap();
+        body.randomness[1][2] += Scalar::ONE;
+        assert_eq!(
+            body.check(&ctx.key),
+            Err(AuditError {
+                candidate: 1,
+                option: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_wrong_mark_fails_at_the_first_level_that_differs() {
+        let (ctx, s) = sealed(&[Some(Level::Low), Some(Level::Confidence)]);
+        let mut body = s.audit_body().unwrap();
+        // Encrypted confidence (level 1), claimed high (level 0).
+        body.choices[1] = Some(Level::High);
+        assert_eq!(
+            body.check(&ctx.key),
+            Err(AuditError {
+                candidate: 1,
+                option: 0
+            })
+        );
+        // Claimed blank: the confidence ciphertext encrypts 1, not 0.
+        body.choices[1] = None;
+        assert_eq!(
+            body.check(&ctx.key),
+            Err(AuditError {
+                candidate: 1,
+                option: 1
+            })
+        );
+        // Another election key: nothing opens.
+        let other = PublicKey::from_point(
+            *SecretKey::random(&mut ChaCha20Rng::seed_from_u64(9))
+                .public()
+                .point(),
+        );
+        let body = s.audit_body().unwrap();
+        assert_eq!(
+            body.check(&other),
+            Err(AuditError {
+                candidate: 0,
+                option: 0
+            })
+        );
+    }
+
+    #[test]
+    fn lists_of_unequal_lengths_fail_where_one_ends() {
+        let (ctx, s) = sealed(&[Some(Level::Low), None]);
+        let mut body = s.audit_body().unwrap();
+        body.randomness.pop();
+        assert_eq!(
+            body.check(&ctx.key),
+            Err(AuditError {
+                candidate: 1,
+                option: 0
+            })
+        );
+    }
+
+    fn audit_json(s: &SealedBallot) -> serde_json::Value {
+        serde_json::to_value(s.audit_body().unwrap()).unwrap()
+    }
+
+    fn decode(v: &serde_json::Value) -> Result<AuditBody, DecodeError> {
+        Payload::from_json("audit", &v.to_string()).map(|p| match p {
+            Payload::Audit(b) => b,
+            _ => unreachable!("an audit"),
+        })
+    }
+
+    #[test]
+    fn the_audit_body_decoder_refuses_wrong_lengths_and_encodings() {
+        let (_, s) = sealed(&[Some(Level::Low), None]);
+        let v = audit_json(&s);
+        assert_eq!(
+            v["choices"],
+            serde_json::json!(["low", "none"]),
+            "a blank is \"none\""
+        );
+        assert!(decode(&v).is_ok());
+        let with = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut w = v.clone();
+            f(&mut w);
+            decode(&w)
+        };
+        let cts = v["ciphertexts"].as_str().unwrap().to_string();
+        let rs = v["randomness"].as_str().unwrap().to_string();
+        assert_eq!(
+            with(&|w| w["ciphertexts"] = cts[..cts.len() - 2].into()),
+            Err(DecodeError::Length {
+                field: "audit ciphertexts",
+                expected: 384,
+                found: 383
+            })
+        );
+        assert_eq!(
+            with(&|w| w["randomness"] = format!("{rs}00").into()),
+            Err(DecodeError::Length {
+                field: "audit randomness",
+                expected: 192,
+                found: 193
+            })
+        );
+        assert!(matches!(
+            with(&|w| w["choices"] = serde_json::json!(["low"])),
+            Err(DecodeError::Length { .. })
+        ));
+        assert!(matches!(
+            with(&|w| w["choices"] = serde_json::json!([])),
+            Err(DecodeError::Format(_))
+        ));
+        assert!(matches!(
+            with(&|w| w["choices"] = serde_json::json!(["low", null])),
+            Err(DecodeError::Json(_))
+        ));
+        assert!(matches!(
+            with(&|w| w["extra"] = 1.into()),
+            Err(DecodeError::Json(_))
+        ));
+        // A scalar that is not reduced (ℓ's top byte is 0x10: 0xff is not).
+        assert_eq!(
+            with(&|w| w["randomness"] = format!("{}ff{}", &rs[..62], &rs[64..]).into()),
+            Err(DecodeError::Scalar {
+                field: "audit randomness"
+            })
+        );
+        // 32 bytes that are no point's encoding.
+        assert_eq!(
+            with(&|w| w["ciphertexts"] = format!("ff{}", &cts[2..]).into()),
+            Err(DecodeError::Point {
+                field: "audit ciphertext"
+            })
+        );
+        assert!(matches!(
+            with(&|w| w["ciphertexts"] = cts.to_uppercase().into()),
+            Err(DecodeError::Hex { .. })
+        ));
+    }
+
+    #[test]
+    fn an_audit_line_is_canonical_and_not_an_anchor() {
+        let (_, s) = sealed(&[Some(Level::Confidence), None]);
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let server = SecretKey::random(&mut rng);
+        let payload = Payload::Audit(s.audit_body().unwrap());
+        assert!(!is_anchor(&payload));
+        let (entry, line) = Entry::seal(5, [1; 32], payload, &server, &mut rng);
+        assert_eq!(parse_line(&line).unwrap(), entry);
+        let text = core::str::from_utf8(&line).unwrap();
+        assert!(text.contains(r#""kind":"audit","body":{"ciphertexts":""#));
+        assert!(text.contains(r#""choices":["confidence","none"]}"#));
+    }
+
+    #[test]
+    fn a_sealed_ballot_never_shows_its_randomness_and_forgets_it() {
+        let (_, mut s) = sealed(&[Some(Level::Confidence)]);
+        let body = s.audit_body().unwrap();
+        let r = hex(body.randomness[0][0].as_bytes());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(&r), "Debug shows no randomness");
+        assert!(shown.contains(&s.seal_code()));
+        s.forget();
+        assert!(s.audit_body().is_none(), "forgotten: cannot be opened");
+        assert!(!s.can_open());
     }
 }
