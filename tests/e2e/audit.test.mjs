@@ -20,7 +20,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as c from './lib-console.mjs';
+
+const VECTORS = path.join(c.ROOT, 'crates/tally/tests/vectors');
 
 const CANDIDATES = [
   { name: 'Nguyễn Văn An', position: 'Giám đốc Sở' },
@@ -264,6 +268,47 @@ test('after the close the audits are in the log, sorted by seal and never counte
   await page.waitForSelector('#audit-log[data-outcome="audit.inlog.match"]', { timeout: 30000 });
   assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), audited[0].choices);
   await c.shotsBothSizes(page, 'audit', 'inspector-log', 'audit-h');
+  await page.context().close();
+  assert.deepEqual(problems, []);
+});
+
+test('the inspector recomputes an opened ballot itself: a server that changes its marks is caught; the log vectors show their audit lines', { timeout: 120000 }, async () => {
+  // The committed vector with three audits (line 9 opens to low, high).
+  const text = await readFile(path.join(VECTORS, 'audit.jsonl'), 'utf8');
+  const lines = text.trim().split('\n');
+  const expected = JSON.parse(await readFile(path.join(VECTORS, 'audit.verify.json'), 'utf8')).audits;
+  const { page } = await phone('inspector-vectors', LAPTOP);
+  await page.goto(`${meeting.url}/inspector`);
+  await page.setInputFiles('#file', path.join(VECTORS, 'audit.jsonl'));
+  await page.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
+  assert.deepEqual(await page.locator('#entries tr[data-kind=audit]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.seq))), expected.map((a) => a.seq));
+  // A server answers the look-up with the line's opening, then with the
+  // same opening whose stated marks it changed: the page trusts neither
+  // and checks the ciphertexts with the randomness.
+  const line = JSON.parse(lines[expected[0].seq]);
+  let served = line.body;
+  await page.route('**/api/elections/*/audits/*', (route) => route.fulfill({
+    status: 200, contentType: 'application/json',
+    body: JSON.stringify({ seal: expected[0].seal, audit: served, seq: expected[0].seq, promise: '00'.repeat(64) }),
+  }));
+  await page.fill('#seal', expected[0].seal);
+  await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+  await page.waitForSelector('#audit-verdict[data-outcome=ok]');
+  assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), expected[0].choices);
+  assert.equal(await page.locator('#audit-log').getAttribute('data-outcome'), 'audit.inlog.match');
+  served = { ...line.body, choices: ['high', ...line.body.choices.slice(1)] };
+  await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+  await page.waitForSelector('#audit-verdict[data-outcome=bad]');
+  assert.equal(await page.locator('#audit-verdict').getAttribute('data-candidate'), '0');
+  assert.match(await c.textOf(page, 'audit-verdict'), /^CẢNH BÁO: phiếu mở .* KHÔNG mở đúng \(người thứ 1, /);
+  assert.equal(await page.locator('#audit-marks-box').isHidden(), true, 'no marks shown for an opening that does not hold');
+  await c.shotsBothSizes(page, 'audit', 'inspector-forged-marks', 'audit-h');
+  // The forged vector fails at its audit line, named in Vietnamese.
+  await page.setInputFiles('#file', path.join(VECTORS, 'audit-forged.jsonl'));
+  await page.waitForSelector('#verdict[data-outcome=fail]', { timeout: 60000 });
+  assert.equal(await page.locator('#verdict').getAttribute('data-fail-seq'), '6');
+  assert.equal(await page.locator('#entries tr[aria-current=true]').getAttribute('data-kind'), 'audit');
+  assert.match(await c.textOf(page, 'verdict'), /dòng 6: phiếu kiểm tra mã hoá/);
   await page.context().close();
   assert.deepEqual(problems, []);
 });
