@@ -867,7 +867,13 @@ function initAudits() {
     $('seal').value = seal;
     $('audit-h').scrollIntoView({ block: 'start' });
     $('audit-h').focus({ preventScroll: true });
-    if (params.get('id')) $('audit-form').requestSubmit();
+    // The answer, once in, at the top of the screen (a phone that scanned
+    // the voter's QR code sees the verdict and the marks first).
+    if (params.get('id')) {
+      lookupAudit(seal)
+        .then(() => $('audit-result').scrollIntoView({ block: 'start' }))
+        .catch((e) => { audit.outcome = 'error'; audit.vars = { seal, why: String(e.message || e) }; renderAudit(); });
+    }
   }
 }
 

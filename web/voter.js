@@ -66,7 +66,7 @@ const STRINGS = {
     'auditing': 'Đang mở phiếu để kiểm tra…',
     'audited.h': 'Đã mở phiếu để kiểm tra',
     'audited.note': 'Phiếu này đã được mở ra và KHÔNG được tính. Phiếu mã của bạn chưa dùng: làm lại phiếu rồi gửi.',
-    'audited.how': 'Trên một máy khác, quét mã QR này (hoặc mở trang Kiểm tra nhật ký và nhập mã niêm phong): máy đó tự tính lại các lựa chọn trong phiếu đã mở. Nếu khác lựa chọn của bạn, báo ngay cho Ban kiểm phiếu.',
+    'audited.how': 'Quét mã QR này bằng một máy khác: máy đó tự tính lại các lựa chọn trong phiếu đã mở. Nếu khác lựa chọn của bạn, báo ngay cho Ban kiểm phiếu.',
     'audited.link': 'Mở trang kiểm tra phiếu mở',
     'audited.again': 'Làm lại phiếu',
     'audited.qr': 'Mã QR mở trang kiểm tra phiếu mở {seal}',
@@ -188,7 +188,7 @@ const STRINGS = {
     'auditing': 'Opening the ballot for the check…',
     'audited.h': 'Ballot opened for the check',
     'audited.note': 'This ballot was opened and is NOT counted. Your slip is still unused: fill in again, then send.',
-    'audited.how': 'On another device, scan this QR code (or open the log inspector page and type the seal code): it recomputes the marks of the opened ballot by itself. If they differ from yours, tell the counting committee at once.',
+    'audited.how': 'Scan this QR code with another device: it recomputes the marks of the opened ballot by itself. If they differ from yours, tell the counting committee at once.',
     'audited.link': 'Open the check of the opened ballot',
     'audited.again': 'Fill in again',
     'audited.qr': 'QR code opening the check of the opened ballot {seal}',
@@ -740,9 +740,8 @@ async function checkSealed() {
   const button = $('sealed-check');
   button.disabled = true;
   tr.say(button, 'auditing');
-  let answer;
   try {
-    answer = await tn.api('POST', `/api/elections/${encodeURIComponent(state.id)}/audits`, state.opened.body);
+    await tn.api('POST', `/api/elections/${encodeURIComponent(state.id)}/audits`, state.opened.body);
   } catch (e) {
     onAuditError(e);
     return;
@@ -750,7 +749,8 @@ async function checkSealed() {
     button.disabled = false;
     tr.say(button, 'sealed.check');
   }
-  const seal = answer.seal || state.opened.seal;
+  // The code this page sealed and showed (the server's answer names it too).
+  const { seal } = state.opened;
   state.opened = null;
   showAudited(seal);
 }
@@ -928,7 +928,7 @@ async function showReceipt(again) {
   $('r-code').textContent = code;
   // The seal code shown before sending (a receipt kept by an older page
   // has none).
-  $('r-seal').textContent = state.record.seal || '';
+  if (state.record.seal) showSeal($('r-seal'), state.record.seal);
   $('r-seal-line').hidden = !state.record.seal;
   $('r-seq').textContent = String(r.seq);
   $('r-entry').textContent = r.entry_hash;

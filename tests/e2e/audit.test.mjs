@@ -140,7 +140,7 @@ test('a page that seals other marks than those shown is caught: the opened ballo
   assert.equal(await inspector.locator('#audit-log').getAttribute('data-outcome'), 'audit.pending');
   assert.match(await c.textOf(inspector, 'audit-log'), /[0-9a-f]{128}/, 'the server\'s promise is shown');
   await c.assertAccessible(inspector, 'the inspector\'s check at 1366 px');
-  await c.shotsBothSizes(inspector, 'audit', 'inspector-altered', 'audit-h');
+  await c.shotsBothSizes(inspector, 'audit', 'inspector-altered', 'audit-result');
   audited.push({ seal, choices: ['low', 'confidence', 'low'] });
   // The voter fills in again: the marks are still there.
   await page.getByRole('button', { name: 'Làm lại phiếu' }).tap();
@@ -160,21 +160,21 @@ test('an honest check, then the same slip fills in again and casts: the receipt\
   await page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
   await c.shown(page, 's-review');
   await c.assertAccessible(page, 'the review');
-  await c.shotsBothSizes(page, 'audit', 'review', 'review-h');
+  await c.shotsBothSizes(page, 'audit', 'review', null);
   const seal = await c.sealBallot(page);
   // Large and readable: the code is the screen's biggest text.
   const size = await page.locator('#seal-code').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(size >= 25, `the seal code's font is ${size}px`);
   await c.assertAccessible(page, 'the seal screen');
-  await c.shotsBothSizes(page, 'audit', 'sealed', 'sealed-h');
+  await c.shotsBothSizes(page, 'audit', 'sealed', null);
   const href = await checkEncryption(page, seal);
   await c.assertAccessible(page, 'the opened ballot\'s screen');
-  await c.shotsBothSizes(page, 'audit', 'audited', 'audited-h');
+  await c.shotsBothSizes(page, 'audit', 'audited', null);
   const inspector = await secondDevice('honest-inspector', href);
   assert.equal(await inspector.locator('#audit-verdict').getAttribute('data-outcome'), 'ok');
   assert.deepEqual((await inspectorMarks(inspector)).map((r) => r.choice), marks.map((m) => m || 'none'), 'the same marks as the voter\'s');
   await c.assertAccessible(inspector, 'the inspector\'s check at 360 px');
-  await c.shotsBothSizes(inspector, 'audit', 'inspector-honest', 'audit-h');
+  await c.shotsBothSizes(inspector, 'audit', 'inspector-honest', 'audit-result');
   // The seal code typed by hand, lower case and without dashes, finds it too.
   await inspector.fill('#seal', seal.replace(/-/g, '').toLowerCase());
   await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).tap();
@@ -195,7 +195,7 @@ test('an honest check, then the same slip fills in again and casts: the receipt\
   assert.notEqual(second, seal, 'a new encryption');
   await c.shown(page, 's-receipt');
   assert.equal(await c.textOf(page, 'r-seal'), second, 'the receipt shows the seal code of the ballot cast');
-  await c.shotsBothSizes(page, 'audit', 'receipt', 'receipt-h');
+  await c.shotsBothSizes(page, 'audit', 'receipt', null);
   cast.push({ tracking: await c.textOf(page, 'r-code'), seal: second, marks });
   await page.context().close();
   await inspector.context().close();
@@ -233,7 +233,7 @@ test('a sixth check of one slip is refused in Vietnamese with the English beside
   assert.notEqual(vietnamese, gloss);
   assert.match(await c.textOf(page, 'problem-help'), /lựa chọn của bạn vẫn còn/);
   await c.assertAccessible(page, 'the refusal');
-  await c.shotsBothSizes(page, 'audit', 'refused', 'problem-h');
+  await c.shotsBothSizes(page, 'audit', 'refused', null);
   await page.getByRole('button', { name: 'Làm lại phiếu' }).tap();
   await c.shown(page, 's-ballot');
   assert.deepEqual(await formMarks(page), marks, 'nothing lost');
@@ -267,7 +267,7 @@ test('after the close the audits are in the log, sorted by seal and never counte
   await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
   await page.waitForSelector('#audit-log[data-outcome="audit.inlog.match"]', { timeout: 30000 });
   assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), audited[0].choices);
-  await c.shotsBothSizes(page, 'audit', 'inspector-log', 'audit-h');
+  await c.shotsBothSizes(page, 'audit', 'inspector-log', 'audit-result');
   await page.context().close();
   assert.deepEqual(problems, []);
 });
@@ -302,7 +302,7 @@ test('the inspector recomputes an opened ballot itself: a server that changes it
   assert.equal(await page.locator('#audit-verdict').getAttribute('data-candidate'), '0');
   assert.match(await c.textOf(page, 'audit-verdict'), /^CẢNH BÁO: phiếu mở .* KHÔNG mở đúng \(người thứ 1, /);
   assert.equal(await page.locator('#audit-marks-box').isHidden(), true, 'no marks shown for an opening that does not hold');
-  await c.shotsBothSizes(page, 'audit', 'inspector-forged-marks', 'audit-h');
+  await c.shotsBothSizes(page, 'audit', 'inspector-forged-marks', 'audit-result');
   // The forged vector fails at its audit line, named in Vietnamese.
   await page.setInputFiles('#file', path.join(VECTORS, 'audit-forged.jsonl'));
   await page.waitForSelector('#verdict[data-outcome=fail]', { timeout: 60000 });
