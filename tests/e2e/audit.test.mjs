@@ -248,11 +248,20 @@ test('a sixth check of one slip is refused in Vietnamese with the English beside
 
 test('after the close the audits are in the log, sorted by seal and never counted; the inspector finds each at its line', { timeout: 180000 }, async () => {
   const { result, log } = await c.closeAndCount(server, meeting);
-  assert.equal(result.result.returned ?? result.returned, cast.length, 'only the ballots cast are returned');
-  const fromVerify = (result.audits || []).map((a) => ({ seal: a.seal, choices: a.choices }));
+  assert.equal(result.returned, cast.length, 'only the ballots cast are returned');
+  const fromVerify = result.audits.map((a) => ({ seal: a.seal, choices: a.choices }));
+  // In log order, which is the seal digests' order; the code is the
+  // digest's first 80 bits in an alphabet in ASCII order, so sorting the
+  // codes as text sorts the digests.
   const want = [...audited].sort((x, y) => (x.seal < y.seal ? -1 : 1));
-  assert.deepEqual(fromVerify.map((a) => a.seal).sort(), want.map((a) => a.seal).sort());
+  assert.deepEqual(fromVerify.map((a) => a.seal), want.map((a) => a.seal), 'every audit, sorted by seal');
   for (const a of audited) assert.deepEqual(fromVerify.find((x) => x.seal === a.seal).choices, a.choices, `the marks of ${a.seal}`);
+  // The counts are the cast ballots' marks alone.
+  for (const [i] of CANDIDATES.entries()) {
+    for (const level of ['high', 'confidence', 'low']) {
+      assert.equal(result.candidates[i][level].count, cast.filter((x) => x.marks[i] === level).length, `candidate ${i + 1}, ${level}`);
+    }
+  }
   const kinds = log.trim().split('\n').map((l) => JSON.parse(l).kind);
   const closeAt = kinds.indexOf('close');
   assert.deepEqual(kinds.slice(closeAt - audited.length, closeAt), audited.map(() => 'audit'), 'the audits just before the close');
