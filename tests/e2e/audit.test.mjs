@@ -305,6 +305,7 @@ test('the inspector recomputes an opened ballot itself: a server that changes it
   await page.waitForSelector('#audit-verdict[data-outcome=ok]');
   assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), expected[0].choices);
   assert.equal(await page.locator('#audit-log').getAttribute('data-outcome'), 'audit.inlog.match');
+  await c.shotsBothSizes(page, 'audit', 'inspector-vector', 'audit-result');
   served = { ...line.body, choices: ['high', ...line.body.choices.slice(1)] };
   await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
   await page.waitForSelector('#audit-verdict[data-outcome=bad]');
