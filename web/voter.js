@@ -73,6 +73,7 @@ const STRINGS = {
     'p.audit.h': 'Chưa kiểm tra được phiếu',
     'p.audit.help': 'Phiếu chưa được gửi và lựa chọn của bạn vẫn còn. Bấm “Làm lại phiếu” để mã hoá lại, rồi gửi hoặc kiểm tra.',
     'p.auditnet': 'Không kết nối được với máy chủ để mở phiếu.',
+    'p.audit.dead': 'Phiếu mã này không bỏ phiếu được nữa. Báo cho Ban kiểm phiếu.',
     'sign.legend': 'Ký tên (không bắt buộc)',
     'sign.warning': 'Nếu ký tên, tên của bạn sẽ được công bố cùng phiếu: mọi người sẽ biết bạn đã bỏ phiếu, nhưng không ai biết bạn đã chọn gì. Không ký thì phiếu hoàn toàn ẩn danh.',
     'sign.want': 'Tôi muốn ký tên lên phiếu',
@@ -195,6 +196,7 @@ const STRINGS = {
     'p.audit.h': 'The ballot could not be checked',
     'p.audit.help': 'Nothing was sent and your marks are kept. Tap “Fill in the ballot again” to encrypt anew, then send or check.',
     'p.auditnet': 'Cannot reach the server to open the ballot.',
+    'p.audit.dead': 'This slip cannot vote any more. Tell the counting committee.',
     'sign.legend': 'Sign the ballot (optional)',
     'sign.warning': 'If you sign, your name is published with the ballot: everyone can see WHO voted, but no one can see what you chose. Unsigned, the ballot is fully anonymous.',
     'sign.want': 'I want to sign my ballot',
@@ -763,11 +765,15 @@ function onAuditError(e) {
   if (!retry) state.opened = null;
   const vi = e.status === 0 ? STRINGS.vi['p.auditnet'] : e.message_vi;
   const en = e.status === 0 ? STRINGS.en['p.auditnet'] : e.message_en;
+  // A slip that voted, was cancelled or was never issued cannot vote
+  // either: no "fill in again", the committee is the way out.
+  const dead = ['already_voted', 'cancelled', 'not_issued'].includes(e.error);
   problem('audit', {
     both: { vi: vi || STRINGS.vi['p.unknown'].replace('{code}', e.error), en: en || STRINGS.en['p.unknown'].replace('{code}', e.error) },
     retry,
-    restart: backToBallot,
+    restart: dead ? null : backToBallot,
   });
+  if (dead) tr.say($('problem-help'), 'p.audit.dead');
   $('problem-text').dataset.error = e.error || '';
 }
 
