@@ -252,17 +252,57 @@ fn verify_counts_cancelled_slips_and_names_a_forced_cancelled_ballot() {
 
 #[test]
 fn verify_json_prints_result_json_and_the_exclusions() {
-    // PROTOCOL.md §7.6: result.json's text, byte for byte, with one more
-    // member, `exclusions`, last.
+    // PROTOCOL.md §7.6: result.json's text, byte for byte, with two more
+    // members, `exclusions` and `audits`, last.
     let (_dir, out) = simulated("verify-json");
     let o = verify(&out.join("log.jsonl"), true);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let expected = std::fs::read_to_string(out.join("result.json")).unwrap();
     let expected = format!(
-        "{},\n  \"exclusions\": []\n}}\n",
+        "{},\n  \"exclusions\": [],\n  \"audits\": []\n}}\n",
         expected.strip_suffix("\n}\n").unwrap()
     );
     assert_eq!(stdout(&o), expected);
+}
+
+#[test]
+fn verify_lists_the_audits_of_the_audit_vector_in_text_and_json() {
+    // PROTOCOL.md §7.6, §8.2: the committed log with three audits, and the
+    // `--json` document committed beside it.
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/tally/tests/vectors"
+    ));
+    let o = verify(&dir.join("audit.jsonl"), false);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}\n{}", stderr(&o));
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("audit.verify.json")).unwrap()).unwrap();
+    let audits = doc["audits"].as_array().unwrap();
+    assert_eq!(audits.len(), 3);
+    assert!(text.contains("Phiếu kiểm tra mã hoá"), "{text}");
+    for a in audits {
+        let needle = format!(
+            "Dòng {} (entry {}): mã niêm phong (seal) {}:",
+            a["seq"],
+            a["seq"],
+            a["seal"].as_str().unwrap()
+        );
+        assert!(text.contains(&needle), "{needle:?} missing from:\n{text}");
+    }
+    let o = verify(&dir.join("audit.jsonl"), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        std::fs::read_to_string(dir.join("audit.verify.json")).unwrap()
+    );
+    // The forged one fails at its audit line with BadAudit.
+    let o = verify(&dir.join("audit-forged.jsonl"), true);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        std::fs::read_to_string(dir.join("audit-forged.verify.json")).unwrap()
+    );
 }
 
 #[test]
@@ -825,7 +865,7 @@ fn verify_prints_the_threshold_of_a_threshold_log_and_keeps_the_json_shape() {
     assert_eq!(o.status.code(), Some(0));
     let result = std::fs::read_to_string(vector.join("threshold.result.json")).unwrap();
     let expected = format!(
-        "{},\n  \"exclusions\": []\n}}\n",
+        "{},\n  \"exclusions\": [],\n  \"audits\": []\n}}\n",
         result.strip_suffix("\n}\n").unwrap()
     );
     assert_eq!(stdout(&o), expected);

@@ -1194,6 +1194,8 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         "/api/elections/{id}/log",
         "/api/elections/{id}/head",
         "/api/elections/{id}/tracking/{code}",
+        "/api/elections/{id}/audits",
+        "/api/elections/{id}/audits/{seal}",
         "/api/elections/{id}/totals",
         "/api/elections/{id}/decryptions",
         "/api/elections/{id}/result",
@@ -1214,6 +1216,18 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
         );
     }
     assert!(paths["/api/elections/{id}/result"].get("post").is_some());
+    // The voter's audit (PROTOCOL.md §5.6): every refusal it can answer.
+    let audits = &paths["/api/elections/{id}/audits"]["post"]["responses"];
+    for status in ["200", "403", "409", "422", "429"] {
+        assert!(audits[status].is_object(), "POST /audits documents {status}");
+    }
+    for field in ["audit", "credential", "signature"] {
+        assert!(
+            schemas["AuditRequest"]["properties"][field].is_object(),
+            "the audit request documents {field}"
+        );
+    }
+    assert!(paths["/api/elections/{id}/audits/{seal}"]["get"]["responses"]["404"].is_object());
 
     let m = Meeting::create(&server.client, &input(1, 3, 1)).await;
     let mut big = vec![b' '; 2 * 1024 * 1024];

@@ -24,6 +24,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+mod audit;
+pub use audit::{AuditReceipt, AuditRefusal, AuditView, AUDITS_PER_SLIP};
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use tinnhiem_core::ballot::{tracking_code, Ballot};
@@ -119,6 +122,9 @@ pub enum DomainError {
     /// The store failed; the election refuses writes until a restart.
     #[error("storage failure: {0}")]
     Storage(String),
+    /// A voter's audit refused (PROTOCOL.md §6.3 `audit`).
+    #[error("{0}")]
+    Audit(AuditRefusal),
 }
 
 /// Why the log's rules refuse a step of the threshold key ceremony or of
@@ -492,6 +498,12 @@ struct Meta {
     /// waited for the lock finds it gone.
     #[serde(skip)]
     deleted: bool,
+    /// The audits waiting for the close (PROTOCOL.md §6.3 `audit`): public
+    /// openings of ballots never counted, kept so that a restart does not
+    /// lose one the server promised to publish. Written only when there
+    /// are some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending_audits: Vec<tinnhiem_core::log::AuditBody>,
 }
 
 /// The answer to an edit of a draft (`PUT /api/elections/{id}`): the codes
@@ -552,6 +564,8 @@ struct LogState {
     cancels: Vec<CredentialsBody>,
     refused: Refused,
     failed: Option<String>,
+    /// The audits waiting for the close ([`audit`]).
+    pending: audit::Pending,
 }
 
 enum Job {
@@ -970,6 +984,7 @@ impl Registry {
                     }
                 }
             }
+            let pending = audit::restore(&tally, &meta.pending_audits);
             let state = LogState {
                 tally,
                 durable: lines.len(),
@@ -979,6 +994,7 @@ impl Registry {
                 cancels,
                 refused: meta.refused,
                 failed: None,
+                pending,
             };
             let missing_key = election_key_due(&state.tally).is_some();
             let e = reg.insert(id, meta, state);
@@ -1051,6 +1067,7 @@ impl Registry {
             dossier: Vec::new(),
             sealing: false,
             deleted: false,
+            pending_audits: Vec::new(),
         };
         self.store
             .put_meta(&id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
@@ -1067,6 +1084,7 @@ impl Registry {
                 cancels: Vec::new(),
                 refused: Refused::default(),
                 failed: None,
+                pending: audit::Pending::default(),
             },
         );
         Ok(Created {
@@ -2203,9 +2221,18 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
         // with what is stored, not with the count before this batch.
         let meta_bytes = {
             let mut meta = e.meta.lock().expect("meta lock");
-            let refused = e.state.lock().expect("state lock").refused;
-            (meta.refused != refused).then(|| {
+            let (refused, audits) = {
+                let mut st = e.state.lock().expect("state lock");
+                let audits = std::mem::take(&mut st.pending.dirty)
+                    .then(|| st.pending.audits.values().cloned().collect::<Vec<_>>());
+                (st.refused, audits)
+            };
+            let changed = meta.refused != refused || audits.is_some();
+            changed.then(|| {
                 meta.refused = refused;
+                if let Some(a) = audits {
+                    meta.pending_audits = a;
+                }
                 serde_json::to_vec(&*meta).expect("meta serializes")
             })
         };
@@ -2300,6 +2327,15 @@ fn append_one(
                 return Ok(seq);
             }
             let key_may_follow = matches!(payload, Payload::TrusteeKey(_) | Payload::SharesOk(_));
+            let (seq, prev) = if matches!(payload, Payload::Close(_))
+                && !st.pending.audits.is_empty()
+                && audit::close_verifies(&st.tally, &payload)
+            {
+                append_pending_audits(e, st, rng)?;
+                (st.lines.len() as u64, st.tally.head())
+            } else {
+                (seq, prev)
+            };
             let (entry, line) = Entry::seal(seq, prev, payload.clone(), &e.server_key, rng);
             st.tally
                 .push_sealed(&line, entry, None, rng)
@@ -2316,6 +2352,33 @@ fn append_one(
             Ok(seq)
         }
     }
+}
+
+/// Appends every pending audit, sorted by seal digest, at the end of the
+/// log (just before the `close` the caller appends next, in the same
+/// commit): PROTOCOL.md §6.3 `audit`.
+fn append_pending_audits(
+    e: &Election,
+    st: &mut LogState,
+    rng: &mut rand::rngs::OsRng,
+) -> Result<(), DomainError> {
+    let pending = std::mem::take(&mut st.pending.audits);
+    st.pending.dirty = true;
+    for (_, body) in pending {
+        let seq = st.lines.len() as u64;
+        let (entry, line) = Entry::seal(
+            seq,
+            st.tally.head(),
+            Payload::Audit(body),
+            &e.server_key,
+            rng,
+        );
+        st.tally
+            .push_sealed(&line, entry, None, rng)
+            .map_err(|v| DomainError::Rejected(v.reason))?;
+        st.lines.push(line.into());
+    }
+    Ok(())
 }
 
 /// Whether `payload` is in the log already, sent again: the same trustee

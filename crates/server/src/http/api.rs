@@ -25,7 +25,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use tinnhiem_core::ballot::Ballot;
 use tinnhiem_core::log::{
-    ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, QuorumBody, ResultBody,
+    AuditBody, ComplaintBody, CredentialsBody, DealingBody, DecryptionBody, QuorumBody, ResultBody,
     StatementBody, TrusteeKeyBody,
 };
 use tinnhiem_tally::sim::Receipt;
@@ -34,8 +34,9 @@ use tinnhiem_tally::ElectionResult;
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::election::{
-    hex_field, Created, CredentialStatus, DomainError, Edited, ElectionInput, ElectionSummary,
-    ElectionView, LogAnswer, LogRange, Reader, ReceiptSchema, SignedHead, Totals,
+    hex_field, AuditReceipt, AuditView, Created, CredentialStatus, DomainError, Edited,
+    ElectionInput, ElectionSummary, ElectionView, LogAnswer, LogRange, Reader, ReceiptSchema,
+    SignedHead, Totals,
 };
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -878,6 +879,145 @@ pub(crate) async fn cast(
     Ok(Json(election.cast(ballot).await?))
 }
 
+/// An opened ballot as `POST /audits` takes it (PROTOCOL.md §4.4 `audit`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // the shape of the body; the core decodes it
+pub struct AuditBodyRequest {
+    /// Every answer's three ciphertexts (high, confidence, low; 64 bytes
+    /// each), candidates in order: 192 bytes per candidate, hex.
+    #[schema(pattern = "^([0-9a-f]{384})+$")]
+    pub ciphertexts: String,
+    /// The randomness of each ciphertext, same order (32 bytes each,
+    /// little-endian, canonical): 96 bytes per candidate, hex.
+    #[schema(pattern = "^([0-9a-f]{192})+$")]
+    pub randomness: String,
+    /// The marks, one per candidate: `high`, `confidence`, `low` or `none`.
+    #[schema(min_items = 1, max_items = 100)]
+    pub choices: Vec<AuditChoiceName>,
+}
+
+/// A mark of an audit.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // the shape of the body
+pub enum AuditChoiceName {
+    /// Tín nhiệm cao.
+    High,
+    /// Tín nhiệm.
+    Confidence,
+    /// Tín nhiệm thấp.
+    Low,
+    /// A blank entry.
+    None,
+}
+
+/// A voter's audit: the opening, the public credential and its signature
+/// (context `audit`) on the seal digest. Neither the credential nor the
+/// signature is kept or published.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditRequest {
+    /// The opened ballot.
+    #[allow(dead_code)] // decoded by the core from the raw body
+    pub audit: AuditBodyRequest,
+    /// Public credential (32 bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub credential: String,
+    /// The credential's signature (context `audit`) on the seal digest (64
+    /// bytes), hex.
+    #[schema(pattern = "^[0-9a-f]{128}$")]
+    pub signature: String,
+}
+
+/// The raw body of [`AuditRequest`], whose `audit` the core decodes.
+#[derive(Deserialize)]
+struct AuditRaw<'a> {
+    #[serde(borrow)]
+    audit: &'a serde_json::value::RawValue,
+}
+
+#[utoipa::path(post, path = "/api/elections/{id}/audits", request_body = AuditRequest, params(("id" = String, Path, description = "The election id.")),
+    responses((status = 200, description = "Pending and durable (or was already): the seal code and the server's promise to publish it at the close", body = AuditReceipt),
+        (status = 403, description = "A slip the committee did not issue, cancelled, that has voted, or a signature that fails (`not_issued`, `cancelled`, `already_voted`, `bad_signature`)", body = ErrorBody),
+        (status = 409, description = "Not voting (`phase`)", body = ErrorBody),
+        (status = 422, description = "An opening that does not decode (`invalid`) or does not open (`bad_audit`)", body = ErrorBody),
+        (status = 429, description = "The slip opened 5 ballots already (`too_many_audits`), or too many requests from this address (`rate_limited`)", body = ErrorBody)))]
+/// A voter opens a sealed ballot to check the page's encryption
+/// (PROTOCOL.md §5.6): never counted; the slip still votes. Published in
+/// the log at the close, sorted by seal digest.
+pub(crate) async fn audit_post(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<AuditReceipt>> {
+    let election = state.registry.get(&id)?;
+    let req: AuditRequest = parse(&headers, &body)?;
+    let raw: AuditRaw = serde_json::from_slice(&body).map_err(ApiError::malformed)?;
+    let audit = AuditBody::from_json(raw.audit.get()).map_err(|e| {
+        ApiError::from(DomainError::Invalid {
+            vi: "Phiếu kiểm tra mã hoá không đúng định dạng (độ dài hoặc mã hoá sai).".into(),
+            en: format!("The opened ballot does not decode: {e}"),
+        })
+    })?;
+    let credential: [u8; 32] = hex_field(&req.credential, "credential")?;
+    let signature: [u8; 64] = hex_field(&req.signature, "signature")?;
+    Ok(Json(
+        election.add_audit(audit, credential, signature).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/elections/{id}/audits/{seal}", params(("id" = String, Path, description = "The election id."), ("seal" = String, Path, description = "A seal code, `XXXX-XXXX-XXXX-XXXX` (dashes optional, any case).")),
+    responses((status = 200, description = "The opening, its line once in the log (`seq`, null while pending) and the server's promise", body = AuditViewSchema),
+        (status = 404, description = "No such election, or no audit with this seal code (`not_found`)", body = ErrorBody)))]
+/// An audit by its seal code: what a second device checks (in its page).
+pub(crate) async fn audit_get(
+    State(state): State<AppState>,
+    Path((id, seal)): Path<(String, String)>,
+) -> ApiResult<Json<AuditView>> {
+    state
+        .registry
+        .get(&id)?
+        .audit(&seal)
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không có phiếu kiểm tra mã hoá nào với mã niêm phong này.",
+                "No audit has this seal code.",
+            )
+        })
+}
+
+/// The OpenAPI shape of [`AuditView`].
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct AuditViewSchema {
+    /// The seal code.
+    pub seal: String,
+    /// The opened ballot (PROTOCOL.md §4.4 `audit`).
+    pub audit: AuditBodySchema,
+    /// Its line once in the log; null while pending.
+    pub seq: Option<u64>,
+    /// The server's promise (context `audit-promise`, on the election hash
+    /// then the seal digest), hex.
+    pub promise: String,
+}
+
+/// The OpenAPI shape of an audit body.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub(crate) struct AuditBodySchema {
+    /// 192 bytes per candidate, hex.
+    pub ciphertexts: String,
+    /// 96 bytes per candidate, hex.
+    pub randomness: String,
+    /// `high`, `confidence`, `low` or `none`, one per candidate.
+    pub choices: Vec<String>,
+}
+
 /// Reads `from` and `to` of the log route's query: decimal line numbers,
 /// each at most once; anything else is a 400.
 fn log_range(query: Option<&str>) -> ApiResult<LogRange> {
@@ -1137,6 +1277,8 @@ pub(crate) async fn minutes(
         log,
         head,
         tracking,
+        audit_post,
+        audit_get,
         credential_status,
         totals,
         decryption,

@@ -180,6 +180,17 @@ impl From<DomainError> for ApiError {
                 };
                 (status, code, c.vi())
             }
+            D::Audit(a) => {
+                use crate::election::AuditRefusal as A;
+                let status = match a {
+                    A::NotIssued | A::Cancelled | A::AlreadyVoted | A::BadSignature => {
+                        StatusCode::FORBIDDEN
+                    }
+                    A::TooMany => StatusCode::TOO_MANY_REQUESTS,
+                    A::CandidateCount { .. } | A::Bad { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                (status, a.code(), a.vi())
+            }
             D::Storage(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage",

@@ -110,6 +110,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/open", post(open))
         .route("/api/elections/{id}/close", post(close))
         .route("/api/elections/{id}/ballots", post(cast))
+        .route("/api/elections/{id}/audits", post(audit_post))
+        .route("/api/elections/{id}/audits/{seal}", get(audit_get))
         .route("/api/elections/{id}/log", get(log))
         .route("/api/elections/{id}/head", get(head))
         .route("/api/elections/{id}/tracking/{code}", get(tracking))
@@ -198,6 +200,7 @@ async fn json_rejections(req: Request, next: Next) -> Response {
 pub(crate) fn rate_limited_route(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST
         && (path.ends_with("/ballots")
+            || path.ends_with("/audits")
             || path.ends_with("/result/voter")
             || path == "/api/login"
             || path == "/api/officer/login")
