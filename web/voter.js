@@ -445,8 +445,8 @@ function problem(key, { err, retry, restart, manual, results, both } = {}) {
   else if (err && (err.message_vi || err.message_en)) tr.sayBoth(text, err.message_vi, err.message_en);
   else tr.say(text, 'p.unknown', { code: err?.error || key });
   const help = $('problem-help');
-  if (restart) tr.say(help, 'p.help.restart');
-  else if (STRINGS.vi[`p.${key}.help`]) tr.say(help, `p.${key}.help`);
+  if (STRINGS.vi[`p.${key}.help`]) tr.say(help, `p.${key}.help`);
+  else if (restart) tr.say(help, 'p.help.restart');
   else { help.textContent = ''; delete help.dataset.i18n; delete help.dataset.textVi; delete help.dataset.textEn; }
   $('problem-retry').hidden = !retry;
   $('problem-retry').onclick = retry || null;
