@@ -280,6 +280,8 @@ test('after the close the audits are in the log, sorted by seal and never counte
   await page.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
   assert.equal(await page.locator('#entries tr[data-kind=audit]').count(), audited.length);
   assert.ok((await c.textOf(page, 'kinds')).includes(`${audited.length} × phiếu mở (kiểm tra mã hoá)`));
+  assert.deepEqual(await page.locator('#audits li').evaluateAll((li) => li.map((x) => x.dataset.seal)), want.map((a) => a.seal));
+  assert.match(await c.textOf(page, 'audits-count'), new RegExp(`^${audited.length} phiếu mở trong nhật ký`));
   await page.fill('#seal', audited[0].seal);
   await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
   await page.waitForSelector('#audit-log[data-outcome="audit.inlog.match"]', { timeout: 30000 });
@@ -300,6 +302,12 @@ test('the inspector recomputes an opened ballot itself: a server that changes it
   await page.setInputFiles('#file', path.join(VECTORS, 'audit.jsonl'));
   await page.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
   assert.deepEqual(await page.locator('#entries tr[data-kind=audit]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.seq))), expected.map((a) => a.seq));
+  // Listed after the verification, each opened again in the page: the
+  // seal codes and marks `tinnhiem verify --json` gives.
+  assert.equal(await page.locator('#audits-count').getAttribute('data-count'), String(expected.length));
+  assert.deepEqual(await page.locator('#audits li').evaluateAll((li) => li.map((x) => ({ seq: Number(x.dataset.seq), seal: x.dataset.seal }))), expected.map((a) => ({ seq: a.seq, seal: a.seal })));
+  assert.ok((await page.locator('#audits li').first().textContent()).includes('Nguyễn Văn A: Tín nhiệm thấp'));
+  assert.ok((await page.locator(`#entries tr[data-seq="${expected[0].seq}"]`).textContent()).includes(expected[0].seal));
   // A server answers the look-up with the line's opening, then with the
   // same opening whose stated marks it changed: the page trusts neither
   // and checks the ciphertexts with the randomness.
