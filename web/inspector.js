@@ -237,7 +237,7 @@ const AUDIT_STRINGS = {
     'audit.inlog.match': 'Đã ghi vào nhật ký công khai ở dòng {seq}, khớp với nhật ký đã kiểm tra trên trang này.',
     'audit.inlog.differs': 'CẢNH BÁO: máy chủ chỉ dòng {seq}, nhưng dòng đó của nhật ký đã kiểm tra không phải phiếu mở này. Báo ngay cho Ban kiểm phiếu.',
     'audit.inlog.later': 'Máy chủ có phiếu mở này ở dòng {seq}, sau phần nhật ký đã nạp. Hãy tải lại nhật ký.',
-    'audit.pending': 'Chưa ghi vào nhật ký: máy chủ giữ mọi phiếu mở đến khi kết thúc bỏ phiếu, rồi ghi tất cả (xếp theo mã) ngay trước dòng kết thúc. Cam kết có chữ ký của máy chủ: {promise}',
+    'audit.pending': 'Chưa ghi vào nhật ký: máy chủ giữ mọi phiếu mở đến khi kết thúc bỏ phiếu, rồi ghi tất cả (xếp theo mã) ngay trước dòng kết thúc. Cam kết có chữ ký của máy chủ:',
     'audits.h': 'Phiếu mở để kiểm tra mã hoá (không tính)',
     'audits.count': '{n} phiếu mở trong nhật ký; mỗi phiếu đã được kiểm tra mở đúng.',
     'audits.none': 'Không có phiếu mở nào trong nhật ký.',
@@ -271,7 +271,7 @@ const AUDIT_STRINGS = {
     'audit.inlog.match': 'Written to the public log at line {seq}, equal to the log verified on this page.',
     'audit.inlog.differs': 'WARNING: the server points at line {seq}, but that line of the verified log is not this opened ballot. Tell the counting committee now.',
     'audit.inlog.later': 'The server has this opened ballot at line {seq}, after the part of the log loaded. Load the log again.',
-    'audit.pending': 'Not in the log yet: the server keeps every opened ballot until voting closes, then writes them all (sorted by code) just before the close line. The server\'s signed promise: {promise}',
+    'audit.pending': 'Not in the log yet: the server keeps every opened ballot until voting closes, then writes them all (sorted by code) just before the close line. The server\'s signed promise:',
     'audits.h': 'Ballots opened to check the encryption (not counted)',
     'audits.count': '{n} opened ballots in the log; each was checked to open correctly.',
     'audits.none': 'No opened ballot in the log.',
@@ -827,6 +827,8 @@ function renderAudit() {
     log.className = `c-note ${audit.log.cls}`;
     log.dataset.outcome = audit.log.key;
     log.textContent = t(audit.log.key, audit.log.vars);
+    // The promise (a signature, 128 hex digits) on its own line.
+    if (audit.log.vars.promise) log.append(' ', el('code', { class: 'c-promise', text: audit.log.vars.promise }));
   }
 }
 
