@@ -331,3 +331,21 @@ async fn audit_refusals_have_their_status_and_code_and_change_nothing() {
             .any(|a| read_seal_code(&a.seal) == Some(s.seal_code())));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_opened_ballot_is_never_cast() {
+    // The opening publishes the ballot's randomness: cast afterwards (a
+    // page that sends the very ballot the voter opened), it would be
+    // counted with its marks public. The server refuses it, and the slip
+    // votes with a new encryption.
+    let dir = TempDir::new("audit-then-cast-the-same");
+    let server = Server::start(dir.path()).await;
+    let m = voting(&server).await;
+    let s = seal(&m, &m.credentials[0], &[HIGH, LOW]).await;
+    post_audit(&m, &request(&s)).await.expect("an honest audit");
+    let opened = s.into_ballot();
+    m.refused("the opened ballot cast", 409, "audited", m.cast(&opened))
+        .await;
+    let fresh = m.ballot(&m.credentials[0], &[HIGH, LOW], None).await;
+    m.cast(&fresh).await.expect("a new encryption is counted");
+}

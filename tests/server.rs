@@ -1219,7 +1219,10 @@ async fn openapi_lists_the_paths_and_every_answer_carries_security_headers() {
     // The voter's audit (PROTOCOL.md §5.6): every refusal it can answer.
     let audits = &paths["/api/elections/{id}/audits"]["post"]["responses"];
     for status in ["200", "403", "409", "422", "429"] {
-        assert!(audits[status].is_object(), "POST /audits documents {status}");
+        assert!(
+            audits[status].is_object(),
+            "POST /audits documents {status}"
+        );
     }
     for field in ["audit", "credential", "signature"] {
         assert!(

@@ -322,4 +322,51 @@ fn main() {
         "result {\"counts\":[[2,0,0],[0,1,2]]",
     );
     write("verify_script", "wrong-result", wrong.as_bytes());
+    // Audits (PROTOCOL.md §6.3 `audit`): two honest openings before the
+    // casts, and one whose stated mark is not the encrypted one.
+    let open_line = HONEST_SCRIPT
+        .lines()
+        .find(|l| l.starts_with("open "))
+        .expect("the honest script opens");
+    let audits = HONEST_SCRIPT.replace(
+        open_line,
+        &format!("{open_line}\n{AUDITS}"),
+    );
+    write("verify_script", "audit", audits.as_bytes());
+    let lie = HONEST_SCRIPT.replace(
+        open_line,
+        &format!("{open_line}\n{AUDIT_LIE}"),
+    );
+    write("verify_script", "audit-lie", lie.as_bytes());
+    // log_line and verify_log: the committed audit vectors (PROTOCOL.md
+    // §8.2): an audit line, a forged one, and the whole log.
+    let vectors = Path::new("../crates/tally/tests/vectors");
+    let audit_log = fs::read(vectors.join("audit.jsonl")).expect("audit.jsonl");
+    let forged_log = fs::read(vectors.join("audit-forged.jsonl")).expect("audit-forged.jsonl");
+    write("log_line", "audit-09", split_lines(&audit_log)[9]);
+    write("log_line", "audit-forged-06", split_lines(&forged_log)[6]);
+    write("verify_log", "audit.log", &audit_log);
+    // api_request: an opening sent to the audit route (pick 0x85: POST
+    // /audits on the sealed election) and a seal code looked up (0x86).
+    let body = parse_line(split_lines(&audit_log)[9])
+        .map(|e| match e.payload {
+            Payload::Audit(a) => serde_json::to_string(&a).expect("serializes"),
+            _ => unreachable!("line 9 is an audit"),
+        })
+        .expect("an audit line");
+    let request = format!(
+        "{{\"audit\":{body},\"credential\":\"{}\",\"signature\":\"{}\"}}",
+        "0".repeat(64),
+        "0".repeat(128)
+    );
+    write("api_request", "audit", &[&[0x85u8][..], request.as_bytes()].concat());
+    write("api_request", "audit-get", b"\x863JSE-S3K2-7RE5-BXY3");
 }
+
+/// Two honest audits for the honest script's election.
+const AUDITS: &str = r#"audit {"cred":1,"marks":["low","high"]}
+audit {"cred":2,"marks":[null,"confidence"]}"#;
+
+/// An opening whose second mark is stated as "low" though "high" was
+/// encrypted: the log fails there (`BadAudit`).
+const AUDIT_LIE: &str = r#"audit {"cred":1,"marks":["low","high"],"lie":[1,"low"]}"#;

@@ -235,6 +235,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/campaigns/{campaign}/elections"),
     // The body is a unit's log file: verified, refused at its first bad line.
     ("POST", "/api/campaigns/{campaign}/logs?name=fuzz.jsonl"),
+    // The voter's audit (PROTOCOL.md §5.6): an opening, and a seal code.
+    ("POST", "/api/elections/{id}/audits"),
+    ("GET", "/api/elections/{id}/audits/{body}"),
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -25,6 +25,8 @@
 //! | `issue` | `[i, ...]` | a `credentials` entry of the harness credentials `i`, signed by trustee 0 |
 //! | `cast` | `{"cred": i, "marks": [...], "signed_by": ...}` | a ballot cast with harness credential `i` |
 //! | `ballot` | a ballot body | as is |
+//! | `audit` | `{"cred": i, "marks": [...], "lie": [j, "level"]}` (`lie` optional) | a ballot sealed with harness credential `i` and opened (an `audit` entry, PROTOCOL.md §6.3); with `lie`, candidate `j`'s mark is then stated as `level` (`"high"`, …, or `null`), as a page that encrypted other marks would |
+//! | `audit_body` | an audit body | as is |
 //! | `decryption` | a decryption body with no shares | the harness trustee's real partial decryptions (with its share `x_j` under the threshold ceremony) |
 //! | `raw` | anything | the rest of the line, as a log line, unsealed |
 //!
@@ -36,11 +38,11 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use tinnhiem_core::ballot::{Ballot, Level};
+use tinnhiem_core::ballot::{Ballot, Level, SealedBallot};
 use tinnhiem_core::credential::Credential;
 use tinnhiem_core::dkg::{self, Dealing, DEALING_CONTEXT};
 use tinnhiem_core::log::{
-    entry_hash, shares_ok_message, CloseBody, ComplaintBody, CredentialsBody, DealingBody,
+    entry_hash, AuditBody, shares_ok_message, CloseBody, ComplaintBody, CredentialsBody, DealingBody,
     DecryptionBody, ElectionBody, ElectionKeyBody, Entry, Hex, HexBytes, Payload, QuorumBody,
     ResultBody, StatementBody, TrusteeKeyBody, SHARES_OK_CONTEXT,
 };
@@ -87,6 +89,15 @@ struct Cast {
     marks: Vec<Option<Level>>,
     #[serde(default)]
     signed_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Audit {
+    cred: u8,
+    marks: Vec<Option<Level>>,
+    #[serde(default)]
+    lie: Option<(usize, Option<Level>)>,
 }
 
 #[derive(Deserialize)]
@@ -335,6 +346,29 @@ impl Harness {
                     c.signed_by,
                     &mut self.rng,
                 ))
+            }
+            "audit" => {
+                let a: Audit = json(body)?;
+                if a.marks.len() > MAX_CANDIDATES || self.casts >= MAX_CASTS {
+                    return None;
+                }
+                self.casts += 1;
+                let ctx = self.tally.ballot_context()?;
+                let id = self.tally.election()?.id.clone();
+                let sealed =
+                    SealedBallot::seal(&ctx, &id, &credential(a.cred), &a.marks, None, &mut self.rng);
+                let mut body = sealed.audit_body()?;
+                if let Some((j, level)) = a.lie {
+                    *body.choices.get_mut(j)? = level;
+                }
+                Payload::Audit(body)
+            }
+            "audit_body" => {
+                let b = AuditBody::from_json(body).ok()?;
+                if b.choices.len() > MAX_CANDIDATES {
+                    return None;
+                }
+                Payload::Audit(b)
             }
             "ballot" => {
                 let b: Ballot = json(body)?;

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use rand_chacha::rand_core::SeedableRng;
+
 use tinnhiem_fuzz::script::build_log;
 use tinnhiem_fuzz::verify::{check_log, fast};
 use tinnhiem_tally::ExclusionReason;
@@ -123,4 +125,35 @@ fn threshold_script_runs_the_ceremony_with_an_upheld_complaint_and_verifies() {
             .reason,
         tinnhiem_tally::Reason::NotQualified(0)
     );
+}
+
+#[test]
+fn audit_scripts_publish_openings_and_catch_a_lie() {
+    // Two honest audits before the casts: listed, never counted.
+    let log = build_log(&corpus("verify_script", "audit")).expect("script");
+    check_log(&log);
+    let (result, exclusions, entries) = fast(&log, Some(1)).expect("honest audits");
+    assert_eq!(entries, 16);
+    assert_eq!(result.returned, 3);
+    assert!(exclusions.is_empty());
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed([1; 32]);
+    let mut t = tinnhiem_tally::Tally::new();
+    for l in tinnhiem_tally::split_lines(&log) {
+        t.push(l, &mut rng).expect("verifies");
+    }
+    assert_eq!(t.audits().len(), 2);
+    // A stated mark that is not the encrypted one fails at the audit.
+    let log = build_log(&corpus("verify_script", "audit-lie")).expect("script");
+    check_log(&log);
+    assert_eq!(
+        fast(&log, Some(1)).expect_err("a lying audit").reason,
+        tinnhiem_tally::Reason::BadAudit {
+            candidate: 1,
+            option: 0
+        }
+    );
+    // The committed vector, a seed of verify_log, verifies.
+    let log = corpus("verify_log", "audit.log");
+    check_log(&log);
+    fast(&log, Some(1)).expect("the audit vector");
 }

@@ -1804,6 +1804,7 @@ impl Election {
             } else if let Err(r) = st.tally.ballot_admissible(&ballot) {
                 Err(r)
             } else {
+                audit::not_opened(&st, &ballot)?;
                 Ok(None)
             }
         };
@@ -2300,6 +2301,9 @@ fn append_one(
                 count_refusal(st, &r);
                 return Err(exclusion_error(r));
             }
+            // An audit of these very ciphertexts may have come in since
+            // `cast` looked.
+            audit::not_opened(st, &ballot)?;
             let (entry, line) =
                 Entry::seal(seq, prev, Payload::Ballot(*ballot), &e.server_key, rng);
             match st.tally.push_sealed(&line, entry, Some(cts), rng) {

@@ -54,6 +54,10 @@ pub enum AuditRefusal {
         /// The opening's.
         found: usize,
     },
+    /// A ballot cast with the very ciphertexts of an opening (`audited`):
+    /// its randomness is public, so it would count with its marks known;
+    /// an opened ballot is never cast (a ballot refusal, not an audit's).
+    Opened,
     /// A ciphertext does not open to its mark (`bad_audit`): the log's
     /// `BadAudit`.
     Bad {
@@ -76,6 +80,7 @@ impl AuditRefusal {
             AuditRefusal::AlreadyVoted => "already_voted",
             AuditRefusal::BadSignature => "bad_signature",
             AuditRefusal::TooMany => "too_many_audits",
+            AuditRefusal::Opened => "audited",
             AuditRefusal::CandidateCount { .. } | AuditRefusal::Bad { .. } => "bad_audit",
         }
     }
@@ -98,6 +103,9 @@ impl AuditRefusal {
             AuditRefusal::TooMany => format!(
                 "Mỗi phiếu mã chỉ được kiểm tra mã hoá tối đa {AUDITS_PER_SLIP} lần. Xin gửi phiếu."
             ),
+            AuditRefusal::Opened => "Phiếu này đã được mở để kiểm tra mã hoá nên không gửi được: \
+                                     xin điền lại phiếu (trang sẽ mã hoá lại)."
+                .into(),
             AuditRefusal::CandidateCount { expected, found } => format!(
                 "Phiếu kiểm tra có {found} người được lấy phiếu, cuộc lấy phiếu có {expected}."
             ),
@@ -127,6 +135,9 @@ impl std::fmt::Display for AuditRefusal {
             AuditRefusal::TooMany => write!(
                 f,
                 "a slip may open at most {AUDITS_PER_SLIP} ballots: send the ballot"
+            ),
+            AuditRefusal::Opened => f.write_str(
+                "this ballot was opened to check its encryption and cannot be cast: fill it in again",
             ),
             AuditRefusal::CandidateCount { expected, found } => write!(
                 f,
@@ -316,6 +327,24 @@ impl Election {
             _ => None,
         }
     }
+}
+
+/// Refuses a ballot whose ciphertexts a pending audit opened
+/// ([`AuditRefusal::Opened`]).
+pub(crate) fn not_opened(
+    st: &LogState,
+    ballot: &tinnhiem_core::ballot::Ballot,
+) -> Result<(), DomainError> {
+    if st.pending.audits.is_empty() {
+        return Ok(());
+    }
+    let Some(hash) = st.tally.election_hash() else {
+        return Ok(());
+    };
+    if st.pending.audits.contains_key(&ballot.seal_digest(&hash)) {
+        return Err(DomainError::Audit(AuditRefusal::Opened));
+    }
+    Ok(())
 }
 
 /// Whether `close` would be accepted at the end of the log as it is

@@ -859,7 +859,7 @@ pub(crate) async fn close(
 #[utoipa::path(post, path = "/api/elections/{id}/ballots", request_body = BallotRequest, params(("id" = String, Path, description = "The election id.")),
     responses((status = 200, description = "Durable in the log (or was already: the same receipt)", body = ReceiptSchema),
         (status = 403, description = "A credential the committee did not issue (`forged`)", body = ErrorBody),
-        (status = 409, description = "Credential already used, or not voting (`repeated`, `phase`)", body = ErrorBody),
+        (status = 409, description = "Credential already used, not voting, or a ballot whose ciphertexts a pending audit opened (`repeated`, `phase`, `audited`)", body = ErrorBody),
         (status = 422, description = "A ballot that does not verify (`invalid_ballot`, `rejected`)", body = ErrorBody)))]
 /// A voter casts a ballot; the receipt comes only once it is durable.
 pub(crate) async fn cast(

@@ -187,6 +187,7 @@ impl From<DomainError> for ApiError {
                         StatusCode::FORBIDDEN
                     }
                     A::TooMany => StatusCode::TOO_MANY_REQUESTS,
+                    A::Opened => StatusCode::CONFLICT,
                     A::CandidateCount { .. } | A::Bad { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 (status, a.code(), a.vi())
