@@ -213,6 +213,79 @@ const STRINGS = merge(SHARED, {
   },
 });
 
+// The opened ballots' strings (Benaloh's check; kept in their own block).
+const AUDIT_STRINGS = {
+  vi: {
+    'audit.h': 'Kiểm tra phiếu mở (mã niêm phong)',
+    'audit.help': 'Cử tri bấm “Kiểm tra mã hoá” thì phiếu được mở ra và không được tính. Nhập mã niêm phong: trang này tự tính lại các lựa chọn trong phiếu đã mở, không tin máy chủ.',
+    'audit.label': 'Mã niêm phong (ví dụ ABCD-EFGH-JKMN-PQRS)',
+    'audit.go': 'Kiểm tra phiếu mở',
+    'audit.noid': 'Hãy nhập mã cuộc lấy phiếu ở trên trước.',
+    'audit.badcode': 'Mã niêm phong gồm 16 ký tự (4 nhóm 4 ký tự), ví dụ ABCD-EFGH-JKMN-PQRS. Kiểm tra lại từng ký tự.',
+    'audit.loading': 'Đang tải và tính lại phiếu mở…',
+    'audit.ok': 'Phiếu mở {seal} MỞ ĐÚNG. Các lựa chọn dưới đây do máy này tự tính lại từ phiếu mã hoá và số ngẫu nhiên đã công bố. Nếu khác lựa chọn cử tri đã ghi, điện thoại của cử tri đã mã hoá sai: báo ngay cho Ban kiểm phiếu.',
+    'audit.bad': 'CẢNH BÁO: phiếu mở {seal} KHÔNG mở đúng ({why}). Báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'audit.otherseal': 'CẢNH BÁO: phiếu máy chủ đưa ra có mã niêm phong {got}, không phải {seal}. Báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'audit.missing': 'BÁO ĐỘNG: không có phiếu mở nào mang mã niêm phong {seal}. Nếu cử tri vừa bấm “Kiểm tra mã hoá” và được cho mã này, máy chủ đã không giữ phiếu mở: báo ngay cho Ban kiểm phiếu và người giám sát. (Phiếu đã gửi thì tra bằng mã theo dõi.)',
+    'audit.error': 'Không kiểm tra được phiếu mở trên máy này: {why}',
+    'audit.where': 'người thứ {n}, {who}, mức “{level}”',
+    'audit.col.n': 'STT',
+    'audit.col.who': 'Người được lấy phiếu',
+    'audit.col.mark': 'Lựa chọn trong phiếu mở',
+    'mark.high': 'Tín nhiệm cao',
+    'mark.confidence': 'Tín nhiệm',
+    'mark.low': 'Tín nhiệm thấp',
+    'mark.none': 'Để trống',
+    'audit.inlog': 'Đã ghi vào nhật ký công khai ở dòng {seq}.',
+    'audit.inlog.match': 'Đã ghi vào nhật ký công khai ở dòng {seq}, khớp với nhật ký đã kiểm tra trên trang này.',
+    'audit.inlog.differs': 'CẢNH BÁO: máy chủ chỉ dòng {seq}, nhưng dòng đó của nhật ký đã kiểm tra không phải phiếu mở này. Báo ngay cho Ban kiểm phiếu.',
+    'audit.inlog.later': 'Máy chủ có phiếu mở này ở dòng {seq}, sau phần nhật ký đã nạp. Hãy tải lại nhật ký.',
+    'audit.pending': 'Chưa ghi vào nhật ký: máy chủ giữ mọi phiếu mở đến khi kết thúc bỏ phiếu, rồi ghi tất cả (xếp theo mã) ngay trước dòng kết thúc. Cam kết có chữ ký của máy chủ:',
+    'audits.h': 'Phiếu mở để kiểm tra mã hoá (không tính)',
+    'audits.count': '{n} phiếu mở trong nhật ký; mỗi phiếu đã được kiểm tra mở đúng.',
+    'audits.none': 'Không có phiếu mở nào trong nhật ký.',
+    'audits.item': 'Dòng {seq}: mã niêm phong {seal} — {marks}',
+    'kind.audit': 'phiếu mở (kiểm tra mã hoá)',
+    'c.audit': 'phiếu mở để kiểm tra mã hoá, không tính: mã niêm phong {seal}',
+    'c.audit.plain': 'phiếu mở để kiểm tra mã hoá, không tính',
+  },
+  en: {
+    'audit.h': 'Check an opened ballot (seal code)',
+    'audit.help': 'When a voter taps “Check the encryption”, the ballot is opened and not counted. Type its seal code: this page recomputes the marks of the opened ballot itself, trusting no server.',
+    'audit.label': 'Seal code (for example ABCD-EFGH-JKMN-PQRS)',
+    'audit.go': 'Check the opened ballot',
+    'audit.noid': 'Type the vote id above first.',
+    'audit.badcode': 'A seal code has 16 characters (4 groups of 4), for example ABCD-EFGH-JKMN-PQRS. Check each character.',
+    'audit.loading': 'Downloading and recomputing the opened ballot…',
+    'audit.ok': 'Opened ballot {seal} OPENS CORRECTLY. The marks below were recomputed on this device from the published ciphertexts and randomness. If they differ from what the voter marked, the voter\'s phone encrypted other marks: tell the counting committee at once.',
+    'audit.bad': 'WARNING: opened ballot {seal} does NOT open ({why}). Tell the counting committee and the inspector now.',
+    'audit.otherseal': 'WARNING: the server gave an opened ballot whose seal code is {got}, not {seal}. Tell the counting committee and the inspector now.',
+    'audit.missing': 'ALARM: no opened ballot has seal code {seal}. If a voter just tapped “Check the encryption” and was shown this code, the server did not keep the opened ballot: tell the counting committee and the inspector now. (A cast ballot is looked up by its tracking code.)',
+    'audit.error': 'This device could not check the opened ballot: {why}',
+    'audit.where': 'leader no. {n}, {who}, level “{level}”',
+    'audit.col.n': 'No.',
+    'audit.col.who': 'Leader rated',
+    'audit.col.mark': 'Mark in the opened ballot',
+    'mark.high': 'High confidence',
+    'mark.confidence': 'Confidence',
+    'mark.low': 'Low confidence',
+    'mark.none': 'Left empty',
+    'audit.inlog': 'Written to the public log at line {seq}.',
+    'audit.inlog.match': 'Written to the public log at line {seq}, equal to the log verified on this page.',
+    'audit.inlog.differs': 'WARNING: the server points at line {seq}, but that line of the verified log is not this opened ballot. Tell the counting committee now.',
+    'audit.inlog.later': 'The server has this opened ballot at line {seq}, after the part of the log loaded. Load the log again.',
+    'audit.pending': 'Not in the log yet: the server keeps every opened ballot until voting closes, then writes them all (sorted by code) just before the close line. The server\'s signed promise:',
+    'audits.h': 'Ballots opened to check the encryption (not counted)',
+    'audits.count': '{n} opened ballots in the log; each was checked to open correctly.',
+    'audits.none': 'No opened ballot in the log.',
+    'audits.item': 'Line {seq}: seal code {seal} — {marks}',
+    'kind.audit': 'opened ballot (encryption check)',
+    'c.audit': 'ballot opened to check the encryption, not counted: seal code {seal}',
+    'c.audit.plain': 'ballot opened to check the encryption, not counted',
+  },
+};
+for (const lang of ['vi', 'en']) Object.assign(STRINGS[lang], AUDIT_STRINGS[lang]);
+
 const tr = tn.i18n(STRINGS);
 const t = tr.t;
 const $ = (id) => document.getElementById(id);
@@ -411,6 +484,7 @@ function renderOutcome() {
   const counts = new Map();
   for (const k of a.kinds) counts.set(k, (counts.get(k) || 0) + 1);
   $('kinds').textContent = t('kinds', { list: [...counts].map(([k, n]) => `${n} × ${kindName(k)}`).join(', ') });
+  renderAudits(a);
   renderEntries();
   renderHead();
   renderTrack();
@@ -461,6 +535,7 @@ function contentOf(c, seq, kind) {
     case 'cancel': return by(t('c.cancel', { n: (b.credentials || []).length }));
     case 'open': return by(t('c.open'));
     case 'ballot': return b.signed_by ? t('c.ballot.signed', { name: b.signed_by }) : t('c.ballot');
+    case 'audit': return auditContent(seq);
     case 'close': return by(t('c.close', { forged: (b.refused || {}).forged || 0, repeated: (b.refused || {}).repeated || 0 }));
     case 'decryption': return t('c.decryption', { who: who(b.trustee) });
     case 'result': {
@@ -615,3 +690,236 @@ function main() {
 }
 
 main();
+
+// ---------------------------------------------------------------------------
+// Opened ballots (Benaloh's check). A voter who taps "Kiểm tra mã hoá" has
+// the phone open the sealed ballot: its ciphertexts, their randomness and
+// the marks go to the server as an audit, never counted, published in the
+// log at the close. Here a second device looks it up by its seal code and
+// recomputes everything with the module (op 25, `check_audit`): the seal
+// code from the election hash and the ciphertexts, and that each ciphertext
+// opens, with the published randomness, to the marks shown. The server's
+// words are taken for nothing but where to find the bytes.
+
+const audit = {
+  seal: '', // the code asked for, as written
+  outcome: null, // 'loading' | 'ok' | 'bad' | 'otherseal' | 'missing' | 'error' | 'noid' | 'badcode'
+  vars: {},
+  choices: null, // from op 25
+  names: [], // the leaders of line 0
+  log: null, // {key, vars, cls}
+  where: null, // the first ciphertext that does not open: {n, who, level}
+};
+
+// A seal code as typed: dashes and spaces skipped, upper case, O read as 0
+// and I, L as 1 (Crockford base32); null unless 16 characters.
+function readSeal(text) {
+  const s = String(text || '').replace(/[-\s]/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (!/^[0-9A-HJKMNP-TV-Z]{16}$/.test(s)) return null;
+  return s.match(/.{4}/g).join('-');
+}
+
+// The election an audit is checked against: line 0 (hashed here) and the
+// election key, from the log verified on this page when it is this vote's,
+// else from the server's log (a wrong line 0 or key gives another seal
+// code, which is reported).
+async function auditElection(id) {
+  let lines = state.id === id && state.lines.length ? state.lines : null;
+  const keyIn = (ls) => ls.map((l) => { try { return JSON.parse(l); } catch (_) { return null; } }).find((e) => e && e.kind === 'election_key');
+  if (!lines) {
+    lines = await tn.logLines(id, 0, 64);
+    while (!keyIn(lines)) {
+      const more = await tn.logLines(id, lines.length, lines.length + 64);
+      if (!more.length) break;
+      lines = lines.concat(more);
+    }
+  }
+  const first = JSON.parse(lines[0]);
+  const keyLine = keyIn(lines);
+  if (!first || first.kind !== 'election' || !keyLine) throw new Error(tr.lang() === 'en' ? 'the log has no election key yet' : 'nhật ký chưa có khoá chung');
+  return { id, hash: tn.sha256(lines[0]), key: keyLine.body.key, body: first.body };
+}
+
+
+async function lookupAudit(text) {
+  const id = state.id || $('eid').value.trim();
+  audit.seal = String(text || '').trim().toUpperCase();
+  audit.choices = null;
+  audit.log = null;
+  audit.where = null;
+  audit.vars = { seal: audit.seal };
+  if (!id) { audit.outcome = 'noid'; renderAudit(); return; }
+  const seal = readSeal(text);
+  if (!seal) { audit.outcome = 'badcode'; renderAudit(); return; }
+  audit.seal = seal;
+  audit.vars = { seal };
+  audit.outcome = 'loading';
+  renderAudit();
+  let r;
+  try {
+    r = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}/audits/${encodeURIComponent(seal)}`);
+  } catch (e) {
+    if (e instanceof tn.ApiError && e.status === 404) audit.outcome = 'missing';
+    else { audit.outcome = 'error'; audit.vars = { seal, why: e instanceof tn.ApiError ? e.text(tr.lang()) : String(e.message || e) }; }
+    renderAudit();
+    return;
+  }
+  let e;
+  try {
+    await tn.load();
+    e = await auditElection(id);
+  } catch (x) {
+    audit.outcome = 'error';
+    audit.vars = { seal, why: x instanceof tn.ApiError ? x.text(tr.lang()) : String(x.message || x) };
+    renderAudit();
+    return;
+  }
+  audit.names = (e.body.candidates || []).map((c) => c.name);
+  let check;
+  try {
+    check = tn.callSync('check_audit', { election: { election_hash: e.hash, election_key: e.key }, audit: r.audit });
+  } catch (x) {
+    audit.outcome = 'bad';
+    audit.vars = { seal, why: String(x.message || x) };
+    renderAudit();
+    return;
+  }
+  if (readSeal(check.seal) !== seal) {
+    audit.outcome = 'otherseal';
+    audit.vars = { seal, got: check.seal };
+  } else if (!check.ok) {
+    audit.outcome = 'bad';
+    // The module names the first ciphertext that does not open.
+    const who = audit.names[check.candidate] === undefined ? `#${check.candidate + 1}` : audit.names[check.candidate];
+    audit.vars = { seal };
+    audit.where = { n: check.candidate + 1, who, level: check.level };
+  } else {
+    audit.outcome = 'ok';
+    audit.choices = check.choices;
+  }
+  audit.log = auditLogStatus(r);
+  renderAudit();
+}
+
+// Where the audit is: in the log (checked against the verified log when it
+// is loaded) or still pending with the server's promise.
+function auditLogStatus(r) {
+  if (r.seq === null || r.seq === undefined) return { key: 'audit.pending', vars: { promise: r.promise || '' }, cls: 'c-warn' };
+  if (!state.answer || !state.text) return { key: 'audit.inlog', vars: { seq: r.seq }, cls: 'c-ok' };
+  const line = state.lines[r.seq];
+  if (line === undefined) return { key: 'audit.inlog.later', vars: { seq: r.seq }, cls: 'c-warn' };
+  let same = false;
+  try {
+    const x = JSON.parse(line);
+    same = x.kind === 'audit' && x.body.ciphertexts === r.audit.ciphertexts && x.body.randomness === r.audit.randomness;
+  } catch (_) { same = false; }
+  return same ? { key: 'audit.inlog.match', vars: { seq: r.seq }, cls: 'c-ok' } : { key: 'audit.inlog.differs', vars: { seq: r.seq }, cls: 'c-bad' };
+}
+
+function renderAudit() {
+  const box = $('audit-result');
+  if (!audit.outcome) { box.hidden = true; return; }
+  box.hidden = false;
+  const verdict = $('audit-verdict');
+  const cls = { ok: 'c-ok', loading: '', noid: 'c-warn', badcode: 'c-warn' }[audit.outcome] ?? 'c-bad';
+  verdict.className = `c-note ${cls}`.trim();
+  verdict.dataset.outcome = audit.outcome;
+  const w = audit.where;
+  const vars = w ? { ...audit.vars, why: t('audit.where', { n: w.n, who: w.who, level: t(`mark.${w.level}`) }) } : audit.vars;
+  verdict.textContent = t(`audit.${audit.outcome}`, vars);
+  if (w) { verdict.dataset.candidate = String(w.n - 1); verdict.dataset.level = w.level; } else { delete verdict.dataset.candidate; delete verdict.dataset.level; }
+  const marks = $('audit-marks');
+  $('audit-marks-box').hidden = !audit.choices;
+  if (audit.choices) {
+    marks.replaceChildren(
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('audit.col.n') }), el('th', { scope: 'col', class: 'c-l', text: t('audit.col.who') }), el('th', { scope: 'col', class: 'c-l', text: t('audit.col.mark') }))),
+      el('tbody', {}, audit.choices.map((c, i) => el('tr', { dataset: { choice: c || 'none' } },
+        el('td', { text: String(i + 1) }),
+        el('td', { class: 'c-l', text: audit.names[i] === undefined ? `#${i + 1}` : audit.names[i] }),
+        el('td', { class: `c-l c-mark${c && c !== 'none' ? '' : ' c-mark-none'}`, text: t(`mark.${c || 'none'}`) })))));
+  } else {
+    marks.replaceChildren();
+  }
+  const log = $('audit-log');
+  log.hidden = !audit.log;
+  if (audit.log) {
+    log.className = `c-note ${audit.log.cls}`;
+    log.dataset.outcome = audit.log.key;
+    log.textContent = t(audit.log.key, audit.log.vars);
+    // The promise (a signature, 128 hex digits) on its own line.
+    if (audit.log.vars.promise) log.append(' ', el('code', { class: 'c-promise', text: audit.log.vars.promise }));
+  }
+}
+
+// The audits of a verified log: the module's tally's list when its answer
+// has one, else each audit line the verifier accepted opened again here
+// with op 25 (seal code and marks, from line 0's hash and the election key
+// of the same verified log). The count and one line each.
+const auditLists = new WeakMap();
+
+function auditsOf(a) {
+  if (Array.isArray(a.audits)) return a.audits;
+  if (auditLists.has(a)) return auditLists.get(a);
+  const failSeq = a.failure && !incomplete(a) ? a.failure.seq : Infinity;
+  const seqs = a.kinds.map((k, seq) => (k === 'audit' && seq < failSeq ? seq : -1)).filter((seq) => seq >= 0);
+  let list = [];
+  try {
+    const key = state.lines.map((l) => { try { return JSON.parse(l); } catch (_) { return null; } }).find((e) => e && e.kind === 'election_key');
+    const election = { election_hash: tn.sha256(state.lines[0]), election_key: key.body.key };
+    list = seqs.map((seq) => {
+      const x = tn.callSync('check_audit', { election, audit: JSON.parse(state.lines[seq]).body });
+      return { seq, seal: x.seal, choices: x.choices };
+    });
+  } catch (_) {
+    list = null; // not readable here: the line table still shows each audit line
+  }
+  auditLists.set(a, list);
+  return list;
+}
+
+function renderAudits(a) {
+  const list = a.kinds.includes('audit') || Array.isArray(a.audits) ? auditsOf(a) : null;
+  $('audits-box').hidden = list === null;
+  if (list === null) return;
+  const names = (a.election && a.election.candidates || []).map((c) => c.name);
+  $('audits-count').textContent = list.length ? t('audits.count', { n: list.length }) : t('audits.none');
+  $('audits-count').dataset.count = String(list.length);
+  $('audits').replaceChildren(...list.map((x) => el('li', { dataset: { seq: x.seq, seal: x.seal } }, t('audits.item', {
+    seq: x.seq,
+    seal: x.seal,
+    marks: (x.choices || []).map((c, i) => `${names[i] || `#${i + 1}`}: ${t(`mark.${c || 'none'}`)}`).join('; '),
+  }))));
+}
+
+// An audit line in the entries table: its seal code when the module's
+// answer lists it.
+function auditContent(seq) {
+  const list = state.answer ? auditsOf(state.answer) : null;
+  const x = list ? list.find((y) => y.seq === seq) : null;
+  return x ? t('c.audit', { seal: x.seal }) : t('c.audit.plain');
+}
+
+function initAudits() {
+  tr.onChange(renderAudit);
+  $('audit-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    lookupAudit($('seal').value).catch((e) => { audit.outcome = 'error'; audit.vars = { seal: audit.seal, why: String(e.message || e) }; renderAudit(); });
+  });
+  // Opened from the voter's QR code: /inspector?id=…&seal=… checks at once.
+  const params = new URLSearchParams(location.search);
+  const seal = params.get('seal');
+  if (seal) {
+    $('seal').value = seal;
+    $('audit-h').scrollIntoView({ block: 'start' });
+    $('audit-h').focus({ preventScroll: true });
+    // The answer, once in, at the top of the screen (a phone that scanned
+    // the voter's QR code sees the verdict and the marks first).
+    if (params.get('id')) {
+      lookupAudit(seal)
+        .then(() => $('audit-result').scrollIntoView({ block: 'start' }))
+        .catch((e) => { audit.outcome = 'error'; audit.vars = { seal, why: String(e.message || e) }; renderAudit(); });
+    }
+  }
+}
+
+initAudits();

@@ -10,7 +10,10 @@
 // key and refuses to show the ballot when they differ. A code typed by hand
 // without the check shows the short fingerprint to compare with the slip.
 //
-// Screens: loading → (problem | wait | ballot → review → sending → receipt).
+// Screens: loading → (problem | wait | ballot → review → sealed →
+// (sending → receipt | audited → ballot)). The review seals the ballot and
+// shows its seal code; "Kiểm tra mã hoá" opens it (Benaloh's check, never
+// counted, the slip stays unused) for a second device to recompute.
 // `#track=CODE` instead of a credential opens the small lookup screen (the
 // receipt's QR code points there).
 
@@ -53,7 +56,24 @@ const STRINGS = {
     'review.all': 'Bạn để trống cả {count} người. Phiếu vẫn được tính là phiếu thu vào nhưng không có phần nào hợp lệ, nên không tính cho ai. Muốn đánh giá thì bấm “Sửa lại”.',
     'review.none': 'Để trống — phần này không hợp lệ',
     'review.back': 'Sửa lại',
-    'review.send': 'Mã hoá và gửi phiếu',
+    'review.seal': 'Mã hoá phiếu',
+    'sealing': 'Đang mã hoá phiếu trên điện thoại…',
+    'seal.code': 'Mã niêm phong',
+    'sealed.h': 'Bước 2/3 · Phiếu đã mã hoá',
+    'sealed.what': 'Mã này là dấu của phiếu vừa mã hoá: “Gửi phiếu” để bỏ phiếu, hoặc “Kiểm tra mã hoá” để mở chính phiếu này ra (không tính) và xem trên máy khác rằng điện thoại đã mã hoá đúng.',
+    'sealed.send': 'Gửi phiếu',
+    'sealed.check': 'Kiểm tra mã hoá',
+    'auditing': 'Đang mở phiếu để kiểm tra…',
+    'audited.h': 'Đã mở phiếu để kiểm tra',
+    'audited.note': 'Phiếu này đã được mở ra và KHÔNG được tính. Phiếu mã của bạn chưa dùng: làm lại phiếu rồi gửi.',
+    'audited.how': 'Quét mã QR này bằng một máy khác: máy đó tự tính lại các lựa chọn trong phiếu đã mở. Nếu khác lựa chọn của bạn, báo ngay cho Ban kiểm phiếu.',
+    'audited.link': 'Mở trang kiểm tra phiếu mở',
+    'audited.again': 'Làm lại phiếu',
+    'audited.qr': 'Mã QR mở trang kiểm tra phiếu mở {seal}',
+    'p.audit.h': 'Chưa kiểm tra được phiếu',
+    'p.audit.help': 'Phiếu chưa được gửi và lựa chọn của bạn vẫn còn. Bấm “Làm lại phiếu” để mã hoá lại, rồi gửi hoặc kiểm tra.',
+    'p.auditnet': 'Không kết nối được với máy chủ để mở phiếu.',
+    'p.audit.dead': 'Phiếu mã này không bỏ phiếu được nữa. Báo cho Ban kiểm phiếu.',
     'sign.legend': 'Ký tên (không bắt buộc)',
     'sign.warning': 'Nếu ký tên, tên của bạn sẽ được công bố cùng phiếu: mọi người sẽ biết bạn đã bỏ phiếu, nhưng không ai biết bạn đã chọn gì. Không ký thì phiếu hoàn toàn ẩn danh.',
     'sign.want': 'Tôi muốn ký tên lên phiếu',
@@ -61,7 +81,6 @@ const STRINGS = {
     'sign.missing': 'Hãy nhập họ và tên, hoặc bỏ chọn ô ký tên.',
     'sign.long': 'Tên quá dài.',
     'sending.h': 'Đang gửi phiếu…',
-    'sending.encrypting': 'Đang mã hoá phiếu trên điện thoại…',
     'sending.sending': 'Đang gửi phiếu đã mã hoá…',
     'sending.offline': 'Mất kết nối. Phiếu đã mã hoá được giữ an toàn trên điện thoại này và sẽ tự gửi lại khi có mạng (lần thử {n}). Đừng đóng trang; nếu đã đóng, quét lại mã để gửi tiếp.',
     'sending.offline.h': 'Chưa gửi được — đang chờ mạng',
@@ -164,7 +183,24 @@ const STRINGS = {
     'review.all': 'You left all {count} empty. The ballot still counts as returned, but none of its entries is valid, so it counts for no one. To rate anyone, tap “Change”.',
     'review.none': 'Empty — this entry is invalid',
     'review.back': 'Change',
-    'review.send': 'Encrypt and send the ballot',
+    'review.seal': 'Encrypt the ballot',
+    'sealing': 'Encrypting the ballot on this phone…',
+    'seal.code': 'Seal code',
+    'sealed.h': 'Step 2/3 · Ballot encrypted',
+    'sealed.what': 'This code marks the ballot just encrypted: “Send” casts it, or “Check the encryption” opens this very ballot (not counted) so that another device shows the phone encrypted your marks.',
+    'sealed.send': 'Send',
+    'sealed.check': 'Check the encryption',
+    'auditing': 'Opening the ballot for the check…',
+    'audited.h': 'Ballot opened for the check',
+    'audited.note': 'This ballot was opened and is NOT counted. Your slip is still unused: fill in again, then send.',
+    'audited.how': 'Scan this QR code with another device: it recomputes the marks of the opened ballot by itself. If they differ from yours, tell the counting committee at once.',
+    'audited.link': 'Open the check of the opened ballot',
+    'audited.again': 'Fill in again',
+    'audited.qr': 'QR code opening the check of the opened ballot {seal}',
+    'p.audit.h': 'The ballot could not be checked',
+    'p.audit.help': 'Nothing was sent and your marks are kept. Tap “Fill in the ballot again” to encrypt anew, then send or check.',
+    'p.auditnet': 'Cannot reach the server to open the ballot.',
+    'p.audit.dead': 'This slip cannot vote any more. Tell the counting committee.',
     'sign.legend': 'Sign the ballot (optional)',
     'sign.warning': 'If you sign, your name is published with the ballot: everyone can see WHO voted, but no one can see what you chose. Unsigned, the ballot is fully anonymous.',
     'sign.want': 'I want to sign my ballot',
@@ -172,7 +208,6 @@ const STRINGS = {
     'sign.missing': 'Type your full name, or untick the signature box.',
     'sign.long': 'The name is too long.',
     'sending.h': 'Sending the ballot…',
-    'sending.encrypting': 'Encrypting the ballot on this phone…',
     'sending.sending': 'Sending the encrypted ballot…',
     'sending.offline': 'Connection lost. The encrypted ballot is kept safe on this phone and is sent again when the network is back (attempt {n}). Keep this page open; if you closed it, scan your code again to continue.',
     'sending.offline.h': 'Not sent yet — waiting for the network',
@@ -276,6 +311,13 @@ const state = {
   retryTimer: null,
   waitTimer: null,
   resultsTimer: null,
+  // The ballot sealed by the module (op 22) and not yet sent or opened:
+  // `{ballot, tracking, seal, signed_by}`. Its randomness stays inside the
+  // module; the page holds only what it would send.
+  sealed: null,
+  // An opened ballot (op 23) whose POST has not been answered yet: the same
+  // body is sent again on "try again" (the server takes a retry).
+  opened: null,
 };
 
 // ---------------------------------------------------------------- storage
@@ -363,7 +405,7 @@ function dropRecord() {
 
 // ---------------------------------------------------------------- screens
 
-const SCREENS = ['loading', 'problem', 'wait', 'ballot', 'review', 'sending', 'receipt', 'lookup'];
+const SCREENS = ['loading', 'problem', 'wait', 'ballot', 'review', 'sealed', 'audited', 'sending', 'receipt', 'lookup'];
 
 function show(name, { focus = true } = {}) {
   for (const s of SCREENS) $(`s-${s}`).hidden = s !== name;
@@ -411,18 +453,19 @@ function showDossier(body) {
 // A problem screen: `key` names the heading (`p.<key>.h`) and text
 // (`p.<key>`); `err` (an ApiError) adds the server's own words when no key
 // text fits.
-function problem(key, { err, retry, restart, manual, results } = {}) {
+function problem(key, { err, retry, restart, manual, results, both } = {}) {
   stopTimers();
   tr.say($('problem-h'), `p.${key}.h`);
   const text = $('problem-text');
   // Red for a problem; the published result is good news.
   text.className = `v-note ${key === 'done' ? 'v-note-ok' : 'v-note-bad'}`;
-  if (STRINGS.vi[`p.${key}`]) tr.say(text, `p.${key}`);
+  if (both) bothLanguages(text, both.vi, both.en);
+  else if (STRINGS.vi[`p.${key}`]) tr.say(text, `p.${key}`);
   else if (err && (err.message_vi || err.message_en)) tr.sayBoth(text, err.message_vi, err.message_en);
   else tr.say(text, 'p.unknown', { code: err?.error || key });
   const help = $('problem-help');
-  if (restart) tr.say(help, 'p.help.restart');
-  else if (STRINGS.vi[`p.${key}.help`]) tr.say(help, `p.${key}.help`);
+  if (STRINGS.vi[`p.${key}.help`]) tr.say(help, `p.${key}.help`);
+  else if (restart) tr.say(help, 'p.help.restart');
   else { help.textContent = ''; delete help.dataset.i18n; delete help.dataset.textVi; delete help.dataset.textEn; }
   $('problem-retry').hidden = !retry;
   $('problem-retry').onclick = retry || null;
@@ -432,6 +475,20 @@ function problem(key, { err, retry, restart, manual, results } = {}) {
   $('problem-results').href = resultsHref();
   $('manual').hidden = !manual;
   show('problem');
+}
+
+// A refusal in Vietnamese with the English beside it, whatever the page's
+// language (the voter may show it to a committee member who reads either).
+function bothLanguages(el, vi, en) {
+  delete el.dataset.i18n;
+  delete el.dataset.i18nVars;
+  delete el.dataset.textVi;
+  delete el.dataset.textEn;
+  const gloss = document.createElement('span');
+  gloss.lang = 'en';
+  gloss.className = 'v-gloss';
+  gloss.textContent = en && en !== vi ? en : '';
+  el.replaceChildren(vi || en || '', ' ', gloss);
 }
 
 // The results page of this election (R11). It finds this phone's proof of
@@ -593,9 +650,12 @@ function signedBy() {
 
 // ---------------------------------------------------------------- sending
 
-async function encryptAndSend() {
+// The review's button: the module seals the ballot (op 22: encrypts,
+// proves, signs, and keeps the randomness) and the page shows its seal code
+// before anything is sent; then the voter sends it or has it opened.
+async function sealBallot() {
   if (state.record?.ballot) {
-    // Already encrypted (a second tap): never make a second ballot.
+    // Already sent once (a second tap, a reload): never make a second ballot.
     await send();
     return;
   }
@@ -610,16 +670,15 @@ async function encryptAndSend() {
   err.textContent = '';
   delete err.dataset.i18n;
   $('signed-by').removeAttribute('aria-invalid');
-  show('sending');
-  tr.say($('sending-h'), 'sending.h');
-  tr.say($('sending-text'), 'sending.encrypting');
-  $('resend').hidden = true;
+  const button = $('review-seal');
+  button.disabled = true;
+  tr.say(button, 'sealing');
   await tn.nextPaint();
   const e = state.election;
   let answer;
   try {
     await tn.load();
-    answer = tn.callSync('encrypt_ballot', {
+    answer = tn.callSync('seal_ballot', {
       election_id: state.id,
       election_hash: e.hash,
       election_key: e.key,
@@ -628,16 +687,49 @@ async function encryptAndSend() {
       signed_by: sig.name,
       seed: tn.seed(),
     });
-  } catch (e) {
-    if (e instanceof tn.WasmError) {
-      problem('badcred', { restart: backToBallot });
-    } else {
-      problem('wasm', { retry: encryptAndSend });
-    }
+  } catch (x) {
+    if (x instanceof tn.WasmError) problem('badcred', { restart: backToBallot });
+    else problem('wasm', { retry: sealBallot });
     return;
+  } finally {
+    button.disabled = false;
+    tr.say(button, 'review.seal');
   }
-  // Saved before the first send: from here a drop loses nothing.
-  saveRecord({ v: RECORD_VERSION, tracking: answer.tracking, ballot: answer.ballot, election_hash: e.hash, pass: resultPass(e.hash), saved: Date.now() });
+  state.sealed = { ballot: answer.ballot, tracking: answer.tracking, seal: answer.seal, signed_by: sig.name };
+  showSeal($('seal-code'), answer.seal);
+  show('sealed');
+}
+
+// A seal code in two halves that wrap as wholes on a narrow phone; the
+// text stays XXXX-XXXX-XXXX-XXXX.
+function showSeal(el, seal) {
+  const at = seal.length > 10 ? 10 : seal.length;
+  const half = (text) => {
+    const span = document.createElement('span');
+    span.className = 'v-seal-half';
+    span.textContent = text;
+    return span;
+  };
+  el.replaceChildren(half(seal.slice(0, at)), half(seal.slice(at)));
+  el.dataset.seal = seal;
+}
+
+// "Gửi phiếu": the module forgets the randomness (op 24) and the sealed
+// ballot is sent as before: saved first, so that a drop loses nothing.
+async function sendSealed() {
+  const sealed = state.sealed;
+  if (!sealed) return;
+  try { tn.callSync('forget_sealed', {}); } catch (_) { /* nothing held: the ballot is sent anyway */ }
+  state.sealed = null;
+  saveRecord({
+    v: RECORD_VERSION,
+    tracking: sealed.tracking,
+    seal: sealed.seal,
+    ballot: sealed.ballot,
+    election_hash: state.election.hash,
+    pass: resultPass(state.election.hash),
+    saved: Date.now(),
+  });
   // The choices are not needed any more; the form is cleared so that the
   // phone, handed to someone, does not show them.
   state.choices = state.choices.map(() => null);
@@ -645,7 +737,86 @@ async function encryptAndSend() {
   $('sign').checked = false;
   $('signed-by').value = '';
   $('sign-box').hidden = true;
+  show('sending');
   await send();
+}
+
+// "Kiểm tra mã hoá": the module opens the sealed ballot (op 23: the
+// ciphertexts, their randomness and the marks, and the slip's signature on
+// the seal), and the server keeps it as an audit, never counted. The marks
+// stay in the form: the voter fills in again and gets a new encryption.
+async function checkSealed() {
+  if (!state.opened) {
+    const sealed = state.sealed;
+    if (!sealed) return;
+    try {
+      state.opened = { seal: sealed.seal, body: tn.callSync('open_sealed', { seal: sealed.seal }) };
+    } catch (_) {
+      state.sealed = null;
+      problem('wasm', { restart: backToBallot });
+      return;
+    }
+    state.sealed = null;
+  }
+  const button = $('sealed-check');
+  button.disabled = true;
+  tr.say(button, 'auditing');
+  try {
+    await tn.api('POST', `/api/elections/${encodeURIComponent(state.id)}/audits`, state.opened.body);
+  } catch (e) {
+    onAuditError(e);
+    return;
+  } finally {
+    button.disabled = false;
+    tr.say(button, 'sealed.check');
+  }
+  // The code this page sealed and showed (the server's answer names it too).
+  const { seal } = state.opened;
+  state.opened = null;
+  showAudited(seal);
+}
+
+function onAuditError(e) {
+  if (!(e instanceof tn.ApiError)) e = new tn.ApiError({ status: 0, error: 'network' });
+  // Not answered: the same opening may be sent again. Refused: the opened
+  // ballot is of no further use, the voter fills in again.
+  const retry = e.retryable ? checkSealed : null;
+  if (!retry) state.opened = null;
+  const vi = e.status === 0 ? STRINGS.vi['p.auditnet'] : e.message_vi;
+  const en = e.status === 0 ? STRINGS.en['p.auditnet'] : e.message_en;
+  // A slip that voted, was cancelled or was never issued cannot vote
+  // either: no "fill in again", the committee is the way out.
+  const dead = ['already_voted', 'cancelled', 'not_issued'].includes(e.error);
+  problem('audit', {
+    both: { vi: vi || STRINGS.vi['p.unknown'].replace('{code}', e.error), en: en || STRINGS.en['p.unknown'].replace('{code}', e.error) },
+    retry,
+    restart: dead ? null : backToBallot,
+  });
+  if (dead) tr.say($('problem-help'), 'p.audit.dead');
+  $('problem-text').dataset.error = e.error || '';
+}
+
+async function showAudited(seal) {
+  showSeal($('a-seal'), seal);
+  // The inspector page of this server, with the vote and the seal filled
+  // in, for a second device (PROTOCOL: the page there recomputes the marks).
+  const url = `${location.origin}/inspector?id=${encodeURIComponent(state.id)}&seal=${encodeURIComponent(seal)}`;
+  $('a-link').href = url;
+  show('audited');
+  const img = $('a-qr');
+  img.hidden = true;
+  try {
+    const { svg } = await tn.call('qr_svg', { text: url });
+    if (svg) {
+      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+      img.dataset.i18nLabel = 'audited.qr';
+      img.dataset.i18nVars = JSON.stringify({ seal });
+      img.alt = tr.t('audited.qr', { seal });
+      img.hidden = false;
+    }
+  } catch (_) {
+    img.hidden = true; // the code and the link are shown; the QR is a convenience
+  }
 }
 
 const RETRY_DELAYS = [2000, 4000, 8000, 15000];
@@ -679,6 +850,7 @@ async function send() {
   saveRecord({
     v: RECORD_VERSION,
     tracking: state.record.tracking,
+    seal: state.record.seal || null,
     receipt,
     election_hash: state.record.election_hash,
     signed_by: state.record.ballot?.signed_by ?? null,
@@ -780,6 +952,10 @@ async function showReceipt(again) {
   tr.say($('receipt-h'), again ? 'receipt.again.h' : 'receipt.h');
   tr.say($('receipt-note'), again ? 'receipt.again' : KIOSK ? 'kiosk.ok' : 'receipt.ok');
   $('r-code').textContent = code;
+  // The seal code shown before sending (a receipt kept by an older page
+  // has none).
+  if (state.record.seal) showSeal($('r-seal'), state.record.seal);
+  $('r-seal-line').hidden = !state.record.seal;
   $('r-seq').textContent = String(r.seq);
   $('r-entry').textContent = r.entry_hash;
   // R4: the name the ballot declares, as the phone sent it; the tracking
@@ -831,6 +1007,7 @@ function saveReceipt() {
     election: state.id,
     election_hash: state.record.election_hash || null,
     tracking: code,
+    seal: state.record.seal || null,
     seq: r.seq,
     entry_hash: r.entry_hash,
     head: r.head,
@@ -1222,7 +1399,10 @@ function wire() {
     renderBallot();
     show('ballot');
   });
-  $('review-send').addEventListener('click', encryptAndSend);
+  $('review-seal').addEventListener('click', sealBallot);
+  $('sealed-send').addEventListener('click', sendSealed);
+  $('sealed-check').addEventListener('click', checkSealed);
+  $('audited-again').addEventListener('click', backToBallot);
   $('signed-by').addEventListener('input', () => {
     const err = $('sign-error');
     err.textContent = '';

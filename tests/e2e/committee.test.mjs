@@ -393,7 +393,7 @@ test('five voters cast from phones while the console counts the ballots returned
   await other.locator('#cand-0 .v-level[data-level="low"]').tap();
   await other.getByRole('button', { name: 'Xem lại phiếu' }).tap();
   await c.shown(other, 's-review');
-  await other.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await c.sealAndSend(other);
   await c.shown(other, 's-problem');
   const chair = M.members[0].page;
   await chair.waitForSelector('#live-returned:text-is("5")', { timeout: 10000 });

@@ -363,7 +363,7 @@ test('2. slips: attendance confirmed, batches that add up, a leave-page warning,
   await torn.page.locator('#cand-0 .v-level[data-level="high"]').tap();
   await torn.page.locator('#cand-1 .v-level[data-level="high"]').tap();
   await torn.page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
-  await torn.page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await c.sealAndSend(torn.page);
   await torn.page.waitForFunction(() => /huỷ/i.test(document.body.innerText), null, { timeout: 30000 });
   await torn.ctx.close();
   clean();

@@ -332,3 +332,25 @@ export async function accessibilityProblems(page, { minTarget = 44, minContrast 
     return out;
   }, { minTarget, minContrast });
 }
+
+/// The voter page's last steps, from the review: "Mã hoá phiếu" seals the
+/// ballot, the seal code is shown (four groups of four characters) with
+/// "Gửi phiếu" and "Kiểm tra mã hoá" and nothing is sent yet; then "Gửi
+/// phiếu". `press` is 'tap' (a phone) or 'click'. Returns the seal code.
+export async function sealAndSend(page, { press = 'tap' } = {}) {
+  const seal = await sealBallot(page, { press });
+  const send = page.getByRole('button', { name: 'Gửi phiếu', exact: true });
+  await (press === 'click' ? send.click() : send.tap());
+  return seal;
+}
+
+/// From the review, "Mã hoá phiếu": waits for the seal screen and returns
+/// the seal code shown (checked to be a seal code).
+export async function sealBallot(page, { press = 'tap' } = {}) {
+  const seal = page.getByRole('button', { name: 'Mã hoá phiếu', exact: true });
+  await (press === 'click' ? seal.click() : seal.tap());
+  await page.waitForSelector('#s-sealed:not([hidden])', { timeout: 30000 });
+  const code = (await page.locator('#seal-code').textContent()).trim();
+  if (!/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/.test(code)) throw new Error(`not a seal code on the seal screen: ${code}`);
+  return code;
+}

@@ -156,7 +156,7 @@ export async function voterCasts(page, voterUrl, marks, { signedBy, shotName } =
     await page.locator('#sign').check();
     await page.fill('#signed-by', signedBy);
   }
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await shown(page, 's-receipt');
   if (shotName) await h.shot(page, shotName);
   return (await page.locator('#r-code').textContent()).trim();

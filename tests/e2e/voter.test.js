@@ -165,7 +165,7 @@ test('a voter opens the QR link, marks every candidate, reviews, and gets a rece
   await h.shot(page, 'voter-1-review-en');
   await page.locator('#lang').tap();
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await screen(page, 'receipt');
   const code = (await page.locator('#r-code').textContent()).trim();
   assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -216,7 +216,7 @@ test('a voter who leaves a candidate empty is warned, per candidate, that the en
   assert.ok((await items.nth(1).textContent()).includes('Để trống — phần này không hợp lệ'));
   assert.ok(!(await items.nth(0).textContent()).includes('Để trống'));
   await h.shot(page, 'voter-2-review-empty');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await screen(page, 'receipt');
   receipts.v2 = await lookUp((await page.locator('#r-code').textContent()).trim());
   assertClean(problems);
@@ -247,14 +247,17 @@ test('a voter signs the ballot using only the keyboard, after a plain warning th
   await page.keyboard.press('Space');
   // Ticking the box moves to the name; an empty name is refused.
   assert.equal(await page.evaluate(() => document.activeElement.id), 'signed-by');
-  await tabTo(page, '#review-send');
+  await tabTo(page, '#review-seal');
   await page.keyboard.press('Enter');
   assert.equal(await page.locator('#sign-error').textContent(), 'Hãy nhập họ và tên, hoặc bỏ chọn ô ký tên.');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'signed-by');
   await page.keyboard.type(SIGNER);
   await h.shot(page, 'voter-3-sign');
   await a11y(page, 'the signature');
-  await tabTo(page, '#review-send');
+  await tabTo(page, '#review-seal');
+  await page.keyboard.press('Enter');
+  await screen(page, 'sealed');
+  await tabTo(page, '#sealed-send');
   await page.keyboard.press('Enter');
   await screen(page, 'receipt');
   receipts.v3 = await lookUp((await page.locator('#r-code').textContent()).trim());
@@ -280,7 +283,7 @@ test('the answer is lost after the ballot landed and the tab is closed: the QR r
   await mark(page, MARKS.v4);
   await page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
   await screen(page, 'review');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await page.waitForSelector('#resend:not([hidden])', { timeout: 30000 });
   assert.ok(landed && landed.tracking, 'the first send reached the server');
   assert.equal((await page.locator('#sending-code').textContent()).trim(), landed.tracking);
@@ -312,7 +315,7 @@ test('offline before sending: the encrypted ballot waits on the phone and goes w
   await page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
   await screen(page, 'review');
   await context.setOffline(true);
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await page.waitForSelector('#resend:not([hidden])', { timeout: 30000 });
   assert.equal(await page.locator('#sending-h').textContent(), 'Chưa gửi được — đang chờ mạng');
   const pending = (await page.locator('#sending-code').textContent()).trim();
@@ -447,7 +450,7 @@ test('when that question fails, the ballot is still shown, and the server refuse
   await mark(page, ['low', 'low', 'low']);
   await page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
   await screen(page, 'review');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).tap();
+  await h.sealAndSend(page);
   await screen(page, 'problem');
   assert.equal(await page.locator('#problem-h').textContent(), 'Mã này đã được dùng để bỏ phiếu');
   assertClean(problems);

@@ -200,7 +200,7 @@ test('a signed ballot: the warning says "mọi người sẽ biết bạn đã b
   assert.ok(!/\bAI\b/.test(warning), `no "AI" to read as the English acronym: ${warning}`);
   // A refusal of an empty name is not left on the screen after "Sửa lại".
   await page.locator('#sign').check();
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await page.getByRole('button', { name: 'Mã hoá phiếu' }).click();
   assert.equal(await page.locator('#sign-error').textContent(), 'Hãy nhập họ và tên, hoặc bỏ chọn ô ký tên.');
   await page.getByRole('button', { name: 'Sửa lại' }).click();
   await screen(page, 'ballot');
@@ -211,7 +211,7 @@ test('a signed ballot: the warning says "mọi người sẽ biết bạn đã b
   await page.locator('#signed-by').fill(SIGNER);
   assert.deepEqual(await monospaceBoxes(page), []);
   await shots(page, 'review-signed');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await screen(page, 'receipt');
   const code = (await page.locator('#r-code').textContent()).trim();
   assert.equal(await page.locator('#r-signed').textContent(), `Phiếu có ký tên: ${SIGNER}`);
@@ -267,7 +267,7 @@ test('an all-blank ballot is told it counts for no one, not that "the rest still
   assert.ok(en.includes('counts for no one') && !en.includes('the rest'), en);
   await page.locator('#lang').click();
   await shots(page, 'review-all-blank');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await screen(page, 'receipt');
   assert.equal(await page.locator('#r-signed').textContent(), 'Phiếu không ký tên (ẩn danh).');
   clean(problems);
@@ -325,7 +325,7 @@ test('on a slow network the loading screen shows its steps and the module\'s byt
   await mark(page, MARKS.slow);
   await page.getByRole('button', { name: 'Xem lại phiếu' }).click();
   await screen(page, 'review');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await screen(page, 'receipt');
   clean(problems);
 });
@@ -352,7 +352,7 @@ test('a refused ballot shows the server\'s own words in Vietnamese and English (
   await mark(page, MARKS.laptop);
   await page.getByRole('button', { name: 'Xem lại phiếu' }).click();
   await screen(page, 'review');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await screen(page, 'problem');
   assert.equal(await page.locator('#problem-h').textContent(), 'Phiếu bị từ chối');
   assert.equal(await page.locator('#problem-text').textContent(), 'Phiếu không hợp lệ: bằng chứng không đúng');
@@ -362,7 +362,7 @@ test('a refused ballot shows the server\'s own words in Vietnamese and English (
   await mark(page, MARKS.laptop);
   await page.getByRole('button', { name: 'Xem lại phiếu' }).click();
   await screen(page, 'review');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await page.waitForFunction(() => document.querySelector('#problem-h').textContent === 'Phiếu mã này đã bị huỷ', null, { timeout: 30000 });
   // The server's Vietnamese message, never its English reason alone.
   assert.equal(await page.locator('#problem-text').textContent(), CANCELLED.message);
@@ -396,7 +396,7 @@ test('a voter on a 1366 px laptop: ballot, review and receipt', { timeout: 12000
   await page.getByRole('button', { name: 'Xem lại phiếu' }).click();
   await screen(page, 'review');
   await h.shot(page, 'voter-r-laptop-review-1366');
-  await page.getByRole('button', { name: 'Mã hoá và gửi phiếu' }).click();
+  await c.sealAndSend(page, { press: 'click' });
   await screen(page, 'receipt');
   assert.deepEqual(await sideways(page), []);
   await h.shot(page, 'voter-r-laptop-receipt-1366');
