@@ -21,6 +21,7 @@ pub mod api;
 pub(crate) mod campaign;
 pub(crate) mod dossier;
 pub mod error;
+pub(crate) mod openapi;
 pub(crate) mod tls;
 
 use crate::election::Registry;
@@ -95,7 +96,7 @@ pub(crate) fn router(state: AppState) -> Router {
     use api::*;
     let limit = state.rate_limit.clone();
     let api = Router::new()
-        .route("/api/openapi.json", get(openapi))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/login", post(login))
         .route("/api/elections", get(list).post(create))
         .route("/api/elections/{id}", get(view).put(edit).delete(delete))
