@@ -31,6 +31,7 @@
 //! | 27 | `tally_check_chunk` | bytes: see [`tally_check_chunk`] | [`CheckChunkAnswer`] |
 //! | 28 | `tally_apply_chunk` | [`ApplyChunkRequest`] | [`TallyProgress`] |
 //! | 29 | `tally_load` | bytes: the log | [`TallyProgress`] |
+//! | 30 | `find_ballot` | [`FindBallotRequest`] | [`FindBallotAnswer`] |
 //!
 //! The voter's audit (PROTOCOL.md §5.6, §6.3 `audit`) uses 22–25:
 //! `seal_ballot` encrypts, proves and signs a ballot as `encrypt_ballot`
@@ -39,7 +40,11 @@
 //! the seal code, then either sends the ballot and calls `forget_sealed`,
 //! or calls `open_sealed` for the body of `POST /api/elections/{id}/audits`
 //! (which wipes the sealed state too). `check_audit` is the second device's
-//! check of a published opening, computed in its page.
+//! check of a published opening, computed in its page; given the server's
+//! promise and line 0's `server_key` it checks the promise too. `find_ballot`
+//! (30) finds a cast ballot by its seal code (the receipt shows it) among
+//! the lines of the log verified in the page's session, by either path
+//! (`tally_step` or the workers').
 //!
 //! Ops 26–29 split `tally_step` for the inspector's Web Workers (each has its
 //! own copy of the module): the page's module loads the log (`tally_load`,
@@ -149,6 +154,8 @@ pub mod op {
     pub const TALLY_APPLY_CHUNK: u32 = 28;
     /// [`super::tally_load`].
     pub const TALLY_LOAD: u32 = 29;
+    /// [`super::find_ballot`].
+    pub const FIND_BALLOT: u32 = 30;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -354,6 +361,9 @@ pub struct AuditElection {
     pub election_hash: String,
     /// The election key, hex.
     pub election_key: String,
+    /// Line 0's `server_key`, hex: needed to check a `promise`.
+    #[serde(default)]
+    pub server_key: Option<String>,
 }
 
 /// Check a published opening.
@@ -364,6 +374,11 @@ pub struct CheckAuditRequest {
     pub election: AuditElection,
     /// The audit body (as the log and `GET /audits/{seal}` carry it).
     pub audit: AuditBody,
+    /// The server's promise as `GET /audits/{seal}` gives it (hex, 64
+    /// bytes): its signature, context `audit-promise`, on `H ‖ seal digest`
+    /// with the seal digest computed here. Needs `election.server_key`.
+    #[serde(default)]
+    pub promise: Option<String>,
 }
 
 /// What the opening shows.
@@ -383,6 +398,11 @@ pub struct CheckAuditAnswer {
     /// `"low"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<&'static str>,
+    /// When the request has a `promise`: whether it verifies under
+    /// `server_key` on this election hash and this seal digest (a promise
+    /// that does not decode does not verify).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promise_ok: Option<bool>,
 }
 
 /// Checks an opening against the election's key, in the page.
@@ -393,7 +413,36 @@ pub fn check_audit(req: CheckAuditRequest) -> Result<CheckAuditAnswer, String> {
         "election_key",
     )
     .map_err(err)?;
-    let seal = seal_code(&req.audit.seal_digest(&hash));
+    let digest = req.audit.seal_digest(&hash);
+    let promise_ok = match &req.promise {
+        None => None,
+        Some(promise) => {
+            let server = req
+                .election
+                .server_key
+                .as_deref()
+                .ok_or("a promise is checked with election.server_key")?;
+            let server =
+                PublicKey::from_bytes(&hash32(server, "server_key")?, "server_key").map_err(err)?;
+            let mut message = [0u8; 64];
+            message[..32].copy_from_slice(&hash);
+            message[32..].copy_from_slice(&digest);
+            Some(
+                unhex_array::<64>(promise, "promise")
+                    .ok()
+                    .and_then(|b| tinnhiem_core::schnorr::Signature::from_bytes(&b).ok())
+                    .is_some_and(|sig| {
+                        sig.verify(
+                            &server,
+                            tinnhiem_core::ballot::AUDIT_PROMISE_CONTEXT,
+                            &message,
+                        )
+                        .is_ok()
+                    }),
+            )
+        }
+    };
+    let seal = seal_code(&digest);
     let choices = req
         .audit
         .choices
@@ -414,6 +463,7 @@ pub fn check_audit(req: CheckAuditRequest) -> Result<CheckAuditAnswer, String> {
         ok,
         candidate,
         level,
+        promise_ok,
     })
 }
 
@@ -466,6 +516,7 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::TALLY_CHECK_CHUNK => tally_check_chunk(input).and_then(|a| answer_bytes(&a)),
         op::TALLY_APPLY_CHUNK => run(input, tally_apply_chunk),
         op::TALLY_LOAD => answer_bytes(&tally_load(input.to_vec())),
+        op::FIND_BALLOT => run(input, find_ballot),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -1991,5 +2042,103 @@ pub fn campaign_report(req: CampaignRequest) -> Result<CampaignAnswer, String> {
             elections,
             duplicate: Some(format!("{} và {} ({})", d.first, d.second, d.id)),
         },
+    })
+}
+
+/// Find a cast ballot by its seal code (op 30).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindBallotRequest {
+    /// The seal code (dashes optional, any case), as the receipt shows it.
+    pub seal: String,
+}
+
+/// Where the ballot with that seal code is in the log verified so far.
+#[derive(Serialize)]
+pub struct FindBallotAnswer {
+    /// The seal code, in its printed form.
+    pub seal: String,
+    /// The `ballot` line whose seal code it is, among the lines verified
+    /// (`null`: none; an audit's seal code is not looked up here).
+    pub seq: Option<u64>,
+    /// The ballot is counted (verified and not excluded).
+    pub counted: bool,
+    /// Why it is excluded (English), when found and not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The same in Vietnamese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_vi: Option<String>,
+}
+
+/// The answers' ciphertexts of a ballot line, the only part of it the seal
+/// digest covers: the JSON is read without decoding the proofs.
+#[derive(Deserialize)]
+struct BallotLine {
+    kind: String,
+    body: BallotLineBody,
+}
+
+#[derive(Deserialize)]
+struct BallotLineBody {
+    #[serde(default)]
+    answers: Vec<String>,
+}
+
+/// The seal digest of a ballot line (`None`: not a ballot, or its answers
+/// do not decode; the verifier has accepted every line looked at here).
+fn ballot_seal_digest(election: &[u8; 32], line: &[u8]) -> Option<[u8; 32]> {
+    let l: BallotLine = serde_json::from_slice(line).ok()?;
+    if l.kind != "ballot" {
+        return None;
+    }
+    let mut cts = Vec::with_capacity(192 * l.body.answers.len());
+    for a in &l.body.answers {
+        // An answer's first 192 bytes are its three ciphertexts
+        // (`Answer::to_bytes`).
+        cts.extend_from_slice(&tinnhiem_core::encoding::unhex(a.get(..384)?, "answer").ok()?);
+    }
+    Some(tinnhiem_core::ballot::seal_digest(election, &cts))
+}
+
+/// Finds the cast ballot whose seal code is `seal` among the lines of the
+/// session's log verified so far (whichever path verified them), with
+/// whether it was counted. The seal code of each ballot line is computed
+/// here from its ciphertexts (one hash per ballot, no point decoded).
+pub fn find_ballot(req: FindBallotRequest) -> Result<FindBallotAnswer, String> {
+    let seal = read_seal_code(&req.seal).ok_or("not a seal code (16 characters)")?;
+    SESSION.with(|s| {
+        let s = s.borrow();
+        let sess = s.as_ref().ok_or("no log loaded (tally_begin)")?;
+        let mut answer = FindBallotAnswer {
+            seal: seal.clone(),
+            seq: None,
+            counted: false,
+            reason: None,
+            reason_vi: None,
+        };
+        let Some(election) = sess.tally.election_hash() else {
+            return Ok(answer);
+        };
+        const NEEDLE: &[u8] = b"\"kind\":\"ballot\"";
+        for (seq, &(a, b)) in sess.lines[..sess.next].iter().enumerate() {
+            let line = &sess.log[a..b];
+            if !line.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+                continue;
+            }
+            if ballot_seal_digest(&election, line).is_some_and(|d| seal_code(&d) == seal) {
+                let seq = seq as u64;
+                answer.seq = Some(seq);
+                match sess.tally.exclusions().iter().find(|x| x.seq == seq) {
+                    Some(x) => {
+                        answer.reason = Some(x.reason.to_string());
+                        answer.reason_vi = Some(tinnhiem_tally::vi::exclusion(&x.reason));
+                    }
+                    None => answer.counted = true,
+                }
+                break;
+            }
+        }
+        Ok(answer)
     })
 }

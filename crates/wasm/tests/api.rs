@@ -857,3 +857,166 @@ fn forget_sealed_wipes_the_opening() {
         serde_json::from_value(sealed["ballot"].clone()).unwrap();
     m.submit(ballot, &mut OsRng).expect("counted");
 }
+
+/// The server's promise on an audit (PROTOCOL.md §6.8): its signature,
+/// context `audit-promise`, on `H ‖ seal digest`.
+fn promise(m: &Meeting, digest: &[u8; 32]) -> String {
+    let mut msg = [0u8; 64];
+    msg[..32].copy_from_slice(&m.tally.election_hash().unwrap());
+    msg[32..].copy_from_slice(digest);
+    hex(&m.server.sign("audit-promise", &msg, &mut OsRng).to_bytes())
+}
+
+#[test]
+fn check_audit_verifies_the_servers_promise_and_flags_a_forged_one() {
+    let mut m = meeting();
+    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let req = serde_json::json!({
+        "election_id": m.id,
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+        "credential": creds[0].to_text().as_str(),
+        "choices": ["high", "low"],
+        "seed": seed(),
+    });
+    let seal = ask(op::SEAL_BALLOT, req)["seal"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opened = ask(op::OPEN_SEALED, serde_json::json!({ "seal": seal }));
+    let body: tinnhiem_core::log::AuditBody =
+        serde_json::from_value(opened["audit"].clone()).unwrap();
+    let good = promise(&m, &body.seal_digest(&ctx.election_hash));
+    let server_key = hex(m.server.public().as_bytes());
+    let check = |promise: &str| {
+        ask(
+            op::CHECK_AUDIT,
+            serde_json::json!({
+                "election": {
+                    "election_hash": hex(&ctx.election_hash),
+                    "election_key": hex(ctx.key.as_bytes()),
+                    "server_key": server_key,
+                },
+                "audit": opened["audit"],
+                "promise": promise,
+            }),
+        )
+    };
+    let ok = check(&good);
+    assert_eq!(ok["ok"], true);
+    assert_eq!(ok["promise_ok"], true);
+    // One hex digit changed, anywhere: the promise no longer verifies
+    // (a signature that does not decode is a promise that fails too).
+    for at in [0, 63, 64, 127] {
+        let mut forged = good.clone().into_bytes();
+        forged[at] = if forged[at] == b'0' { b'1' } else { b'0' };
+        let out = check(&String::from_utf8(forged).unwrap());
+        assert_eq!(out["ok"], true, "the opening itself still holds");
+        assert_eq!(out["promise_ok"], false, "digit {at} changed");
+    }
+    // A promise of another audit (another seal digest) fails too.
+    assert_eq!(check(&promise(&m, &[7; 32]))["promise_ok"], false);
+    assert_eq!(check("not hex")["promise_ok"], false);
+    // Without a promise the answer says nothing of it; a promise without
+    // the server's key is an error, never a silent success.
+    let plain = ask(
+        op::CHECK_AUDIT,
+        serde_json::json!({
+            "election": {"election_hash": hex(&ctx.election_hash), "election_key": hex(ctx.key.as_bytes())},
+            "audit": opened["audit"],
+        }),
+    );
+    assert!(plain.get("promise_ok").is_none());
+    assert!(ask_err(
+        op::CHECK_AUDIT,
+        serde_json::json!({
+            "election": {"election_hash": hex(&ctx.election_hash), "election_key": hex(ctx.key.as_bytes())},
+            "audit": opened["audit"],
+            "promise": good,
+        }),
+    )
+    .contains("server_key"));
+}
+
+#[test]
+fn a_cast_ballot_is_found_by_its_seal_code_in_the_verified_log_counted_or_excluded() {
+    let mut m = meeting();
+    let creds = m.issue_credentials(2, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    // The voter's page seals, shows the seal code, and sends.
+    let sealed = ask(
+        op::SEAL_BALLOT,
+        serde_json::json!({
+            "election_id": m.id,
+            "election_hash": hex(&ctx.election_hash),
+            "election_key": hex(ctx.key.as_bytes()),
+            "credential": creds[0].to_text().as_str(),
+            "choices": ["confidence", "high"],
+            "seed": seed(),
+        }),
+    );
+    ask(op::FORGET_SEALED, serde_json::json!({}));
+    let seal = sealed["seal"].as_str().unwrap().to_owned();
+    let ballot: tinnhiem_core::ballot::Ballot =
+        serde_json::from_value(sealed["ballot"].clone()).unwrap();
+    let counted_at = m.submit(ballot, &mut OsRng).expect("counted").seq;
+    // Another ballot with the same slip, forced into the log: excluded.
+    let again = m.seal(
+        &creds[0],
+        &[None, Some(tinnhiem_core::ballot::Level::Low)],
+        &mut OsRng,
+    );
+    let again_seal = again.seal_code();
+    m.force(
+        tinnhiem_core::log::Payload::Ballot(again.into_ballot()),
+        &mut OsRng,
+    );
+    let excluded_at = m.lines.len() as u64 - 1;
+    // An audit's seal code is not a cast ballot's.
+    let audited = m.seal(
+        &creds[1],
+        &[Some(tinnhiem_core::ballot::Level::High), None],
+        &mut OsRng,
+    );
+    let audited_seal = audited.seal_code();
+    m.audit(audited.audit_body().unwrap(), &mut OsRng).unwrap();
+
+    let log = String::from_utf8(m.log_bytes()).unwrap();
+    ask(op::TALLY_BEGIN, serde_json::json!({ "log": log }));
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    let found = ask(
+        op::FIND_BALLOT,
+        serde_json::json!({ "seal": seal.to_lowercase().replace('-', "") }),
+    );
+    assert_eq!(found["seal"], seal.as_str());
+    assert_eq!(found["seq"], counted_at);
+    assert_eq!(found["counted"], true);
+    assert!(found.get("reason").is_none());
+    let excluded = ask(op::FIND_BALLOT, serde_json::json!({ "seal": again_seal }));
+    assert_eq!(excluded["seq"], excluded_at);
+    assert_eq!(excluded["counted"], false);
+    assert!(excluded["reason"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("entry {counted_at}")));
+    assert!(!excluded["reason_vi"].as_str().unwrap().is_empty());
+    for unknown in [audited_seal.as_str(), "ZZZZ-ZZZZ-ZZZZ-ZZZZ"] {
+        let none = ask(op::FIND_BALLOT, serde_json::json!({ "seal": unknown }));
+        assert_eq!(none["seq"], serde_json::Value::Null, "{unknown}");
+        assert_eq!(none["counted"], false);
+    }
+    assert!(ask_err(op::FIND_BALLOT, serde_json::json!({"seal": "ABC"})).contains("seal code"));
+    // Only the lines verified: a log loaded and not yet stepped finds
+    // nothing.
+    ask(op::TALLY_BEGIN, serde_json::json!({ "log": log }));
+    assert_eq!(
+        ask(op::FIND_BALLOT, serde_json::json!({ "seal": seal }))["seq"],
+        serde_json::Value::Null
+    );
+}
