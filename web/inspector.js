@@ -217,7 +217,7 @@ const STRINGS = merge(SHARED, {
 const AUDIT_STRINGS = {
   vi: {
     'audit.h': 'Kiểm tra phiếu mở (mã niêm phong)',
-    'audit.help': 'Cử tri bấm “Kiểm tra mã hoá” thì phiếu được mở ra và không được tính. Nhập mã niêm phong: trang này tự tính lại các lựa chọn trong phiếu đã mở, không tin máy chủ.',
+    'audit.help': 'Cử tri bấm “Kiểm tra mã hoá” thì phiếu được mở ra và không được tính. Nhập mã niêm phong: trang này tự tính lại các lựa chọn trong phiếu đã mở, không tin máy chủ. Mã niêm phong trên biên nhận của phiếu đã gửi cũng tra được ở đây: trang kiểm tra nhật ký rồi tìm phiếu mang mã đó.',
     'audit.label': 'Mã niêm phong (ví dụ ABCD-EFGH-JKMN-PQRS)',
     'audit.go': 'Kiểm tra phiếu mở',
     'audit.noid': 'Hãy nhập mã cuộc lấy phiếu ở trên trước.',
@@ -226,7 +226,12 @@ const AUDIT_STRINGS = {
     'audit.ok': 'Phiếu mở {seal} MỞ ĐÚNG. Các lựa chọn dưới đây do máy này tự tính lại từ phiếu mã hoá và số ngẫu nhiên đã công bố. Nếu khác lựa chọn cử tri đã ghi, điện thoại của cử tri đã mã hoá sai: báo ngay cho Ban kiểm phiếu.',
     'audit.bad': 'CẢNH BÁO: phiếu mở {seal} KHÔNG mở đúng ({why}). Báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audit.otherseal': 'CẢNH BÁO: phiếu máy chủ đưa ra có mã niêm phong {got}, không phải {seal}. Báo ngay cho Ban kiểm phiếu và người giám sát.',
-    'audit.missing': 'BÁO ĐỘNG: không có phiếu mở nào mang mã niêm phong {seal}. Nếu cử tri vừa bấm “Kiểm tra mã hoá” và được cho mã này, máy chủ đã không giữ phiếu mở: báo ngay cho Ban kiểm phiếu và người giám sát. (Phiếu đã gửi thì tra bằng mã theo dõi.)',
+    'audit.missing': 'BÁO ĐỘNG: không có phiếu mở nào mang mã niêm phong {seal}, và nhật ký đã kiểm tra trên máy này cũng không có phiếu đã gửi nào mang mã đó. Nếu cử tri được cho mã này (khi bấm “Kiểm tra mã hoá” hoặc trên biên nhận), máy chủ đã không giữ phiếu: báo ngay cho Ban kiểm phiếu và người giám sát.',
+    'audit.verifying': 'Không có phiếu mở mang mã {seal}: đang tải và kiểm tra nhật ký để tìm phiếu đã gửi mang mã này…',
+    'audit.cast': 'Phiếu đã gửi và được tính ở dòng {seq}. Trang này tự tính mã niêm phong {seal} từ các phiếu mã hoá trong nhật ký đã kiểm tra.',
+    'audit.castexcluded': 'Phiếu mang mã niêm phong {seal} đã gửi, ở dòng {seq}, nhưng bị loại khi kiểm: {reason}',
+    'audit.promise.ok': 'Lời hứa của máy chủ hợp lệ: chữ ký của máy chủ (khoá ở dòng 0 của nhật ký) trên mã niêm phong này, máy này tự kiểm tra.',
+    'audit.promise.bad': 'BÁO ĐỘNG: lời hứa của máy chủ KHÔNG hợp lệ (chữ ký không đúng với khoá máy chủ ở dòng 0). Chụp lại màn hình này và báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audit.error': 'Không kiểm tra được phiếu mở trên máy này: {why}',
     'audit.where': 'người thứ {n}, {who}, mức “{level}”',
     'audit.col.n': 'STT',
@@ -251,7 +256,7 @@ const AUDIT_STRINGS = {
   },
   en: {
     'audit.h': 'Check an opened ballot (seal code)',
-    'audit.help': 'When a voter taps “Check the encryption”, the ballot is opened and not counted. Type its seal code: this page recomputes the marks of the opened ballot itself, trusting no server.',
+    'audit.help': 'When a voter taps “Check the encryption”, the ballot is opened and not counted. Type its seal code: this page recomputes the marks of the opened ballot itself, trusting no server. The seal code on a cast ballot\'s receipt is looked up here too: the page verifies the log and finds the ballot with that code.',
     'audit.label': 'Seal code (for example ABCD-EFGH-JKMN-PQRS)',
     'audit.go': 'Check the opened ballot',
     'audit.noid': 'Type the vote id above first.',
@@ -260,7 +265,12 @@ const AUDIT_STRINGS = {
     'audit.ok': 'Opened ballot {seal} OPENS CORRECTLY. The marks below were recomputed on this device from the published ciphertexts and randomness. If they differ from what the voter marked, the voter\'s phone encrypted other marks: tell the counting committee at once.',
     'audit.bad': 'WARNING: opened ballot {seal} does NOT open ({why}). Tell the counting committee and the inspector now.',
     'audit.otherseal': 'WARNING: the server gave an opened ballot whose seal code is {got}, not {seal}. Tell the counting committee and the inspector now.',
-    'audit.missing': 'ALARM: no opened ballot has seal code {seal}. If a voter just tapped “Check the encryption” and was shown this code, the server did not keep the opened ballot: tell the counting committee and the inspector now. (A cast ballot is looked up by its tracking code.)',
+    'audit.missing': 'ALARM: no opened ballot has seal code {seal}, and no cast ballot in the log verified on this device has it either. If a voter was given this code (on “Check the encryption” or on the receipt), the server did not keep the ballot: tell the counting committee and the inspector now.',
+    'audit.verifying': 'No opened ballot has seal code {seal}: downloading and verifying the log to find a cast ballot with it…',
+    'audit.cast': 'Your ballot is in the log at line {seq} and was counted. This device computed seal code {seal} itself from the ciphertexts in the verified log.',
+    'audit.castexcluded': 'The ballot with seal code {seal} was cast, at line {seq}, but the count left it out: {reason}',
+    'audit.promise.ok': 'The server\'s promise verifies: the server\'s signature (its key is in line 0 of the log) on this seal code, checked on this device.',
+    'audit.promise.bad': 'ALARM: the server\'s promise does NOT verify (the signature does not match the server key of line 0). Take a screenshot and tell the counting committee and the inspector now.',
     'audit.error': 'This device could not check the opened ballot: {why}',
     'audit.where': 'leader no. {n}, {who}, level “{level}”',
     'audit.col.n': 'No.',
@@ -703,7 +713,8 @@ main();
 
 const audit = {
   seal: '', // the code asked for, as written
-  outcome: null, // 'loading' | 'ok' | 'bad' | 'otherseal' | 'missing' | 'error' | 'noid' | 'badcode'
+  outcome: null, // 'loading' | 'ok' | 'bad' | 'otherseal' | 'missing' | 'error' | 'noid' | 'badcode' | 'verifying' | 'cast' | 'castexcluded'
+  promise: null, // op 25's promise_ok: true, false, or null (not checked)
   vars: {},
   choices: null, // from op 25
   names: [], // the leaders of line 0
@@ -737,7 +748,7 @@ async function auditElection(id) {
   const first = JSON.parse(lines[0]);
   const keyLine = keyIn(lines);
   if (!first || first.kind !== 'election' || !keyLine) throw new Error(tr.lang() === 'en' ? 'the log has no election key yet' : 'nhật ký chưa có khoá chung');
-  return { id, hash: tn.sha256(lines[0]), key: keyLine.body.key, body: first.body };
+  return { id, hash: tn.sha256(lines[0]), key: keyLine.body.key, server: first.body.server_key, body: first.body };
 }
 
 
@@ -745,8 +756,10 @@ async function lookupAudit(text) {
   const id = state.id || $('eid').value.trim();
   audit.seal = String(text || '').trim().toUpperCase();
   audit.choices = null;
+  audit.item = null;
   audit.log = null;
   audit.where = null;
+  audit.promise = null;
   audit.vars = { seal: audit.seal };
   if (!id) { audit.outcome = 'noid'; renderAudit(); return; }
   const seal = readSeal(text);
@@ -759,7 +772,7 @@ async function lookupAudit(text) {
   try {
     r = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}/audits/${encodeURIComponent(seal)}`);
   } catch (e) {
-    if (e instanceof tn.ApiError && e.status === 404) audit.outcome = 'missing';
+    if (e instanceof tn.ApiError && e.status === 404) await lookupCast(id, seal);
     else { audit.outcome = 'error'; audit.vars = { seal, why: e instanceof tn.ApiError ? e.text(tr.lang()) : String(e.message || e) }; }
     renderAudit();
     return;
@@ -777,7 +790,12 @@ async function lookupAudit(text) {
   audit.names = (e.body.candidates || []).map((c) => c.name);
   let check;
   try {
-    check = tn.callSync('check_audit', { election: { election_hash: e.hash, election_key: e.key }, audit: r.audit });
+    // The server's promise is checked too, with line 0's server key, on
+    // the seal digest computed here.
+    const withPromise = typeof r.promise === 'string' && typeof e.server === 'string';
+    check = tn.callSync('check_audit', withPromise
+      ? { election: { election_hash: e.hash, election_key: e.key, server_key: e.server }, audit: r.audit, promise: r.promise }
+      : { election: { election_hash: e.hash, election_key: e.key }, audit: r.audit });
   } catch (x) {
     audit.outcome = 'bad';
     audit.vars = { seal, why: String(x.message || x) };
@@ -797,8 +815,32 @@ async function lookupAudit(text) {
     audit.outcome = 'ok';
     audit.choices = check.choices;
   }
+  audit.promise = typeof check.promise_ok === 'boolean' ? check.promise_ok : null;
   audit.log = auditLogStatus(r);
   renderAudit();
+}
+
+// A code no audit has may be a cast ballot's (the receipt shows its seal
+// code): the module finds the ballot line whose ciphertexts give it (op 30,
+// `find_ballot`) in the log verified on this page, verifying the server's
+// log first when none is (or verifying it again when the code is not in a
+// log of the server's verified earlier: it may have grown since).
+async function lookupCast(id, seal) {
+  await tn.load();
+  const mine = () => Boolean(state.answer) && state.text !== null && state.id === id;
+  let found = mine() ? tn.callSync('find_ballot', { seal }) : null;
+  if ((!found || found.seq === null) && (!mine() || state.source === 'server')) {
+    audit.outcome = 'verifying';
+    renderAudit();
+    const text = await fetchLog(id);
+    state.id = id;
+    await verify(text, 'server');
+    found = tn.callSync('find_ballot', { seal });
+  }
+  if (found.seq === null) { audit.outcome = 'missing'; return; }
+  audit.outcome = found.counted ? 'cast' : 'castexcluded';
+  audit.vars = { seal, seq: found.seq };
+  audit.item = found.counted ? null : found;
 }
 
 // Where the audit is: in the log (checked against the verified log when it
@@ -821,12 +863,23 @@ function renderAudit() {
   if (!audit.outcome) { box.hidden = true; return; }
   box.hidden = false;
   const verdict = $('audit-verdict');
-  const cls = { ok: 'c-ok', loading: '', noid: 'c-warn', badcode: 'c-warn' }[audit.outcome] ?? 'c-bad';
+  const cls = { ok: 'c-ok', cast: 'c-ok', castexcluded: 'c-warn', loading: '', verifying: '', noid: 'c-warn', badcode: 'c-warn' }[audit.outcome] ?? 'c-bad';
   verdict.className = `c-note ${cls}`.trim();
   verdict.dataset.outcome = audit.outcome;
   const w = audit.where;
-  const vars = w ? { ...audit.vars, why: t('audit.where', { n: w.n, who: w.who, level: t(`mark.${w.level}`) }) } : audit.vars;
+  let vars = w ? { ...audit.vars, why: t('audit.where', { n: w.n, who: w.who, level: t(`mark.${w.level}`) }) } : audit.vars;
+  if (audit.outcome === 'castexcluded' && audit.item) vars = { ...vars, reason: why(audit.item) };
   verdict.textContent = t(`audit.${audit.outcome}`, vars);
+  if (audit.vars.seq !== undefined && (audit.outcome === 'cast' || audit.outcome === 'castexcluded')) verdict.dataset.seq = String(audit.vars.seq);
+  else delete verdict.dataset.seq;
+  const promise = $('audit-promise');
+  promise.hidden = audit.promise === null;
+  if (audit.promise !== null) {
+    promise.className = `c-note ${audit.promise ? 'c-ok' : 'c-bad'}`;
+    promise.dataset.outcome = audit.promise ? 'ok' : 'bad';
+    promise.setAttribute('role', audit.promise ? 'status' : 'alert');
+    promise.textContent = t(audit.promise ? 'audit.promise.ok' : 'audit.promise.bad');
+  }
   if (w) { verdict.dataset.candidate = String(w.n - 1); verdict.dataset.level = w.level; } else { delete verdict.dataset.candidate; delete verdict.dataset.level; }
   const marks = $('audit-marks');
   $('audit-marks-box').hidden = !audit.choices;

@@ -38,6 +38,7 @@ export const OPS = Object.freeze({
   tally_check_chunk: 27,
   tally_apply_chunk: 28,
   tally_load: 29,
+  find_ballot: 30,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -142,10 +143,19 @@ export function forgetSealed() {
 }
 
 /// Checks a published audit in this page: `election` is
-/// `{election_hash, election_key}`; answers `{seal, choices, ok}` (with
-/// `candidate` and `level` of the first ciphertext that does not open).
-export function checkAudit(election, audit) {
-  return call('check_audit', { election, audit });
+/// `{election_hash, election_key}` (with `server_key` to check a
+/// `promise`); answers `{seal, choices, ok}` (with `candidate` and `level`
+/// of the first ciphertext that does not open, and `promise_ok` when a
+/// promise was given).
+export function checkAudit(election, audit, promise) {
+  return call('check_audit', promise === undefined ? { election, audit } : { election, audit, promise });
+}
+
+/// The cast ballot whose seal code is `seal` in the log verified in this
+/// page's module: `{seal, seq, counted, reason?, reason_vi?}` (`seq` null
+/// when no ballot line verified so far has it).
+export function findBallot(seal) {
+  return call('find_ballot', { seal });
 }
 
 /// Runs operation `op` (a name of OPS) on `request` (JSON-serializable) and

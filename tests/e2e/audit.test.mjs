@@ -8,10 +8,15 @@
 //   encrypted, which differ from the voter's;
 // - an honest voter checks, sees the same marks on the second device
 //   (pending, with the server's promise), fills in again and casts with
-//   the same slip: the receipt's seal code is not the audited one;
+//   the same slip: the receipt's seal code is not the audited one; the
+//   second device checks the server's promise with line 0's server key,
+//   and flags a promise with one hex digit changed on the way;
 // - a slip that has had five ballots opened is refused a sixth in
 //   Vietnamese with the English beside, the marks stay filled in, and the
 //   slip still casts;
+// - a voter casts and types the receipt's seal code into the inspector:
+//   the page verifies the log and finds the ballot at its line, counted;
+//   a code no ballot has still gives the alarm;
 // - after the close both audits are in the log (`tinnhiem verify --json`
 //   and the inspector's line table), the count equals the cast ballots
 //   only.
@@ -179,12 +184,31 @@ test('an honest check, then the same slip fills in again and casts: the receipt\
   inspector.watcher.allow((w) => w.kind === 'console' && /status of 404/.test(w.text) && /ZZZZ-ZZZZ-ZZZZ-ZZZZ/.test(w.url || ''));
   assert.equal(await inspector.locator('#audit-verdict').getAttribute('data-outcome'), 'ok');
   assert.deepEqual((await inspectorMarks(inspector)).map((r) => r.choice), marks.map((m) => m || 'none'), 'the same marks as the voter\'s');
+  // The server's promise, checked in the page with line 0's server key.
+  assert.equal(await inspector.locator('#audit-promise').getAttribute('data-outcome'), 'ok');
+  assert.match(await c.textOf(inspector, 'audit-promise'), /^Lời hứa của máy chủ hợp lệ/);
   await c.assertAccessible(inspector, 'the inspector\'s check at 360 px');
   await c.shotsBothSizes(inspector, 'audit', 'inspector-honest', 'audit-result');
   // The seal code typed by hand, lower case and without dashes, finds it too.
   await inspector.fill('#seal', seal.replace(/-/g, '').toLowerCase());
   await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).tap();
   await inspector.waitForSelector('#audit-verdict[data-outcome=ok]');
+  // The server's answer with one hex digit of its promise changed on the
+  // way: the opening still holds, the promise is an alarm.
+  await inspector.route('**/api/elections/*/audits/*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    const p = body.promise;
+    body.promise = `${p.slice(0, 70)}${p[70] === '0' ? '1' : '0'}${p.slice(71)}`;
+    await route.fulfill({ response, body: JSON.stringify(body) });
+  });
+  await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).tap();
+  await inspector.waitForSelector('#audit-promise[data-outcome=bad]');
+  assert.equal(await inspector.locator('#audit-verdict').getAttribute('data-outcome'), 'ok', 'the opening itself holds');
+  assert.match(await c.textOf(inspector, 'audit-promise'), /^BÁO ĐỘNG: lời hứa của máy chủ KHÔNG hợp lệ/);
+  assert.equal(await inspector.locator('#audit-promise').getAttribute('role'), 'alert');
+  await c.shotsBothSizes(inspector, 'audit', 'inspector-forged-promise', 'audit-result');
+  await inspector.unroute('**/api/elections/*/audits/*');
   // A code no audit has: an alarm, said as such.
   await inspector.fill('#seal', 'ZZZZ-ZZZZ-ZZZZ-ZZZZ');
   await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).tap();
@@ -253,6 +277,48 @@ test('a sixth check of one slip is refused in Vietnamese with the English beside
   assert.deepEqual(problems, []);
 });
 
+test('a voter casts and types the receipt\'s seal code into the inspector: the page verifies the log and finds the ballot at its line, counted; an unknown code is an alarm', { timeout: 180000 }, async () => {
+  problems.length = 0;
+  const { page } = await phone('cast-seal');
+  const marks = ['low', 'high', null];
+  await page.goto(meeting.voterUrls[3]);
+  await c.shown(page, 's-ballot');
+  await mark(page, marks);
+  await page.getByRole('button', { name: 'Xem lại phiếu' }).tap();
+  await c.shown(page, 's-review');
+  await c.sealAndSend(page);
+  await c.shown(page, 's-receipt');
+  const seal = await c.textOf(page, 'r-seal');
+  const tracking = await c.textOf(page, 'r-code');
+  cast.push({ tracking, seal, marks });
+  const { seq } = await c.http(`${meeting.url}/api/elections/${meeting.id}/tracking/${tracking}`, 'GET');
+  // A second device that has verified nothing yet.
+  const { page: inspector, watcher } = await phone('cast-seal-inspector', LAPTOP);
+  watcher.allow((w) => w.kind === 'console' && /status of 404/.test(w.text));
+  await inspector.goto(`${meeting.url}/inspector?id=${meeting.id}`);
+  await inspector.fill('#seal', seal.toLowerCase());
+  await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+  await inspector.waitForSelector('#audit-verdict[data-outcome=cast]', { timeout: 60000 });
+  assert.equal(await inspector.locator('#audit-verdict').getAttribute('data-seq'), String(seq));
+  assert.equal(await c.textOf(inspector, 'audit-verdict'), `Phiếu đã gửi và được tính ở dòng ${seq}. Trang này tự tính mã niêm phong ${seal} từ các phiếu mã hoá trong nhật ký đã kiểm tra.`);
+  assert.equal(await inspector.locator('#audit-promise').isHidden(), true, 'a cast ballot has no promise');
+  assert.equal(await inspector.locator(`#entries tr[data-seq="${seq}"]`).getAttribute('data-kind'), 'ballot', 'the log was verified on the way');
+  await c.assertAccessible(inspector, 'the cast ballot found by its seal code');
+  await c.shotsBothSizes(inspector, 'audit', 'inspector-cast-seal', 'audit-result');
+  // In English too.
+  await inspector.locator('#lang').click();
+  assert.match(await c.textOf(inspector, 'audit-verdict'), new RegExp(`^Your ballot is in the log at line ${seq} and was counted\\.`));
+  await inspector.locator('#lang').click();
+  // A code no ballot and no audit has: still the alarm.
+  await inspector.fill('#seal', 'ZZZZ-ZZZZ-ZZZZ-ZZZY');
+  await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+  await inspector.waitForSelector('#audit-verdict[data-outcome=missing]', { timeout: 60000 });
+  assert.match(await c.textOf(inspector, 'audit-verdict'), /^BÁO ĐỘNG: .*báo ngay cho Ban kiểm phiếu/);
+  await page.context().close();
+  await inspector.context().close();
+  assert.deepEqual(problems, []);
+});
+
 test('after the close the audits are in the log, sorted by seal and never counted; the inspector finds each at its line', { timeout: 180000 }, async () => {
   problems.length = 0;
   const { result, log } = await c.closeAndCount(server, meeting);
@@ -275,7 +341,10 @@ test('after the close the audits are in the log, sorted by seal and never counte
   assert.deepEqual(kinds.slice(closeAt - audited.length, closeAt), audited.map(() => 'audit'), 'the audits just before the close');
   // The inspector: the whole log verified, the audit lines in the table,
   // and an audit found at its line, equal to the verified log.
-  const { page } = await phone('inspector-after', LAPTOP);
+  const { page, watcher } = await phone('inspector-after', LAPTOP);
+  // A cast ballot's seal code is no audit's: the page's look-up of it at
+  // the audits route is a 404 before the page finds the ballot.
+  watcher.allow((w) => w.kind === 'console' && /status of 404/.test(w.text));
   await page.goto(`${meeting.url}/inspector?id=${meeting.id}&verify`);
   await page.waitForSelector('#verdict[data-outcome=ok]', { timeout: 60000 });
   assert.equal(await page.locator('#entries tr[data-kind=audit]').count(), audited.length);
@@ -286,7 +355,15 @@ test('after the close the audits are in the log, sorted by seal and never counte
   await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
   await page.waitForSelector('#audit-log[data-outcome="audit.inlog.match"]', { timeout: 30000 });
   assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), audited[0].choices);
+  assert.equal(await page.locator('#audit-promise').getAttribute('data-outcome'), 'ok', 'the promise of an audit in the log');
   await c.shotsBothSizes(page, 'audit', 'inspector-log', 'audit-result');
+  // Each cast ballot by its receipt's seal code, in the log verified here.
+  for (const x of cast) {
+    const { seq } = await c.http(`${meeting.url}/api/elections/${meeting.id}/tracking/${x.tracking}`, 'GET');
+    await page.fill('#seal', x.seal);
+    await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+    await page.waitForSelector(`#audit-verdict[data-outcome=cast][data-seq="${seq}"]`, { timeout: 30000 });
+  }
   await page.context().close();
   assert.deepEqual(problems, []);
 });
@@ -322,6 +399,7 @@ test('the inspector recomputes an opened ballot itself: a server that changes it
   await page.waitForSelector('#audit-verdict[data-outcome=ok]');
   assert.deepEqual((await inspectorMarks(page)).map((r) => r.choice), expected[0].choices);
   assert.equal(await page.locator('#audit-log').getAttribute('data-outcome'), 'audit.inlog.match');
+  assert.equal(await page.locator('#audit-promise').getAttribute('data-outcome'), 'bad', 'a promise of zeros is flagged');
   await c.shotsBothSizes(page, 'audit', 'inspector-vector', 'audit-result');
   served = { ...line.body, choices: ['high', ...line.body.choices.slice(1)] };
   await page.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
