@@ -295,7 +295,9 @@ test('a voter casts and types the receipt\'s seal code into the inspector: the p
   // A second device that has verified nothing yet.
   const { page: inspector, watcher } = await phone('cast-seal-inspector', LAPTOP);
   watcher.allow((w) => w.kind === 'console' && /status of 404/.test(w.text));
-  await inspector.goto(`${meeting.url}/inspector?id=${meeting.id}`);
+  // Two Web Workers check the chunks (op 30 reads the page module's
+  // session, whichever path verified it).
+  await inspector.goto(`${meeting.url}/inspector?id=${meeting.id}&workers=2`);
   await inspector.fill('#seal', seal.toLowerCase());
   await inspector.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
   await inspector.waitForSelector('#audit-verdict[data-outcome=cast]', { timeout: 60000 });

@@ -106,6 +106,14 @@ test('seal_ballot, open_sealed and check_audit: an opening checks in the page; f
   assert.deepEqual(caught.answer, {
     seal: sealed.answer.seal, choices: ['low', 'none'], ok: false, candidate: 0, level: 'high',
   });
+  // The server's promise: checked with line 0's server key; a promise of
+  // zeros does not verify, and a promise without the key is an error.
+  const promised = call(25, { election: { ...election, server_key: BASEPOINT }, audit: opened.answer.audit, promise: '00'.repeat(64) });
+  assert.equal(promised.code, 0, JSON.stringify(promised.answer));
+  assert.equal(promised.answer.promise_ok, false);
+  assert.equal(call(25, { election, audit: opened.answer.audit, promise: '00'.repeat(64) }).code, 1);
+  // find_ballot (op 30): a seal code that is not 16 characters is an error.
+  assert.equal(call(30, { seal: 'ABC' }).code, 1);
   // forget_sealed: the next opening finds nothing.
   assert.equal(call(22, request).code, 0);
   assert.deepEqual(call(24, {}).answer, {});
