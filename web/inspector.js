@@ -815,7 +815,9 @@ async function lookupAudit(text) {
     audit.outcome = 'ok';
     audit.choices = check.choices;
   }
-  audit.promise = typeof check.promise_ok === 'boolean' ? check.promise_ok : null;
+  // A promise on another seal code than the one asked for says nothing of
+  // it: only the alarm above is shown then.
+  audit.promise = typeof check.promise_ok === 'boolean' && audit.outcome !== 'otherseal' ? check.promise_ok : null;
   audit.log = auditLogStatus(r);
   renderAudit();
 }
