@@ -15,6 +15,7 @@
 // attribute; the page's own main() runs only on the results page.
 
 import * as tn from './tn.js';
+import { verifyLogParallel } from './verify-workers.js';
 
 /// The strings the three pages share, `{vi, en}`.
 export const SHARED = {
@@ -233,38 +234,14 @@ export function why(x, lang) {
   return lang === 'vi' && x.reason_vi ? x.reason_vi : x.reason;
 }
 
-let verifying = null;
-
-/// Verifies a log (JSON Lines text) in the browser with the tally crate,
-/// a few lines at a time so that the page stays responsive and `progress`
-/// (done, total) can draw a bar. Resolves to the answer of `tally_finish`
-/// with `ms`, the time taken. The browser module holds one verification at
-/// a time, so calls are queued.
+/// Verifies a log (JSON Lines text) in the browser with the tally crate:
+/// the chunks in Web Workers on every core, applied in log order here, or
+/// in steps on the page's thread where workers cannot start
+/// (`verify-workers.js`); `progress(done, total)` draws a bar. Resolves to
+/// the answer of `tally_finish` with `ms`, the time taken. The browser
+/// module holds one verification at a time, so calls are queued.
 export function verifyLog(text, progress) {
-  const run = async () => {
-    await tn.load();
-    const t0 = performance.now();
-    let p = tn.callSync('tally_begin', { log: text });
-    if (progress) progress(p.done, p.total);
-    // Aim at ~50 ms of work between two paints: start small, adapt.
-    let chunk = 4;
-    while (p.done < p.total && !p.failed) {
-      const s = performance.now();
-      p = tn.callSync('tally_step', { lines: chunk, seed: tn.seed() });
-      const dt = performance.now() - s;
-      if (dt < 25) chunk = Math.min(chunk * 2, 8192);
-      else if (dt > 100) chunk = Math.max(1, chunk >> 1);
-      if (progress) progress(p.done, p.total);
-      await new Promise((r) => setTimeout(r, 0));
-    }
-    const answer = tn.callSync('tally_finish', {});
-    answer.ms = performance.now() - t0;
-    answer.total = p.total;
-    return answer;
-  };
-  const next = (verifying || Promise.resolve()).catch(() => {}).then(run);
-  verifying = next;
-  return next;
+  return verifyLogParallel(text, progress);
 }
 
 /// Offers `text` as a file download named `name`.
