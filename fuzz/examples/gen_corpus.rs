@@ -359,6 +359,8 @@ fn main() {
         &[&[0x85u8][..], request.as_bytes()].concat(),
     );
     write("api_request", "audit-get", b"\x863JSE-S3K2-7RE5-BXY3");
+
+    wasm_seeds(&mini);
 }
 
 /// Two honest audits for the honest script's election.
@@ -368,3 +370,66 @@ audit {"cred":2,"marks":[null,"confidence"]}"#;
 /// An opening whose second mark is stated as "low" though "high" was
 /// encrypted: the log fails there (`BadAudit`).
 const AUDIT_LIE: &str = r#"audit {"cred":1,"marks":["low","high"],"lie":[1,"low"]}"#;
+
+/// wasm_call: one request per op family the page uses (the first byte is
+/// the op): a credential read and one mistyped, a ballot sealed and an
+/// opening asked for another seal, a fingerprint, a whole log to verify,
+/// and an op that does not exist.
+fn wasm_seeds(mini: &[u8]) {
+    let credential = Credential::from_seed([7; 16]).to_text();
+    // The Ristretto base point: a valid election key.
+    let key = "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76";
+    let hash = "11".repeat(32);
+    let op = |n: u8, body: String| [&[n][..], body.as_bytes()].concat();
+    write(
+        "wasm_call",
+        "credential",
+        &op(
+            2,
+            format!(
+                r#"{{"election_id":"fuzz","credential":"{}"}}"#,
+                &*credential
+            ),
+        ),
+    );
+    write(
+        "wasm_call",
+        "credential-mistyped",
+        &op(
+            2,
+            r#"{"election_id":"fuzz","credential":"QQQQ-QQQQ-QQQQ-QQQQ-QQQQ"}"#.into(),
+        ),
+    );
+    write(
+        "wasm_call",
+        "seal",
+        &op(
+            22,
+            format!(
+                r#"{{"election_id":"fuzz","election_hash":"{hash}","election_key":"{key}","credential":"{}","choices":["high",null],"seed":"{}"}}"#,
+                &*credential,
+                "07".repeat(32)
+            ),
+        ),
+    );
+    write(
+        "wasm_call",
+        "open-other",
+        &op(23, r#"{"seal":"0000-0000-0000-0000"}"#.into()),
+    );
+    write(
+        "wasm_call",
+        "fingerprint",
+        &op(
+            12,
+            format!(r#"{{"election_hash":"{hash}","election_key":"{key}"}}"#),
+        ),
+    );
+    let log = serde_json::to_string(&String::from_utf8_lossy(mini)).expect("text");
+    write(
+        "wasm_call",
+        "tally-begin",
+        &op(7, format!(r#"{{"log":{log}}}"#)),
+    );
+    write("wasm_call", "unknown-op", &op(31, "{}".into()));
+}

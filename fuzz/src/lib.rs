@@ -6,10 +6,12 @@
 //! - [`script`]: turns a small script into a log sealed with keys the
 //!   harness knows, so that mutations reach the verifier's state machine
 //!   instead of stopping at the server's signature on line 0.
+//! - [`wasm`]: one request to the browser module's operations.
 #![forbid(unsafe_code)]
 
 pub mod script;
 pub mod verify;
+pub mod wasm;
 
 /// `tinnhiem::scenario`, compiled here from its own source file: the root
 /// package's library pulls in the whole server (axum, tokio, sled, ...),

@@ -157,3 +157,43 @@ fn audit_scripts_publish_openings_and_catch_a_lie() {
     check_log(&log);
     fast(&log, Some(1)).expect("the audit vector");
 }
+
+#[test]
+fn wasm_call_seeds_reach_their_operations() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/wasm_call");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus/wasm_call") {
+        let data = std::fs::read(entry.expect("entry").path()).expect("seed");
+        tinnhiem_fuzz::wasm::check_call(&data);
+        seen += 1;
+    }
+    assert!(seen >= 7, "{seen} seeds");
+    // Each seed gets the answer it was written for, not a decoding error.
+    let answer = |name: &str| {
+        let data = corpus("wasm_call", name);
+        tinnhiem_wasm::api::call(u32::from(data[0]), &data[1..])
+    };
+    let ok = |name: &str| {
+        let a = answer(name).unwrap_or_else(|e| panic!("{name}: {}", String::from_utf8_lossy(&e)));
+        serde_json::from_slice::<serde_json::Value>(&a).expect("JSON")
+    };
+    assert!(ok("credential")["public"].is_string());
+    assert!(ok("seal")["seal"].as_str().is_some_and(|s| s.len() == 19));
+    assert!(ok("fingerprint")["fingerprint"].is_string());
+    assert_eq!(ok("tally-begin")["failed"], false);
+    for refused in ["credential-mistyped", "open-other", "unknown-op"] {
+        let e = answer(refused).expect_err(refused);
+        let text = String::from_utf8_lossy(&e);
+        assert!(!text.contains("bad request"), "{refused}: {text}");
+    }
+}
+
+#[test]
+fn a_wasm_error_never_repeats_the_credential_it_was_given() {
+    // A credential text that is long enough to be a secret and does not
+    // decode: the module must say so without quoting it.
+    let body = br#"{"election_id":"x","credential":"ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"}"#;
+    let e = tinnhiem_wasm::api::call(2, body).expect_err("not a credential");
+    assert!(!String::from_utf8_lossy(&e).contains("ZZZZ-ZZZZ"));
+    tinnhiem_fuzz::wasm::check_call(&[&[2u8][..], body].concat());
+}

@@ -1,0 +1,55 @@
+//! The browser module's operations (`tinnhiem_wasm::api::call`): every
+//! request the page sends is outside input (a page can be altered, a file
+//! the member loads can be anything). Whatever the op and bytes, `call`
+//! must not panic; its answer is JSON, an error is `{"error": text}`, and
+//! an error never repeats a secret the request carried (a credential, a
+//! key share, a seed).
+
+use serde_json::Value;
+
+/// Request members whose value is a secret (`api.rs`, the module's
+/// documentation).
+const SECRET_FIELDS: [&str; 5] = ["credential", "secret", "seed", "key_share", "trustee_key"];
+
+/// One call: the first byte picks the op (0 and the ones past the last are
+/// unknown ops), the rest is the request.
+pub fn check_call(data: &[u8]) {
+    let Some((&first, input)) = data.split_first() else {
+        return;
+    };
+    let op = u32::from(first % 32);
+    match tinnhiem_wasm::api::call(op, input) {
+        Ok(answer) => {
+            serde_json::from_slice::<Value>(&answer)
+                .unwrap_or_else(|e| panic!("op {op}: the answer is not JSON: {e}"));
+        }
+        Err(answer) => {
+            let v: Value = serde_json::from_slice(&answer)
+                .unwrap_or_else(|e| panic!("op {op}: the error is not JSON: {e}"));
+            let text = v
+                .get("error")
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("op {op}: an error without its text: {v}"));
+            for secret in secrets(input) {
+                assert!(
+                    !text.contains(&secret),
+                    "op {op}: the error repeats a secret of the request"
+                );
+            }
+        }
+    }
+}
+
+/// The secret members' values of a JSON request, long enough to mean
+/// something (a short value may appear in any text by chance).
+fn secrets(input: &[u8]) -> Vec<String> {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(input) else {
+        return Vec::new();
+    };
+    SECRET_FIELDS
+        .iter()
+        .filter_map(|f| map.get(*f).and_then(Value::as_str))
+        .filter(|s| s.len() >= 12)
+        .map(str::to_owned)
+        .collect()
+}
