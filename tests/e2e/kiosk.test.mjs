@@ -570,6 +570,9 @@ async function roomChecks(seal, marks, name) {
 }
 
 test('a kiosk voter checks the encryption on the room\'s screen, fills in again and sends; the turn leaves nothing; a voter who walks away after a check is wiped', { timeout: 240000 }, async () => {
+  // These voters type their codes: nothing in front of the camera (run
+  // alone, the camera would otherwise read slip 1 and open its turn).
+  await filmSlip(null);
   const problems = [];
   const context = await c.context(kioskBrowser, LAPTOP);
   const page = await context.newPage();
@@ -588,6 +591,13 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
   const seal = await kioskChecks(page, marks);
   await c.shotsBothSizes(page, 'kiosk', 'audit-audited', null);
   await c.assertAccessible(page, 'the kiosk\'s opened ballot screen');
+  // English beside: the kiosk's language button switches this screen too.
+  await page.click('#lang');
+  await ballotFrame(page).getByRole('button', { name: 'Print the check slip' }).waitFor();
+  assert.match(await ballotFrame(page).locator('#s-audited .v-help').textContent(), /room’s inspector screen \(type the seal code\)/);
+  await c.shotsBothSizes(page, 'kiosk', 'audit-audited-en', null);
+  await page.click('#lang');
+  await ballotFrame(page).getByRole('button', { name: 'In phiếu kiểm tra' }).waitFor();
   // Ballots cast so far: the check adds none.
   const before = await h.http(`${server.url}/api/elections/${meeting.id}`, 'GET');
 
@@ -656,8 +666,10 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
   await page.click('#k-typed button[type=submit]');
   const marks6 = MARKS[0];
   const seal6 = await kioskChecks(page, marks6);
+  // This voter's frame itself must go (the idle kiosk may open another).
+  const frame6 = await page.$('#k-session iframe');
   const started = Date.now();
-  await page.waitForSelector('#k-session iframe', { state: 'detached', timeout: 45000 });
+  await page.waitForFunction((el) => !el.isConnected, frame6, { timeout: 45000 });
   const waited = (Date.now() - started) / 1000;
   assert.ok(waited >= 25, `the opened ballot's screen stayed its idle time (${waited} s)`);
   await c.shown(page, 'k-idle');
