@@ -12,7 +12,9 @@
 // voter page (/v/{id}?kiosk, web/voter.js in kiosk mode) and hands it the
 // code by postMessage, so the code is in no address, attribute or storage.
 // The voter fills in, sends, sees and may print the receipt, and taps
-// "Xong" (done). The kiosk then removes the iframe: its document, its
+// "Xong" (done). A voter who checks the encryption sees the seal code, may
+// print a check slip and checks it on the room's inspector screen (the
+// frame follows no link), then fills in again. The kiosk then removes the iframe: its document, its
 // JavaScript memory (credential, marks, sealed ballot, receipt) and its
 // wasm memory are discarded with it; a new iframe element adds no history
 // entry. It also clears sessionStorage, removes any `tinnhiem.*` key but the

@@ -149,6 +149,8 @@ const STRINGS = {
     'kiosk.print': 'In biên nhận',
     'kiosk.keep': 'Ghi lại hoặc in mã này. Mã chỉ cho biết phiếu có trong nhật ký, không cho biết bạn đã chọn gì.',
     'kiosk.done': 'Xong',
+    'kiosk.audit.how': 'Ghi lại mã niêm phong này hoặc in phiếu kiểm tra. Kiểm tra trên màn hình kiểm tra của phòng bỏ phiếu (nhập mã niêm phong) hoặc quét mã QR bằng một điện thoại khác: máy đó tự tính lại các lựa chọn trong phiếu đã mở. Nếu khác lựa chọn của bạn, báo ngay cho Ban kiểm phiếu.',
+    'kiosk.audit.print': 'In phiếu kiểm tra',
   },
   en: {
     skip: 'Skip to the main content',
@@ -276,6 +278,8 @@ const STRINGS = {
     'kiosk.print': 'Print the receipt',
     'kiosk.keep': 'Write this code down or print it. It only shows that the ballot is in the log, never what you chose.',
     'kiosk.done': 'Done',
+    'kiosk.audit.how': 'Write this seal code down or print the check slip. Check it on the room’s inspector screen (type the seal code) or scan the QR code with another phone: that device recomputes the marks of the opened ballot by itself. If they differ from yours, tell the counting committee at once.',
+    'kiosk.audit.print': 'Print the check slip',
   },
 };
 
@@ -1473,6 +1477,13 @@ function kioskStart() {
   $('r-print').hidden = false;
   $('r-done').hidden = false;
   $('r-print').addEventListener('click', () => window.print());
+  // The opened ballot's screen: the kiosk opens no other page, so no link;
+  // the seal code is checked on the room's inspector screen (typed) or on
+  // another phone (the QR code), or later from the printed check slip.
+  $('a-link').hidden = true;
+  document.querySelector('[data-i18n="audited.how"]').dataset.i18n = 'kiosk.audit.how';
+  $('a-print').hidden = false;
+  $('a-print').addEventListener('click', () => window.print());
   $('r-done').addEventListener('click', () => window.parent.postMessage({ kiosk: 'done' }, location.origin));
   window.addEventListener('message', (e) => {
     if (e.source !== window.parent || e.origin !== location.origin) return;

@@ -16,6 +16,14 @@
 // - a wrong exit PIN does not leave kiosk mode, five lock the exit; the
 //   right one leaves;
 // - a voter who walks away mid-ballot is wiped after the idle time;
+// - a kiosk voter checks the encryption ("Kiểm tra mã hoá"): the opened
+//   ballot's screen offers no dead link but the seal code, the QR code and
+//   a printed check slip (A6, no choice); the room's inspector screen (a
+//   second browser) with the seal code typed shows the voter's marks; the
+//   voter fills in again and sends (a new seal code), taps "Xong" and
+//   nothing of the turn (credential, both seal codes, marks) is left; a
+//   voter who walks away after a check is wiped after the idle time, and
+//   the check still works from the seal code;
 // - the voter page outside the kiosk still refuses to be framed, and the
 //   vendored jsQR file is the one whose SHA-256 web/vendor/README.md gives.
 // Screenshots at 360 and 1366 px: target/e2e-screenshots/kiosk-*.png.
@@ -59,7 +67,7 @@ before(async () => {
   server = await h.startServer();
   meeting = await h.setUpMeeting(server, {
     title: 'Lấy phiếu tín nhiệm năm 2026', unit: 'Hội đồng nhân dân xã Tân Phú',
-    candidates: CANDIDATES, summoned: 5, present: 4, credentials: 4,
+    candidates: CANDIDATES, summoned: 7, present: 6, credentials: 6,
     committee: ['Hoàng Minh Tuấn', 'Bùi Thị Lan', 'Đỗ Văn Sơn'],
   });
   slips = await readSlips(meeting.sheet);
@@ -502,6 +510,178 @@ test('a voter who walks away mid-ballot is wiped after the idle time', async () 
   }, { id: meeting.id, credential: slips[3].credential });
   const status = await h.http(`${server.url}/api/elections/${meeting.id}/credentials/${pub}`, 'GET');
   assert.equal(status.voted, false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The voter in the kiosk's frame taps "Kiểm tra mã hoá" on the sealed
+// ballot's screen: the opened ballot's screen, as the kiosk shows it.
+async function kioskChecks(page, marks) {
+  const f = ballotFrame(page);
+  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
+  for (const [i, level] of marks.entries()) {
+    if (level) await f.locator(`#cand-${i} .v-level[data-level="${level}"]`).click();
+  }
+  await f.locator('#s-ballot button[type=submit]').click();
+  await f.locator('#review-seal').click();
+  await f.locator('#s-sealed:not([hidden])').waitFor({ timeout: 60000 });
+  const seal = await f.locator('#seal-code').getAttribute('data-seal');
+  assert.match(seal, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  seen.push(seal);
+  await f.getByRole('button', { name: 'Kiểm tra mã hoá' }).click();
+  await f.locator('#s-audited:not([hidden])').waitFor({ timeout: 60000 });
+  assert.equal((await f.locator('#a-seal').textContent()).trim(), seal, 'the opened ballot is the one sealed');
+  assert.match((await f.locator('#audited-note').textContent()), /KHÔNG được tính.*chưa dùng/);
+  // No dead link: the kiosk opens no other page.
+  assert.equal(await f.locator('#a-link').isVisible(), false, 'no link to follow on the kiosk');
+  assert.equal(await f.locator('#s-audited a:visible').count(), 0, 'no link at all on the opened ballot\'s screen');
+  const how = (await f.locator('#s-audited .v-help').textContent()).trim();
+  assert.match(how, /màn hình kiểm tra của phòng bỏ phiếu \(nhập mã niêm phong\)/);
+  assert.match(how, /điện thoại khác/);
+  // The QR code (a companion's phone may scan it) names the inspector with
+  // this seal.
+  await f.locator('#a-qr:not([hidden])').waitFor();
+  assert.ok((await f.locator('#a-qr').getAttribute('alt')).includes(seal));
+  assert.equal(await f.locator('#a-link').getAttribute('href'), `${server.url}/inspector?id=${meeting.id}&seal=${seal}`);
+  assert.equal(await f.getByRole('button', { name: 'In phiếu kiểm tra' }).isVisible(), true);
+  assert.equal(await f.getByRole('button', { name: 'Làm lại phiếu' }).isVisible(), true);
+  return seal;
+}
+
+// The room's inspector screen (the committee's laptop, another browser):
+// the seal code typed by hand; the page recomputes the marks itself.
+async function roomChecks(seal, marks, name) {
+  const context = await c.context(helperBrowser, LAPTOP);
+  const room = await context.newPage();
+  const problems = [];
+  h.watch(room, problems, `room-${name}`);
+  await room.goto(`${server.url}/inspector?id=${encodeURIComponent(meeting.id)}`);
+  await room.fill('#seal', seal);
+  await room.getByRole('button', { name: 'Kiểm tra phiếu mở' }).click();
+  await room.waitForSelector('#audit-verdict[data-outcome]:not([data-outcome=loading])', { timeout: 30000 });
+  assert.equal(await room.locator('#audit-verdict').getAttribute('data-outcome'), 'ok');
+  assert.ok((await c.textOf(room, 'audit-verdict')).includes(seal));
+  const shown = await room.locator('#audit-marks tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.choice));
+  assert.deepEqual(shown, marks.map((m) => m || 'none'), 'the room\'s screen shows the marks the voter chose');
+  assert.equal(await room.locator('#audit-promise').getAttribute('data-outcome'), 'ok');
+  if (name === 'v5') await c.shotsBothSizes(room, 'kiosk', 'audit-room-inspector', 'audit-result');
+  assert.deepEqual(problems, []);
+  await context.close();
+}
+
+test('a kiosk voter checks the encryption on the room\'s screen, fills in again and sends; the turn leaves nothing; a voter who walks away after a check is wiped', { timeout: 240000 }, async () => {
+  // These voters type their codes: nothing in front of the camera (run
+  // alone, the camera would otherwise read slip 1 and open its turn).
+  await filmSlip(null);
+  const problems = [];
+  const context = await c.context(kioskBrowser, LAPTOP);
+  const page = await context.newPage();
+  h.watch(page, problems, 'kiosk-audit');
+  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}&idle=30`);
+  await page.fill('#k-pin', PIN);
+  await page.fill('#k-pin2', PIN);
+  await page.click('#k-setup button[type=submit]');
+  await c.shown(page, 'k-idle');
+  const historyLength = await page.evaluate(() => history.length);
+
+  // Voter 5 types the code, marks, seals and checks the encryption.
+  await page.fill('#k-code', slips[4].code);
+  await page.click('#k-typed button[type=submit]');
+  const marks = MARKS[1];
+  const seal = await kioskChecks(page, marks);
+  await c.shotsBothSizes(page, 'kiosk', 'audit-audited', null);
+  await c.assertAccessible(page, 'the kiosk\'s opened ballot screen');
+  // English beside: the kiosk's language button switches this screen too.
+  await page.click('#lang');
+  await ballotFrame(page).getByRole('button', { name: 'Print the check slip' }).waitFor();
+  assert.match(await ballotFrame(page).locator('#s-audited .v-help').textContent(), /room’s inspector screen \(type the seal code\)/);
+  await c.shotsBothSizes(page, 'kiosk', 'audit-audited-en', null);
+  await page.click('#lang');
+  await ballotFrame(page).getByRole('button', { name: 'In phiếu kiểm tra' }).waitFor();
+  // Ballots cast so far: the check adds none.
+  const before = await h.http(`${server.url}/api/elections/${meeting.id}`, 'GET');
+
+  // The printed check slip: the opened ballot's DOM with the print
+  // stylesheet, rendered to PDF and read back.
+  const f = ballotFrame(page);
+  const frame = page.frames().find((fr) => fr.url().includes('?kiosk'));
+  await frame.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await f.getByRole('button', { name: 'In phiếu kiểm tra' }).click();
+  assert.equal(await frame.evaluate(() => window.printed), 1, '"In phiếu kiểm tra" prints');
+  const slipHtml = (await frame.content()).replace(/<script[\s\S]*?<\/script>/g, '');
+  const printer = await helperBrowser.newPage();
+  await printer.goto(`${server.url}/kiosk`);
+  await printer.setContent(slipHtml, { waitUntil: 'load' });
+  const pdfFile = path.join(server.dir, 'check-slip.pdf');
+  await printer.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
+  await printer.close();
+  const info = (await run('pdfinfo', [pdfFile])).stdout;
+  assert.match(info, /Pages:\s+1\n/, 'the check slip prints on one page');
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
+  assert.ok(Math.abs(Number(size[1]) - 297.6) < 2 && Math.abs(Number(size[2]) - 419.5) < 2, `A6 portrait, not ${size[0]}`);
+  const pdfText = (await run('pdftotext', ['-layout', pdfFile, '-'])).stdout;
+  const flat = pdfText.replace(/\s+/g, ' ');
+  assert.ok(pdfText.replace(/\s+/g, '').includes(seal.replace(/\s+/g, '')), 'the seal code is printed');
+  assert.ok(flat.includes('Đã mở phiếu để kiểm tra'), 'the slip is in Vietnamese');
+  assert.ok(flat.includes('KHÔNG được tính'), 'and says the ballot is not counted');
+  assert.ok(flat.includes('màn hình kiểm tra của phòng bỏ phiếu'), 'and how to check it');
+  assert.ok(flat.includes('Lấy phiếu tín nhiệm năm 2026'), 'with the vote\'s title');
+  for (const cand of CANDIDATES) assert.ok(!flat.includes(cand.name), 'no leader\'s name, hence no choice, on the slip');
+  assert.ok(!/Làm lại phiếu|In phiếu kiểm tra|Mở trang kiểm tra/.test(flat), 'no button or link on paper');
+  await run('pdftoppm', ['-png', '-r', '110', '-singlefile', pdfFile, path.join(h.SHOTS, 'kiosk-check-slip-a6')]);
+
+  // The room's inspector screen, the seal code typed.
+  await roomChecks(seal, marks, 'v5');
+
+  // "Làm lại phiếu": the ballot again; the voter fills in and sends.
+  await f.getByRole('button', { name: 'Làm lại phiếu' }).click();
+  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
+  for (const [i, level] of marks.entries()) {
+    if (level) await f.locator(`#cand-${i} .v-level[data-level="${level}"]`).click();
+  }
+  await f.locator('#s-ballot button[type=submit]').click();
+  await f.locator('#review-seal').click();
+  await f.locator('#s-sealed:not([hidden])').waitFor({ timeout: 60000 });
+  const second = await f.locator('#seal-code').getAttribute('data-seal');
+  seen.push(second);
+  assert.notEqual(second, seal, 'a new encryption');
+  await f.getByRole('button', { name: 'Gửi phiếu' }).click();
+  await f.locator('#s-receipt:not([hidden])').waitFor({ timeout: 60000 });
+  assert.equal((await f.locator('#r-seal').textContent()).trim(), second, 'the receipt shows the new seal code');
+  const tracking = (await f.locator('#r-code').textContent()).trim();
+  assert.ok(await inLog(tracking), 'voter 5\'s ballot is in the log');
+  const after = await h.http(`${server.url}/api/elections/${meeting.id}`, 'GET');
+  assert.equal(after.returned, before.returned + 1, 'one ballot cast, the checked one not counted');
+  await c.shotsBothSizes(page, 'kiosk', 'audit-receipt', null);
+  await f.getByRole('button', { name: 'Xong' }).click();
+  await c.shown(page, 'k-idle');
+  await page.waitForFunction(() => !document.querySelector('iframe'));
+  assertNothingOf(await traces(page), slips[4], tracking, historyLength, 'after voter 5 (checked, then cast)');
+
+  // Voter 6 checks the encryption and walks away from the opened ballot's
+  // screen: the idle time wipes it; the seal code still checks on the
+  // room's screen (the audit is the server's, not the kiosk's) and the slip
+  // was not used.
+  await page.fill('#k-code', slips[5].code);
+  await page.click('#k-typed button[type=submit]');
+  const marks6 = MARKS[0];
+  const seal6 = await kioskChecks(page, marks6);
+  // This voter's frame itself must go (the idle kiosk may open another).
+  const frame6 = await page.$('#k-session iframe');
+  const started = Date.now();
+  await page.waitForFunction((el) => !el.isConnected, frame6, { timeout: 45000 });
+  const waited = (Date.now() - started) / 1000;
+  assert.ok(waited >= 25, `the opened ballot's screen stayed its idle time (${waited} s)`);
+  await c.shown(page, 'k-idle');
+  assertNothingOf(await traces(page), slips[5], 'XXXX-XXXX', historyLength, 'after voter 6 walked away');
+  await roomChecks(seal6, marks6, 'v6');
+  const pub = await page.evaluate(async (code) => {
+    const tn = await import('/static/tn.js');
+    await tn.load();
+    return tn.callSync('credential_public', { election_id: code.id, credential: code.credential }).public;
+  }, { id: meeting.id, credential: slips[5].credential });
+  const status = await h.http(`${server.url}/api/elections/${meeting.id}/credentials/${pub}`, 'GET');
+  assert.equal(status.voted, false, 'the check did not use the slip');
   assert.deepEqual(problems, []);
   await context.close();
 });
