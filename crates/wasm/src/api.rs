@@ -209,34 +209,59 @@ fn err(e: impl core::fmt::Display) -> String {
     e.to_string()
 }
 
+/// What `encrypt_ballot` and `seal_ballot` read of their request: the
+/// credential and the seed texts are wiped as soon as they are read.
+struct BallotInputs {
+    ctx: ElectionContext,
+    election_id: String,
+    credential: Credential,
+    choices: Vec<Choice>,
+    signed_by: Option<String>,
+    rng: PageRng,
+}
+
+impl BallotInputs {
+    fn read(req: EncryptRequest) -> Result<BallotInputs, String> {
+        let secret_text = Zeroizing::new(req.credential);
+        let seed_text = Zeroizing::new(req.seed);
+        let election_hash = unhex_array::<32>(&req.election_hash, "election_hash").map_err(err)?;
+        let key = PublicKey::from_bytes(
+            &unhex_array(&req.election_key, "election_key").map_err(err)?,
+            "election_key",
+        )
+        .map_err(err)?;
+        let credential = Credential::from_text(&secret_text).map_err(err)?;
+        if let Some(n) = &req.signed_by {
+            check_name(n).map_err(err)?;
+        }
+        Ok(BallotInputs {
+            rng: rng(&seed_text)?,
+            ctx: ElectionContext {
+                election_hash,
+                key,
+                candidates: req.choices.len() as u32,
+            },
+            election_id: req.election_id,
+            credential,
+            choices: req.choices,
+            signed_by: req.signed_by,
+        })
+    }
+}
+
 /// Encrypts and signs a ballot.
 pub fn encrypt_ballot(req: EncryptRequest) -> Result<EncryptAnswer, String> {
-    let secret_text = Zeroizing::new(req.credential);
-    let seed_text = Zeroizing::new(req.seed);
-    let election_hash = unhex_array::<32>(&req.election_hash, "election_hash").map_err(err)?;
-    let key = PublicKey::from_bytes(
-        &unhex_array(&req.election_key, "election_key").map_err(err)?,
-        "election_key",
-    )
-    .map_err(err)?;
-    let credential = Credential::from_text(&secret_text).map_err(err)?;
-    if let Some(n) = &req.signed_by {
-        check_name(n).map_err(err)?;
-    }
-    let mut rng = rng(&seed_text)?;
-    let ctx = ElectionContext {
-        election_hash,
-        key,
-        candidates: req.choices.len() as u32,
-    };
+    let b = BallotInputs::read(req)?;
+    let mut rng = b.rng;
     let ballot = Ballot::cast(
-        &ctx,
-        &req.election_id,
-        &credential,
-        &req.choices,
-        req.signed_by,
+        &b.ctx,
+        &b.election_id,
+        &b.credential,
+        &b.choices,
+        b.signed_by,
         &mut rng,
     );
+    let ctx = b.ctx;
     let tracking = tracking_code(&ballot.digest(&ctx));
     Ok(EncryptAnswer { ballot, tracking })
 }
@@ -265,32 +290,17 @@ thread_local! {
 pub fn seal_ballot(req: EncryptRequest) -> Result<SealAnswer, String> {
     // A new seal first wipes the old one, whatever happens next.
     SEALED.with(|s| s.borrow_mut().take());
-    let secret_text = Zeroizing::new(req.credential);
-    let seed_text = Zeroizing::new(req.seed);
-    let election_hash = unhex_array::<32>(&req.election_hash, "election_hash").map_err(err)?;
-    let key = PublicKey::from_bytes(
-        &unhex_array(&req.election_key, "election_key").map_err(err)?,
-        "election_key",
-    )
-    .map_err(err)?;
-    let credential = Credential::from_text(&secret_text).map_err(err)?;
-    if let Some(n) = &req.signed_by {
-        check_name(n).map_err(err)?;
-    }
-    let mut rng = rng(&seed_text)?;
-    let ctx = ElectionContext {
-        election_hash,
-        key,
-        candidates: req.choices.len() as u32,
-    };
+    let b = BallotInputs::read(req)?;
+    let mut rng = b.rng;
     let sealed = SealedBallot::seal(
-        &ctx,
-        &req.election_id,
-        &credential,
-        &req.choices,
-        req.signed_by,
+        &b.ctx,
+        &b.election_id,
+        &b.credential,
+        &b.choices,
+        b.signed_by,
         &mut rng,
     );
+    let ctx = b.ctx;
     let answer = SealAnswer {
         ballot: sealed.ballot().clone(),
         tracking: tracking_code(&sealed.ballot().digest(&ctx)),

@@ -796,8 +796,15 @@ fn a_sealed_ballot_opens_to_its_marks_and_the_log_accepts_the_audit() {
         .expect("audit signature");
 }
 
-#[test]
-fn a_page_that_encrypts_other_marks_is_caught_by_check_audit() {
+/// A meeting open for voting with one slip issued, and the `seal_ballot`
+/// (or `encrypt_ballot`) request of that slip for `choices`.
+fn seal_request(
+    choices: serde_json::Value,
+) -> (
+    Meeting,
+    tinnhiem_core::ballot::ElectionContext,
+    serde_json::Value,
+) {
     let mut m = meeting();
     let creds = m.issue_credentials(1, &mut OsRng).unwrap();
     m.open(&mut OsRng).unwrap();
@@ -807,9 +814,15 @@ fn a_page_that_encrypts_other_marks_is_caught_by_check_audit() {
         "election_hash": hex(&ctx.election_hash),
         "election_key": hex(ctx.key.as_bytes()),
         "credential": creds[0].to_text().as_str(),
-        "choices": ["low", "high"],
+        "choices": choices,
         "seed": seed(),
     });
+    (m, ctx, req)
+}
+
+#[test]
+fn a_page_that_encrypts_other_marks_is_caught_by_check_audit() {
+    let (_m, ctx, req) = seal_request(serde_json::json!(["low", "high"]));
     let seal = ask(op::SEAL_BALLOT, req)["seal"]
         .as_str()
         .unwrap()
@@ -831,18 +844,7 @@ fn a_page_that_encrypts_other_marks_is_caught_by_check_audit() {
 
 #[test]
 fn forget_sealed_wipes_the_opening() {
-    let mut m = meeting();
-    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
-    m.open(&mut OsRng).unwrap();
-    let ctx = m.tally.ballot_context().unwrap();
-    let req = serde_json::json!({
-        "election_id": m.id,
-        "election_hash": hex(&ctx.election_hash),
-        "election_key": hex(ctx.key.as_bytes()),
-        "credential": creds[0].to_text().as_str(),
-        "choices": ["low", "high"],
-        "seed": seed(),
-    });
+    let (mut m, _ctx, req) = seal_request(serde_json::json!(["low", "high"]));
     let sealed = ask(op::SEAL_BALLOT, req);
     assert_eq!(
         ask(op::FORGET_SEALED, serde_json::json!({})),
@@ -869,18 +871,7 @@ fn promise(m: &Meeting, digest: &[u8; 32]) -> String {
 
 #[test]
 fn check_audit_verifies_the_servers_promise_and_flags_a_forged_one() {
-    let mut m = meeting();
-    let creds = m.issue_credentials(1, &mut OsRng).unwrap();
-    m.open(&mut OsRng).unwrap();
-    let ctx = m.tally.ballot_context().unwrap();
-    let req = serde_json::json!({
-        "election_id": m.id,
-        "election_hash": hex(&ctx.election_hash),
-        "election_key": hex(ctx.key.as_bytes()),
-        "credential": creds[0].to_text().as_str(),
-        "choices": ["high", "low"],
-        "seed": seed(),
-    });
+    let (m, ctx, req) = seal_request(serde_json::json!(["high", "low"]));
     let seal = ask(op::SEAL_BALLOT, req)["seal"]
         .as_str()
         .unwrap()
