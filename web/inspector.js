@@ -421,8 +421,10 @@ function committeeOf(a) {
   return c;
 }
 
+// A member by name and number, numbered from 1 as the console, the key
+// cards and the minutes number them (the log's `signer` is from 0).
 function memberName(c, i) {
-  return t('member', { name: c.names[i] === undefined ? '?' : c.names[i], i });
+  return t('member', { name: c.names[i] === undefined ? '?' : c.names[i], i: i + 1 });
 }
 
 function memberList(c, list) {

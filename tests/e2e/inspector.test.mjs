@@ -108,8 +108,8 @@ test('the line table names every kind in Vietnamese and says what each statement
     }
     const of = (kind) => table.filter((r) => r.kind === kind);
     assert.equal(of('trustee_key')[0].kindText, 'khoá thành viên');
-    assert.equal(of('quorum')[0].content, 'điểm danh: có mặt 7/9 người (77,78%), đủ 2/3; ký: Thành viên Ban kiểm phiếu 1 (số 0)');
-    assert.equal(of('credentials')[0].content, 'phát 7 phiếu mã; ký: Thành viên Ban kiểm phiếu 1 (số 0)');
+    assert.equal(of('quorum')[0].content, 'điểm danh: có mặt 7/9 người (77,78%), đủ 2/3; ký: Thành viên Ban kiểm phiếu 1 (số 1)');
+    assert.equal(of('credentials')[0].content, 'phát 7 phiếu mã; ký: Thành viên Ban kiểm phiếu 1 (số 1)');
     assert.ok(of('close')[0].content.startsWith('kết thúc bỏ phiếu; máy chủ đã từ chối 1 phiếu không do Ban kiểm phiếu phát ra và 1 phiếu gửi lại'));
     const ballots = of('ballot');
     assert.equal(ballots.length, BALLOTS.length);
@@ -143,7 +143,7 @@ test('a cancel line reads as the slips the committee cancelled, and its slip\'s 
   const table = await rows(page);
   const cancel = table.find((r) => r.kind === 'cancel');
   assert.equal(cancel.kindText, 'huỷ phiếu mã');
-  assert.match(cancel.content, /^huỷ 1 phiếu mã chưa dùng \(rách, mất, in hỏng\); ký: .+ \(số 0\)$/);
+  assert.match(cancel.content, /^huỷ 1 phiếu mã chưa dùng \(rách, mất, in hỏng\); ký: .+ \(số 1\)$/);
   const out = table.filter((r) => r.cls.includes('c-kind-excluded'));
   assert.equal(out.length, 1);
   assert.ok(out[0].content.includes('bị loại'), out[0].content);
