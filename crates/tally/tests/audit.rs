@@ -17,6 +17,7 @@ mod common;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tinnhiem_core::ballot::{seal_code, Choice, Level};
+use tinnhiem_core::credential::Credential;
 use tinnhiem_core::log::{AuditBody, Candidate, Payload};
 use tinnhiem_tally::json::{FailedJson, VerifiedJson};
 use tinnhiem_tally::sim::{Meeting, Setup};
@@ -131,12 +132,7 @@ fn honest_audits_are_listed_not_counted_and_the_slip_still_votes() {
 /// naming the first ciphertext that does not open.
 #[test]
 fn a_forged_audit_fails_at_its_line() {
-    let mut rng = ChaCha20Rng::seed_from_u64(2);
-    let mut m = meeting(&mut rng);
-    let creds = m.issue_credentials(1, &mut rng).expect("slips");
-    m.open(&mut rng).expect("open");
-    let s = m.seal(&creds[0], &[LOW, HIGH], &mut rng);
-    let mut body = s.audit_body().unwrap();
+    let (mut m, mut body, mut rng) = open_meeting(2, &[LOW, HIGH]);
     // The page encrypted "low" for candidate 0 and shows "high".
     body.choices[0] = HIGH;
     let seq = m.lines.len() as u64;
@@ -156,11 +152,22 @@ fn a_forged_audit_fails_at_its_line() {
 /// A meeting open for voting with one slip, and a sealed ballot of it.
 fn open_meeting(seed: u64, choices: &[Choice]) -> (Meeting, AuditBody, ChaCha20Rng) {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let mut m = meeting(&mut rng);
-    let creds = m.issue_credentials(1, &mut rng).expect("slips");
-    m.open(&mut rng).expect("open");
-    let body = m.seal(&creds[0], choices, &mut rng).audit_body().unwrap();
+    let (m, _, body) = sealed_in_open_meeting(&mut rng, choices);
     (m, body, rng)
+}
+
+/// [`open_meeting`] from a given generator: the meeting, its one slip and
+/// the opening of a ballot sealed with it.
+fn sealed_in_open_meeting(
+    rng: &mut ChaCha20Rng,
+    choices: &[Choice],
+) -> (Meeting, Credential, AuditBody) {
+    let mut m = meeting(rng);
+    let creds = m.issue_credentials(1, rng).expect("slips");
+    m.open(rng).expect("open");
+    let body = m.seal(&creds[0], choices, rng).audit_body().unwrap();
+    let slip = creds.into_iter().next().expect("one slip");
+    (m, slip, body)
 }
 
 /// A randomness changed by one fails at that ciphertext.
@@ -333,15 +340,11 @@ fn the_committed_audit_vectors_regenerate_and_verify() {
     let mut seed = [0u8; 32];
     seed[..16].copy_from_slice(b"forged-audit!!!!");
     let mut rng = ChaCha20Rng::from_seed(seed);
-    let mut m = meeting(&mut rng);
-    let creds = m.issue_credentials(1, &mut rng).expect("slips");
-    m.open(&mut rng).expect("open");
-    let s = m.seal(&creds[0], &[LOW, CONF], &mut rng);
-    let mut body = s.audit_body().unwrap();
+    let (mut m, slip, mut body) = sealed_in_open_meeting(&mut rng, &[LOW, CONF]);
     body.choices[1] = LOW;
     let seq = m.lines.len() as u64;
     m.force(Payload::Audit(body), &mut rng);
-    let b = m.fill(&creds[0], &[LOW, CONF], None, &mut rng);
+    let b = m.fill(&slip, &[LOW, CONF], None, &mut rng);
     m.force(Payload::Ballot(b), &mut rng);
     let bytes = join(&m.lines);
     let e = failure(&m.lines);
