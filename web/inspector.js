@@ -333,7 +333,9 @@ function fetchLog(id) {
   return tn.fetchText(`/api/elections/${encodeURIComponent(id)}/log`);
 }
 
-async function verify(text, source) {
+/// `bytes`, when given, are the log's UTF-8 bytes (a file read as bytes):
+/// the check takes them as they are instead of encoding the text again.
+async function verify(text, source, bytes) {
   state.text = text;
   state.lines = splitLines(text);
   state.source = source;
@@ -351,7 +353,7 @@ async function verify(text, source) {
   // On every core (Web Workers); ?workers=N chooses how many, 0 for the
   // page's thread alone (to compare).
   const w = new URLSearchParams(location.search).get('workers');
-  state.answer = await verifyLogParallel(text, (done, total) => {
+  state.answer = await verifyLogParallel(bytes || text, (done, total) => {
     state.progress = { done, total };
     renderProgress();
   }, { workers: w === null || w === '' ? undefined : Number(w) });
@@ -473,6 +475,7 @@ function renderOutcome() {
   const secs = (a.ms / 1000).toFixed(2);
   $('dl-time').textContent = t('time', { s: tr.lang() === 'vi' ? secs.replace('.', ',') : secs, n: state.lines.length });
   $('dl-time').dataset.ms = String(Math.round(a.ms));
+  $('dl-time').dataset.wide = String(Boolean(a.wide));
   const c = committeeOf(a);
   state.committee = c;
   $('dl-committee').textContent = c.n ? t(c.ceremony && c.t !== c.n ? 'committee.threshold' : 'committee.all', { t: c.t, n: c.n }) : '';
@@ -683,7 +686,8 @@ function main() {
     const f = $('file').files[0];
     if (!f) return;
     try {
-      await verify(await f.text(), 'file');
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      await verify(new TextDecoder().decode(bytes), 'file', bytes);
       if (state.id) $('eid').value = state.id;
     } catch (e) {
       fail(e);

@@ -15,6 +15,56 @@
 import * as tn from './tn.js';
 
 const WORKER_URL = '/static/inspector-worker.js';
+const WIDE_URL = '/static/tinnhiem_wasm_wide.wasm';
+
+/// A one-function module that uses `i64.mul_wide_u` (wide arithmetic):
+/// valid only in a browser that has those instructions.
+const WIDE_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x0c, 0x01, 0x0a, 0x00, // code: one body of 10 bytes, no locals
+  0x42, 0x00, 0x42, 0x00, 0xfc, 0x16, 0x1a, 0x1a, 0x0b, // 0 * 0 (wide), drop both halves, end
+]);
+
+/// Whether this browser runs WebAssembly's wide-arithmetic instructions
+/// (Chromium 156 with `--js-flags=--wasm-wide-arithmetic`; not yet by
+/// default).
+export function hasWideArithmetic() {
+  try {
+    return WebAssembly.validate(WIDE_PROBE);
+  } catch (_) {
+    return false;
+  }
+}
+
+let wideModule = null;
+
+/// The module for the workers: where the browser has wide arithmetic, the
+/// module's flavour built with 64-bit field arithmetic on it (the same
+/// Rust code, about three times as fast for the check; crates/server's
+/// build.rs), else the page's own. `{module, wide}`.
+async function workerModule() {
+  if (hasWideArithmetic()) {
+    try {
+      wideModule = wideModule || (async () => {
+        const res = await fetch(WIDE_URL);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return WebAssembly.compile(await res.arrayBuffer());
+      })();
+      return { module: await wideModule, wide: true };
+    } catch (_) {
+      // A server built without that flavour, a failed download: the
+      // standard module gives the same answers, more slowly.
+      wideModule = null;
+    }
+  }
+  return { module: tn.compiledModule(), wide: false };
+}
+
+// Where the browser has wide arithmetic, its module downloads and compiles
+// while the inspector chooses a file.
+if (typeof WebAssembly === 'object' && hasWideArithmetic()) workerModule();
 
 /// How many workers: `n` if given (0: none), else one per core.
 export function workerCount(n) {
@@ -51,7 +101,7 @@ function unhex(s) {
 /// Checks lines `from..` of the loaded log with `n` workers; resolves to
 /// the last progress (`failed` set if a line fails), or null if the
 /// workers could not do it (the caller goes on in steps).
-function runWorkers(bytes, spans, plan, n, progress) {
+function runWorkers(bytes, spans, plan, n, module, progress) {
   return new Promise((resolve) => {
     const size = plan.chunk;
     const chunks = [];
@@ -106,8 +156,8 @@ function runWorkers(bytes, spans, plan, n, progress) {
         };
         w.onerror = () => end(null);
         workers.push(w);
-        // The page's compiled module: compiled once, not once per worker.
-        w.postMessage({ module: tn.compiledModule() });
+        // A module compiled once on the page, not once per worker.
+        w.postMessage({ module });
         // Two chunks each: the next is there as soon as one is done.
         send(w);
         send(w);
@@ -119,42 +169,47 @@ function runWorkers(bytes, spans, plan, n, progress) {
   });
 }
 
-/// Verifies a log (JSON Lines text) with the tally crate on every core:
+/// Verifies a log (JSON Lines: its text, or its UTF-8 bytes as a
+/// Uint8Array) with the tally crate on every core:
 /// the header on the page's thread, the rest in chunks checked by `workers`
 /// Web Workers (default: one per core; 0: none, the steps of the
 /// single-thread path) and applied here in log order. `progress(done,
 /// total)` is told after each chunk. Resolves to the answer of
 /// `tally_finish` with `ms` (the time taken), `total` and `workers` (how
-/// many checked chunks; 0 when the page's thread did it all).
-export function verifyLogParallel(text, progress, options = {}) {
+/// many checked chunks; 0 when the page's thread did it all) and `wide`
+/// (whether the workers ran the wide-arithmetic module).
+export function verifyLogParallel(log, progress, options = {}) {
   // The page's module holds one verification at a time: a second log
   // (another file chosen meanwhile) waits for the first to end.
-  const next = (verifying || Promise.resolve()).catch(() => {}).then(() => run(text, progress, options));
+  const next = (verifying || Promise.resolve()).catch(() => {}).then(() => run(log, progress, options));
   verifying = next;
   return next;
 }
 
 let verifying = null;
 
-async function run(text, progress, { workers } = {}) {
+async function run(log, progress, { workers } = {}) {
   await tn.load();
   const n = typeof Worker === 'function' ? workerCount(workers) : 0;
   const t0 = performance.now();
   // The log's bytes once: for the page's module and cut for the workers.
-  const bytes = new TextEncoder().encode(text);
+  const bytes = typeof log === 'string' ? new TextEncoder().encode(log) : log;
   let p = tn.callBytes('tally_load', bytes);
   if (progress) progress(p.done, p.total);
   let used = 0;
+  let wide = false;
   if (n > 0) {
     const plan = tn.callSync('tally_plan', { seed: tn.seed() });
     p = plan;
     if (progress) progress(p.done, p.total);
     const spans = lineSpans(bytes);
     if (plan.header && !plan.failed && plan.done < plan.total && spans.length === plan.total) {
-      const r = await runWorkers(bytes, spans, plan, n, progress);
+      const chosen = await workerModule();
+      const r = await runWorkers(bytes, spans, plan, n, chosen.module, progress);
       if (r) {
         p = r;
         used = n;
+        wide = chosen.wide;
       }
     }
   }
@@ -173,5 +228,6 @@ async function run(text, progress, { workers } = {}) {
   answer.ms = performance.now() - t0;
   answer.total = p.total;
   answer.workers = used;
+  answer.wide = wide;
   return answer;
 }

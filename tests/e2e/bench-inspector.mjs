@@ -64,9 +64,10 @@ async function pageVerify(browser, url, log, query) {
   await page.waitForSelector('#verdict[data-outcome]', { timeout: 600000 });
   const outcome = await page.locator('#verdict').getAttribute('data-outcome');
   const ms = Number(await page.locator('#dl-time').getAttribute('data-ms'));
+  const wide = (await page.locator('#dl-time').getAttribute('data-wide')) === 'true';
   const table = await c.tableOf(page, '#result-box');
   await ctx.close();
-  return { ms, outcome, table };
+  return { ms, outcome, table, wide };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
@@ -76,11 +77,16 @@ const size = (await readFile(log)).length;
 const after = await c.startServer();
 const before = BEFORE_BIN ? await startBefore() : null;
 const browser = await c.launch();
+// A second Chromium with WebAssembly's wide arithmetic switched on, for the
+// workers' 64-bit flavour of the module (web/verify-workers.js).
+const WIDE_FLAG = '--js-flags=--wasm-wide-arithmetic';
+const wideBrowser = await c.launch({ args: [WIDE_FLAG] });
 if (process.env.BENCH_PRIO) await prioritize(process.env.BENCH_PRIO);
 const ways = [
   { name: 'native', label: `tinnhiem verify (${path.relative(c.ROOT, VERIFY_BIN)})` },
   { name: 'before', label: BEFORE_BIN ? `page of ${path.relative(c.ROOT, BEFORE_BIN) || BEFORE_BIN}` : 'page, ?workers=0 (one thread)' },
   { name: 'after', label: 'page, workers = hardwareConcurrency' },
+  { name: 'wide', label: `page, workers, wide arithmetic (Chromium ${WIDE_FLAG})` },
   ...extra.map((n) => ({ name: `workers=${n}`, label: `page, ?workers=${n}`, n })),
 ];
 const rows = Object.fromEntries(ways.map((w) => [w.name, []]));
@@ -144,8 +150,9 @@ try {
       } else {
         const url = w.name === 'before' && before ? before.url : after.url;
         const q = w.name === 'before' && !before ? '?workers=0' : w.n !== undefined ? `?workers=${w.n}` : '';
-        const v = await pageVerify(browser, url, log, q);
+        const v = await pageVerify(w.name === 'wide' ? wideBrowser : browser, url, log, q);
         if (v.outcome !== 'ok') throw new Error(`${w.label}: outcome ${v.outcome}`);
+        if (v.wide !== (w.name === 'wide')) throw new Error(`${w.label}: the workers' module was ${v.wide ? '' : 'not '}the wide one`);
         ms = v.ms;
         table = v.table;
       }
@@ -159,6 +166,7 @@ try {
   }
 } finally {
   await browser.close();
+  await wideBrowser.close();
   await after.stop();
   if (before) await before.stop();
 }

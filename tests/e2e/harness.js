@@ -216,10 +216,11 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/// Launches headless Chromium. Playwright gives it a fresh temporary
-/// profile (its own --user-data-dir), removed on close.
-export async function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
+/// Launches headless Chromium, with `args` added to CHROMIUM_ARGS.
+/// Playwright gives it a fresh temporary profile (its own --user-data-dir),
+/// removed on close.
+export async function launch({ args = [] } = {}) {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...args], timeout: 60000 });
 }
 
 /// Watches a page: console errors (a CSP refusal is one), uncaught page

@@ -10,6 +10,10 @@
 // - the forced ballots of crates/tally/tests/vectors/forced.jsonl: the same
 //   exclusions, line by line;
 // and the page's own single-thread path (?workers=0) shows the same.
+// In a Chromium with WebAssembly's wide arithmetic switched on
+// (--js-flags=--wasm-wide-arithmetic), the workers run the module's 64-bit
+// flavour (tinnhiem_wasm_wide.wasm) and answer the same, honest log and
+// changed byte alike; without it they run the standard module.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +24,7 @@ import * as c from './lib-console.mjs';
 const N = 120;
 let server;
 let browser;
+let wideBrowser;
 let logFile;
 let log;
 
@@ -39,10 +44,12 @@ before(async () => {
   logFile = path.join(out, 'log.jsonl');
   log = await readFile(logFile, 'utf8');
   browser = await c.launch();
+  wideBrowser = await c.launch({ args: ['--js-flags=--wasm-wide-arithmetic'] });
 });
 
 after(async () => {
   if (browser) await browser.close();
+  if (wideBrowser) await wideBrowser.close();
   if (server) await server.stop();
 });
 
@@ -59,8 +66,8 @@ async function cliVerify(file) {
 /// The inspector (in English, to compare the CLI's English message) given
 /// `file`; counts the Web Workers it starts and every value its progress
 /// bar takes.
-async function pageVerify(file, query = '') {
-  const ctx = await c.context(browser, { viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+async function pageVerify(file, query = '', b = browser) {
+  const ctx = await c.context(b, { viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
   await ctx.addInitScript(() => {
     const W = window.Worker;
     window.__workers = 0;
@@ -92,6 +99,7 @@ async function pageVerify(file, query = '') {
     exclusions: await page.locator('#exclusions li').evaluateAll((lis) => lis.map((li) => Number(li.dataset.seq))),
     exclusionText: await page.locator('#exclusions li').allTextContents(),
     workers: await page.evaluate(() => window.__workers),
+    wide: await page.locator('#dl-time').getAttribute('data-wide'),
     progress: await page.evaluate(() => window.__progress),
   };
   if (got.outcome === 'ok') got.candidates = await c.tableOf(page, '#result-box');
@@ -114,6 +122,7 @@ test('the honest log: the workers give the result of tinnhiem verify and the bar
   const got = await pageVerify(logFile);
   assert.equal(got.outcome, 'ok');
   assert.ok(got.workers >= 1, 'the check ran in Web Workers');
+  assert.equal(got.wide, 'false', 'a Chromium without wide arithmetic runs the standard module');
   assert.deepEqual(got.candidates, cli.candidates);
   assert.deepEqual(got.exclusions, cli.exclusions);
   assert.ok(moves(got.progress) >= 2, `the bar's value grows at least twice before the end: ${JSON.stringify(got.progress)}`);
@@ -142,6 +151,35 @@ test('a changed byte in a ballot of the third chunk: the same failing line and r
   assert.deepEqual(got.exclusions, cli.exclusions);
   const single = await pageVerify(file, '?workers=0');
   assert.deepEqual([single.outcome, single.seq, single.text, single.exclusionText], [got.outcome, got.seq, got.text, got.exclusionText]);
+});
+
+test('with wide arithmetic the workers run the 64-bit module and answer as tinnhiem verify, honest log and changed byte', { timeout: 300000 }, async () => {
+  const cli = await cliVerify(logFile);
+  const got = await pageVerify(logFile, '', wideBrowser);
+  assert.equal(got.outcome, 'ok');
+  assert.ok(got.workers >= 1, 'the check ran in Web Workers');
+  assert.equal(got.wide, 'true', 'the workers ran tinnhiem_wasm_wide.wasm');
+  assert.deepEqual(got.candidates, cli.candidates);
+  assert.deepEqual(got.exclusions, cli.exclusions);
+  // A ballot's first proof challenge c0 changed in its lowest byte (answer
+  // bytes 320.., still a canonical scalar) in the second chunk: the batch
+  // of the 64-bit module must refuse it at the same line as the native check.
+  const lines = log.trim().split('\n');
+  const first = lines.findIndex((l) => l.includes('"kind":"ballot"'));
+  const k = first + 32 + 7;
+  assert.ok(lines[k].includes('"kind":"ballot"'), `line ${k} is a ballot`);
+  const before = lines[k];
+  lines[k] = lines[k].replace(/"answers":\["(.{641})(.)/, (_, head, d) => `"answers":["${head}${d === '0' ? '1' : '0'}`);
+  assert.notEqual(lines[k], before, 'one hex digit of the proofs changed');
+  const file = path.join(server.dir, 'tampered-proof.jsonl');
+  await writeFile(file, `${lines.join('\n')}\n`);
+  const cliBad = await cliVerify(file);
+  assert.equal(cliBad.ok, false);
+  const bad = await pageVerify(file, '', wideBrowser);
+  assert.equal(bad.wide, 'true');
+  assert.equal(bad.outcome, 'fail');
+  assert.equal(bad.seq, cliBad.seq);
+  assert.ok(bad.text.includes(cliBad.message), `"${bad.text}" names "${cliBad.message}"`);
 });
 
 test('forced ballots: the workers exclude the same lines as tinnhiem verify', { timeout: 300000 }, async () => {
