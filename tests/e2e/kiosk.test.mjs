@@ -24,6 +24,16 @@
 //   nothing of the turn (credential, both seal codes, marks) is left; a
 //   voter who walks away after a check is wiped after the idle time, and
 //   the check still works from the seal code;
+// - a slip left in front of the camera after its turn (voted and "Xong", or
+//   ended from the bar) reopens nothing, even with the camera restarted;
+//   the idle screen asks in Vietnamese with English beside to put it away;
+//   the next slip opens once the last one is gone; the typed code still
+//   reopens it;
+// - at 360 × 640 the opened ballot's buttons are on screen without
+//   scrolling, in the kiosk's frame (both languages) and on the voter page
+//   alone;
+// - every test films the camera state it needs (no test depends on
+//   another's: run any one alone with --test-name-pattern);
 // - the voter page outside the kiosk still refuses to be framed, and the
 //   vendored jsQR file is the one whose SHA-256 web/vendor/README.md gives.
 // Screenshots at 360 and 1366 px: target/e2e-screenshots/kiosk-*.png.
