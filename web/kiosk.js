@@ -351,17 +351,15 @@ function slipDigest(code) {
   const t = String(code);
   const dot = t.lastIndexOf('.');
   const cred = (dot < 0 ? t : t.slice(0, dot)).replace(/[^0-9A-Za-z]/g, '').toUpperCase();
-  const s = `${kiosk.salt}|${cred}`;
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  // FNV-1a (32 bits) over the salted text, twice (salt before, then after).
+  const fnv = (text) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  };
+  const a = fnv(`${kiosk.salt}|${cred}`);
+  const b = fnv(`${cred}|${kiosk.salt}`);
+  return (b & 0x1fffff) * 0x100000000 + a;
 }
 
 // A slip's QR code is `{base}/v/{election}#{credential}.{check}`; the text
