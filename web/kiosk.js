@@ -22,6 +22,16 @@
 // scanning canvas and restores the committee's language. An idle voter is
 // timed out the same way (never while a ballot is being sent).
 //
+// A slip left in front of the camera: when a turn ends, the voter's slip
+// often still lies there. The camera never reopens the slip of the turn
+// that ended last (the kiosk keeps a salted digest of its credential part,
+// never the code, until another turn begins or kiosk mode ends); the idle
+// screen then asks, in Vietnamese and English, to put the slip away. A
+// voter who wants it back types the code (a voter's act). Any other code is
+// accepted only once the camera has not seen that last slip for CLEAR_MS,
+// counted from the end of the turn: a slip lying there (read on one frame,
+// missed on the next) cannot open a turn in between.
+//
 // QR decoding: jsQR 1.4.0 (npm `jsqr`, Apache-2.0), the published
 // dist/jsQR.js unchanged, SHA-256
 // bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
@@ -113,6 +123,7 @@ const $ = (id) => document.getElementById(id);
 // (`?idle=` sets it, 30 to 1800; default 180) unless a ballot is being sent.
 const SCAN_MS = 200;
 const SCAN_WIDTH = 800;
+const CLEAR_MS = 1500;
 const WRONG_PIN_LIMIT = 5;
 const WRONG_PIN_LOCK_MS = 60_000;
 
@@ -136,6 +147,11 @@ const kiosk = {
   wrong: 0,
   lockedUntil: 0,
   wakeLock: null,
+  // The salted digest of the last turn's slip (see slipDigest), and the
+  // time before which the camera opens no turn.
+  lastSlip: null,
+  salt: '',
+  clearAt: 0,
 };
 
 // ---------------------------------------------------------------- setup
@@ -178,6 +194,9 @@ async function startKiosk(e) {
   kiosk.pin = pin;
   kiosk.lang = tr.lang();
   kiosk.wrong = 0;
+  kiosk.lastSlip = null;
+  kiosk.clearAt = 0;
+  kiosk.salt = Array.from(crypto.getRandomValues(new Uint32Array(4)), (x) => x.toString(36)).join('.');
   // The page's names come from the server's description here; the voter
   // page checks line 0 and the slip's election check itself.
   $('k-title').textContent = view.title || '';
@@ -206,6 +225,7 @@ function showIdle() {
   $('k-end').hidden = true;
   $('k-idle').hidden = false;
   $('k-scan-error').hidden = true;
+  slipHint(false);
   $('idle-h').focus({ preventScroll: true });
   window.scrollTo(0, 0);
   startCamera();
@@ -296,13 +316,50 @@ function scanOnce() {
       found = null;
     }
     wipeCanvas();
-    if (found && found.data) {
-      const text = found.data;
-      found = null;
-      if (onCode(text, { scanned: true })) return;
-    }
+    const text = found && found.data ? found.data : null;
+    found = null;
+    if (onScan(text)) return;
   }
   kiosk.scanTimer = setTimeout(scanOnce, SCAN_MS);
+}
+
+// A frame's reading (`text`, or null: no code seen). True when a voter's
+// turn began.
+function onScan(text) {
+  const now = Date.now();
+  const slip = text ? readSlip(text, true) : {};
+  if (slip.code && kiosk.lastSlip !== null && slipDigest(slip.code) === kiosk.lastSlip) {
+    // The slip of the last turn, still (or again) in view.
+    kiosk.clearAt = now + CLEAR_MS;
+    slipHint(true);
+    return false;
+  }
+  if (now < kiosk.clearAt) return false;
+  slipHint(false);
+  return text ? onCode(text, { scanned: true }) : false;
+}
+
+function slipHint(on) {
+  $('k-slip-hint').hidden = !on;
+}
+
+// The slip's credential part (what precedes the check, without separators
+// or case: the QR code's and the typed forms alike), hashed with the kiosk
+// session's random salt: 53 bits of a 256-bit secret, enough to tell one
+// slip from another, far too few to rebuild it; never shown or stored.
+function slipDigest(code) {
+  const t = String(code);
+  const dot = t.lastIndexOf('.');
+  const cred = (dot < 0 ? t : t.slice(0, dot)).replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  // FNV-1a (32 bits) over the salted text, twice (salt before, then after).
+  const fnv = (text) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  };
+  const a = fnv(`${kiosk.salt}|${cred}`);
+  const b = fnv(`${cred}|${kiosk.salt}`);
+  return (b & 0x1fffff) * 0x100000000 + a;
 }
 
 // A slip's QR code is `{base}/v/{election}#{credential}.{check}`; the text
@@ -347,6 +404,8 @@ function beginTurn(code) {
   $('k-idle').hidden = true;
   document.body.classList.add('is-session');
   $('k-end').hidden = false;
+  // This slip is now the one the camera must not reopen after the turn.
+  kiosk.lastSlip = slipDigest(code);
   const frame = document.createElement('iframe');
   frame.title = tr.t('frame.title');
   frame.src = `/v/${encodeURIComponent(kiosk.id)}?kiosk`;
@@ -428,6 +487,8 @@ async function wipeStorage() {
 
 async function endTurn() {
   endFrame();
+  // The camera waits before it opens another turn (see CLEAR_MS).
+  kiosk.clearAt = Date.now() + CLEAR_MS;
   $('k-code').value = '';
   await wipeStorage();
   // The previous voter may have switched the language.
@@ -483,6 +544,10 @@ async function leaveKiosk() {
   await endTurn();
   kiosk.pin = null;
   kiosk.wrong = 0;
+  kiosk.lastSlip = null;
+  kiosk.clearAt = 0;
+  kiosk.salt = '';
+  slipHint(false);
   window.removeEventListener('beforeunload', guardUnload);
   try { await kiosk.wakeLock?.release(); } catch (_) { /* released */ }
   kiosk.wakeLock = null;

@@ -24,6 +24,16 @@
 //   nothing of the turn (credential, both seal codes, marks) is left; a
 //   voter who walks away after a check is wiped after the idle time, and
 //   the check still works from the seal code;
+// - a slip left in front of the camera after its turn (voted and "Xong", or
+//   ended from the bar) reopens nothing, even with the camera restarted;
+//   the idle screen asks in Vietnamese with English beside to put it away;
+//   the next slip opens once the last one is gone; the typed code still
+//   reopens it;
+// - at 360 × 640 the opened ballot's buttons are on screen without
+//   scrolling, in the kiosk's frame (both languages) and on the voter page
+//   alone;
+// - every test films the camera state it needs (no test depends on
+//   another's: run any one alone with --test-name-pattern);
 // - the voter page outside the kiosk still refuses to be framed, and the
 //   vendored jsQR file is the one whose SHA-256 web/vendor/README.md gives.
 // Screenshots at 360 and 1366 px: target/e2e-screenshots/kiosk-*.png.
@@ -67,13 +77,14 @@ before(async () => {
   server = await h.startServer();
   meeting = await h.setUpMeeting(server, {
     title: 'Lấy phiếu tín nhiệm năm 2026', unit: 'Hội đồng nhân dân xã Tân Phú',
-    candidates: CANDIDATES, summoned: 7, present: 6, credentials: 6,
+    candidates: CANDIDATES, summoned: 10, present: 9, credentials: 9,
     committee: ['Hoàng Minh Tuấn', 'Bùi Thị Lan', 'Đỗ Văn Sơn'],
   });
   slips = await readSlips(meeting.sheet);
   helperBrowser = await h.launch();
   camera = path.join(server.dir, 'camera.y4m');
-  await filmSlip(0);
+  // The fake camera needs a file to open; each test films what it needs.
+  await filmSlip(null);
   kioskBrowser = await chromium.launch({
     executablePath: h.CHROMIUM,
     headless: true,
@@ -303,6 +314,9 @@ test('only the kiosk\'s voter page may be framed, and only by the same origin', 
 });
 
 test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter survives the reset; a wrong PIN does not leave', async () => {
+  // Slip 1 lies in front of the camera when the kiosk starts.
+  await filmSlip(0);
+  const before = await h.http(`${server.url}/api/elections/${meeting.id}`, 'GET');
   const problems = [];
   const context = await c.context(kioskBrowser, LAPTOP);
   await context.grantPermissions(['camera'], { origin: server.url });
@@ -425,7 +439,7 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
   assertNothingOf(after3, slips[2], t3, historyLength, 'after voter 3');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi', 'the next voter starts in Vietnamese');
   const view = await h.http(`${server.url}/api/elections/${meeting.id}`, 'GET');
-  assert.equal(view.returned, 3, 'three ballots from the kiosk');
+  assert.equal(view.returned, before.returned + 3, 'three ballots from the kiosk');
 
   // A wrong PIN does not leave kiosk mode; the right one does.
   await page.click('#k-exit');
@@ -448,6 +462,7 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
 });
 
 test('a slip of another vote opens nothing; five wrong PINs lock the exit', async () => {
+  await filmSlip(null);
   const context = await c.context(kioskBrowser, h.PHONE);
   const page = await context.newPage();
   const problems = [];
@@ -481,6 +496,8 @@ test('a slip of another vote opens nothing; five wrong PINs lock the exit', asyn
 });
 
 test('a voter who walks away mid-ballot is wiped after the idle time', async () => {
+  // The voter types the code: nothing in front of the camera.
+  await filmSlip(null);
   const context = await c.context(kioskBrowser, LAPTOP);
   const page = await context.newPage();
   const problems = [];
@@ -570,8 +587,7 @@ async function roomChecks(seal, marks, name) {
 }
 
 test('a kiosk voter checks the encryption on the room\'s screen, fills in again and sends; the turn leaves nothing; a voter who walks away after a check is wiped', { timeout: 240000 }, async () => {
-  // These voters type their codes: nothing in front of the camera (run
-  // alone, the camera would otherwise read slip 1 and open its turn).
+  // These voters type their codes: nothing in front of the camera.
   await filmSlip(null);
   const problems = [];
   const context = await c.context(kioskBrowser, LAPTOP);
@@ -684,4 +700,148 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
   assert.equal(status.voted, false, 'the check did not use the slip');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+// Starts kiosk mode for the meeting on a new page of `context`.
+async function startKiosk(context, problems, name, query = '') {
+  const page = await context.newPage();
+  h.watch(page, problems, name);
+  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}${query}`);
+  await page.fill('#k-pin', PIN);
+  await page.fill('#k-pin2', PIN);
+  await page.click('#k-setup button[type=submit]');
+  await c.shown(page, 'k-idle');
+  return page;
+}
+
+const HINT_VI = 'Hãy cất phiếu mã đi';
+const HINT_EN = 'Please put the slip away';
+
+test('a slip left in front of the camera never reopens its turn; the next slip opens once the last one is gone; a typed code still reopens it', { timeout: 240000 }, async () => {
+  // Slip 7 lies in front of the camera when the kiosk starts.
+  await filmSlip(6);
+  const problems = [];
+  const context = await c.context(kioskBrowser, LAPTOP);
+  const page = await startKiosk(context, problems, 'kiosk-left-slip');
+  const historyLength = await page.evaluate(() => history.length);
+  assert.equal(await page.isVisible('#k-slip-hint'), false, 'no hint before any turn');
+
+  // Voter 7 votes with slip 7, taps "Xong" and leaves the slip on the desk.
+  await page.waitForSelector('#k-session iframe', { timeout: 30000 });
+  const t7 = await votes(page, slips[6], MARKS[0]);
+  await ballotFrame(page).getByRole('button', { name: 'Xong' }).click();
+  await c.shown(page, 'k-idle');
+  await page.waitForFunction(() => !document.querySelector('iframe'));
+  // The camera films slip 7 again and again: no turn opens (the next
+  // "voter" is not the previous slip again); the idle screen says, in
+  // Vietnamese and English, to put the slip away.
+  await page.waitForTimeout(5000);
+  assert.equal(await page.locator('#k-session iframe').count(), 0, 'the slip that just voted does not reopen a turn');
+  await c.shown(page, 'k-slip-hint', 15000);
+  const hint = await c.textOf(page, 'k-slip-hint');
+  assert.ok(hint.startsWith(HINT_VI), `the hint starts in Vietnamese: ${hint}`);
+  assert.ok(hint.includes(HINT_EN), `with English beside it: ${hint}`);
+  assert.equal(await page.locator('#k-slip-hint [lang=en]').count(), 1, 'the English part is marked as English');
+  assertNothingOf(await traces(page), slips[6], t7, historyLength, 'with slip 7 still in view');
+  await c.shotsBothSizes(page, 'kiosk', 'idle-slip-left', null);
+  await c.assertAccessible(page, 'the kiosk asking to put the slip away');
+  // Restarting the camera changes nothing: the slip is still the last one.
+  await page.getByRole('button', { name: 'Bật lại máy ảnh' }).click();
+  await page.waitForTimeout(4000);
+  assert.equal(await page.locator('#k-session iframe').count(), 0, 'a restarted camera does not reopen the last slip');
+  assert.equal(await page.isVisible('#k-slip-hint'), true);
+
+  // Voter 8 puts slip 8 in its place: it opens once the camera no longer
+  // sees slip 7.
+  await filmSlip(7);
+  await page.getByRole('button', { name: 'Bật lại máy ảnh' }).click();
+  await page.waitForSelector('#k-session iframe', { timeout: 30000 });
+  let f = ballotFrame(page);
+  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
+  assert.equal(await f.locator('#ballot-fp').getAttribute('data-fingerprint'), slips[7].fingerprint, 'slip 8\'s turn');
+  // Voter 8 walks away from the ballot (the committee ends the turn): the
+  // slip still on the desk does not reopen it.
+  await page.click('#k-end');
+  await c.shown(page, 'k-idle');
+  await page.waitForTimeout(5000);
+  assert.equal(await page.locator('#k-session iframe').count(), 0, 'the slip of a turn that ended does not reopen it');
+  assert.equal(await page.isVisible('#k-slip-hint'), true);
+  assertNothingOf(await traces(page), slips[7], 'XXXX-XXXX', historyLength, 'with slip 8 still in view');
+
+  // Voter 8 comes back and types the code: a voter's act reopens it.
+  await page.fill('#k-code', slips[7].code);
+  await page.click('#k-typed button[type=submit]');
+  await page.waitForSelector('#k-session iframe');
+  f = ballotFrame(page);
+  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
+  assert.equal(await f.locator('#ballot-fp').getAttribute('data-fingerprint'), slips[7].fingerprint, 'the typed code reopens slip 8');
+  await page.click('#k-end');
+  await c.shown(page, 'k-idle');
+
+  // The desk cleared: the hint goes away.
+  await filmSlip(null);
+  await page.getByRole('button', { name: 'Bật lại máy ảnh' }).click();
+  await page.waitForSelector('#k-slip-hint', { state: 'hidden', timeout: 15000 });
+  assert.equal(await page.locator('#k-session iframe').count(), 0);
+  assertNothingOf(await traces(page), slips[7], 'XXXX-XXXX', historyLength, 'after the desk is cleared');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The buttons of the opened ballot's screen, each wholly inside the
+// 360 × 640 viewport of the top page with the page and its frame scrolled
+// to the top (as the screen opens; the test's own clicks may have scrolled).
+async function buttonsOnScreen(page, frame, where) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  if (frame) await frame.evaluate(() => window.scrollTo(0, 0));
+  const root = frame ? ballotFrame(page) : page;
+  const buttons = root.locator('#s-audited .v-actions button:visible');
+  const n = await buttons.count();
+  assert.ok(n >= 1, `${where}: the screen has its buttons`);
+  for (let i = 0; i < n; i++) {
+    const b = buttons.nth(i);
+    const box = await b.boundingBox();
+    const name = (await b.textContent()).trim();
+    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= 360 && box.y + box.height <= 640,
+      `${where}: "${name}" is inside the 360 × 640 screen (${JSON.stringify(box)})`);
+  }
+}
+
+test('at 360 × 640 the opened ballot\'s buttons are on screen without scrolling, in the kiosk\'s frame and on the voter page alone', { timeout: 240000 }, async () => {
+  await filmSlip(null);
+  const problems = [];
+  const context = await c.context(kioskBrowser, h.PHONE);
+  const page = await startKiosk(context, problems, 'kiosk-360');
+  await page.fill('#k-code', slips[8].code);
+  await page.click('#k-typed button[type=submit]');
+  await kioskChecks(page, MARKS[1]);
+  const frame = page.frames().find((fr) => fr.url().includes('?kiosk'));
+  await buttonsOnScreen(page, frame, 'in the kiosk\'s frame');
+  await h.shot(page, 'kiosk-audited-fold-360');
+  // In English too (longer words).
+  await page.click('#lang');
+  await ballotFrame(page).getByRole('button', { name: 'Print the check slip' }).waitFor();
+  await buttonsOnScreen(page, frame, 'in the kiosk\'s frame, in English');
+  await page.click('#k-end');
+  await c.shown(page, 'k-idle');
+  await context.close();
+
+  // The same slip (not used by a check) on the voter page alone, a phone.
+  const phone = await c.context(helperBrowser, h.PHONE);
+  const alone = await phone.newPage();
+  h.watch(alone, problems, 'voter-360');
+  await alone.goto(slips[8].url);
+  await c.shown(alone, 's-ballot');
+  for (const [i, level] of MARKS[2].entries()) {
+    if (level) await alone.locator(`#cand-${i} .v-level[data-level="${level}"]`).tap();
+  }
+  await alone.getByRole('button', { name: 'Xem lại phiếu' }).tap();
+  await c.shown(alone, 's-review');
+  await h.sealBallot(alone);
+  await alone.getByRole('button', { name: 'Kiểm tra mã hoá' }).tap();
+  await c.shown(alone, 's-audited', 60000);
+  await buttonsOnScreen(alone, null, 'on the voter page alone');
+  await h.shot(alone, 'voter-audited-fold-360');
+  assert.deepEqual(problems, []);
+  await phone.close();
 });

@@ -17,6 +17,7 @@ export * from './harness.js';
 const PAGES = [
   [/^\/committee$/, 'committee.html'],
   [/^\/inspector$/, 'inspector.html'],
+  [/^\/kiosk$/, 'kiosk.html'],
   [/^\/results\/[^/]+$/, 'results.html'],
   [/^\/v\/[^/]+$/, 'voter.html'],
   [/^\/$/, 'index.html'],
@@ -28,7 +29,7 @@ const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=
 export async function context(browser, options = h.PHONE) {
   const ctx = await browser.newContext({ acceptDownloads: true, ...options });
   if (process.env.E2E_WEB_FROM_DISK === '1') {
-    await ctx.route(/\/(committee|inspector|results\/[^/?#]+|v\/[^/?#]+|static\/[^?#]+\.(?:js|css|html))(\?.*)?$/, async (route) => {
+    await ctx.route(/\/(committee|inspector|kiosk|results\/[^/?#]+|v\/[^/?#]+|static\/[^?#]+\.(?:js|css|html))(\?.*)?$/, async (route) => {
       const u = new URL(route.request().url());
       let file = null;
       if (u.pathname.startsWith('/static/')) file = u.pathname.slice('/static/'.length);
