@@ -18,7 +18,7 @@ use tinnhiem_core::credential::Credential;
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{parse_line, AuditBody, Payload};
 use tinnhiem_core::schnorr::{PublicKey, Signature};
-use tinnhiem_server::store::{Store, StoreError};
+use tinnhiem_server::store::{Item, Store, StoreError};
 
 use std::sync::Arc;
 
@@ -398,7 +398,7 @@ impl Store for Counting {
         self.add(key.len() + value.len());
         self.inner.put_item(id, key, value)
     }
-    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
         self.inner.items(id, prefix)
     }
     fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError> {

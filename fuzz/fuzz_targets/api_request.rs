@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use tinnhiem_server::store::{Store, StoreError};
+use tinnhiem_server::store::{Item, Store, StoreError};
 use tinnhiem_server::Server;
 use tower::ServiceExt;
 
@@ -60,7 +60,7 @@ impl Store for MemStore {
             .insert((id.into(), key.to_vec()), value.to_vec());
         Ok(())
     }
-    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
         Ok(self
             .items
             .lock()

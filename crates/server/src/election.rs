@@ -2336,7 +2336,8 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
         };
         // The audits accepted since the last commit, each written alone,
         // and those just appended to the log, removed once it is durable.
-        let (audit_puts, audit_removals) = e.state.lock().expect("state lock").pending.to_store();
+        let (audit_puts, audit_removals) =
+            e.state.lock().expect("state lock").pending.take_writes();
         let s = store.clone();
         let id = e.id.clone();
         let n = new_lines.len();

@@ -40,6 +40,9 @@ pub enum StoreError {
     HasLog(String),
 }
 
+/// An item of an election: `(key, value)` ([`Store::items`]).
+pub type Item = (Vec<u8>, Vec<u8>);
+
 /// The operations the server needs.
 pub trait Store: Send + Sync + 'static {
     /// Every election's metadata, `(id, bytes)`.
@@ -58,7 +61,7 @@ pub trait Store: Send + Sync + 'static {
     fn put_item(&self, id: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError>;
     /// The items of election `id` whose key starts with `prefix`, `(key,
     /// value)` sorted by key.
-    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError>;
     /// Removes items of election `id` (absent keys: nothing to do; not
     /// flushed).
     fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError>;
@@ -69,7 +72,8 @@ pub trait Store: Send + Sync + 'static {
     fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError>;
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
-    /// Deletes a draft: its metadata and anything kept under its id, and
+    /// Deletes a draft: its metadata and anything kept under its id (its
+    /// items; its dossier's settings are the caller's to remove), and
     /// makes that durable before it returns. Refuses
     /// ([`StoreError::HasLog`]) an election with log lines or a durability
     /// witness. A crash part-way leaves either the draft whole or no
@@ -216,7 +220,7 @@ impl Store for SledStore {
         Ok(())
     }
 
-    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
         let start = item_key(id, &[]).len();
         self.items
             .scan_prefix(item_key(id, prefix))

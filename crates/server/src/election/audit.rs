@@ -29,6 +29,7 @@ use tinnhiem_core::schnorr::{PublicKey, Signature};
 use tinnhiem_tally::{Phase, Tally};
 
 use super::{phase_error, DomainError, Election, Job, LogState};
+use crate::store::Item;
 
 /// Most ballots one slip may open in one run of the server.
 pub const AUDITS_PER_SLIP: u32 = 5;
@@ -181,7 +182,7 @@ impl Pending {
     /// What the writer hands to the store at its next commit: the items of
     /// the audits accepted since the last one (`(key, JSON body)`), and the
     /// keys of those the log now holds. Both lists are emptied.
-    pub fn to_store(&mut self) -> (Vec<(Vec<u8>, Vec<u8>)>, Vec<Vec<u8>>) {
+    pub fn take_writes(&mut self) -> (Vec<Item>, Vec<Vec<u8>>) {
         let puts = std::mem::take(&mut self.unsaved)
             .into_iter()
             .filter_map(|d| {
@@ -206,7 +207,7 @@ impl Pending {
 pub(crate) struct Tidy {
     /// Items to write: audits of an older metadata, or stored under a key
     /// that is not their seal digest's.
-    pub put: Vec<(Vec<u8>, Vec<u8>)>,
+    pub put: Vec<Item>,
     /// Items to remove: audits the log holds (a crash before their removal
     /// after the close), or no longer pending.
     pub remove: Vec<Vec<u8>>,
@@ -427,7 +428,7 @@ pub(crate) fn close_verifies(t: &Tally, close: &Payload) -> bool {
 pub(crate) fn restore(
     id: &str,
     t: &Tally,
-    items: &[(Vec<u8>, Vec<u8>)],
+    items: &[Item],
     legacy: Vec<AuditBody>,
 ) -> Result<(Pending, Tidy), DomainError> {
     let mut stored = Vec::with_capacity(items.len());
@@ -464,12 +465,12 @@ pub(crate) fn restore(
             }
             (Some(d), k) => {
                 tidy.remove.extend(k.map(<[u8]>::to_vec));
-                if !p.audits.contains_key(&d) {
+                if let std::collections::btree_map::Entry::Vacant(v) = p.audits.entry(d) {
                     tidy.put.push((
                         item_key(&d),
                         serde_json::to_vec(&body).expect("an audit serializes"),
                     ));
-                    p.audits.insert(d, body);
+                    v.insert(body);
                 }
             }
             (None, k) => tidy.remove.extend(k.map(<[u8]>::to_vec)),
