@@ -18,6 +18,9 @@ use tinnhiem_core::credential::Credential;
 use tinnhiem_core::encoding::{hex, unhex_array};
 use tinnhiem_core::log::{parse_line, AuditBody, Payload};
 use tinnhiem_core::schnorr::{PublicKey, Signature};
+use tinnhiem_server::store::{Item, Store, StoreError};
+
+use std::sync::Arc;
 
 const HIGH: Choice = Some(Level::High);
 const CONF: Choice = Some(Level::Confidence);
@@ -25,7 +28,12 @@ const LOW: Choice = Some(Level::Low);
 
 /// A meeting with 2 candidates, 3 slips issued and voting open.
 async fn voting(server: &Server) -> Meeting {
-    let mut m = Meeting::create(&server.client, &input(2, 3, 1)).await;
+    voting_with(&server.client).await
+}
+
+/// [`voting`] on the server of `client`.
+async fn voting_with(client: &tinnhiem::client::Client) -> Meeting {
+    let mut m = Meeting::create(client, &input(2, 3, 1)).await;
     m.prepare(3, 3).await;
     m
 }
@@ -348,4 +356,235 @@ async fn an_opened_ballot_is_never_cast() {
         .await;
     let fresh = m.ballot(&m.credentials[0], &[HIGH, LOW], None).await;
     m.cast(&fresh).await.expect("a new encryption is counted");
+}
+
+/// A store that counts the bytes the server asks it to write (values of
+/// metadata, settings, log lines), around a real sled store.
+struct Counting {
+    inner: tinnhiem_server::store::SledStore,
+    written: std::sync::atomic::AtomicU64,
+}
+
+impl Counting {
+    fn add(&self, n: usize) {
+        self.written
+            .fetch_add(n as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn written(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Store for Counting {
+    fn metas(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.inner.metas()
+    }
+    fn put_meta(&self, id: &str, meta: &[u8]) -> Result<(), StoreError> {
+        self.add(meta.len());
+        self.inner.put_meta(id, meta)
+    }
+    fn get_setting(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get_setting(key)
+    }
+    fn put_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.add(value.len());
+        self.inner.put_setting(key, value)
+    }
+    fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.delete_setting(key)
+    }
+    fn put_item(&self, id: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.add(key.len() + value.len());
+        self.inner.put_item(id, key, value)
+    }
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
+        self.inner.items(id, prefix)
+    }
+    fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.inner.remove_items(id, keys)
+    }
+    fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.inner.lines(id)
+    }
+    fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.add(lines.iter().map(Vec::len).sum());
+        self.inner.append(id, first_seq, lines)
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        self.inner.flush()
+    }
+    fn delete(&self, id: &str) -> Result<(), StoreError> {
+        self.inner.delete(id)
+    }
+    fn put_witness(&self, id: &str, seq: u64, head: &[u8; 32]) -> Result<(), StoreError> {
+        self.inner.put_witness(id, seq, head)
+    }
+    fn witnessed(&self) -> Result<Vec<String>, StoreError> {
+        self.inner.witnessed()
+    }
+    fn witness(&self, id: &str) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.inner.witness(id)
+    }
+}
+
+/// The server in this process on `store`, listening on a free port (no
+/// per-address limit); its client.
+async fn serve_in_process(store: Arc<Counting>) -> tinnhiem::client::Client {
+    let server = tinnhiem_server::Server::builder()
+        .store(store)
+        .bind(([127, 0, 0, 1], 0).into())
+        .organizer_password(PASSWORD)
+        .rate_limit(0.0)
+        .build()
+        .expect("the server on the counting store");
+    let listening = server.listen().await.expect("listen");
+    let base = format!("http://{}", listening.local_addr());
+    tokio::spawn(listening.serve(std::future::pending()));
+    tinnhiem::client::Client::new(&base)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_audit_writes_only_itself_and_pending_audits_leave_the_store_at_the_close() {
+    let dir = TempDir::new("audit-writes");
+    let store = Arc::new(Counting {
+        inner: tinnhiem_server::store::SledStore::open(&dir.path().join("store")).unwrap(),
+        written: Default::default(),
+    });
+    let client = serve_in_process(store.clone()).await;
+    // 15 candidates, the largest ballot; 3 slips, 5 audits each.
+    let mut m = Meeting::create(&client, &input(15, 3, 1)).await;
+    m.prepare(3, 3).await;
+    let marks = |i: usize| -> Vec<Choice> {
+        (0..15)
+            .map(|j| [HIGH, CONF, LOW, None][(i + j) % 4])
+            .collect()
+    };
+    let mut sealed = Vec::new();
+    let mut per_audit = Vec::new();
+    for i in 0..15 {
+        let s = seal(&m, &m.credentials[i / 5], &marks(i)).await;
+        let before = store.written();
+        post_audit(&m, &request(&s)).await.expect("an honest audit");
+        per_audit.push(store.written() - before);
+        sealed.push(s);
+    }
+    // What one audit costs to write does not grow with those pending: the
+    // audit alone (about 9 KB of JSON at 15 candidates) and its key, not
+    // the list of those before it.
+    for (i, (s, &n)) in sealed.iter().zip(&per_audit).enumerate() {
+        let body = serde_json::to_vec(&s.audit_body().unwrap()).unwrap().len() as u64;
+        assert!(
+            (body..body + 64).contains(&n),
+            "audit {i} wrote {n} bytes for a body of {body}; per audit: {per_audit:?}"
+        );
+    }
+    let id = m.id().to_owned();
+    let held = |store: &Counting| store.inner.items(&id, b"").unwrap();
+    assert_eq!(held(&store).len(), 15, "one item per pending audit");
+
+    // A restart on the same store: every audit is pending again.
+    let client = serve_in_process(store.clone()).await;
+    m.client = client;
+    for s in &sealed {
+        let got: Value = m
+            .get(&format!("/audits/{}", s.seal_code()), None)
+            .await
+            .expect("pending after a restart");
+        assert_eq!(got["seq"], Value::Null);
+        assert_eq!(got["audit"], json!(s.audit_body().unwrap()));
+    }
+
+    // The close publishes them sorted just before it, and the store no
+    // longer keeps them pending.
+    m.close().await.expect("close");
+    let lines = m.lines().await;
+    let n = lines.len();
+    let digests: Vec<[u8; 32]> = lines[n - 16..n - 1]
+        .iter()
+        .map(|l| match parse_line(l).unwrap().payload {
+            Payload::Audit(a) => a.seal_digest(&m.election_hash),
+            other => panic!("an audit before the close, not {}", other.kind()),
+        })
+        .collect();
+    let mut want: Vec<[u8; 32]> = sealed.iter().map(SealedBallot::seal_digest).collect();
+    want.sort();
+    assert_eq!(digests, want, "every audit, sorted by seal digest");
+    assert!(matches!(
+        parse_line(&lines[n - 1]).unwrap().payload,
+        Payload::Close(_)
+    ));
+    assert_eq!(held(&store), Vec::new(), "nothing pending after the close");
+    // Started again, the closed election has none either.
+    let client = serve_in_process(store.clone()).await;
+    m.client = client;
+    let got: Value = m
+        .get(&format!("/audits/{}", sealed[3].seal_code()), None)
+        .await
+        .expect("in the log");
+    assert!(got["seq"].is_u64());
+    assert_eq!(held(&store), Vec::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audits_kept_in_an_older_metadata_move_to_their_own_items_on_start() {
+    let dir = TempDir::new("audit-legacy");
+    let store = Arc::new(Counting {
+        inner: tinnhiem_server::store::SledStore::open(&dir.path().join("store")).unwrap(),
+        written: Default::default(),
+    });
+    let client = serve_in_process(store.clone()).await;
+    let mut m = voting_with(&client).await;
+    let s0 = seal(&m, &m.credentials[0], &[HIGH, LOW]).await;
+    let s1 = seal(&m, &m.credentials[1], &[None, CONF]).await;
+    for s in [&s0, &s1] {
+        post_audit(&m, &request(s)).await.expect("an honest audit");
+    }
+    // The store as an older server left it: the pending audits in the
+    // election's metadata, no item.
+    let items = store.inner.items(m.id(), b"").unwrap();
+    assert_eq!(items.len(), 2);
+    let bodies: Vec<Value> = items
+        .iter()
+        .map(|(_, v)| serde_json::from_slice(v).unwrap())
+        .collect();
+    let (_, meta) = store
+        .inner
+        .metas()
+        .unwrap()
+        .into_iter()
+        .find(|(id, _)| id == m.id())
+        .unwrap();
+    let mut meta: Value = serde_json::from_slice(&meta).unwrap();
+    meta["pending_audits"] = bodies.into();
+    store
+        .inner
+        .put_meta(m.id(), &serde_json::to_vec(&meta).unwrap())
+        .unwrap();
+    let keys: Vec<Vec<u8>> = items.into_iter().map(|(k, _)| k).collect();
+    store.inner.remove_items(m.id(), &keys).unwrap();
+    store.inner.flush().unwrap();
+
+    let client = serve_in_process(store.clone()).await;
+    m.client = client;
+    for s in [&s0, &s1] {
+        let got: Value = m
+            .get(&format!("/audits/{}", s.seal_code()), None)
+            .await
+            .expect("pending after the upgrade");
+        assert_eq!(got["seq"], Value::Null);
+    }
+    assert_eq!(store.inner.items(m.id(), b"").unwrap().len(), 2);
+    let (_, meta) = store
+        .inner
+        .metas()
+        .unwrap()
+        .into_iter()
+        .find(|(id, _)| id == m.id())
+        .unwrap();
+    let meta: Value = serde_json::from_slice(&meta).unwrap();
+    assert!(meta.get("pending_audits").is_none(), "moved out: {meta}");
+    m.close().await.expect("close");
+    assert_eq!(m.tally().await.audits().len(), 2);
+    assert!(store.inner.items(m.id(), b"").unwrap().is_empty());
 }

@@ -342,3 +342,71 @@ async fn the_view_lists_the_draft_dossier_then_line_0s_with_links_that_serve_the
         assert_eq!(hex(&sha(&a.body)), d.sha256, "{} serves its bytes", d.url);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replaced_or_deleted_dossier_file_leaves_no_bytes_in_the_store() {
+    let dir = TempDir::new("dossier-bytes");
+    let mut server = Server::start(dir.path()).await;
+    let m = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    let v1 = b"%PDF-1.4\nthe report, first version\n%%EOF\n".to_vec();
+    let v2 = b"%PDF-1.4\nthe report, as sent\n%%EOF\n".to_vec();
+    let gone = b"%PDF-1.4\na file attached by mistake\n%%EOF\n".to_vec();
+    let drafted = b"%PDF-1.4\nthe dossier of a draft deleted\n%%EOF\n".to_vec();
+    let ok = |a: common::Answer, what: &str| assert!(a.status.is_success(), "{what}: {}", a.text());
+    ok(attach(&server, &m, "bao-cao.pdf", &v1, true).await, "v1");
+    ok(attach(&server, &m, "bao-cao.pdf", &v2, true).await, "v2");
+    ok(
+        attach(&server, &m, "nham.pdf", &gone, true).await,
+        "mistake",
+    );
+    // A second name for the very bytes of v2, removed again: v2 stays.
+    ok(attach(&server, &m, "ban-sao.pdf", &v2, true).await, "copy");
+    for n in [2, 1] {
+        let a = raw(
+            &server.base,
+            Method::DELETE,
+            &m.path(&format!("/dossier/{n}")),
+            None,
+            Vec::new(),
+            Some(&m.token),
+        )
+        .await;
+        ok(a, "delete");
+    }
+    // A draft with a dossier, deleted whole.
+    let d = Meeting::create(&server.client, &input(2, 4, 1)).await;
+    ok(
+        attach(&server, &d, "ho-so.pdf", &drafted, true).await,
+        "draft's",
+    );
+    let a = raw(
+        &server.base,
+        Method::DELETE,
+        &d.path(""),
+        None,
+        Vec::new(),
+        Some(&d.token),
+    )
+    .await;
+    ok(a, "delete the draft");
+    server.kill();
+
+    {
+        use tinnhiem_server::store::{SledStore, Store};
+        let store = SledStore::open(&dir.path().join("store")).unwrap();
+        let held = |id: &str, bytes: &[u8]| {
+            store
+                .get_setting(&format!("dossier/{id}/{}", hex(&sha(bytes))))
+                .unwrap()
+                .is_some()
+        };
+        assert!(!held(m.id(), &v1), "the replaced version's bytes");
+        assert!(!held(m.id(), &gone), "a deleted file's bytes");
+        assert!(!held(d.id(), &drafted), "a deleted draft's dossier bytes");
+        assert!(held(m.id(), &v2), "the file the draft names");
+    }
+    let server = Server::start(dir.path()).await;
+    let a = fetch(&server, &m, 0).await;
+    assert_eq!(a.body.as_ref(), v2.as_slice(), "still served");
+    assert_eq!(fetch(&server, &m, 1).await.status.as_u16(), 404);
+}

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
-use tinnhiem_server::store::{Store, StoreError};
+use tinnhiem_server::store::{Item, Store, StoreError};
 use tinnhiem_server::Server;
 use tower::ServiceExt;
 
@@ -22,6 +22,7 @@ struct MemStore {
     meta: Mutex<HashMap<String, Vec<u8>>>,
     settings: Mutex<HashMap<String, Vec<u8>>>,
     logs: Mutex<HashMap<String, Vec<Vec<u8>>>>,
+    items: Mutex<std::collections::BTreeMap<(String, Vec<u8>), Vec<u8>>>,
 }
 
 impl Store for MemStore {
@@ -46,6 +47,34 @@ impl Store for MemStore {
             .lock()
             .unwrap()
             .insert(key.into(), value.to_vec());
+        Ok(())
+    }
+    fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.settings.lock().unwrap().remove(key);
+        Ok(())
+    }
+    fn put_item(&self, id: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.items
+            .lock()
+            .unwrap()
+            .insert((id.into(), key.to_vec()), value.to_vec());
+        Ok(())
+    }
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
+        Ok(self
+            .items
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|((i, k), _)| i == id && k.starts_with(prefix))
+            .map(|((_, k), v)| (k.clone(), v.clone()))
+            .collect())
+    }
+    fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        let mut items = self.items.lock().unwrap();
+        for k in keys {
+            items.remove(&(id.to_owned(), k.clone()));
+        }
         Ok(())
     }
     fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
@@ -78,6 +107,7 @@ impl Store for MemStore {
             return Err(StoreError::HasLog(id.into()));
         }
         self.meta.lock().unwrap().remove(id);
+        self.items.lock().unwrap().retain(|(i, _), _| i != id);
         Ok(())
     }
 }

@@ -498,11 +498,11 @@ struct Meta {
     /// waited for the lock finds it gone.
     #[serde(skip)]
     deleted: bool,
-    /// The audits waiting for the close (PROTOCOL.md §6.3 `audit`): public
-    /// openings of ballots never counted, kept so that a restart does not
-    /// lose one the server promised to publish. Written only when there
-    /// are some.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The audits waiting for the close as an older server kept them, all
+    /// in the metadata (rewritten whole at each audit). Read only: on start
+    /// they move to the store's items, one each ([`audit::item_key`]), and
+    /// the metadata is written again without them.
+    #[serde(default, skip_serializing)]
     pending_audits: Vec<tinnhiem_core::log::AuditBody>,
 }
 
@@ -882,6 +882,7 @@ impl Registry {
         });
         let metas = reg.store.metas()?;
         let mut recovered = Vec::new();
+        let mut audits_tidied = Vec::new();
         for id in reg.store.witnessed()? {
             if !metas.iter().any(|(m, _)| *m == id) {
                 return Err(DomainError::Storage(format!(
@@ -984,7 +985,12 @@ impl Registry {
                     }
                 }
             }
-            let pending = audit::restore(&tally, &meta.pending_audits);
+            let items = reg.store.items(&id, audit::ITEM_PREFIX)?;
+            let legacy = std::mem::take(&mut meta.pending_audits);
+            let (pending, tidy) = audit::restore(&id, &tally, &items, legacy)?;
+            if !tidy.is_empty() {
+                audits_tidied.push((id.clone(), tidy));
+            }
             let state = LogState {
                 tally,
                 durable: lines.len(),
@@ -1010,7 +1016,26 @@ impl Registry {
             }
         }
         // Written only once every election has been checked: a damaged
-        // store is refused before anything is written to it.
+        // store is refused before anything is written to it. Pending
+        // audits first (moved out of an older metadata, each to its own
+        // item), durable before a metadata without them is written.
+        if !audits_tidied.is_empty() {
+            for (id, tidy) in &audits_tidied {
+                for (k, v) in &tidy.put {
+                    reg.store.put_item(id, k, v)?;
+                }
+            }
+            reg.store.flush()?;
+            for (id, tidy) in &audits_tidied {
+                if tidy.migrated {
+                    let meta = reg.get(id)?.meta.lock().expect("meta lock").clone();
+                    reg.store
+                        .put_meta(id, &serde_json::to_vec(&meta).expect("meta serializes"))?;
+                }
+                reg.store.remove_items(id, &tidy.remove)?;
+            }
+            reg.store.flush()?;
+        }
         if !recovered.is_empty() {
             for (id, meta) in recovered {
                 reg.store.put_meta(&id, &meta)?;
@@ -1144,6 +1169,14 @@ impl Registry {
         self.store.delete(id)?;
         meta.deleted = true;
         self.elections.write().expect("registry lock").remove(id);
+        // Then its dossier's bytes, which nothing names any more (a crash
+        // before leaves them unnamed, never served).
+        let docs = std::mem::take(&mut meta.dossier);
+        for (i, doc) in docs.iter().enumerate() {
+            if docs[..i].iter().all(|d| d.sha256 != doc.sha256) {
+                e.forget_dossier_bytes(self.store.as_ref(), &meta, doc);
+            }
+        }
         Ok(())
     }
 }
@@ -1600,8 +1633,9 @@ impl Election {
         };
         let mut edited = meta.clone();
         let count = edited.dossier.len();
+        let mut replaced = None;
         match edited.dossier.iter_mut().find(|d| d.name == name) {
-            Some(d) => *d = doc.clone(),
+            Some(d) => replaced = Some(std::mem::replace(d, doc.clone())),
             None if count >= DOSSIER_MAX => {
                 return Err(DomainError::Invalid {
                     vi: format!("Hồ sơ có tối đa {DOSSIER_MAX} tệp."),
@@ -1617,7 +1651,24 @@ impl Election {
         )?;
         store.flush()?;
         *meta = edited;
+        if let Some(old) = replaced {
+            self.forget_dossier_bytes(store, &meta, &old);
+        }
         Ok(doc)
+    }
+
+    /// Removes the stored bytes of `old`, a document just taken out of the
+    /// draft's dossier `meta` (durably), unless another document of it has
+    /// the same bytes. A failure, or a crash before, leaves bytes that
+    /// nothing names (never served: a document's bytes are found by its
+    /// SHA-256); it is logged, the edit stands.
+    fn forget_dossier_bytes(&self, store: &dyn Store, meta: &Meta, old: &DossierDocument) {
+        if meta.dossier.iter().any(|d| d.sha256 == old.sha256) {
+            return;
+        }
+        if let Err(err) = store.delete_setting(&dossier_key(&self.id, &old.sha256.0)) {
+            tracing::error!(election = %self.id, error = %err, "cannot remove a dossier document's bytes");
+        }
     }
 
     /// The organizer removes a document from the draft's dossier.
@@ -1633,13 +1684,14 @@ impl Election {
             return Err(DomainError::NotFound);
         }
         let mut edited = meta.clone();
-        edited.dossier.remove(n);
+        let old = edited.dossier.remove(n);
         store.put_meta(
             &self.id,
             &serde_json::to_vec(&edited).expect("meta serializes"),
         )?;
         store.flush()?;
         *meta = edited;
+        self.forget_dossier_bytes(store, &meta, &old);
         Ok(())
     }
 
@@ -1650,15 +1702,24 @@ impl Election {
         store: &dyn Store,
         n: usize,
     ) -> Result<(DossierDocument, Vec<u8>), DomainError> {
-        let doc = {
-            let meta = self.meta.lock().expect("meta lock");
+        let meta = self.meta.lock().expect("meta lock");
+        let sealed = {
             let st = self.state.lock().expect("state lock");
-            match st.tally.election() {
-                Some(line0) => line0.dossier.as_ref().and_then(|d| d.get(n)).cloned(),
-                None => meta.dossier.get(n).cloned(),
+            st.tally
+                .election()
+                .map(|line0| line0.dossier.as_ref().and_then(|d| d.get(n)).cloned())
+        };
+        let (doc, _draft) = match sealed {
+            // Line 0's bytes are never removed: read without the lock.
+            Some(doc) => {
+                drop(meta);
+                (doc, None)
             }
-        }
-        .ok_or(DomainError::NotFound)?;
+            // A draft's are removed once replaced or deleted: read under
+            // the lock, so that they are the bytes the draft names.
+            None => (meta.dossier.get(n).cloned(), Some(meta)),
+        };
+        let doc = doc.ok_or(DomainError::NotFound)?;
         let bytes = store
             .get_setting(&dossier_key(&self.id, &doc.sha256.0))?
             .filter(|b| sha256(b) == doc.sha256.0)
@@ -2267,21 +2328,16 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
         // with what is stored, not with the count before this batch.
         let meta_bytes = {
             let mut meta = e.meta.lock().expect("meta lock");
-            let (refused, audits) = {
-                let mut st = e.state.lock().expect("state lock");
-                let audits = std::mem::take(&mut st.pending.dirty)
-                    .then(|| st.pending.audits.values().cloned().collect::<Vec<_>>());
-                (st.refused, audits)
-            };
-            let changed = meta.refused != refused || audits.is_some();
-            changed.then(|| {
+            let refused = e.state.lock().expect("state lock").refused;
+            (meta.refused != refused).then(|| {
                 meta.refused = refused;
-                if let Some(a) = audits {
-                    meta.pending_audits = a;
-                }
                 serde_json::to_vec(&*meta).expect("meta serializes")
             })
         };
+        // The audits accepted since the last commit, each written alone,
+        // and those just appended to the log, removed once it is durable.
+        let (audit_puts, audit_removals) =
+            e.state.lock().expect("state lock").pending.take_writes();
         let s = store.clone();
         let id = e.id.clone();
         let n = new_lines.len();
@@ -2293,12 +2349,26 @@ async fn writer(e: Arc<Election>, store: Arc<dyn Store>, mut rx: mpsc::Receiver<
             if !new_lines.is_empty() {
                 s.append(&id, first_seq, &new_lines)?;
             }
+            for (k, v) in &audit_puts {
+                s.put_item(&id, k, v)?;
+            }
             if let Some(m) = meta_bytes {
                 s.put_meta(&id, &m)?;
             }
             s.flush()?;
             if let Some((seq, head)) = witness {
                 s.put_witness(&id, seq, &head)?;
+            }
+            if !audit_removals.is_empty() {
+                // Only once the log holding them is durable. A failure here
+                // loses nothing: what is left is dropped on the next start
+                // (`audit::restore`), the log being closed.
+                if let Err(err) = s
+                    .remove_items(&id, &audit_removals)
+                    .and_then(|()| s.flush())
+                {
+                    tracing::error!(election = %id, error = %err, "cannot remove the published audits from the pending ones");
+                }
             }
             Ok(())
         })
@@ -2412,7 +2482,7 @@ fn append_pending_audits(
     rng: &mut rand::rngs::OsRng,
 ) -> Result<(), DomainError> {
     let pending = std::mem::take(&mut st.pending.audits);
-    st.pending.dirty = true;
+    st.pending.published.extend(pending.keys().copied());
     for (_, body) in pending {
         let seq = st.lines.len() as u64;
         let (entry, line) = Entry::seal(

@@ -4,7 +4,9 @@
 //! Per election: its metadata (the draft, hashes of the access codes, the
 //! server's signing key for its log, refusal counters) and its log lines,
 //! keyed by sequence number (8 bytes big-endian, so sled's order is the log's
-//! order). Nothing secret of a voter or a committee member is ever stored:
+//! order), and beside the log a small keyed space of items (the audits
+//! pending until the close, one item each, so that a new one is written
+//! alone). Nothing secret of a voter or a committee member is ever stored:
 //! credentials and key shares never reach the server.
 
 use std::collections::HashMap;
@@ -38,6 +40,9 @@ pub enum StoreError {
     HasLog(String),
 }
 
+/// An item of an election: `(key, value)` ([`Store::items`]).
+pub type Item = (Vec<u8>, Vec<u8>);
+
 /// The operations the server needs.
 pub trait Store: Send + Sync + 'static {
     /// Every election's metadata, `(id, bytes)`.
@@ -48,6 +53,18 @@ pub trait Store: Send + Sync + 'static {
     fn get_setting(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Writes a global setting and flushes.
     fn put_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError>;
+    /// Removes a global setting (absent: nothing to do) and flushes.
+    fn delete_setting(&self, key: &str) -> Result<(), StoreError>;
+    /// Writes an item of election `id` under `key` (not flushed): what the
+    /// server keeps beside the log, one value per key, so that adding one
+    /// writes that one alone.
+    fn put_item(&self, id: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError>;
+    /// The items of election `id` whose key starts with `prefix`, `(key,
+    /// value)` sorted by key.
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError>;
+    /// Removes items of election `id` (absent keys: nothing to do; not
+    /// flushed).
+    fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError>;
     /// The log lines of an election, in order, checking that the keys are
     /// exactly 0, 1, 2, ...
     fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError>;
@@ -55,7 +72,8 @@ pub trait Store: Send + Sync + 'static {
     fn append(&self, id: &str, first_seq: u64, lines: &[Vec<u8>]) -> Result<(), StoreError>;
     /// Makes everything written so far durable.
     fn flush(&self) -> Result<(), StoreError>;
-    /// Deletes a draft: its metadata and anything kept under its id, and
+    /// Deletes a draft: its metadata and anything kept under its id (its
+    /// items; its dossier's settings are the caller's to remove), and
     /// makes that durable before it returns. Refuses
     /// ([`StoreError::HasLog`]) an election with log lines or a durability
     /// witness. A crash part-way leaves either the draft whole or no
@@ -94,6 +112,8 @@ pub struct SledStore {
     db: sled::Db,
     meta: sled::Tree,
     settings: sled::Tree,
+    /// Every election's items, keyed by [`item_key`].
+    items: sled::Tree,
     dir: PathBuf,
     /// Blob files already synced, with the length they had then (a blob
     /// still being written when it was synced is synced again).
@@ -110,6 +130,7 @@ impl SledStore {
         let store = SledStore {
             meta: db.open_tree("meta")?,
             settings: db.open_tree("settings")?,
+            items: db.open_tree("items")?,
             db,
             dir: dir.to_owned(),
             synced_blobs: Mutex::new(HashMap::new()),
@@ -187,6 +208,36 @@ impl Store for SledStore {
     fn put_setting(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
         self.settings.insert(key, value)?;
         self.flush()
+    }
+
+    fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.settings.remove(key)?;
+        self.flush()
+    }
+
+    fn put_item(&self, id: &str, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.items.insert(item_key(id, key), value)?;
+        Ok(())
+    }
+
+    fn items(&self, id: &str, prefix: &[u8]) -> Result<Vec<Item>, StoreError> {
+        let start = item_key(id, &[]).len();
+        self.items
+            .scan_prefix(item_key(id, prefix))
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((k[start..].to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    fn remove_items(&self, id: &str, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for k in keys {
+            batch.remove(item_key(id, k));
+        }
+        self.items.apply_batch(batch)?;
+        Ok(())
     }
 
     fn lines(&self, id: &str) -> Result<Vec<Vec<u8>>, StoreError> {
@@ -300,6 +351,12 @@ impl Store for SledStore {
         // One key removed, then flushed: the election is gone as one step.
         self.meta.remove(id.as_bytes())?;
         self.flush()?;
+        // Then its items, which nothing reads without the metadata.
+        let keys: Vec<Vec<u8>> = self.items(id, &[])?.into_iter().map(|(k, _)| k).collect();
+        if !keys.is_empty() {
+            self.remove_items(id, &keys)?;
+            self.flush()?;
+        }
         // Then the (empty) log tree, which nothing reads without the
         // metadata.
         if has_log {
@@ -308,6 +365,17 @@ impl Store for SledStore {
         }
         Ok(())
     }
+}
+
+/// The key of item `key` of election `id` in the items tree: the id's
+/// length (4 bytes big-endian), the id, then the key, so that one
+/// election's items are one prefix and no id is a prefix of another's.
+fn item_key(id: &str, key: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(4 + id.len() + key.len());
+    k.extend_from_slice(&(id.len() as u32).to_be_bytes());
+    k.extend_from_slice(id.as_bytes());
+    k.extend_from_slice(key);
+    k
 }
 
 /// `fdatasync` of a file: its data and what is needed to read it back (its

@@ -4,9 +4,9 @@
 //! A voter's page seals a ballot and shows its seal code; the voter may
 //! open it instead of sending it. The opening (ciphertexts, randomness,
 //! marks: no credential, no proof, no name) is checked here with the log's
-//! own check, kept *pending* (in the election's stored settings: nothing
-//! in it is secret, the marks are those of a ballot that is never counted)
-//! and appended to the log only at the close, all pending audits sorted by
+//! own check, kept *pending* (in the store, one item per audit under
+//! [`item_key`], written alone when it comes in: nothing in it is secret,
+//! the marks are those of a ballot that is never counted) and appended to the log only at the close, all pending audits sorted by
 //! seal digest, just before the `close` line and in the same commit, so
 //! that the order of the log cannot link an audit to the ballot its slip
 //! casts a minute later. Meanwhile the server gives the voter its
@@ -29,6 +29,7 @@ use tinnhiem_core::schnorr::{PublicKey, Signature};
 use tinnhiem_tally::{Phase, Tally};
 
 use super::{phase_error, DomainError, Election, Job, LogState};
+use crate::store::Item;
 
 /// Most ballots one slip may open in one run of the server.
 pub const AUDITS_PER_SLIP: u32 = 5;
@@ -162,8 +163,63 @@ pub(crate) struct Pending {
     pub audits: BTreeMap<[u8; 32], AuditBody>,
     /// Public credential → audits accepted in this run.
     pub per_slip: HashMap<[u8; 32], u32>,
-    /// The stored settings do not hold `audits` as they are.
-    pub dirty: bool,
+    /// Seal digests of audits accepted and not yet handed to the store.
+    pub unsaved: Vec<[u8; 32]>,
+    /// Seal digests of audits appended to the log, whose items the store
+    /// still holds.
+    pub published: Vec<[u8; 32]>,
+}
+
+/// The prefix of the pending audits' keys among an election's items.
+pub(crate) const ITEM_PREFIX: &[u8] = b"audit/";
+
+/// The store item key of the pending audit with seal digest `digest`.
+pub(crate) fn item_key(digest: &[u8; 32]) -> Vec<u8> {
+    [ITEM_PREFIX, digest].concat()
+}
+
+impl Pending {
+    /// What the writer hands to the store at its next commit: the items of
+    /// the audits accepted since the last one (`(key, JSON body)`), and the
+    /// keys of those the log now holds. Both lists are emptied.
+    pub fn take_writes(&mut self) -> (Vec<Item>, Vec<Vec<u8>>) {
+        let puts = std::mem::take(&mut self.unsaved)
+            .into_iter()
+            .filter_map(|d| {
+                // Appended at the close in the same commit: not pending.
+                let body = self.audits.get(&d)?;
+                Some((
+                    item_key(&d),
+                    serde_json::to_vec(body).expect("an audit serializes"),
+                ))
+            })
+            .collect();
+        let removals = std::mem::take(&mut self.published)
+            .iter()
+            .map(item_key)
+            .collect();
+        (puts, removals)
+    }
+}
+
+/// What [`restore`] asks of the store to put the pending audits in order.
+#[derive(Default)]
+pub(crate) struct Tidy {
+    /// Items to write: audits of an older metadata, or stored under a key
+    /// that is not their seal digest's.
+    pub put: Vec<Item>,
+    /// Items to remove: audits the log holds (a crash before their removal
+    /// after the close), or no longer pending.
+    pub remove: Vec<Vec<u8>>,
+    /// The metadata carried audits and is to be written again without.
+    pub migrated: bool,
+}
+
+impl Tidy {
+    /// Nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.put.is_empty() && self.remove.is_empty() && !self.migrated
+    }
 }
 
 /// The answer to an accepted audit.
@@ -279,7 +335,7 @@ impl Election {
             if !admissible(&st, &credential, &digest)? {
                 st.pending.audits.insert(digest, body);
                 *st.pending.per_slip.entry(credential).or_insert(0) += 1;
-                st.pending.dirty = true;
+                st.pending.unsaved.push(digest);
             }
         }
         // Durable before the answer (a retry waits too: the first request
@@ -364,21 +420,63 @@ pub(crate) fn close_verifies(t: &Tally, close: &Payload) -> bool {
     Signature::from_bytes(&sig.0).is_ok_and(|s| s.verify(&key, context, &message).is_ok())
 }
 
-/// Restores the pending audits of stored settings after the log was
-/// replayed: only while voting, and none the log already holds.
-pub(crate) fn restore(t: &Tally, stored: &[AuditBody]) -> Pending {
+/// Restores the pending audits after the log of election `id` was
+/// replayed, from the store's `items` (under [`ITEM_PREFIX`]) and the
+/// `legacy` audits of an older metadata: only while voting, and none the
+/// log already holds. Also says what to write so that the store then holds
+/// exactly the pending audits, one item each.
+pub(crate) fn restore(
+    id: &str,
+    t: &Tally,
+    items: &[Item],
+    legacy: Vec<AuditBody>,
+) -> Result<(Pending, Tidy), DomainError> {
+    let mut stored = Vec::with_capacity(items.len());
+    for (key, value) in items {
+        let body: AuditBody = serde_json::from_slice(value).map_err(|e| {
+            DomainError::Storage(format!("election {id}: a pending audit is damaged: {e}"))
+        })?;
+        stored.push((key.as_slice(), body));
+    }
     let mut p = Pending::default();
-    let Some(hash) = t.election_hash() else {
-        return p;
+    let mut tidy = Tidy {
+        migrated: !legacy.is_empty(),
+        ..Tidy::default()
     };
-    if t.phase() == Phase::Voting {
-        for a in stored {
-            let d = a.seal_digest(&hash);
-            if !t.audits().iter().any(|l| l.seal_digest == d) {
-                p.audits.insert(d, a.clone());
+    let hash = t.election_hash();
+    let voting = t.phase() == Phase::Voting;
+    let from_meta = legacy.into_iter().map(|a| (None, a));
+    for (key, body) in stored
+        .into_iter()
+        .map(|(k, a)| (Some(k), a))
+        .chain(from_meta)
+    {
+        let keep = match hash {
+            Some(hash) if voting => {
+                let d = body.seal_digest(&hash);
+                let logged = t.audits().iter().any(|l| l.seal_digest == d);
+                (!logged).then_some(d)
             }
+            _ => None,
+        };
+        match (keep, key) {
+            (Some(d), Some(k)) if k == item_key(&d) => {
+                p.audits.insert(d, body);
+            }
+            (Some(d), k) => {
+                tidy.remove.extend(k.map(<[u8]>::to_vec));
+                if let std::collections::btree_map::Entry::Vacant(v) = p.audits.entry(d) {
+                    tidy.put.push((
+                        item_key(&d),
+                        serde_json::to_vec(&body).expect("an audit serializes"),
+                    ));
+                    v.insert(body);
+                }
+            }
+            (None, k) => tidy.remove.extend(k.map(<[u8]>::to_vec)),
         }
     }
-    p.dirty = p.audits.len() != stored.len();
-    p
+    // An item both removed (a wrong key) and written (its right key) is
+    // never the same key: the right key would have matched above.
+    Ok((p, tidy))
 }
