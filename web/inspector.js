@@ -227,7 +227,7 @@ const AUDIT_STRINGS = {
     'audit.bad': 'CẢNH BÁO: phiếu mở {seal} KHÔNG mở đúng ({why}). Báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audit.otherseal': 'CẢNH BÁO: phiếu máy chủ đưa ra có mã niêm phong {got}, không phải {seal}. Báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audit.missing': 'BÁO ĐỘNG: không có phiếu mở nào mang mã niêm phong {seal}, và nhật ký đã kiểm tra trên máy này cũng không có phiếu đã gửi nào mang mã đó. Nếu cử tri được cho mã này (khi bấm “Kiểm tra mã hoá” hoặc trên biên nhận), máy chủ đã không giữ phiếu: báo ngay cho Ban kiểm phiếu và người giám sát.',
-    'audit.verifying': 'Không có phiếu mở mang mã {seal}: đang tải và kiểm tra nhật ký để tìm phiếu đã gửi mang mã này…',
+    'audit.verifying': 'Máy chủ không có phiếu mở mang mã {seal}: đang tải và kiểm tra nhật ký để tìm phiếu mở hoặc phiếu đã gửi mang mã này…',
     'audit.cast': 'Phiếu đã gửi và được tính ở dòng {seq}. Trang này tự tính mã niêm phong {seal} từ các phiếu mã hoá trong nhật ký đã kiểm tra.',
     'audit.castexcluded': 'Phiếu mang mã niêm phong {seal} đã gửi, ở dòng {seq}, nhưng bị loại khi kiểm: {reason}',
     'audit.promise.ok': 'Lời hứa của máy chủ hợp lệ: chữ ký của máy chủ (khoá ở dòng 0 của nhật ký) trên mã niêm phong này, máy này tự kiểm tra.',
@@ -246,6 +246,8 @@ const AUDIT_STRINGS = {
     'audit.inlog.differs': 'CẢNH BÁO: máy chủ chỉ dòng {seq}, nhưng dòng đó của nhật ký đã kiểm tra không phải phiếu mở này. Báo ngay cho Ban kiểm phiếu.',
     'audit.inlog.later': 'Máy chủ có phiếu mở này ở dòng {seq}, sau phần nhật ký đã nạp. Hãy tải lại nhật ký.',
     'audit.pending': 'Chưa ghi vào nhật ký: máy chủ giữ mọi phiếu mở đến khi kết thúc bỏ phiếu, rồi ghi tất cả (xếp theo mã) ngay trước dòng kết thúc. Cam kết có chữ ký của máy chủ:',
+    'audit.unserved': 'LỖI CỦA MÁY CHỦ: máy chủ không trả lời cho phiếu mở này (không tìm thấy), dù nhật ký công khai đã kiểm tra trên máy này có nó ở dòng {seq}. Các lựa chọn trên do máy này tự tính từ dòng đó. Đây là lỗi của máy chủ, không phải của phiếu cử tri: báo cho Ban kiểm phiếu.',
+    'audit.unpublished': 'BÁO ĐỘNG: cuộc bỏ phiếu đã kết thúc mà nhật ký đã kiểm tra trên máy này KHÔNG có phiếu mở này, dù máy chủ vẫn đưa ra nó: máy chủ đã không công bố phiếu mở (mọi phiếu mở phải được ghi ngay trước dòng kết thúc). Chụp lại màn hình này và báo ngay cho Ban kiểm phiếu và người giám sát.',
     'audits.h': 'Phiếu mở để kiểm tra mã hoá (không tính)',
     'audits.count': '{n} phiếu mở trong nhật ký; mỗi phiếu đã được kiểm tra mở đúng.',
     'audits.none': 'Không có phiếu mở nào trong nhật ký.',
@@ -266,7 +268,7 @@ const AUDIT_STRINGS = {
     'audit.bad': 'WARNING: opened ballot {seal} does NOT open ({why}). Tell the counting committee and the inspector now.',
     'audit.otherseal': 'WARNING: the server gave an opened ballot whose seal code is {got}, not {seal}. Tell the counting committee and the inspector now.',
     'audit.missing': 'ALARM: no opened ballot has seal code {seal}, and no cast ballot in the log verified on this device has it either. If a voter was given this code (on “Check the encryption” or on the receipt), the server did not keep the ballot: tell the counting committee and the inspector now.',
-    'audit.verifying': 'No opened ballot has seal code {seal}: downloading and verifying the log to find a cast ballot with it…',
+    'audit.verifying': 'The server has no opened ballot with seal code {seal}: downloading and verifying the log to find an opened or a cast ballot with it…',
     'audit.cast': 'Your ballot is in the log at line {seq} and was counted. This device computed seal code {seal} itself from the ciphertexts in the verified log.',
     'audit.castexcluded': 'The ballot with seal code {seal} was cast, at line {seq}, but the count left it out: {reason}',
     'audit.promise.ok': 'The server\'s promise verifies: the server\'s signature (its key is in line 0 of the log) on this seal code, checked on this device.',
@@ -285,6 +287,8 @@ const AUDIT_STRINGS = {
     'audit.inlog.differs': 'WARNING: the server points at line {seq}, but that line of the verified log is not this opened ballot. Tell the counting committee now.',
     'audit.inlog.later': 'The server has this opened ballot at line {seq}, after the part of the log loaded. Load the log again.',
     'audit.pending': 'Not in the log yet: the server keeps every opened ballot until voting closes, then writes them all (sorted by code) just before the close line. The server\'s signed promise:',
+    'audit.unserved': 'SERVER FAULT: the server did not answer for this opened ballot (not found), yet the public log verified on this device holds it at line {seq}. The marks above were computed on this device from that line. This is a fault of the server, not of the voter\'s ballot: tell the counting committee.',
+    'audit.unpublished': 'ALARM: voting is closed and the log verified on this device does NOT hold this opened ballot, yet the server still serves it: the server did not publish it (every opened ballot must be written just before the close line). Take a screenshot and tell the counting committee and the inspector now.',
     'audits.h': 'Ballots opened to check the encryption (not counted)',
     'audits.count': '{n} opened ballots in the log; each was checked to open correctly.',
     'audits.none': 'No opened ballot in the log.',
@@ -778,11 +782,21 @@ async function lookupAudit(text) {
   try {
     r = await tn.api('GET', `/api/elections/${encodeURIComponent(id)}/audits/${encodeURIComponent(seal)}`);
   } catch (e) {
-    if (e instanceof tn.ApiError && e.status === 404) await lookupCast(id, seal);
+    if (e instanceof tn.ApiError && e.status === 404) await lookupInLog(id, seal);
     else { audit.outcome = 'error'; audit.vars = { seal, why: e instanceof tn.ApiError ? e.text(tr.lang()) : String(e.message || e) }; }
     renderAudit();
     return;
   }
+  if (await openAudit(id, seal, r.audit, r.promise)) audit.log = auditLogStatus(id, seal, r);
+  renderAudit();
+}
+
+// Opens an audit body (the server's answer, or a line of the log verified
+// here) with op 25 against the election of this vote: sets the outcome,
+// the marks, the first ciphertext that does not open, and whether the
+// server's promise (when given) verifies. False when it could not be
+// checked at all (the outcome says why).
+async function openAudit(id, seal, body, promise) {
   let e;
   try {
     await tn.load();
@@ -790,23 +804,21 @@ async function lookupAudit(text) {
   } catch (x) {
     audit.outcome = 'error';
     audit.vars = { seal, why: x instanceof tn.ApiError ? x.text(tr.lang()) : String(x.message || x) };
-    renderAudit();
-    return;
+    return false;
   }
   audit.names = (e.body.candidates || []).map((c) => c.name);
   let check;
   try {
     // The server's promise is checked too, with line 0's server key, on
     // the seal digest computed here.
-    const withPromise = typeof r.promise === 'string' && typeof e.server === 'string';
+    const withPromise = typeof promise === 'string' && typeof e.server === 'string';
     check = tn.callSync('check_audit', withPromise
-      ? { election: { election_hash: e.hash, election_key: e.key, server_key: e.server }, audit: r.audit, promise: r.promise }
-      : { election: { election_hash: e.hash, election_key: e.key }, audit: r.audit });
+      ? { election: { election_hash: e.hash, election_key: e.key, server_key: e.server }, audit: body, promise }
+      : { election: { election_hash: e.hash, election_key: e.key }, audit: body });
   } catch (x) {
     audit.outcome = 'bad';
     audit.vars = { seal, why: String(x.message || x) };
-    renderAudit();
-    return;
+    return false;
   }
   if (readSeal(check.seal) !== seal) {
     audit.outcome = 'otherseal';
@@ -824,27 +836,56 @@ async function lookupAudit(text) {
   // A promise on another seal code than the one asked for says nothing of
   // it: only the alarm above is shown then.
   audit.promise = typeof check.promise_ok === 'boolean' && audit.outcome !== 'otherseal' ? check.promise_ok : null;
-  audit.log = auditLogStatus(r);
-  renderAudit();
+  return true;
 }
 
-// A code no audit has may be a cast ballot's (the receipt shows its seal
-// code): the module finds the ballot line whose ciphertexts give it (op 30,
-// `find_ballot`) in the log verified on this page, verifying the server's
-// log first when none is (or verifying it again when the code is not in a
-// log of the server's verified earlier: it may have grown since).
-async function lookupCast(id, seal) {
+// The log verified on this page, when it is this vote's: the module's
+// look-up of an audit line by its seal code (op 31, `find_audit`), else
+// null.
+function verifiedAudit(id, seal) {
+  if (!state.answer || state.text === null || state.id !== id) return null;
+  try {
+    return tn.callSync('find_audit', { seal });
+  } catch (_) {
+    return null;
+  }
+}
+
+// The server has no audit with this code (404). The log verified on this
+// page is searched for it, then for a cast ballot with it (the receipt
+// shows its seal code): an audit line there is opened here with op 25 and
+// the server's silence reported as the server's fault (it hides an audit
+// the published log holds, or lost it in a restart); a cast ballot is
+// reported as found. With no verified log of this vote (or one of the
+// server's that lacks the code: it may have grown since), the server's log
+// is verified first.
+async function lookupInLog(id, seal) {
   await tn.load();
   const mine = () => Boolean(state.answer) && state.text !== null && state.id === id;
-  let found = mine() ? tn.callSync('find_ballot', { seal }) : null;
-  if ((!found || found.seq === null) && (!mine() || state.source === 'server')) {
+  const search = () => {
+    const a = tn.callSync('find_audit', { seal });
+    return a.seq !== null ? { audit: a } : { ballot: tn.callSync('find_ballot', { seal }) };
+  };
+  let found = mine() ? search() : null;
+  if ((!found || (found.ballot && found.ballot.seq === null)) && (!mine() || state.source === 'server')) {
     audit.outcome = 'verifying';
     renderAudit();
     const text = await fetchLog(id);
     state.id = id;
     await verify(text, 'server');
-    found = tn.callSync('find_ballot', { seal });
+    found = search();
   }
+  if (found.audit) {
+    if (await openAudit(id, seal, found.audit.audit)) audit.log = { key: 'audit.unserved', vars: { seq: found.audit.seq }, cls: 'c-bad' };
+    return;
+  }
+  lookupCast(seal, found.ballot);
+}
+
+// A code no audit has may be a cast ballot's (the receipt shows its seal
+// code): the module found the ballot line whose ciphertexts give it (op 30,
+// `find_ballot`) in the log verified on this page, or none.
+function lookupCast(seal, found) {
   if (found.seq === null) { audit.outcome = 'missing'; return; }
   audit.outcome = found.counted ? 'cast' : 'castexcluded';
   audit.vars = { seal, seq: found.seq };
@@ -852,8 +893,13 @@ async function lookupCast(id, seal) {
 }
 
 // Where the audit is: in the log (checked against the verified log when it
-// is loaded) or still pending with the server's promise.
-function auditLogStatus(r) {
+// is loaded) or still pending with the server's promise. A verified log of
+// this vote that is closed and lacks the audit is an alarm: the server
+// promised it and did not publish it (all are written before the close).
+function auditLogStatus(id, seal, r) {
+  const inLog = verifiedAudit(id, seal);
+  if (inLog && inLog.seq === null && inLog.closed) return { key: 'audit.unpublished', vars: {}, cls: 'c-bad' };
+  if ((r.seq === null || r.seq === undefined) && inLog && inLog.seq !== null) r = { ...r, seq: inLog.seq };
   if (r.seq === null || r.seq === undefined) return { key: 'audit.pending', vars: { promise: r.promise || '' }, cls: 'c-warn' };
   if (!state.answer || !state.text) return { key: 'audit.inlog', vars: { seq: r.seq }, cls: 'c-ok' };
   const line = state.lines[r.seq];
@@ -906,6 +952,8 @@ function renderAudit() {
   if (audit.log) {
     log.className = `c-note ${audit.log.cls}`;
     log.dataset.outcome = audit.log.key;
+    if (audit.log.cls === 'c-bad') log.setAttribute('role', 'alert');
+    else log.removeAttribute('role');
     log.textContent = t(audit.log.key, audit.log.vars);
     // The promise (a signature, 128 hex digits) on its own line.
     if (audit.log.vars.promise) log.append(' ', el('code', { class: 'c-promise', text: audit.log.vars.promise }));

@@ -39,6 +39,7 @@ export const OPS = Object.freeze({
   tally_apply_chunk: 28,
   tally_load: 29,
   find_ballot: 30,
+  find_audit: 31,
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
@@ -156,6 +157,14 @@ export function checkAudit(election, audit, promise) {
 /// when no ballot line verified so far has it).
 export function findBallot(seal) {
   return call('find_ballot', { seal });
+}
+
+/// The audit whose seal code is `seal` in the log verified in this page's
+/// module: `{seal, seq, audit, closed}` (`seq` and `audit`, the line's
+/// body, null when no audit line verified so far has it; `closed`: the
+/// lines verified include the close, so every audit is published).
+export function findAudit(seal) {
+  return call('find_audit', { seal });
 }
 
 /// Runs operation `op` (a name of OPS) on `request` (JSON-serializable) and

@@ -11,13 +11,13 @@ use serde_json::Value;
 /// documentation).
 const SECRET_FIELDS: [&str; 5] = ["credential", "secret", "seed", "key_share", "trustee_key"];
 
-/// One call: the first byte picks the op (0 and the ones past the last are
+/// One call: the first byte picks the op (0 and 32, past the last, are
 /// unknown ops), the rest is the request.
 pub fn check_call(data: &[u8]) {
     let Some((&first, input)) = data.split_first() else {
         return;
     };
-    let op = u32::from(first % 32);
+    let op = u32::from(first % 33);
     match tinnhiem_wasm::api::call(op, input) {
         Ok(answer) => {
             serde_json::from_slice::<Value>(&answer)

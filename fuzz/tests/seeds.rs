@@ -181,6 +181,8 @@ fn wasm_call_seeds_reach_their_operations() {
     assert!(ok("seal")["seal"].as_str().is_some_and(|s| s.len() == 19));
     assert!(ok("fingerprint")["fingerprint"].is_string());
     assert_eq!(ok("tally-begin")["failed"], false);
+    // The log just loaded, not yet verified: no audit found in it.
+    assert_eq!(ok("find-audit")["seq"], serde_json::Value::Null);
     for refused in ["credential-mistyped", "open-other", "unknown-op"] {
         let e = answer(refused).expect_err(refused);
         let text = String::from_utf8_lossy(&e);

@@ -32,6 +32,7 @@
 //! | 28 | `tally_apply_chunk` | [`ApplyChunkRequest`] | [`TallyProgress`] |
 //! | 29 | `tally_load` | bytes: the log | [`TallyProgress`] |
 //! | 30 | `find_ballot` | [`FindBallotRequest`] | [`FindBallotAnswer`] |
+//! | 31 | `find_audit` | [`FindAuditRequest`] | [`FindAuditAnswer`] |
 //!
 //! The voter's audit (PROTOCOL.md §5.6, §6.3 `audit`) uses 22–25:
 //! `seal_ballot` encrypts, proves and signs a ballot as `encrypt_ballot`
@@ -44,7 +45,10 @@
 //! promise and line 0's `server_key` it checks the promise too. `find_ballot`
 //! (30) finds a cast ballot by its seal code (the receipt shows it) among
 //! the lines of the log verified in the page's session, by either path
-//! (`tally_step` or the workers').
+//! (`tally_step` or the workers'); `find_audit` (31) finds a published
+//! audit there the same way, for the page to open with `check_audit` when
+//! the server does not answer for it (and to see that a closed log lacks
+//! an audit the server serves).
 //!
 //! Ops 26–29 split `tally_step` for the inspector's Web Workers (each has its
 //! own copy of the module): the page's module loads the log (`tally_load`,
@@ -156,6 +160,8 @@ pub mod op {
     pub const TALLY_LOAD: u32 = 29;
     /// [`super::find_ballot`].
     pub const FIND_BALLOT: u32 = 30;
+    /// [`super::find_audit`].
+    pub const FIND_AUDIT: u32 = 31;
 }
 
 /// Fill in, encrypt and sign a ballot.
@@ -527,6 +533,7 @@ pub fn call(op: u32, input: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         op::TALLY_APPLY_CHUNK => run(input, tally_apply_chunk),
         op::TALLY_LOAD => answer_bytes(&tally_load(input.to_vec())),
         op::FIND_BALLOT => run(input, find_ballot),
+        op::FIND_AUDIT => run(input, find_audit),
         _ => Err(format!("unknown operation {op}")),
     };
     r.map_err(|e| {
@@ -2069,7 +2076,8 @@ pub struct FindBallotAnswer {
     /// The seal code, in its printed form.
     pub seal: String,
     /// The `ballot` line whose seal code it is, among the lines verified
-    /// (`null`: none; an audit's seal code is not looked up here).
+    /// (`null`: none; an audit's seal code is looked up with
+    /// [`find_audit`]).
     pub seq: Option<u64>,
     /// The ballot is counted (verified and not excluded).
     pub counted: bool,
@@ -2150,5 +2158,68 @@ pub fn find_ballot(req: FindBallotRequest) -> Result<FindBallotAnswer, String> {
             }
         }
         Ok(answer)
+    })
+}
+
+/// Find an audit by its seal code (op 31).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindAuditRequest {
+    /// The seal code (dashes optional, any case).
+    pub seal: String,
+}
+
+/// Where the audit with that seal code is in the log verified so far.
+#[derive(Serialize)]
+pub struct FindAuditAnswer {
+    /// The seal code, in its printed form.
+    pub seal: String,
+    /// The `audit` line with that seal code among the lines verified
+    /// (`null`: none).
+    pub seq: Option<u64>,
+    /// That line's body, as the log has it (what `check_audit` takes as
+    /// `audit`), when found.
+    pub audit: Option<serde_json::Value>,
+    /// The lines verified include the `close`: every audit the server took
+    /// is published before it (PROTOCOL.md §6.3 `audit`), so a code not
+    /// found here was never published.
+    pub closed: bool,
+}
+
+/// Finds the audit whose seal code is `seal` among the lines of the
+/// session's log verified so far (whichever path verified them): the
+/// verifier's own list of the audits it accepted, each with the seal code
+/// it computed from the line's ciphertexts. The page then opens the line's
+/// body with [`check_audit`], trusting no server for it.
+pub fn find_audit(req: FindAuditRequest) -> Result<FindAuditAnswer, String> {
+    let seal = read_seal_code(&req.seal).ok_or("not a seal code (16 characters)")?;
+    SESSION.with(|s| {
+        let s = s.borrow();
+        let sess = s.as_ref().ok_or("no log loaded (tally_begin)")?;
+        let closed = matches!(
+            sess.tally.phase(),
+            tinnhiem_tally::Phase::Closed | tinnhiem_tally::Phase::Done
+        );
+        let Some(found) = sess.tally.audits().iter().find(|a| a.seal == seal) else {
+            return Ok(FindAuditAnswer {
+                seal,
+                seq: None,
+                audit: None,
+                closed,
+            });
+        };
+        let line = usize::try_from(found.seq)
+            .ok()
+            .and_then(|i| sess.lines.get(i))
+            .map(|&(a, b)| &sess.log[a..b])
+            .ok_or("the audit's line is not in the log loaded")?;
+        let mut entry: serde_json::Value =
+            serde_json::from_slice(line).map_err(|e| format!("the audit's line: {e}"))?;
+        Ok(FindAuditAnswer {
+            seal,
+            seq: Some(found.seq),
+            audit: Some(entry["body"].take()),
+            closed,
+        })
     })
 }

@@ -1011,3 +1011,111 @@ fn a_cast_ballot_is_found_by_its_seal_code_in_the_verified_log_counted_or_exclud
         serde_json::Value::Null
     );
 }
+
+#[test]
+fn an_audit_is_found_by_its_seal_code_in_the_verified_log_with_its_body_and_whether_voting_is_closed(
+) {
+    let mut m = meeting();
+    let creds = m.issue_credentials(2, &mut OsRng).unwrap();
+    m.open(&mut OsRng).unwrap();
+    let ctx = m.tally.ballot_context().unwrap();
+    let election = serde_json::json!({
+        "election_hash": hex(&ctx.election_hash),
+        "election_key": hex(ctx.key.as_bytes()),
+    });
+    let opened = m.seal(
+        &creds[0],
+        &[Some(tinnhiem_core::ballot::Level::Low), None],
+        &mut OsRng,
+    );
+    let seal = opened.seal_code();
+    let other = m.seal(
+        &creds[1],
+        &[None, Some(tinnhiem_core::ballot::Level::High)],
+        &mut OsRng,
+    );
+    let other_seal = other.seal_code();
+    // A cast ballot's seal code is not an audit's.
+    let cast = m.seal(
+        &creds[1],
+        &[Some(tinnhiem_core::ballot::Level::High), None],
+        &mut OsRng,
+    );
+    let cast_seal = cast.seal_code();
+    m.submit(cast.into_ballot(), &mut OsRng).expect("counted");
+    let voting = String::from_utf8(m.log_bytes()).unwrap();
+    m.close_with_audits(
+        vec![opened.audit_body().unwrap(), other.audit_body().unwrap()],
+        &mut OsRng,
+    )
+    .unwrap();
+    let log = String::from_utf8(m.log_bytes()).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            l["kind"] == "audit"
+                && ask(
+                    op::CHECK_AUDIT,
+                    serde_json::json!({"election": election, "audit": l["body"]}),
+                )["seal"]
+                    == seal.as_str()
+        })
+        .expect("the audit is in the log");
+
+    ask(op::TALLY_BEGIN, serde_json::json!({ "log": log }));
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    let found = ask(
+        op::FIND_AUDIT,
+        serde_json::json!({ "seal": seal.to_lowercase().replace('-', "") }),
+    );
+    assert_eq!(found["seal"], seal.as_str());
+    assert_eq!(found["seq"], at as u64);
+    assert_eq!(
+        found["audit"], lines[at]["body"],
+        "the line's body as the log has it"
+    );
+    assert_eq!(found["closed"], true);
+    // The page opens it with op 25: the same seal code, the voter's marks.
+    let checked = ask(
+        op::CHECK_AUDIT,
+        serde_json::json!({"election": election, "audit": found["audit"]}),
+    );
+    assert_eq!(checked["seal"], seal.as_str());
+    assert_eq!(checked["ok"], true);
+    assert_eq!(checked["choices"], serde_json::json!(["low", "none"]));
+    assert_ne!(
+        ask(op::FIND_AUDIT, serde_json::json!({ "seal": other_seal }))["seq"],
+        serde_json::Value::Null
+    );
+    // A cast ballot's code and a code nobody has: not found, in a closed log
+    // (so never published).
+    for unknown in [cast_seal.as_str(), "ZZZZ-ZZZZ-ZZZZ-ZZZZ"] {
+        let none = ask(op::FIND_AUDIT, serde_json::json!({ "seal": unknown }));
+        assert_eq!(none["seq"], serde_json::Value::Null, "{unknown}");
+        assert_eq!(none["audit"], serde_json::Value::Null, "{unknown}");
+        assert_eq!(none["closed"], true);
+    }
+    assert!(ask_err(op::FIND_AUDIT, serde_json::json!({"seal": "ABC"})).contains("seal code"));
+    // Only the lines verified: a log loaded and not yet stepped finds
+    // nothing and is not closed; the log of the voting phase has no audit
+    // yet (they are published at the close) and is not closed either.
+    ask(op::TALLY_BEGIN, serde_json::json!({ "log": log }));
+    let early = ask(op::FIND_AUDIT, serde_json::json!({ "seal": seal }));
+    assert_eq!(early["seq"], serde_json::Value::Null);
+    assert_eq!(early["closed"], false);
+    ask(op::TALLY_BEGIN, serde_json::json!({ "log": voting }));
+    ask(
+        op::TALLY_STEP,
+        serde_json::json!({"lines": 1000, "seed": seed()}),
+    );
+    let pending = ask(op::FIND_AUDIT, serde_json::json!({ "seal": seal }));
+    assert_eq!(pending["seq"], serde_json::Value::Null);
+    assert_eq!(pending["closed"], false);
+}
