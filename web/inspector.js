@@ -663,6 +663,9 @@ function main() {
   if (params.get('id')) $('eid').value = params.get('id');
   if (params.get('head')) $('head').value = params.get('head');
   $('head').addEventListener('input', renderHead);
+  // The log's check is arithmetic: the wide flavour of the module where
+  // the browser has it (the same operations, faster).
+  tn.preferWide();
   tn.load().catch(() => { /* reported when used */ });
 
   $('server-form').addEventListener('submit', async (ev) => {

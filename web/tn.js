@@ -43,9 +43,48 @@ export const OPS = Object.freeze({
 });
 
 const WASM_URL = '/static/tinnhiem_wasm.wasm';
+/// The same crate built with 64-bit field arithmetic on WebAssembly's
+/// wide-arithmetic instructions (crates/server/build.rs): about three
+/// times as fast for the log's check, in a browser that has them.
+export const WIDE_URL = '/static/tinnhiem_wasm_wide.wasm';
 let loading = null;
 let exportsCache = null;
 const progressListeners = new Set();
+
+/// A one-function module that uses `i64.mul_wide_u` (wide arithmetic):
+/// valid only in a browser that has those instructions.
+const WIDE_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x0c, 0x01, 0x0a, 0x00, // code: one body of 10 bytes, no locals
+  0x42, 0x00, 0x42, 0x00, 0xfc, 0x16, 0x1a, 0x1a, 0x0b, // 0 * 0 (wide), drop both halves, end
+]);
+
+/// Whether this browser runs WebAssembly's wide-arithmetic instructions
+/// (Chromium 156 with `--js-flags=--wasm-wide-arithmetic`; not yet by
+/// default).
+export function hasWideArithmetic() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(WIDE_PROBE);
+  } catch (_) {
+    return false;
+  }
+}
+
+let wantWide = false;
+let loadedWide = false;
+
+/// Asks `load()` for the wide flavour where the browser has it (the
+/// inspector, whose check is arithmetic); call it before the first load.
+export function preferWide() {
+  wantWide = true;
+}
+
+/// Whether the loaded module is the wide flavour.
+export function isWide() {
+  return loadedWide;
+}
 
 /// The module's body as it arrives, counted for `progress(received,
 /// total)` listeners; `total` is 0 when unknown (a compressed answer's
@@ -65,6 +104,19 @@ function counted(res) {
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
+/// Downloads, compiles and instantiates the module at `url`.
+async function instantiateFrom(url) {
+  const res = counted(await fetch(url));
+  if (!res.ok) throw netError(res.status);
+  // Streaming compilation needs the application/wasm type, which the
+  // server sends; the fallback covers a proxy that rewrites it.
+  try {
+    return await WebAssembly.instantiateStreaming(res.clone(), {});
+  } catch (_) {
+    return WebAssembly.instantiate(await res.arrayBuffer(), {});
+  }
+}
+
 /// Loads the module once (the page may call this early to overlap the
 /// download with the voter's reading). Resolves to the exports.
 /// `progress(received, total)`, if given, is told the bytes of the module
@@ -74,19 +126,16 @@ export function load({ progress } = {}) {
   if (progress && !exportsCache) progressListeners.add(progress);
   if (!loading) {
     loading = (async () => {
-      const res = counted(await fetch(WASM_URL));
-      if (!res.ok) throw netError(res.status);
-      // Streaming compilation needs the application/wasm type, which the
-      // server sends; the fallback covers a proxy that rewrites it.
-      let instance;
-      let module;
-      try {
-        ({ instance, module } = await WebAssembly.instantiateStreaming(res.clone(), {}));
-      } catch (_) {
-        ({ instance, module } = await WebAssembly.instantiate(await res.arrayBuffer(), {}));
+      let got = null;
+      if (wantWide && hasWideArithmetic()) {
+        // A server built without the wide flavour, a failed download: the
+        // standard module gives the same answers, more slowly.
+        got = await instantiateFrom(WIDE_URL).catch(() => null);
       }
-      moduleCache = module;
-      exportsCache = instance.exports;
+      loadedWide = got !== null;
+      if (!got) got = await instantiateFrom(WASM_URL);
+      moduleCache = got.module;
+      exportsCache = got.instance.exports;
       return exportsCache;
     })();
     // A failed download may be retried (room Wi-Fi).

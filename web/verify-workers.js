@@ -15,40 +15,19 @@
 import * as tn from './tn.js';
 
 const WORKER_URL = '/static/inspector-worker.js';
-const WIDE_URL = '/static/tinnhiem_wasm_wide.wasm';
-
-/// A one-function module that uses `i64.mul_wide_u` (wide arithmetic):
-/// valid only in a browser that has those instructions.
-const WIDE_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
-  0x03, 0x02, 0x01, 0x00, // one function of type 0
-  0x0a, 0x0c, 0x01, 0x0a, 0x00, // code: one body of 10 bytes, no locals
-  0x42, 0x00, 0x42, 0x00, 0xfc, 0x16, 0x1a, 0x1a, 0x0b, // 0 * 0 (wide), drop both halves, end
-]);
-
-/// Whether this browser runs WebAssembly's wide-arithmetic instructions
-/// (Chromium 156 with `--js-flags=--wasm-wide-arithmetic`; not yet by
-/// default).
-export function hasWideArithmetic() {
-  try {
-    return WebAssembly.validate(WIDE_PROBE);
-  } catch (_) {
-    return false;
-  }
-}
-
 let wideModule = null;
 
 /// The module for the workers: where the browser has wide arithmetic, the
 /// module's flavour built with 64-bit field arithmetic on it (the same
 /// Rust code, about three times as fast for the check; crates/server's
-/// build.rs), else the page's own. `{module, wide}`.
+/// build.rs), the page's own if it is that one (the inspector asks for it,
+/// `tn.preferWide`), else the page's own standard one. `{module, wide}`.
 async function workerModule() {
-  if (hasWideArithmetic()) {
+  if (tn.isWide()) return { module: tn.compiledModule(), wide: true };
+  if (tn.hasWideArithmetic()) {
     try {
       wideModule = wideModule || (async () => {
-        const res = await fetch(WIDE_URL);
+        const res = await fetch(tn.WIDE_URL);
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         return WebAssembly.compile(await res.arrayBuffer());
       })();
@@ -61,10 +40,6 @@ async function workerModule() {
   }
   return { module: tn.compiledModule(), wide: false };
 }
-
-// Where the browser has wide arithmetic, its module downloads and compiles
-// while the inspector chooses a file.
-if (typeof WebAssembly === 'object' && hasWideArithmetic()) workerModule();
 
 /// How many workers: `n` if given (0: none), else one per core.
 export function workerCount(n) {
@@ -177,7 +152,8 @@ function runWorkers(bytes, spans, plan, n, module, progress) {
 /// total)` is told after each chunk. Resolves to the answer of
 /// `tally_finish` with `ms` (the time taken), `total` and `workers` (how
 /// many checked chunks; 0 when the page's thread did it all) and `wide`
-/// (whether the workers ran the wide-arithmetic module).
+/// (whether the check ran on the wide-arithmetic module: the workers', or
+/// the page's when no worker ran).
 export function verifyLogParallel(log, progress, options = {}) {
   // The page's module holds one verification at a time: a second log
   // (another file chosen meanwhile) waits for the first to end.
@@ -197,7 +173,9 @@ async function run(log, progress, { workers } = {}) {
   let p = tn.callBytes('tally_load', bytes);
   if (progress) progress(p.done, p.total);
   let used = 0;
-  let wide = false;
+  // Whether the check ran on the wide module: the page's, unless workers
+  // ran it.
+  let wide = tn.isWide();
   if (n > 0) {
     const plan = tn.callSync('tally_plan', { seed: tn.seed() });
     p = plan;

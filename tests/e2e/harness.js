@@ -9,6 +9,7 @@
 //   TINNHIEM_BIN   the binary (default target/debug/tinnhiem)
 //   CHROMIUM       the browser (default /usr/bin/chromium)
 //   E2E_SCREENSHOTS  where screenshots go (default target/e2e-screenshots)
+//   E2E_CHROMIUM_FLAGS  more Chromium flags, space-separated
 
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
@@ -214,6 +215,10 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // E2E_CHROMIUM_FLAGS: more flags for every launch, space-separated (e.g.
+  // --js-flags=--wasm-wide-arithmetic runs every inspector page on the
+  // wide flavour of the module).
+  ...(process.env.E2E_CHROMIUM_FLAGS || '').split(' ').filter(Boolean),
 ];
 
 /// Launches headless Chromium, with `args` added to CHROMIUM_ARGS.

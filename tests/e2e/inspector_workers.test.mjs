@@ -122,7 +122,9 @@ test('the honest log: the workers give the result of tinnhiem verify and the bar
   const got = await pageVerify(logFile);
   assert.equal(got.outcome, 'ok');
   assert.ok(got.workers >= 1, 'the check ran in Web Workers');
-  assert.equal(got.wide, 'false', 'a Chromium without wide arithmetic runs the standard module');
+  // (Unless E2E_CHROMIUM_FLAGS gave every browser wide arithmetic.)
+  const everywhere = (process.env.E2E_CHROMIUM_FLAGS || '').includes('--wasm-wide-arithmetic');
+  assert.equal(got.wide, String(everywhere), 'a Chromium without wide arithmetic runs the standard module');
   assert.deepEqual(got.candidates, cli.candidates);
   assert.deepEqual(got.exclusions, cli.exclusions);
   assert.ok(moves(got.progress) >= 2, `the bar's value grows at least twice before the end: ${JSON.stringify(got.progress)}`);
@@ -161,6 +163,12 @@ test('with wide arithmetic the workers run the 64-bit module and answer as tinnh
   assert.equal(got.wide, 'true', 'the workers ran tinnhiem_wasm_wide.wasm');
   assert.deepEqual(got.candidates, cli.candidates);
   assert.deepEqual(got.exclusions, cli.exclusions);
+  // The inspector's own module is the wide one too: its single-thread
+  // path answers the same.
+  const single = await pageVerify(logFile, '?workers=0', wideBrowser);
+  assert.equal(single.workers, 0);
+  assert.equal(single.wide, 'true', 'the page itself ran tinnhiem_wasm_wide.wasm');
+  assert.deepEqual(single.candidates, cli.candidates);
   // A ballot's first proof challenge c0 changed in its lowest byte (answer
   // bytes 320.., still a canonical scalar) in the second chunk: the batch
   // of the 64-bit module must refuse it at the same line as the native check.
@@ -180,6 +188,8 @@ test('with wide arithmetic the workers run the 64-bit module and answer as tinnh
   assert.equal(bad.outcome, 'fail');
   assert.equal(bad.seq, cliBad.seq);
   assert.ok(bad.text.includes(cliBad.message), `"${bad.text}" names "${cliBad.message}"`);
+  const badSingle = await pageVerify(file, '?workers=0', wideBrowser);
+  assert.deepEqual([badSingle.wide, badSingle.outcome, badSingle.seq, badSingle.text], ['true', bad.outcome, bad.seq, bad.text]);
 });
 
 test('forced ballots: the workers exclude the same lines as tinnhiem verify', { timeout: 300000 }, async () => {
