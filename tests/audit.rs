@@ -366,6 +366,14 @@ struct Counting {
 }
 
 impl Counting {
+    /// A counting store on a new sled store in `dir`.
+    fn open(dir: &TempDir) -> Arc<Self> {
+        Arc::new(Counting {
+            inner: tinnhiem_server::store::SledStore::open(&dir.path().join("store")).unwrap(),
+            written: Default::default(),
+        })
+    }
+
     fn add(&self, n: usize) {
         self.written
             .fetch_add(n as u64, std::sync::atomic::Ordering::SeqCst);
@@ -447,10 +455,7 @@ async fn serve_in_process(store: Arc<Counting>) -> tinnhiem::client::Client {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_audit_writes_only_itself_and_pending_audits_leave_the_store_at_the_close() {
     let dir = TempDir::new("audit-writes");
-    let store = Arc::new(Counting {
-        inner: tinnhiem_server::store::SledStore::open(&dir.path().join("store")).unwrap(),
-        written: Default::default(),
-    });
+    let store = Counting::open(&dir);
     let client = serve_in_process(store.clone()).await;
     // 15 candidates, the largest ballot; 3 slips, 5 audits each.
     let mut m = Meeting::create(&client, &input(15, 3, 1)).await;
@@ -529,10 +534,7 @@ async fn each_audit_writes_only_itself_and_pending_audits_leave_the_store_at_the
 #[tokio::test(flavor = "multi_thread")]
 async fn audits_kept_in_an_older_metadata_move_to_their_own_items_on_start() {
     let dir = TempDir::new("audit-legacy");
-    let store = Arc::new(Counting {
-        inner: tinnhiem_server::store::SledStore::open(&dir.path().join("store")).unwrap(),
-        written: Default::default(),
-    });
+    let store = Counting::open(&dir);
     let client = serve_in_process(store.clone()).await;
     let mut m = voting_with(&client).await;
     let s0 = seal(&m, &m.credentials[0], &[HIGH, LOW]).await;

@@ -61,18 +61,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function phone(name, options = c.PHONE) {
-  const ctx = await c.context(browser, options);
-  const page = await ctx.newPage();
-  const watcher = c.watch(page, problems, name);
-  return { ctx, page, watcher };
-}
-
-async function mark(page, marks) {
-  for (const [i, level] of marks.entries()) {
-    if (level) await page.locator(`#cand-${i} .v-level[data-level="${level}"]`).tap();
-  }
-}
+const phone = (name, options) => c.phoneOf(browser, problems, name, options);
+const mark = c.markLevels;
 
 /// The marks the ballot form shows checked (null: none).
 async function formMarks(page) {

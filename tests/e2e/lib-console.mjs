@@ -250,3 +250,20 @@ export async function assertAccessible(page, where) {
   assert.deepEqual(await h.accessibilityProblems(page, { minTarget: 44, minContrast: 7 }), [], `accessibility problems on ${where}`);
   assert.deepEqual(await overflowing(page), [], `${where}: nothing wider than the screen`);
 }
+
+/// A new phone-sized context and page on `browser`, its problems collected
+/// into `problems` under `name`.
+export async function phoneOf(browser, problems, name, options = h.PHONE) {
+  const ctx = await context(browser, options);
+  const page = await ctx.newPage();
+  const watcher = h.watch(page, problems, name);
+  return { ctx, page, watcher };
+}
+
+/// Taps each candidate's level on the voter page (`marks[i]`: `high`,
+/// `confidence`, `low`, or null for none).
+export async function markLevels(page, marks) {
+  for (const [i, level] of marks.entries()) {
+    if (level) await page.locator(`#cand-${i} .v-level[data-level="${level}"]`).tap();
+  }
+}
