@@ -365,6 +365,18 @@ struct Counting {
     written: std::sync::atomic::AtomicU64,
 }
 
+/// The stored metadata of election `id`, as JSON.
+fn meta_of(store: &Counting, id: &str) -> Value {
+    let (_, meta) = store
+        .inner
+        .metas()
+        .unwrap()
+        .into_iter()
+        .find(|(i, _)| i == id)
+        .unwrap();
+    serde_json::from_slice(&meta).unwrap()
+}
+
 impl Counting {
     /// A counting store on a new sled store in `dir`.
     fn open(dir: &TempDir) -> Arc<Self> {
@@ -550,14 +562,7 @@ async fn audits_kept_in_an_older_metadata_move_to_their_own_items_on_start() {
         .iter()
         .map(|(_, v)| serde_json::from_slice(v).unwrap())
         .collect();
-    let (_, meta) = store
-        .inner
-        .metas()
-        .unwrap()
-        .into_iter()
-        .find(|(id, _)| id == m.id())
-        .unwrap();
-    let mut meta: Value = serde_json::from_slice(&meta).unwrap();
+    let mut meta = meta_of(&store, m.id());
     meta["pending_audits"] = bodies.into();
     store
         .inner
@@ -577,14 +582,7 @@ async fn audits_kept_in_an_older_metadata_move_to_their_own_items_on_start() {
         assert_eq!(got["seq"], Value::Null);
     }
     assert_eq!(store.inner.items(m.id(), b"").unwrap().len(), 2);
-    let (_, meta) = store
-        .inner
-        .metas()
-        .unwrap()
-        .into_iter()
-        .find(|(id, _)| id == m.id())
-        .unwrap();
-    let meta: Value = serde_json::from_slice(&meta).unwrap();
+    let meta = meta_of(&store, m.id());
     assert!(meta.get("pending_audits").is_none(), "moved out: {meta}");
     m.close().await.expect("close");
     assert_eq!(m.tally().await.audits().len(), 2);
