@@ -74,6 +74,7 @@ export function hasWideArithmetic() {
 
 let wantWide = false;
 let loadedWide = false;
+let wideFailed = false;
 
 /// Asks `load()` for the wide flavour where the browser has it (the
 /// inspector, whose check is arithmetic); call it before the first load.
@@ -84,6 +85,12 @@ export function preferWide() {
 /// Whether the loaded module is the wide flavour.
 export function isWide() {
   return loadedWide;
+}
+
+/// Whether `load()` asked the server for the wide flavour and did not get
+/// it (not to be asked again).
+export function wideUnavailable() {
+  return wideFailed;
 }
 
 /// The module's body as it arrives, counted for `progress(received,
@@ -131,6 +138,7 @@ export function load({ progress } = {}) {
         // A server built without the wide flavour, a failed download: the
         // standard module gives the same answers, more slowly.
         got = await instantiateFrom(WIDE_URL).catch(() => null);
+        wideFailed = got === null;
       }
       loadedWide = got !== null;
       if (!got) got = await instantiateFrom(WASM_URL);

@@ -24,7 +24,7 @@ let wideModule = null;
 /// `tn.preferWide`), else the page's own standard one. `{module, wide}`.
 async function workerModule() {
   if (tn.isWide()) return { module: tn.compiledModule(), wide: true };
-  if (tn.hasWideArithmetic()) {
+  if (tn.hasWideArithmetic() && !tn.wideUnavailable()) {
     try {
       wideModule = wideModule || (async () => {
         const res = await fetch(tn.WIDE_URL);

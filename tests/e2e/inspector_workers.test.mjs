@@ -66,8 +66,10 @@ async function cliVerify(file) {
 /// The inspector (in English, to compare the CLI's English message) given
 /// `file`; counts the Web Workers it starts and every value its progress
 /// bar takes.
-async function pageVerify(file, query = '', b = browser) {
+async function pageVerify(file, query = '', b = browser, { withoutWide = false } = {}) {
   const ctx = await c.context(b, { viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+  // A server built without the wide flavour (build.rs could not make it).
+  if (withoutWide) await ctx.route('**/static/tinnhiem_wasm_wide.wasm', (r) => r.fulfill({ status: 404, body: 'not found' }));
   await ctx.addInitScript(() => {
     const W = window.Worker;
     window.__workers = 0;
@@ -103,6 +105,12 @@ async function pageVerify(file, query = '', b = browser) {
     progress: await page.evaluate(() => window.__progress),
   };
   if (got.outcome === 'ok') got.candidates = await c.tableOf(page, '#result-box');
+  if (withoutWide) {
+    // The one refused request the page makes, asked once, not once per worker.
+    const refused = problems.filter((p) => p.includes('404') && p.includes('/static/tinnhiem_wasm_wide.wasm'));
+    assert.equal(refused.length, 1, `the wide module asked for once: ${problems}`);
+    problems.splice(0, problems.length, ...problems.filter((p) => !refused.includes(p)));
+  }
   assert.deepEqual(problems, []);
   await ctx.close();
   return got;
@@ -188,6 +196,11 @@ test('with wide arithmetic the workers run the 64-bit module and answer as tinnh
   assert.equal(bad.outcome, 'fail');
   assert.equal(bad.seq, cliBad.seq);
   assert.ok(bad.text.includes(cliBad.message), `"${bad.text}" names "${cliBad.message}"`);
+  // A server without the wide module: the page falls back to the standard
+  // one and answers the same.
+  const fallback = await pageVerify(file, '', wideBrowser, { withoutWide: true });
+  assert.deepEqual([fallback.wide, fallback.outcome, fallback.seq, fallback.text], ['false', bad.outcome, bad.seq, bad.text]);
+  assert.ok(fallback.workers >= 1);
   const badSingle = await pageVerify(file, '?workers=0', wideBrowser);
   assert.deepEqual([badSingle.wide, badSingle.outcome, badSingle.seq, badSingle.text], ['true', bad.outcome, bad.seq, bad.text]);
 });
