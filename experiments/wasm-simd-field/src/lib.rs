@@ -5,12 +5,15 @@
 //! - `simd`: two products at once, limbs of two elements in the lanes of a
 //!   `u32x4`, each partial product an `i64x2.extmul_low_i32x4_u`;
 //! - `simd4`: four products at once, `extmul_low` and `extmul_high`.
+//!
 //! Each export runs chains of `n` multiplications and returns a digest of
 //! the results, equal between the scalar and the SIMD form of a width (the
 //! check that both compute the same thing). `#[no_mangle]` exports only:
 //! the experiment's shim to the page that times it (bench.py).
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
+// Limb indices carry meaning here (their parity, i + j), as in the formulas.
+#![allow(clippy::needless_range_loop)]
 use core::arch::wasm32::*;
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
