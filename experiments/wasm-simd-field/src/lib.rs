@@ -63,28 +63,43 @@ fn carry(mut z: [u64; 10]) -> Fe {
     out
 }
 
+/// The operands of a lane-wise product: `a` with its limbs doubled (odd
+/// times odd limbs carry a factor 2) and `b` times 19 (the wrap-around of
+/// 2^255 = 19).
 #[inline(always)]
-fn mul2(a: &[v128; 10], b: &[v128; 10]) -> [v128; 10] {
-    // lanes: u32x4(x_i, y_i, 0, 0); products in u64x2
-    let mut b19 = [u32x4_splat(0); 10];
+fn operands(a: &[v128; 10], b: &[v128; 10]) -> ([v128; 10], [v128; 10]) {
     let mut a2 = [u32x4_splat(0); 10];
+    let mut b19 = [u32x4_splat(0); 10];
     for j in 0..10 {
-        b19[j] = u32x4_mul(b[j], u32x4_splat(19));
         a2[j] = u32x4_shl(a[j], 1);
+        b19[j] = u32x4_mul(b[j], u32x4_splat(19));
     }
-    let mut z = [u64x2_splat(0); 10];
-    for i in 0..10 {
-        for j in 0..10 {
-            let k = i + j;
-            let ai = if (i & 1) == 1 && (j & 1) == 1 {
-                a2[i]
-            } else {
-                a[i]
-            };
-            let bj = if k >= 10 { b19[j] } else { b[j] };
-            z[k % 10] = u64x2_add(z[k % 10], u64x2_extmul_low_u32x4(ai, bj));
-        }
-    }
+    (a2, b19)
+}
+
+/// The partial products of limbs `i` and `j`: which of `a`'s and `b`'s
+/// forms they take, and the limb `k` they add to.
+#[inline(always)]
+fn term(
+    a: &[v128; 10],
+    a2: &[v128; 10],
+    b: &[v128; 10],
+    b19: &[v128; 10],
+    i: usize,
+    j: usize,
+) -> (v128, v128, usize) {
+    let ai = if (i & 1) == 1 && (j & 1) == 1 {
+        a2[i]
+    } else {
+        a[i]
+    };
+    let bj = if i + j >= 10 { b19[j] } else { b[j] };
+    (ai, bj, (i + j) % 10)
+}
+
+/// Two passes of carries over the ten 64-bit lane pairs.
+#[inline(always)]
+fn reduce(z: &mut [v128; 10]) {
     for _ in 0..2 {
         for i in 0..10 {
             let bits = if i & 1 == 0 { 26 } else { 25 };
@@ -100,6 +115,20 @@ fn mul2(a: &[v128; 10], b: &[v128; 10]) -> [v128; 10] {
             }
         }
     }
+}
+
+#[inline(always)]
+fn mul2(a: &[v128; 10], b: &[v128; 10]) -> [v128; 10] {
+    // lanes: u32x4(x_i, y_i, 0, 0); products in u64x2
+    let (a2, b19) = operands(a, b);
+    let mut z = [u64x2_splat(0); 10];
+    for i in 0..10 {
+        for j in 0..10 {
+            let (ai, bj, k) = term(a, &a2, b, &b19, i, j);
+            z[k] = u64x2_add(z[k], u64x2_extmul_low_u32x4(ai, bj));
+        }
+    }
+    reduce(&mut z);
     let mut out = [u32x4_splat(0); 10];
     for i in 0..10 {
         out[i] = u32x4_shuffle::<0, 2, 1, 3>(z[i], z[i]);
@@ -149,44 +178,18 @@ pub extern "C" fn simd(n: u32) -> u32 {
 #[inline(always)]
 fn mul4(a: &[v128; 10], b: &[v128; 10]) -> [v128; 10] {
     // lanes: u32x4(x0_i, x1_i, x2_i, x3_i); low products lanes 0,1; high lanes 2,3
-    let mut b19 = [u32x4_splat(0); 10];
-    let mut a2 = [u32x4_splat(0); 10];
-    for j in 0..10 {
-        b19[j] = u32x4_mul(b[j], u32x4_splat(19));
-        a2[j] = u32x4_shl(a[j], 1);
-    }
+    let (a2, b19) = operands(a, b);
     let mut lo = [u64x2_splat(0); 10];
     let mut hi = [u64x2_splat(0); 10];
     for i in 0..10 {
         for j in 0..10 {
-            let k = i + j;
-            let ai = if (i & 1) == 1 && (j & 1) == 1 {
-                a2[i]
-            } else {
-                a[i]
-            };
-            let bj = if k >= 10 { b19[j] } else { b[j] };
-            lo[k % 10] = u64x2_add(lo[k % 10], u64x2_extmul_low_u32x4(ai, bj));
-            hi[k % 10] = u64x2_add(hi[k % 10], u64x2_extmul_high_u32x4(ai, bj));
+            let (ai, bj, k) = term(a, &a2, b, &b19, i, j);
+            lo[k] = u64x2_add(lo[k], u64x2_extmul_low_u32x4(ai, bj));
+            hi[k] = u64x2_add(hi[k], u64x2_extmul_high_u32x4(ai, bj));
         }
     }
-    for z in [&mut lo, &mut hi] {
-        for _ in 0..2 {
-            for i in 0..10 {
-                let bits = if i & 1 == 0 { 26 } else { 25 };
-                let c = u64x2_shr(z[i], bits);
-                z[i] = v128_and(z[i], u64x2_splat((1u64 << bits) - 1));
-                if i == 9 {
-                    z[0] = u64x2_add(
-                        z[0],
-                        u64x2_add(u64x2_shl(c, 4), u64x2_add(u64x2_shl(c, 1), c)),
-                    );
-                } else {
-                    z[i + 1] = u64x2_add(z[i + 1], c);
-                }
-            }
-        }
-    }
+    reduce(&mut lo);
+    reduce(&mut hi);
     let mut out = [u32x4_splat(0); 10];
     for i in 0..10 {
         out[i] = u32x4_shuffle::<0, 2, 4, 6>(lo[i], hi[i]);
