@@ -290,6 +290,32 @@ async function inLog(tracking) {
   return r.status === 200;
 }
 
+
+/// Presses the voter frame's print button `button` (window.print counted,
+/// not opened), renders the frame's DOM with its print stylesheet to a PDF
+/// `name` with Chromium, and checks it is one A6 portrait page. Returns the
+/// PDF's text (pdftotext -layout) and its path.
+async function printsA6(page, button, name, what) {
+  const f = ballotFrame(page);
+  const frame = page.frames().find((fr) => fr.url().includes('?kiosk'));
+  await frame.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await f.getByRole('button', { name: button }).click();
+  assert.equal(await frame.evaluate(() => window.printed), 1, `"${button}" prints`);
+  const html = (await frame.content()).replace(/<script[\s\S]*?<\/script>/g, '');
+  const printer = await helperBrowser.newPage();
+  await printer.goto(`${server.url}/kiosk`);
+  await printer.setContent(html, { waitUntil: 'load' });
+  const pdfFile = path.join(server.dir, name);
+  await printer.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
+  await printer.close();
+  const info = (await run('pdfinfo', [pdfFile])).stdout;
+  assert.match(info, /Pages:\s+1\n/, `${what} prints on one page`);
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
+  assert.ok(Math.abs(Number(size[1]) - 297.6) < 2 && Math.abs(Number(size[2]) - 419.5) < 2, `A6 portrait, not ${size[0]}`);
+  const pdfText = (await run('pdftotext', ['-layout', pdfFile, '-'])).stdout;
+  return { pdfText, pdfFile };
+}
+
 test('the vendored jsQR is the published file whose SHA-256 the docs give', async () => {
   const bytes = await readFile(path.join(h.ROOT, 'web/vendor/jsQR.js'));
   assert.equal(createHash('sha256').update(bytes).digest('hex'), JSQR_SHA256);
@@ -361,23 +387,8 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
 
   // The printed receipt: the receipt's own DOM with the print stylesheet,
   // rendered to PDF by Chromium (A6 from its @page) and read back.
+  const { pdfText, pdfFile } = await printsA6(page, 'In biên nhận', 'receipt.pdf', 'the receipt');
   const f = ballotFrame(page);
-  const frame = page.frames().find((fr) => fr.url().includes('?kiosk'));
-  await frame.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
-  await f.getByRole('button', { name: 'In biên nhận' }).click();
-  assert.equal(await frame.evaluate(() => window.printed), 1, '"In biên nhận" prints');
-  const receiptHtml = (await frame.content()).replace(/<script[\s\S]*?<\/script>/g, '');
-  const printer = await helperBrowser.newPage();
-  await printer.goto(`${server.url}/kiosk`);
-  await printer.setContent(receiptHtml, { waitUntil: 'load' });
-  const pdfFile = path.join(server.dir, 'receipt.pdf');
-  await printer.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
-  await printer.close();
-  const info = (await run('pdfinfo', [pdfFile])).stdout;
-  assert.match(info, /Pages:\s+1\n/, 'the receipt prints on one page');
-  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
-  assert.ok(Math.abs(Number(size[1]) - 297.6) < 2 && Math.abs(Number(size[2]) - 419.5) < 2, `A6 portrait, not ${size[0]}`);
-  const pdfText = (await run('pdftotext', ['-layout', pdfFile, '-'])).stdout;
   assert.ok(pdfText.includes(t1), 'the tracking code is printed');
   assert.ok(pdfText.includes('Phiếu đã được ghi nhận'), 'the receipt is in Vietnamese');
   assert.ok(pdfText.includes('Lấy phiếu tín nhiệm năm 2026'), 'with the vote\'s title');
@@ -619,23 +630,8 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
 
   // The printed check slip: the opened ballot's DOM with the print
   // stylesheet, rendered to PDF and read back.
+  const { pdfText, pdfFile } = await printsA6(page, 'In phiếu kiểm tra', 'check-slip.pdf', 'the check slip');
   const f = ballotFrame(page);
-  const frame = page.frames().find((fr) => fr.url().includes('?kiosk'));
-  await frame.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
-  await f.getByRole('button', { name: 'In phiếu kiểm tra' }).click();
-  assert.equal(await frame.evaluate(() => window.printed), 1, '"In phiếu kiểm tra" prints');
-  const slipHtml = (await frame.content()).replace(/<script[\s\S]*?<\/script>/g, '');
-  const printer = await helperBrowser.newPage();
-  await printer.goto(`${server.url}/kiosk`);
-  await printer.setContent(slipHtml, { waitUntil: 'load' });
-  const pdfFile = path.join(server.dir, 'check-slip.pdf');
-  await printer.pdf({ path: pdfFile, preferCSSPageSize: true, printBackground: true });
-  await printer.close();
-  const info = (await run('pdfinfo', [pdfFile])).stdout;
-  assert.match(info, /Pages:\s+1\n/, 'the check slip prints on one page');
-  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
-  assert.ok(Math.abs(Number(size[1]) - 297.6) < 2 && Math.abs(Number(size[2]) - 419.5) < 2, `A6 portrait, not ${size[0]}`);
-  const pdfText = (await run('pdftotext', ['-layout', pdfFile, '-'])).stdout;
   const flat = pdfText.replace(/\s+/g, ' ');
   assert.ok(pdfText.replace(/\s+/g, '').includes(seal.replace(/\s+/g, '')), 'the seal code is printed');
   assert.ok(flat.includes('Đã mở phiếu để kiểm tra'), 'the slip is in Vietnamese');
