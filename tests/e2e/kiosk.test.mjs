@@ -291,6 +291,18 @@ async function inLog(tracking) {
 }
 
 
+// Starts kiosk mode for the meeting on a new page of `context`.
+async function startKiosk(context, problems, name, query = '') {
+  const page = await context.newPage();
+  h.watch(page, problems, name);
+  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}${query}`);
+  await page.fill('#k-pin', PIN);
+  await page.fill('#k-pin2', PIN);
+  await page.click('#k-setup button[type=submit]');
+  await c.shown(page, 'k-idle');
+  return page;
+}
+
 /// Presses the voter frame's print button `button` (window.print counted,
 /// not opened), renders the frame's DOM with its print stylesheet to a PDF
 /// `name` with Chromium, and checks it is one A6 portrait page. Returns the
@@ -475,14 +487,8 @@ test('three voters on one kiosk: scanned, scanned, typed; nothing of a voter sur
 test('a slip of another vote opens nothing; five wrong PINs lock the exit', async () => {
   await filmSlip(null);
   const context = await c.context(kioskBrowser, h.PHONE);
-  const page = await context.newPage();
   const problems = [];
-  h.watch(page, problems, 'kiosk-other');
-  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}`);
-  await page.fill('#k-pin', PIN);
-  await page.fill('#k-pin2', PIN);
-  await page.click('#k-setup button[type=submit]');
-  await c.shown(page, 'k-idle');
+  const page = await startKiosk(context, problems, 'kiosk-other');
   // The typed address of another vote opens nothing (the camera films the
   // empty desk).
   const other = slips[3].url.replace(`/v/${meeting.id}#`, '/v/another-vote#');
@@ -510,14 +516,8 @@ test('a voter who walks away mid-ballot is wiped after the idle time', async () 
   // The voter types the code: nothing in front of the camera.
   await filmSlip(null);
   const context = await c.context(kioskBrowser, LAPTOP);
-  const page = await context.newPage();
   const problems = [];
-  h.watch(page, problems, 'kiosk-idle');
-  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}&idle=30`);
-  await page.fill('#k-pin', PIN);
-  await page.fill('#k-pin2', PIN);
-  await page.click('#k-setup button[type=submit]');
-  await c.shown(page, 'k-idle');
+  const page = await startKiosk(context, problems, 'kiosk-idle', '&idle=30');
   const historyLength = await page.evaluate(() => history.length);
   await page.fill('#k-code', slips[3].fragment);
   await page.click('#k-typed button[type=submit]');
@@ -602,13 +602,7 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
   await filmSlip(null);
   const problems = [];
   const context = await c.context(kioskBrowser, LAPTOP);
-  const page = await context.newPage();
-  h.watch(page, problems, 'kiosk-audit');
-  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}&idle=30`);
-  await page.fill('#k-pin', PIN);
-  await page.fill('#k-pin2', PIN);
-  await page.click('#k-setup button[type=submit]');
-  await c.shown(page, 'k-idle');
+  const page = await startKiosk(context, problems, 'kiosk-audit', '&idle=30');
   const historyLength = await page.evaluate(() => history.length);
 
   // Voter 5 types the code, marks, seals and checks the encryption.
@@ -698,17 +692,6 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
   await context.close();
 });
 
-// Starts kiosk mode for the meeting on a new page of `context`.
-async function startKiosk(context, problems, name, query = '') {
-  const page = await context.newPage();
-  h.watch(page, problems, name);
-  await page.goto(`${server.url}/kiosk?e=${encodeURIComponent(meeting.id)}${query}`);
-  await page.fill('#k-pin', PIN);
-  await page.fill('#k-pin2', PIN);
-  await page.click('#k-setup button[type=submit]');
-  await c.shown(page, 'k-idle');
-  return page;
-}
 
 const HINT_VI = 'Hãy cất phiếu mã đi';
 const HINT_EN = 'Please put the slip away';
