@@ -46,7 +46,7 @@ const WASM_URL = '/static/tinnhiem_wasm.wasm';
 /// The same crate built with 64-bit field arithmetic on WebAssembly's
 /// wide-arithmetic instructions (crates/server/build.rs): about three
 /// times as fast for the log's check, in a browser that has them.
-export const WIDE_URL = '/static/tinnhiem_wasm_wide.wasm';
+const WIDE_URL = '/static/tinnhiem_wasm_wide.wasm';
 let loading = null;
 let exportsCache = null;
 const progressListeners = new Set();
@@ -74,7 +74,6 @@ export function hasWideArithmetic() {
 
 let wantWide = false;
 let loadedWide = false;
-let wideFailed = false;
 
 /// Asks `load()` for the wide flavour where the browser has it (the
 /// inspector, whose check is arithmetic); call it before the first load.
@@ -87,10 +86,27 @@ export function isWide() {
   return loadedWide;
 }
 
-/// Whether `load()` asked the server for the wide flavour and did not get
-/// it (not to be asked again).
-export function wideUnavailable() {
-  return wideFailed;
+let wideCompiling = null;
+
+/// The wide flavour, downloaded and compiled once per page (for the page's
+/// own module or for workers); null where the browser lacks the
+/// instructions or the server the module (a server built without it, a
+/// failed download: not asked again; the standard module gives the same
+/// answers, more slowly).
+export function wideModule() {
+  if (!hasWideArithmetic()) return Promise.resolve(null);
+  if (!wideCompiling) {
+    wideCompiling = (async () => {
+      const res = counted(await fetch(WIDE_URL));
+      if (!res.ok) throw netError(res.status);
+      try {
+        return await WebAssembly.compileStreaming(res.clone());
+      } catch (_) {
+        return WebAssembly.compile(await res.arrayBuffer());
+      }
+    })().catch(() => null);
+  }
+  return wideCompiling;
 }
 
 /// The module's body as it arrives, counted for `progress(received,
@@ -133,15 +149,11 @@ export function load({ progress } = {}) {
   if (progress && !exportsCache) progressListeners.add(progress);
   if (!loading) {
     loading = (async () => {
-      let got = null;
-      if (wantWide && hasWideArithmetic()) {
-        // A server built without the wide flavour, a failed download: the
-        // standard module gives the same answers, more slowly.
-        got = await instantiateFrom(WIDE_URL).catch(() => null);
-        wideFailed = got === null;
-      }
-      loadedWide = got !== null;
-      if (!got) got = await instantiateFrom(WASM_URL);
+      const wide = wantWide ? await wideModule() : null;
+      const got = wide
+        ? { module: wide, instance: await WebAssembly.instantiate(wide, {}) }
+        : await instantiateFrom(WASM_URL);
+      loadedWide = wide !== null;
       moduleCache = got.module;
       exportsCache = got.instance.exports;
       return exportsCache;

@@ -15,8 +15,6 @@
 import * as tn from './tn.js';
 
 const WORKER_URL = '/static/inspector-worker.js';
-let wideModule = null;
-
 /// The module for the workers: where the browser has wide arithmetic, the
 /// module's flavour built with 64-bit field arithmetic on it (the same
 /// Rust code, about three times as fast for the check; crates/server's
@@ -24,21 +22,8 @@ let wideModule = null;
 /// `tn.preferWide`), else the page's own standard one. `{module, wide}`.
 async function workerModule() {
   if (tn.isWide()) return { module: tn.compiledModule(), wide: true };
-  if (tn.hasWideArithmetic() && !tn.wideUnavailable()) {
-    try {
-      wideModule = wideModule || (async () => {
-        const res = await fetch(tn.WIDE_URL);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        return WebAssembly.compile(await res.arrayBuffer());
-      })();
-      return { module: await wideModule, wide: true };
-    } catch (_) {
-      // A server built without that flavour, a failed download: the
-      // standard module gives the same answers, more slowly.
-      wideModule = null;
-    }
-  }
-  return { module: tn.compiledModule(), wide: false };
+  const wide = await tn.wideModule();
+  return wide ? { module: wide, wide: true } : { module: tn.compiledModule(), wide: false };
 }
 
 /// How many workers: `n` if given (0: none), else one per core.

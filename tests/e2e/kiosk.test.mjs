@@ -544,8 +544,9 @@ test('a voter who walks away mid-ballot is wiped after the idle time', async () 
 
 // The voter in the kiosk's frame taps "Kiểm tra mã hoá" on the sealed
 // ballot's screen: the opened ballot's screen, as the kiosk shows it.
-async function kioskChecks(page, marks) {
-  const f = ballotFrame(page);
+/// In the voter frame `f`: the ballot's screen filled in with `marks`,
+/// reviewed and sealed; the seal code shown.
+async function sealsIn(f, marks) {
   await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
   for (const [i, level] of marks.entries()) {
     if (level) await f.locator(`#cand-${i} .v-level[data-level="${level}"]`).click();
@@ -553,7 +554,12 @@ async function kioskChecks(page, marks) {
   await f.locator('#s-ballot button[type=submit]').click();
   await f.locator('#review-seal').click();
   await f.locator('#s-sealed:not([hidden])').waitFor({ timeout: 60000 });
-  const seal = await f.locator('#seal-code').getAttribute('data-seal');
+  return f.locator('#seal-code').getAttribute('data-seal');
+}
+
+async function kioskChecks(page, marks) {
+  const f = ballotFrame(page);
+  const seal = await sealsIn(f, marks);
   assert.match(seal, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   seen.push(seal);
   await f.getByRole('button', { name: 'Kiểm tra mã hoá' }).click();
@@ -641,14 +647,7 @@ test('a kiosk voter checks the encryption on the room\'s screen, fills in again 
 
   // "Làm lại phiếu": the ballot again; the voter fills in and sends.
   await f.getByRole('button', { name: 'Làm lại phiếu' }).click();
-  await f.locator('#s-ballot:not([hidden])').waitFor({ timeout: 60000 });
-  for (const [i, level] of marks.entries()) {
-    if (level) await f.locator(`#cand-${i} .v-level[data-level="${level}"]`).click();
-  }
-  await f.locator('#s-ballot button[type=submit]').click();
-  await f.locator('#review-seal').click();
-  await f.locator('#s-sealed:not([hidden])').waitFor({ timeout: 60000 });
-  const second = await f.locator('#seal-code').getAttribute('data-seal');
+  const second = await sealsIn(f, marks);
   seen.push(second);
   assert.notEqual(second, seal, 'a new encryption');
   await f.getByRole('button', { name: 'Gửi phiếu' }).click();
