@@ -676,7 +676,23 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
                 ));
             }
             Step::Complain { dealer, body } => {
-                m.post("complaints", &body).await?;
+                if let Err(e) = m.post("complaints", &body).await {
+                    // Another member's complaint against the same dealer
+                    // may have come first: the dealer is out, and the log
+                    // takes one upheld complaint per dealer.
+                    let now = replay(m).await?;
+                    if now.complaints().iter().any(|c| c.dealer == dealer) {
+                        say(&format!(
+                            "Thành viên {}: thành viên {} đã bị loại do khiếu nại của thành viên \
+                            khác (member {} is already disqualified by another member's complaint)",
+                            m.index,
+                            who(&now, &[dealer]),
+                            who(&now, &[dealer])
+                        ));
+                        continue;
+                    }
+                    return Err(e);
+                }
                 say(&format!(
                     "Thành viên {}: phần chia khoá của thành viên {} không đúng, đã gửi khiếu \
                     nại (the share dealt by member {} does not check: complaint published)",

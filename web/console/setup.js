@@ -269,6 +269,7 @@ export function renderThreshold() {
   const input = $('f-threshold');
   const n = committeeNames().length;
   input.max = String(Math.max(1, n));
+  input.min = String(n > 0 ? defaultThreshold(n) : 1);
   if (!input.dataset.touched) input.value = n > 0 ? String(defaultThreshold(n)) : '';
   const tt = Number(input.value);
   $('f-threshold-of').textContent = n > 0 && Number.isInteger(tt) && tt >= 1 ? t('f.threshold.of', { t: tt, n }) : '';
@@ -305,8 +306,9 @@ function draftInput() {
   if (committee.length === 0) return { err: ['f.err.committee'] };
   const raw = $('f-threshold').value.trim();
   const needed = raw === '' ? defaultThreshold(committee.length) : Number(raw);
-  if (!Number.isInteger(needed) || needed < 1 || needed > committee.length) {
-    return { err: ['f.err.threshold', { n: committee.length }] };
+  const min = defaultThreshold(committee.length);
+  if (!Number.isInteger(needed) || needed < min || needed > committee.length) {
+    return { err: ['f.err.threshold', { min, n: committee.length }] };
   }
   return { input: { title, unit, date, candidates, summoned, committee, threshold: needed } };
 }

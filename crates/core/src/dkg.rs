@@ -62,6 +62,12 @@ pub const COEFFICIENT_PROOF_CONTEXT: &str = "dkg-coefficient";
 /// Signature context of a dealer's signature on its dealing.
 pub const DEALING_CONTEXT: &str = "dkg-dealing";
 
+/// Signature context of the proof of knowledge of a dealing's ephemeral
+/// secret `r` (PROTOCOL.md §10.3): without it, a dealer could publish another
+/// member's ephemeral key shifted by a known offset and learn, from that
+/// member's complaint, the pad of a share it was never dealt.
+pub const EPHEMERAL_PROOF_CONTEXT: &str = "dkg-ephemeral";
+
 /// The default threshold: the smallest majority of `n` (2 of 3, 3 of 5).
 pub fn default_threshold(n: u32) -> u32 {
     n / 2 + 1
@@ -99,9 +105,9 @@ impl Params {
     }
 
     /// The length in bytes of a dealing's encoding:
-    /// `12 + 32·t + 64 + 64·n + 64`.
+    /// `12 + 32·t + 64 + 32 + 64 + 32·n + 64 = 236 + 32·t + 32·n`.
     pub fn dealing_len(&self) -> usize {
-        12 + 32 * self.t as usize + 64 + 64 * self.n as usize + 64
+        236 + 32 * self.t as usize + 32 * self.n as usize
     }
 
     fn member(&self, index: u32) -> Result<(), DkgError> {
@@ -196,12 +202,12 @@ pub enum DealingFault {
     /// The proof of knowledge of `a_0` does not verify.
     #[error("the proof of knowledge of the constant term does not verify")]
     CoefficientProof,
-    /// The ephemeral key of the share for `recipient` is not a public point.
-    #[error("the ephemeral key of the share for member {recipient} is invalid")]
-    Ephemeral {
-        /// The recipient.
-        recipient: u32,
-    },
+    /// The dealing's ephemeral key `E` is not a public point.
+    #[error("the dealing's ephemeral key is invalid")]
+    Ephemeral,
+    /// The proof of knowledge of the ephemeral secret does not verify.
+    #[error("the proof of knowledge of the ephemeral secret does not verify")]
+    EphemeralProof,
     /// The dealer's signature does not verify.
     #[error("the dealer's signature does not verify")]
     Signature,
@@ -216,11 +222,10 @@ pub enum DealingFault {
 // ---------------------------------------------------------------------------
 // Dealing
 
-/// One share encrypted to its recipient: `E = r·G` and `c = s ⊕ pad`.
+/// One share encrypted to its recipient, `c = s ⊕ pad` (the pad from the
+/// dealing's one ephemeral key, PROTOCOL.md §10.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EncryptedShare {
-    /// The ephemeral key `E`, encoded.
-    pub ephemeral: CompressedRistretto,
     /// The 32-byte share encoding XORed with the pad.
     pub ciphertext: [u8; 32],
 }
@@ -238,6 +243,10 @@ pub struct Dealing {
     pub commitments: Vec<CompressedRistretto>,
     /// The proof of knowledge of `a_0` (a signature by `a_0`).
     pub proof: Signature,
+    /// The ephemeral key `E = r·G` of every share's encryption, encoded.
+    pub ephemeral: CompressedRistretto,
+    /// The proof of knowledge of `r` (a signature by `r`).
+    pub ephemeral_proof: Signature,
     /// One share per member `0..n`, the dealer's own included.
     pub shares: Vec<EncryptedShare>,
     /// The dealer's trustee-key signature on everything above.
@@ -342,6 +351,23 @@ pub fn deal(
         &key_proof_message(election, dealer),
         rng,
     );
+    // One ephemeral secret for the whole dealing, with a proof that the
+    // dealer knows it (§10.3): a complaint then reveals `r·P_j`, which the
+    // dealer could compute itself.
+    let r = Zeroizing::new(hedged(
+        "tinnhiem/v1/dkg-ephemeral",
+        key,
+        election,
+        dealer,
+        0,
+        rng,
+    ));
+    let ephemeral = (&*r * RISTRETTO_BASEPOINT_TABLE).compress();
+    let ephemeral_proof = SecretKey::from_scalar(*r).sign(
+        EPHEMERAL_PROOF_CONTEXT,
+        &key_proof_message(election, dealer),
+        rng,
+    );
     let shares = keys
         .iter()
         .enumerate()
@@ -353,15 +379,6 @@ pub fn deal(
             for a in coefficients.iter().rev() {
                 *s = *s * x + a;
             }
-            let r = Zeroizing::new(hedged(
-                "tinnhiem/v1/dkg-ephemeral",
-                key,
-                election,
-                dealer,
-                j,
-                rng,
-            ));
-            let ephemeral = (&*r * RISTRETTO_BASEPOINT_TABLE).compress();
             let secret = Zeroizing::new((*r * pk.point()).compress().to_bytes());
             let pad = share_pad(
                 election,
@@ -373,7 +390,6 @@ pub fn deal(
             );
             let plain = Zeroizing::new(s.to_bytes());
             EncryptedShare {
-                ephemeral,
                 ciphertext: xor32(&plain, &pad),
             }
         })
@@ -384,6 +400,8 @@ pub fn deal(
         t: params.t,
         commitments,
         proof,
+        ephemeral,
+        ephemeral_proof,
         shares,
         signature: Signature {
             r: CompressedRistretto([0; 32]),
@@ -397,7 +415,7 @@ pub fn deal(
 impl Dealing {
     fn unsigned_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
-            12 + 32 * self.commitments.len() + 64 * (1 + self.shares.len()) + 64,
+            12 + 32 * self.commitments.len() + 64 + 32 + 64 + 32 * self.shares.len() + 64,
         );
         out.extend_from_slice(&self.dealer.to_le_bytes());
         out.extend_from_slice(&self.n.to_le_bytes());
@@ -406,8 +424,9 @@ impl Dealing {
             out.extend_from_slice(a.as_bytes());
         }
         out.extend_from_slice(&self.proof.to_bytes());
+        out.extend_from_slice(self.ephemeral.as_bytes());
+        out.extend_from_slice(&self.ephemeral_proof.to_bytes());
         for s in &self.shares {
-            out.extend_from_slice(s.ephemeral.as_bytes());
             out.extend_from_slice(&s.ciphertext);
         }
         out
@@ -423,7 +442,7 @@ impl Dealing {
 
     /// The canonical encoding (PROTOCOL.md §10.3):
     /// `u32le(dealer) ‖ u32le(n) ‖ u32le(t) ‖ A_0 ‖ … ‖ A_{t−1} ‖ proof ‖
-    /// (E_0 ‖ c_0) ‖ … ‖ (E_{n−1} ‖ c_{n−1}) ‖ signature`.
+    /// E ‖ ephemeral_proof ‖ c_0 ‖ … ‖ c_{n−1} ‖ signature`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.unsigned_bytes();
         out.extend_from_slice(&self.signature.to_bytes());
@@ -432,7 +451,7 @@ impl Dealing {
 
     /// Decodes a dealing for the committee `params`: the header must carry
     /// the same `n` and `t`, the dealer must be a member, the length must be
-    /// exact and the two signatures' scalars canonical. Points are
+    /// exact and the three signatures' scalars canonical. Points are
     /// decompressed by [`Dealing::verify`].
     pub fn from_bytes(bytes: &[u8], params: &Params) -> Result<Self, DecodeError> {
         const FIELD: &str = "dkg dealing";
@@ -474,20 +493,23 @@ impl Dealing {
             Signature::from_bytes(&b)
         };
         let proof = sig_at(32 * t)?;
-        let shares_at = 32 * t + 64;
+        let ephemeral = CompressedRistretto(chunk32(&body[32 * t + 64..], 0));
+        let ephemeral_proof = sig_at(32 * t + 96)?;
+        let shares_at = 32 * t + 160;
         let shares = (0..n as usize)
             .map(|j| EncryptedShare {
-                ephemeral: CompressedRistretto(chunk32(&body[shares_at..], 2 * j)),
-                ciphertext: chunk32(&body[shares_at..], 2 * j + 1),
+                ciphertext: chunk32(&body[shares_at..], j),
             })
             .collect();
-        let signature = sig_at(shares_at + 64 * n as usize)?;
+        let signature = sig_at(shares_at + 32 * n as usize)?;
         Ok(Dealing {
             dealer,
             n,
             t: t as u32,
             commitments,
             proof,
+            ephemeral,
+            ephemeral_proof,
             shares,
             signature,
         })
@@ -495,9 +517,10 @@ impl Dealing {
 
     /// The public checks anyone makes (PROTOCOL.md §10.5): the header
     /// matches `params` and the dealer, every commitment is a point and `A_0`
-    /// not the identity, the proof of knowledge of `a_0` and the dealer's
-    /// signature with its trustee key `dealer_key` verify, and every
-    /// ephemeral key is a public point.
+    /// not the identity, the proof of knowledge of `a_0` verifies, the
+    /// ephemeral key is a public point with a valid proof of knowledge of
+    /// its secret, and the dealer's signature with its trustee key
+    /// `dealer_key` verifies.
     pub fn verify(
         &self,
         params: &Params,
@@ -532,25 +555,22 @@ impl Dealing {
                 &key_proof_message(election, dealer),
             )
             .map_err(|_| DealingFault::CoefficientProof)?;
-        let ephemerals = self
-            .shares
-            .iter()
-            .enumerate()
-            .map(|(j, s)| {
-                public_point(s.ephemeral.as_bytes(), "dkg ephemeral").map_err(|_| {
-                    DealingFault::Ephemeral {
-                        recipient: j as u32,
-                    }
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let ephemeral = public_point(self.ephemeral.as_bytes(), "dkg ephemeral")
+            .map_err(|_| DealingFault::Ephemeral)?;
+        self.ephemeral_proof
+            .verify(
+                &PublicKey::from_point(ephemeral),
+                EPHEMERAL_PROOF_CONTEXT,
+                &key_proof_message(election, dealer),
+            )
+            .map_err(|_| DealingFault::EphemeralProof)?;
         self.signature
             .verify(dealer_key, DEALING_CONTEXT, &self.signed_message(election))
             .map_err(|_| DealingFault::Signature)?;
         Ok(VerifiedDealing {
             dealer,
             commitments,
-            ephemerals,
+            ephemeral,
             ciphertexts: self.shares.iter().map(|s| s.ciphertext).collect(),
         })
     }
@@ -561,7 +581,7 @@ impl Dealing {
 pub struct VerifiedDealing {
     dealer: u32,
     commitments: Vec<RistrettoPoint>,
-    ephemerals: Vec<RistrettoPoint>,
+    ephemeral: RistrettoPoint,
     ciphertexts: Vec<[u8; 32]>,
 }
 
@@ -605,7 +625,7 @@ fn check_share(
         dealing.dealer,
         recipient,
         recipient_key,
-        dealing.ephemerals[j].compress().as_bytes(),
+        dealing.ephemeral.compress().as_bytes(),
         secret,
     );
     let plain = Zeroizing::new(xor32(&dealing.ciphertexts[j], &pad));
@@ -641,8 +661,7 @@ impl VerifiedDealing {
         key: &TrusteeKey,
         rng: &mut impl CryptoRngCore,
     ) -> Result<ReceivedShare, Box<Complaint>> {
-        let j = recipient as usize;
-        let e = self.ephemerals[j];
+        let e = self.ephemeral;
         let secret = Zeroizing::new(key.scalar() * e);
         let secret_bytes = Zeroizing::new(secret.compress().to_bytes());
         let public = key.public();
@@ -680,7 +699,7 @@ impl VerifiedDealing {
         key: &TrusteeKey,
         rng: &mut impl CryptoRngCore,
     ) -> Complaint {
-        let e = self.ephemerals[recipient as usize];
+        let e = self.ephemeral;
         let secret = Zeroizing::new(key.scalar() * e);
         Complaint::prove(election, self.dealer, recipient, key, &e, &secret, rng)
     }
@@ -852,8 +871,7 @@ pub fn adjudicate(
     if complaint.complainer >= params.n || complaint.dealer != dealing.dealer {
         return Verdict::Rejected(NotAMember);
     }
-    let j = complaint.complainer as usize;
-    let e_point = dealing.ephemerals[j];
+    let e_point = dealing.ephemeral;
     let e_bytes = e_point.compress().to_bytes();
     let (Ok(k), Ok(t1), Ok(t2)) = (
         point(complaint.secret.as_bytes(), "dkg complaint"),
@@ -1410,7 +1428,7 @@ mod tests {
         let (params, keys, d) = one_dealing(4, 3);
         let bytes = d.to_bytes();
         assert_eq!(bytes.len(), params.dealing_len());
-        assert_eq!(bytes.len(), 12 + 32 * 3 + 64 + 64 * 4 + 64);
+        assert_eq!(bytes.len(), 12 + 32 * 3 + 64 + 32 + 64 + 32 * 4 + 64);
         assert_eq!(Dealing::from_bytes(&bytes, &params).unwrap(), d);
         assert!(d.verify(&params, &H, 3, &keys[3].public()).is_ok());
         // Signed by someone else, or claimed by another dealer.
@@ -1463,10 +1481,17 @@ mod tests {
             DealingFault::Commitment { k: 1 }
         );
         let mut bad = d.clone();
-        bad.shares[2].ephemeral.0 = [0; 32];
+        bad.ephemeral.0 = [0; 32];
         assert_eq!(
             bad.verify(&params, &H, 3, &keys[3].public()).unwrap_err(),
-            DealingFault::Ephemeral { recipient: 2 }
+            DealingFault::Ephemeral
+        );
+        // Another point without a proof of knowledge of its secret.
+        let mut bad = d.clone();
+        bad.ephemeral = d.commitments[0];
+        assert_eq!(
+            bad.verify(&params, &H, 3, &keys[3].public()).unwrap_err(),
+            DealingFault::EphemeralProof
         );
     }
 

@@ -838,9 +838,11 @@ pub fn check_election(e: &ElectionBody) -> Result<(), DecodeError> {
         return Err(DecodeError::Format("summoned: 1 to 1000000"));
     }
     if let Some(t) = e.threshold {
-        if t == 0 || t as usize > e.trustees.len() {
+        // A majority of the committee, up to all of it (§4.4).
+        let n = e.trustees.len() as u32;
+        if t < crate::dkg::default_threshold(n) || t > n {
             return Err(DecodeError::Format(
-                "threshold: 1 to the number of trustees",
+                "threshold: a majority of the trustees (n / 2 + 1 to n)",
             ));
         }
     }

@@ -156,6 +156,16 @@ pub enum CeremonyError {
     },
     /// A complaint by a member that has posted `shares_ok`.
     ComplaintAfterSharesOk(u32),
+    /// A complaint by a dealer about its own share.
+    ComplaintOwnShare(u32),
+    /// A complaint against a dealer already disqualified by an upheld one
+    /// (another member's complaint came first).
+    DealerAlreadyOut {
+        /// The dealer complained about.
+        dealer: u32,
+        /// The complaining member.
+        complainer: u32,
+    },
     /// A `shares_ok` before every member has dealt.
     DealingsMissing(Vec<u32>),
     /// A partial decryption by a member disqualified in the key ceremony.
@@ -338,7 +348,14 @@ impl CeremonyError {
                 members(m)
             ),
             C::NotQualified(i) => format!(
-                "Thành viên số {i} đã bị loại ở bước tạo khoá nên không được giải mã."
+                "Thành viên số {i} đã bị loại ở bước tạo khoá nên không được giải mã hay ký."
+            ),
+            C::ComplaintOwnShare(i) => format!(
+                "Thành viên số {i} không thể khiếu nại phần khoá do chính mình chia."
+            ),
+            C::DealerAlreadyOut { dealer, complainer } => format!(
+                "Khiếu nại của thành viên số {complainer} không cần nữa: thành viên số {dealer} đã bị \
+                 loại do một khiếu nại được chấp nhận trước đó."
             ),
             C::BadDecryption { trustee, item } => format!(
                 "Phần giải mã của thành viên số {trustee} sai ở mục {item}: chứng minh không hợp lệ."
@@ -386,7 +403,15 @@ impl std::fmt::Display for CeremonyError {
             ),
             C::NotQualified(i) => write!(
                 f,
-                "member {i} was disqualified in the key ceremony and may not decrypt"
+                "member {i} was disqualified in the key ceremony and may not decrypt or sign"
+            ),
+            C::ComplaintOwnShare(i) => {
+                write!(f, "member {i} may not complain about a share it dealt itself")
+            }
+            C::DealerAlreadyOut { dealer, complainer } => write!(
+                f,
+                "member {complainer}'s complaint is not needed: member {dealer} is already \
+                 disqualified by an earlier upheld complaint"
             ),
             C::BadDecryption { trustee, item } => write!(
                 f,
@@ -791,10 +816,11 @@ fn check_input(input: &ElectionInput) -> Result<(), DomainError> {
         ));
     }
     if let Some(t) = input.threshold {
-        if t == 0 || t as usize > n {
+        let min = tinnhiem_core::dkg::default_threshold(n as u32);
+        if t < min || t as usize > n {
             return Err(invalid(
-                format!("Ngưỡng giải mã {t} không hợp lệ: cần từ 1 đến {n}, số thành viên Ban kiểm phiếu."),
-                format!("The threshold {t} is out of range: it must be 1 to {n}, the number of committee members."),
+                format!("Ngưỡng giải mã {t} không hợp lệ: cần từ {min} đến {n} (quá nửa số thành viên Ban kiểm phiếu, tới tất cả)."),
+                format!("The threshold {t} is out of range: it must be {min} to {n} (a majority of the committee, up to all of it)."),
             ));
         }
     }
@@ -2589,6 +2615,14 @@ fn refusal(st: &LogState, payload: &Payload, reason: Reason) -> DomainError {
         (_, Reason::OutOfPhase { phase, .. }) => phase_error(phase),
         (_, Reason::Dealing { dealer, fault }) => ceremony(C::BadDealing { dealer, fault }),
         (Payload::Dealing(_), Reason::Duplicate(i)) => ceremony(C::AlreadyDealt(i)),
+        (_, Reason::Complaint { dealer, complainer }) if dealer == complainer => {
+            ceremony(C::ComplaintOwnShare(dealer))
+        }
+        (_, Reason::Complaint { dealer, complainer })
+            if t.complaints().iter().any(|c| c.dealer == dealer) =>
+        {
+            ceremony(C::DealerAlreadyOut { dealer, complainer })
+        }
         (_, Reason::Complaint { dealer, complainer }) => {
             ceremony(C::ComplaintNotUpheld { dealer, complainer })
         }

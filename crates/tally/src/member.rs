@@ -174,8 +174,10 @@ pub fn next_step(
             .collect::<Vec<_>>();
         for (i, bytes) in dealings.iter().enumerate() {
             let i = i as u32;
-            // A dealer already out of the ceremony needs no second complaint.
-            if complained.contains(&i) {
+            // A dealer already out of the ceremony needs no second
+            // complaint (the log refuses it), and a member never complains
+            // about its own dealing (§6.3 `complaint`).
+            if complained.contains(&i) || i == member {
                 continue;
             }
             let bytes = bytes.as_deref().expect("every member has dealt");

@@ -422,6 +422,15 @@ impl Meeting {
             .map_or([0; 32], |l| entry_hash(l))
     }
 
+    /// The member who signs the simulated committee's statements: the first
+    /// one not disqualified in the key ceremony (a disqualified member signs
+    /// nothing, PROTOCOL.md §5.3).
+    pub fn signer(&self) -> u32 {
+        (0..self.trustees.len() as u32)
+            .find(|i| !self.tally.complaints().iter().any(|c| c.dealer == *i))
+            .unwrap_or(0)
+    }
+
     /// Signs a committee statement as trustee `signer`, for the next place
     /// in the log ([`Meeting::anchor`]), and returns the signature (the
     /// payload's own signature field is replaced).
@@ -439,7 +448,7 @@ impl Meeting {
             .to_bytes())
     }
 
-    /// Records attendance (R2), signed by trustee 0.
+    /// Records attendance (R2), signed by [`Meeting::signer`].
     pub fn record_quorum(
         &mut self,
         present: u32,
@@ -447,10 +456,10 @@ impl Meeting {
     ) -> Result<(), VerifyError> {
         let mut body = QuorumBody {
             present,
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Quorum(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &Payload::Quorum(body.clone()), rng);
         self.append(Payload::Quorum(body), rng).map(|_| ())
     }
 
@@ -479,7 +488,7 @@ impl Meeting {
     }
 
     /// A `credentials` entry publishing these credentials (with `cancel`, a
-    /// `cancel` entry cancelling them), signed by trustee 0 for the next
+    /// `cancel` entry cancelling them), signed by [`Meeting::signer`] for the next
     /// place in the log.
     pub fn credentials_entry(
         &self,
@@ -492,7 +501,7 @@ impl Meeting {
                 .iter()
                 .map(|c| Hex(*c.public(&self.id).as_bytes()))
                 .collect(),
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
         let wrap = if cancel {
@@ -500,17 +509,17 @@ impl Meeting {
         } else {
             Payload::Credentials
         };
-        body.signature = self.sign_statement(0, &wrap(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &wrap(body.clone()), rng);
         wrap(body)
     }
 
     /// Opens voting.
     pub fn open(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
         let mut body = StatementBody {
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Open(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &Payload::Open(body.clone()), rng);
         self.append(Payload::Open(body), rng).map(|_| ())
     }
 
@@ -560,10 +569,10 @@ impl Meeting {
     ) -> Result<(), VerifyError> {
         let mut body = CloseBody {
             refused: self.refused,
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Close(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &Payload::Close(body.clone()), rng);
         let hash = self.election_hash();
         let mut audits = audits;
         audits.sort_by_key(|a| a.seal_digest(&hash));
@@ -616,10 +625,10 @@ impl Meeting {
     pub fn close(&mut self, rng: &mut impl CryptoRngCore) -> Result<(), VerifyError> {
         let mut body = CloseBody {
             refused: self.refused,
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Close(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &Payload::Close(body.clone()), rng);
         self.append(Payload::Close(body), rng).map(|_| ())
     }
 
@@ -682,10 +691,10 @@ impl Meeting {
             })?;
         let mut body = ResultBody {
             counts,
-            signer: 0,
+            signer: self.signer(),
             signature: Hex([0; 64]),
         };
-        body.signature = self.sign_statement(0, &Payload::Result(body.clone()), rng);
+        body.signature = self.sign_statement(body.signer, &Payload::Result(body.clone()), rng);
         self.append(Payload::Result(body), rng).map(|_| ())
     }
 

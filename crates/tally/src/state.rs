@@ -185,8 +185,9 @@ pub enum Reason {
         /// The complaining member.
         complainer: u32,
     },
-    /// A partial decryption by a member disqualified as a dealer.
-    #[error("member {0} was disqualified in the key ceremony and may not decrypt")]
+    /// A partial decryption or a committee statement by a member
+    /// disqualified as a dealer.
+    #[error("member {0} was disqualified in the key ceremony and may not decrypt or sign")]
     NotQualified(u32),
     /// Fewer than `t` dealers qualified: the election key cannot be made.
     #[error("only {qualified} dealers qualified where {needed} are needed")]
@@ -230,7 +231,8 @@ fn fault_name(f: &DealingFault) -> &'static str {
         DealingFault::Commitment { .. } => "Commitment",
         DealingFault::ZeroConstant => "ZeroConstant",
         DealingFault::CoefficientProof => "CoefficientProof",
-        DealingFault::Ephemeral { .. } => "Ephemeral",
+        DealingFault::Ephemeral => "Ephemeral",
+        DealingFault::EphemeralProof => "EphemeralProof",
         DealingFault::Signature => "Signature",
         DealingFault::Complaint { .. } => "Complaint",
     }
@@ -831,7 +833,13 @@ impl Tally {
             reason: Reason::CommitteeSignature(context),
         };
         let sig = Signature::from_bytes(&sig.0).map_err(|_| bad.clone())?;
-        sig.verify(&key, context, &message).map_err(|_| bad)
+        sig.verify(&key, context, &message).map_err(|_| bad)?;
+        // A member disqualified in the key ceremony signs nothing more
+        // (§5.3, §10.8): its dealing drew an upheld complaint.
+        if self.complaints().iter().any(|c| c.dealer == signer) {
+            return fail(seq, Reason::NotQualified(signer));
+        }
+        Ok(())
     }
 
     fn apply_payload(
@@ -993,6 +1001,12 @@ impl Tally {
                         complainer: j,
                     },
                 };
+                // No complaint about a dealer's share to itself, and none
+                // against a dealer already out: at most one upheld
+                // complaint per dealer (§6.3 `complaint` 5, 6).
+                if i == j || c.complaints.iter().any(|u| u.dealer == i) {
+                    return Err(not_upheld);
+                }
                 let Some(dealing) = &c.verified[i as usize] else {
                     return Err(not_upheld);
                 };

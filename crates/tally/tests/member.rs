@@ -69,7 +69,9 @@ proptest! {
     fn members_alone_reach_the_key_and_any_t_decrypt(
         n in 1usize..=5, t_off in 0usize..5, seed in any::<u64>(),
     ) {
-        let t = 1 + t_off % n;
+        // A majority up to all (PROTOCOL.md §4.4).
+        let min = n / 2 + 1;
+        let t = min + t_off % (n - min + 1);
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         let mut m = Meeting::begin(setup(n), Some(t as u32), &mut rng).expect("begin");
         let mut order: Vec<u32> = (0..n as u32).collect();

@@ -140,7 +140,7 @@ struct Plan {
 
 fn plan() -> impl Strategy<Value = Plan> {
     (1u32..=5)
-        .prop_flat_map(|n| (Just(n), 1..=n))
+        .prop_flat_map(|n| (Just(n), n / 2 + 1..=n))
         .prop_flat_map(|(n, t)| {
             // A bad dealer only when t members remain qualified.
             let bad = if n > t {
@@ -254,8 +254,9 @@ proptest! {
         }
         prop_assert_eq!(v.m.tally.decrypted_counts(), Err(Reason::ResultTooEarly));
         let seq = v.m.lines.len() as u64;
-        let mut body = ResultBody { counts: v.counts.clone(), signer: 0, signature: Hex([0; 64]) };
-        body.signature = v.m.sign_statement(0, &Payload::Result(body.clone()), &mut v.rng);
+        let signer = v.m.signer();
+        let mut body = ResultBody { counts: v.counts.clone(), signer, signature: Hex([0; 64]) };
+        body.signature = v.m.sign_statement(signer, &Payload::Result(body.clone()), &mut v.rng);
         v.m.force(Payload::Result(body), &mut v.rng);
         let e = failure(&v.m.lines);
         prop_assert_eq!(e, VerifyError { seq, reason: Reason::ResultTooEarly });
@@ -409,16 +410,16 @@ fn a_false_complaint_fails_at_its_line() {
 fn a_complaint_after_the_members_acknowledgement_is_out_of_phase() {
     let mut rng = ChaCha20Rng::seed_from_u64(22);
     let m = Meeting::create_threshold(
-        setup(1, 2, 5),
+        setup(1, 3, 5),
         Threshold {
-            t: 1,
+            t: 2,
             bad_dealer: Some(0),
         },
         &mut rng,
     )
     .unwrap();
-    // Lines: election, 2 keys, 2 dealings, complaint (1 against 0),
-    // shares_ok 0, shares_ok 1, election_key.
+    // Lines: election, 3 keys, 3 dealings, complaint (1 against 0),
+    // shares_ok 0, 1, 2, election_key.
     let kinds: Vec<_> = m.lines.iter().map(|l| kind_of(l)).collect();
     assert_eq!(
         kinds,
@@ -426,21 +427,26 @@ fn a_complaint_after_the_members_acknowledgement_is_out_of_phase() {
             "election",
             "trustee_key",
             "trustee_key",
+            "trustee_key",
+            "dealing",
             "dealing",
             "dealing",
             "complaint",
             "shares_ok",
             "shares_ok",
+            "shares_ok",
             "election_key"
         ]
     );
-    let complaint = parse_line(&m.lines[5]).unwrap().payload;
-    let lines = seal_after(&m, &m.lines[..8], complaint, 3);
+    // Member 1's upheld complaint, repeated after its own `shares_ok`:
+    // out of phase (checked before the dealer being out already).
+    let complaint = parse_line(&m.lines[7]).unwrap().payload;
+    let lines = seal_after(&m, &m.lines[..11], complaint, 3);
     let e = failure(&lines);
     assert_eq!(
         e,
         VerifyError {
-            seq: 8,
+            seq: 11,
             reason: Reason::OutOfPhase {
                 kind: "complaint",
                 phase: Phase::Setup
@@ -552,7 +558,7 @@ fn an_n_of_n_log_refuses_the_threshold_kinds() {
     let t = Meeting::create_threshold(
         setup(1, 2, 5),
         Threshold {
-            t: 1,
+            t: 2,
             bad_dealer: None,
         },
         &mut rng,
@@ -591,7 +597,8 @@ fn line_0_threshold_is_checked_and_written_only_when_present() {
     assert!(
         text.contains(r#""trustees":["Thành viên 0","Thành viên 1"],"threshold":2,"server_key":""#)
     );
-    for bad in [0u32, 3] {
+    // 1 of 2 is no majority.
+    for bad in [0u32, 1, 3] {
         let Payload::Election(mut body) = parse_line(&t.lines[0]).unwrap().payload else {
             unreachable!()
         };

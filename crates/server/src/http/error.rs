@@ -169,7 +169,11 @@ impl From<DomainError> for ApiError {
                     | C::KeysMissing(_)
                     | C::AlreadyDealt(_)
                     | C::ComplaintAfterSharesOk(_)
+                    | C::DealerAlreadyOut { .. }
                     | C::DealingsMissing(_) => (StatusCode::CONFLICT, "ceremony"),
+                    C::ComplaintOwnShare(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "complaint_not_upheld")
+                    }
                     C::DecryptionsNeeded { .. } => (StatusCode::CONFLICT, "decryptions_needed"),
                     C::BadDealing { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_dealing"),
                     C::ComplaintNotUpheld { .. } => {
