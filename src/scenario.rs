@@ -150,9 +150,10 @@ impl Scenario {
             ));
         }
         if let Some(t) = self.threshold {
-            if t == 0 || t > self.trustees {
+            let min = tinnhiem_core::dkg::default_threshold(self.trustees);
+            if t < min || t > self.trustees {
                 return bad(format!(
-                    "threshold = {t} (1 to trustees = {} allowed)",
+                    "threshold = {t} (a majority, {min} to trustees = {} allowed)",
                     self.trustees
                 ));
             }

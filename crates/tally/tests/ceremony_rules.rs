@@ -228,3 +228,44 @@ fn the_threshold_is_a_majority() {
         }
     }
 }
+
+/// A rogue trustee key: member 1 publishes `P = x·G − P_0` (so that a sum of
+/// keys would cancel member 0's) with member 0's proof, or with a proof made
+/// for another election: both are `KeyProof(1)` at that line.
+#[test]
+fn a_rogue_or_copied_trustee_key_is_refused() {
+    use tinnhiem_core::log::{entry_hash, Entry, TrusteeKeyBody};
+    use tinnhiem_core::trustee::TrusteeKey;
+    let mut rng = ChaCha20Rng::seed_from_u64(30);
+    let m = Meeting::begin(setup(3), Some(2), &mut rng).unwrap();
+    let Payload::TrusteeKey(first) = parse_line(&m.lines[1]).unwrap().payload else {
+        unreachable!()
+    };
+    let p0 = tinnhiem_core::schnorr::PublicKey::from_bytes(&first.key.0, "key").unwrap();
+    let mine = TrusteeKey::generate(&mut rng);
+    let rogue = (mine.public().point() - p0.point()).compress();
+    let elsewhere = mine.key_share(&[1; 32], 1, &mut rng);
+    for (key, proof) in [
+        (rogue.to_bytes(), first.proof.0),
+        (*mine.public().as_bytes(), elsewhere.proof.to_bytes()),
+    ] {
+        let body = Payload::TrusteeKey(TrusteeKeyBody {
+            trustee: 1,
+            key: Hex(key),
+            proof: Hex(proof),
+        });
+        let (_, line) = Entry::seal(2, entry_hash(&m.lines[1]), body, &m.server, &mut rng);
+        let mut lines = m.lines[..2].to_vec();
+        lines.push(line);
+        let mut t = tinnhiem_tally::Tally::new();
+        let mut last = Ok(());
+        for l in &lines {
+            if let Err(e) = t.push(l, &mut rng) {
+                last = Err(e);
+                break;
+            }
+        }
+        let e = last.expect_err("refused");
+        assert_eq!((e.seq, e.reason), (2, Reason::KeyProof(1)));
+    }
+}
