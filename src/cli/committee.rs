@@ -681,7 +681,7 @@ async fn ceremony(m: &Member, wait: bool, interval: Duration) -> Result<String, 
                     // may have come first: the dealer is out, and the log
                     // takes one upheld complaint per dealer.
                     let now = replay(m).await?;
-                    if now.complaints().iter().any(|c| c.dealer == dealer) {
+                    if now.disqualified(dealer) {
                         say(&format!(
                             "Thành viên {}: thành viên {} đã bị loại do khiếu nại của thành viên \
                             khác (member {} is already disqualified by another member's complaint)",

@@ -62,6 +62,19 @@ fn resign(d: &mut Dealing, key: &TrusteeKey, rng: &mut ChaCha20Rng) {
     d.signature = key.sign(dkg::DEALING_CONTEXT, &message, rng);
 }
 
+/// A proof of knowledge of `r` as dealer `dealer` would make it (§10.3).
+fn ephemeral_proof(
+    r: Scalar,
+    dealer: u32,
+    rng: &mut ChaCha20Rng,
+) -> tinnhiem_core::schnorr::Signature {
+    tinnhiem_core::schnorr::SecretKey::from_scalar(r).sign(
+        dkg::EPHEMERAL_PROOF_CONTEXT,
+        &tinnhiem_core::trustee::key_proof_message(&H, dealer),
+        rng,
+    )
+}
+
 /// The attack of issue 21: the last dealer publishes as its ephemeral key
 /// `E_j + r·G` (`E_j` from honest member `j`'s dealing) and garbage shares,
 /// so that `j`'s complaint `K = p_j·(E_j + r·G)` would give
@@ -86,11 +99,7 @@ fn a_complaint_does_not_open_an_honest_share() {
         // (bound to the victim as dealer), one made with the offset alone,
         // and the attacker's own proof of its honest ephemeral.
         let mine = deal(&params, &H, 2, &keys[2], &pks, &mut rng).unwrap();
-        let by_offset = tinnhiem_core::schnorr::SecretKey::from_scalar(offset).sign(
-            dkg::EPHEMERAL_PROOF_CONTEXT,
-            &tinnhiem_core::trustee::key_proof_message(&H, 2),
-            &mut rng,
-        );
+        let by_offset = ephemeral_proof(offset, 2, &mut rng);
         for proof in [honest[ju].ephemeral_proof, by_offset, mine.ephemeral_proof] {
             let mut evil = mine.clone();
             evil.ephemeral = (e_j + &offset * RISTRETTO_BASEPOINT_TABLE).compress();
@@ -147,11 +156,7 @@ fn a_complaint_reveals_only_what_the_dealer_knew() {
     // The attacker's own ephemeral secret, proven as the rules require.
     let r = Scalar::from(424242u32);
     d.ephemeral = (&r * RISTRETTO_BASEPOINT_TABLE).compress();
-    d.ephemeral_proof = tinnhiem_core::schnorr::SecretKey::from_scalar(r).sign(
-        dkg::EPHEMERAL_PROOF_CONTEXT,
-        &tinnhiem_core::trustee::key_proof_message(&H, 2),
-        &mut rng,
-    );
+    d.ephemeral_proof = ephemeral_proof(r, 2, &mut rng);
     d.shares[0].ciphertext = [0x33; 32];
     resign(&mut d, &keys[2], &mut rng);
     let v = d

@@ -2618,9 +2618,7 @@ fn refusal(st: &LogState, payload: &Payload, reason: Reason) -> DomainError {
         (_, Reason::Complaint { dealer, complainer }) if dealer == complainer => {
             ceremony(C::ComplaintOwnShare(dealer))
         }
-        (_, Reason::Complaint { dealer, complainer })
-            if t.complaints().iter().any(|c| c.dealer == dealer) =>
-        {
+        (_, Reason::Complaint { dealer, complainer }) if t.disqualified(dealer) => {
             ceremony(C::DealerAlreadyOut { dealer, complainer })
         }
         (_, Reason::Complaint { dealer, complainer }) => {

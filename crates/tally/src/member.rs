@@ -167,17 +167,12 @@ pub fn next_step(
         return Ok(Step::AwaitDealings { missing: absent });
     }
     if !shares_ok[member as usize] {
-        let complained: Vec<u32> = tally
-            .complaints()
-            .iter()
-            .map(|c| c.dealer)
-            .collect::<Vec<_>>();
         for (i, bytes) in dealings.iter().enumerate() {
             let i = i as u32;
             // A dealer already out of the ceremony needs no second
             // complaint (the log refuses it), and a member never complains
             // about its own dealing (§6.3 `complaint`).
-            if complained.contains(&i) || i == member {
+            if tally.disqualified(i) || i == member {
                 continue;
             }
             let bytes = bytes.as_deref().expect("every member has dealt");

@@ -427,7 +427,7 @@ impl Meeting {
     /// nothing, PROTOCOL.md §5.3).
     pub fn signer(&self) -> u32 {
         (0..self.trustees.len() as u32)
-            .find(|i| !self.tally.complaints().iter().any(|c| c.dealer == *i))
+            .find(|i| !self.tally.disqualified(*i))
             .unwrap_or(0)
     }
 

@@ -557,6 +557,14 @@ impl Tally {
             .map_or(&[], |c| c.complaints.as_slice())
     }
 
+    /// Under the threshold ceremony: whether an upheld complaint names
+    /// `member` as its dealer (it is out of `Q`, signs and decrypts
+    /// nothing, and draws no further complaint; PROTOCOL.md §5.3, §6.3).
+    /// Always false for an n-of-n log.
+    pub fn disqualified(&self, member: u32) -> bool {
+        self.complaints().iter().any(|c| c.dealer == member)
+    }
+
     /// Under the threshold ceremony: which members have posted `shares_ok`.
     pub fn shares_ok(&self) -> Option<&[bool]> {
         self.ceremony.as_ref().map(|c| c.shares_ok.as_slice())
@@ -836,7 +844,7 @@ impl Tally {
         sig.verify(&key, context, &message).map_err(|_| bad)?;
         // A member disqualified in the key ceremony signs nothing more
         // (§5.3, §10.8): its dealing drew an upheld complaint.
-        if self.complaints().iter().any(|c| c.dealer == signer) {
+        if self.disqualified(signer) {
             return fail(seq, Reason::NotQualified(signer));
         }
         Ok(())
